@@ -1,0 +1,1 @@
+//! Ember's file sources: CSV, JSON and Parquet scans and schema inference.

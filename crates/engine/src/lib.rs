@@ -1,0 +1,1 @@
+//! Ember: Spark SQL and DataFrames, embedded in Rust.

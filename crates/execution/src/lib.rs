@@ -1,0 +1,1 @@
+//! Ember's executor: stages, scheduler on rayon, exchange buffers.

@@ -1,0 +1,1 @@
+//! Ember's scalar and aggregate functions with Spark names and semantics.

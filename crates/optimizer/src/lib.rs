@@ -1,0 +1,1 @@
+//! Ember's analyzer and optimizer: rule batches over logical plans.

@@ -1,0 +1,142 @@
+//! The physical operator contract: a small, synchronous, pull-based trait, Spark's
+//! RDD `compute(split)`: `execute(partition)` returns an iterator of Arrow batches.
+
+use std::any::Any;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use ember_common::{Config, Result};
+use ember_plan::FunctionContext;
+
+use crate::expressions::PhysicalExprRef;
+
+/// The batches one partition of an operator produces.
+pub type BatchIter = Box<dyn Iterator<Item = Result<RecordBatch>> + Send>;
+
+/// How an operator's output rows are spread over partitions.
+#[derive(Debug, Clone)]
+pub enum Partitioning {
+    /// `n` partitions with no known relation between rows and partitions.
+    Unknown(usize),
+    /// Rows with equal values of `exprs` are in the same partition (hash mod `n`).
+    Hash(Vec<PhysicalExprRef>, usize),
+    /// Rows dealt round-robin over `n` partitions.
+    RoundRobin(usize),
+    /// One partition holding everything.
+    Single,
+    /// Every partition sees all rows (the output of a broadcast exchange).
+    Broadcast,
+}
+
+impl Partitioning {
+    /// Number of output partitions.
+    pub fn partition_count(&self) -> usize {
+        match self {
+            Partitioning::Unknown(n) | Partitioning::Hash(_, n) | Partitioning::RoundRobin(n) => *n,
+            Partitioning::Single | Partitioning::Broadcast => 1,
+        }
+    }
+}
+
+/// What an operator needs of an input's partitioning.
+#[derive(Debug, Clone)]
+pub enum Distribution {
+    /// Anything goes.
+    Unspecified,
+    /// All rows in one partition.
+    SinglePartition,
+    /// Rows with equal values of these expressions in the same partition.
+    HashPartitioned(Vec<PhysicalExprRef>),
+    /// The whole input available to every task (the build side of a broadcast join).
+    Broadcast,
+}
+
+/// What a task knows while it runs: the session settings of its query.
+#[derive(Debug, Clone)]
+pub struct TaskContext {
+    pub config: Arc<Config>,
+    pub functions: FunctionContext,
+}
+
+impl TaskContext {
+    pub fn new(config: Arc<Config>) -> Self {
+        let functions = FunctionContext { ansi: config.ansi_enabled(), time_zone: Arc::from(config.time_zone().as_str()) };
+        TaskContext { config, functions }
+    }
+
+    pub fn batch_size(&self) -> usize {
+        self.config.batch_size()
+    }
+}
+
+impl Default for TaskContext {
+    fn default() -> Self {
+        TaskContext::new(Arc::new(Config::default()))
+    }
+}
+
+/// A physical operator. Implementations are named `…Exec`.
+pub trait ExecutionPlan: Send + Sync + Debug {
+    /// Operator name for EXPLAIN, e.g. `FilterExec`.
+    fn name(&self) -> &'static str;
+
+    /// Details for EXPLAIN after the name, e.g. the predicate of a filter.
+    fn details(&self) -> String {
+        String::new()
+    }
+
+    fn schema(&self) -> SchemaRef;
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>>;
+
+    /// The same operator over new children (same count and order as `children`).
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>>;
+
+    fn output_partitioning(&self) -> Partitioning;
+
+    /// What each child must provide; exchanges are inserted where it does not.
+    fn required_input_distribution(&self) -> Vec<Distribution> {
+        vec![Distribution::Unspecified; self.children().len()]
+    }
+
+    /// Runs one partition.
+    fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter>;
+
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// Renders a physical plan as a tree for EXPLAIN (stage boundaries are marked by the
+/// exchange lines, which show their stage ids once the stage builder ran).
+pub fn display_plan(plan: &Arc<dyn ExecutionPlan>) -> String {
+    let mut out = String::new();
+    ember_plan::display::render_tree(
+        plan,
+        &mut out,
+        "",
+        "",
+        &|p: &Arc<dyn ExecutionPlan>| {
+            let d = p.details();
+            if d.is_empty() {
+                p.name().to_string()
+            } else {
+                format!("{} {}", p.name(), d)
+            }
+        },
+        &|p: &Arc<dyn ExecutionPlan>| p.children(),
+    );
+    out
+}
+
+/// Runs every partition of `plan` on the current thread and concatenates the batches
+/// (for tests and for operators that must see a whole input).
+pub fn collect_partitions_serial(plan: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Vec<RecordBatch>> {
+    let mut out = Vec::new();
+    for p in 0..plan.output_partitioning().partition_count() {
+        for b in plan.execute(p, ctx)? {
+            out.push(b?);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,18 @@
+//! What the binder needs from the session: tables and views by name, file tables by
+//! format and path (`parquet.\`path\``), and functions.
+
+use ember_common::Result;
+
+use crate::logical_plan::LogicalPlan;
+
+/// Name lookup for the binder.
+pub trait CatalogLookup {
+    /// The plan of a table or temporary view, or `None` if there is none by that name.
+    fn table(&self, name: &str) -> Result<Option<LogicalPlan>>;
+
+    /// Every table and view name, for "did you mean" suggestions.
+    fn table_names(&self) -> Vec<String>;
+
+    /// A plan reading the file(s) at `path` in `format` (`csv`, `json`, `parquet`).
+    fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan>;
+}

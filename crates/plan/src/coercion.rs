@@ -1,0 +1,344 @@
+//! Spark's implicit type coercion, stated once: the common type of two types, the
+//! operand and result types of binary operators, and decimal precision rules.
+//! Expression typing (`Expr::data_type`) and the analyzer's coercion rule both use
+//! these functions, so a plan's schema does not change when casts are inserted.
+
+use arrow::datatypes::{DataType, TimeUnit};
+use ember_common::types::catalog_string;
+use ember_common::{Error, ErrorKind, Result};
+
+use crate::operator::Operator;
+
+/// Spark's maximum decimal precision.
+pub const MAX_PRECISION: u8 = 38;
+/// The scale Spark keeps at least when a decimal result must lose precision.
+pub const MIN_ADJUSTED_SCALE: i8 = 6;
+
+pub fn is_numeric(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::Float32 | DataType::Float64 | DataType::Decimal128(_, _)
+    )
+}
+
+pub fn is_integral(dt: &DataType) -> bool {
+    matches!(dt, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64)
+}
+
+pub fn is_string(dt: &DataType) -> bool {
+    matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+pub fn is_decimal(dt: &DataType) -> bool {
+    matches!(dt, DataType::Decimal128(_, _))
+}
+
+fn is_datetime(dt: &DataType) -> bool {
+    matches!(dt, DataType::Date32 | DataType::Timestamp(_, _))
+}
+
+/// The decimal type an integral type widens to (Spark's `DecimalType.forType`).
+pub fn decimal_for_integral(dt: &DataType) -> Option<(u8, i8)> {
+    Some(match dt {
+        DataType::Int8 => (3, 0),
+        DataType::Int16 => (5, 0),
+        DataType::Int32 => (10, 0),
+        DataType::Int64 => (20, 0),
+        DataType::Decimal128(p, s) => (*p, *s),
+        _ => return None,
+    })
+}
+
+/// Spark's `DecimalType.adjustPrecisionScale` with precision loss allowed.
+pub fn adjust_precision_scale(precision: i32, scale: i32) -> DataType {
+    if precision <= MAX_PRECISION as i32 {
+        return DataType::Decimal128(precision.max(1) as u8, scale as i8);
+    }
+    let int_digits = precision - scale;
+    let min_scale = scale.min(MIN_ADJUSTED_SCALE as i32);
+    let adjusted = (MAX_PRECISION as i32 - int_digits).max(min_scale);
+    DataType::Decimal128(MAX_PRECISION, adjusted as i8)
+}
+
+/// Caps a decimal at 38 digits without trading scale (Spark's `DecimalType.bounded`).
+pub fn bounded_decimal(precision: i32, scale: i32) -> DataType {
+    DataType::Decimal128(precision.min(MAX_PRECISION as i32).max(1) as u8, scale.min(MAX_PRECISION as i32) as i8)
+}
+
+fn numeric_rank(dt: &DataType) -> u8 {
+    match dt {
+        DataType::Int8 => 1,
+        DataType::Int16 => 2,
+        DataType::Int32 => 3,
+        DataType::Int64 => 4,
+        DataType::Decimal128(_, _) => 5,
+        DataType::Float32 => 6,
+        DataType::Float64 => 7,
+        _ => 0,
+    }
+}
+
+/// The wider of two numeric types (Spark's `findWiderTypeForTwo` on numbers).
+fn wider_numeric(a: &DataType, b: &DataType) -> DataType {
+    match (a, b) {
+        (DataType::Decimal128(_, _), _) | (_, DataType::Decimal128(_, _)) if is_decimal_compatible(a) && is_decimal_compatible(b) => {
+            let (p1, s1) = decimal_for_integral(a).unwrap_or((38, 0));
+            let (p2, s2) = decimal_for_integral(b).unwrap_or((38, 0));
+            let scale = s1.max(s2) as i32;
+            let range = (p1 as i32 - s1 as i32).max(p2 as i32 - s2 as i32);
+            bounded_decimal(range + scale, scale)
+        }
+        (DataType::Decimal128(_, _), DataType::Float32) | (DataType::Float32, DataType::Decimal128(_, _)) => DataType::Float64,
+        _ => {
+            if numeric_rank(a) >= numeric_rank(b) {
+                a.clone()
+            } else {
+                b.clone()
+            }
+        }
+    }
+}
+
+fn is_decimal_compatible(dt: &DataType) -> bool {
+    is_integral(dt) || is_decimal(dt)
+}
+
+/// The common type two values are converted to when they meet in `CASE`, `COALESCE`,
+/// `IN`, `UNION` or a comparison; `None` if Spark has none.
+pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
+    if a == b {
+        return Some(a.clone());
+    }
+    match (a, b) {
+        (DataType::Null, other) | (other, DataType::Null) => Some(other.clone()),
+        _ if is_numeric(a) && is_numeric(b) => Some(wider_numeric(a, b)),
+        (DataType::Date32, DataType::Timestamp(u, tz)) | (DataType::Timestamp(u, tz), DataType::Date32) => {
+            Some(DataType::Timestamp(*u, tz.clone()))
+        }
+        (DataType::Timestamp(_, t1), DataType::Timestamp(_, t2)) => {
+            Some(DataType::Timestamp(TimeUnit::Microsecond, t1.clone().or(t2.clone())))
+        }
+        _ if is_string(a) && is_string(b) => Some(DataType::Utf8),
+        // A string meets another atomic type: Spark promotes to string.
+        _ if is_string(a) && (is_numeric(b) || is_datetime(b) || b == &DataType::Boolean) => Some(DataType::Utf8),
+        _ if is_string(b) && (is_numeric(a) || is_datetime(a) || a == &DataType::Boolean) => Some(DataType::Utf8),
+        (DataType::List(fa), DataType::List(fb)) => {
+            let inner = common_type(fa.data_type(), fb.data_type())?;
+            Some(DataType::new_list(inner, true))
+        }
+        _ => None,
+    }
+}
+
+/// The common type of many types, or `None`.
+pub fn common_type_of(types: &[DataType]) -> Option<DataType> {
+    let mut it = types.iter();
+    let first = it.next()?.clone();
+    it.try_fold(first, |acc, t| common_type(&acc, t))
+}
+
+/// The type both sides of a comparison are cast to. Unlike [`common_type`], a string
+/// compared with a number, date or boolean is cast to that other type (Spark/ANSI).
+pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        _ if is_string(a) && (is_numeric(b) || is_datetime(b) || b == &DataType::Boolean) => Some(string_promotion_target(b)),
+        _ if is_string(b) && (is_numeric(a) || is_datetime(a) || a == &DataType::Boolean) => Some(string_promotion_target(a)),
+        _ => common_type(a, b),
+    }
+}
+
+fn string_promotion_target(other: &DataType) -> DataType {
+    match other {
+        // comparing a string with a decimal compares as double in Spark
+        DataType::Decimal128(_, _) => DataType::Float64,
+        o => o.clone(),
+    }
+}
+
+/// How a binary operator types its operands and result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinarySignature {
+    pub left: DataType,
+    pub right: DataType,
+    pub result: DataType,
+}
+
+fn mismatch(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Error {
+    Error::new(ErrorKind::DatatypeMismatch {
+        sub: "BINARY_OP_DIFF_TYPES",
+        expr: format!("\"{expr}\""),
+        message: format!(
+            "the left and right operands of the binary operator have incompatible types (\"{}\" {} \"{}\").",
+            catalog_string(left).to_uppercase(),
+            op,
+            catalog_string(right).to_uppercase()
+        ),
+    })
+}
+
+fn wrong_type(op: Operator, dt: &DataType, required: &str, expr: &str) -> Error {
+    Error::new(ErrorKind::DatatypeMismatch {
+        sub: "BINARY_OP_WRONG_TYPE",
+        expr: format!("\"{expr}\""),
+        message: format!(
+            "the binary operator requires the input type {required}, not \"{}\" ({op}).",
+            catalog_string(dt).to_uppercase()
+        ),
+    })
+}
+
+/// Operand and result types of `left op right`. `expr` names the expression in errors.
+pub fn binary_signature(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Result<BinarySignature> {
+    use Operator::*;
+    let sig = |l: DataType, r: DataType, res: DataType| Ok(BinarySignature { left: l, right: r, result: res });
+    match op {
+        And | Or => {
+            for t in [left, right] {
+                if !matches!(t, DataType::Boolean | DataType::Null) {
+                    return Err(wrong_type(op, t, "\"BOOLEAN\"", expr));
+                }
+            }
+            sig(DataType::Boolean, DataType::Boolean, DataType::Boolean)
+        }
+        Eq | NotEq | Lt | LtEq | Gt | GtEq | NullSafeEq => {
+            let t = comparison_type(left, right).ok_or_else(|| mismatch(left, op, right, expr))?;
+            sig(t.clone(), t, DataType::Boolean)
+        }
+        StringConcat => sig(DataType::Utf8, DataType::Utf8, DataType::Utf8),
+        Plus | Minus | Multiply | Divide | IntDivide | Modulo => arithmetic_signature(left, op, right, expr),
+    }
+}
+
+fn arithmetic_operand(dt: &DataType) -> Option<DataType> {
+    match dt {
+        DataType::Null => Some(DataType::Null),
+        d if is_numeric(d) => Some(d.clone()),
+        // Spark casts strings in arithmetic to double.
+        d if is_string(d) => Some(DataType::Float64),
+        _ => None,
+    }
+}
+
+fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Result<BinarySignature> {
+    use Operator::*;
+    // date +/- int → date_add/date_sub semantics
+    if matches!(op, Plus | Minus) {
+        if left == &DataType::Date32 && is_integral(right) {
+            return Ok(BinarySignature { left: DataType::Date32, right: DataType::Int32, result: DataType::Date32 });
+        }
+        if op == Plus && right == &DataType::Date32 && is_integral(left) {
+            return Ok(BinarySignature { left: DataType::Int32, right: DataType::Date32, result: DataType::Date32 });
+        }
+        if op == Minus && left == &DataType::Date32 && right == &DataType::Date32 {
+            return Ok(BinarySignature { left: DataType::Date32, right: DataType::Date32, result: DataType::Int32 });
+        }
+    }
+    let l = arithmetic_operand(left).ok_or_else(|| wrong_type(op, left, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
+    let r = arithmetic_operand(right).ok_or_else(|| wrong_type(op, right, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
+    // NULL operands take the other side's type (or int if both are NULL).
+    let (l, r) = match (&l, &r) {
+        (DataType::Null, DataType::Null) => (DataType::Int32, DataType::Int32),
+        (DataType::Null, o) => (o.clone(), o.clone()),
+        (o, DataType::Null) => (o.clone(), o.clone()),
+        _ => (l, r),
+    };
+    match op {
+        Divide => {
+            if is_decimal_compatible(&l) && is_decimal_compatible(&r) && (is_decimal(&l) || is_decimal(&r)) {
+                let (p1, s1) = decimal_for_integral(&l).unwrap_or((38, 0));
+                let (p2, s2) = decimal_for_integral(&r).unwrap_or((38, 0));
+                let (p1, s1, p2, s2) = (p1 as i32, s1 as i32, p2 as i32, s2 as i32);
+                let scale = (MIN_ADJUSTED_SCALE as i32).max(s1 + p2 + 1);
+                let precision = p1 - s1 + s2 + scale;
+                let lt = DataType::Decimal128(p1 as u8, s1 as i8);
+                let rt = DataType::Decimal128(p2 as u8, s2 as i8);
+                Ok(BinarySignature { left: lt, right: rt, result: adjust_precision_scale(precision, scale) })
+            } else {
+                Ok(BinarySignature { left: DataType::Float64, right: DataType::Float64, result: DataType::Float64 })
+            }
+        }
+        IntDivide => {
+            if is_decimal(&l) || is_decimal(&r) {
+                let t = wider_numeric(&l, &r);
+                Ok(BinarySignature { left: t.clone(), right: t, result: DataType::Int64 })
+            } else if is_integral(&l) && is_integral(&r) {
+                Ok(BinarySignature { left: DataType::Int64, right: DataType::Int64, result: DataType::Int64 })
+            } else {
+                Err(wrong_type(op, if is_integral(&l) { &r } else { &l }, "\"INTEGRAL\"", expr))
+            }
+        }
+        _ => {
+            if (is_decimal(&l) || is_decimal(&r)) && is_decimal_compatible(&l) && is_decimal_compatible(&r) {
+                let (p1, s1) = decimal_for_integral(&l).unwrap_or((38, 0));
+                let (p2, s2) = decimal_for_integral(&r).unwrap_or((38, 0));
+                let (p1, s1, p2, s2) = (p1 as i32, s1 as i32, p2 as i32, s2 as i32);
+                let result = match op {
+                    Plus | Minus => {
+                        let scale = s1.max(s2);
+                        adjust_precision_scale((p1 - s1).max(p2 - s2) + scale + 1, scale)
+                    }
+                    Multiply => adjust_precision_scale(p1 + p2 + 1, s1 + s2),
+                    _ => {
+                        // Modulo
+                        let scale = s1.max(s2);
+                        adjust_precision_scale((p1 - s1).min(p2 - s2) + scale, scale)
+                    }
+                };
+                let lt = DataType::Decimal128(p1 as u8, s1 as i8);
+                let rt = DataType::Decimal128(p2 as u8, s2 as i8);
+                Ok(BinarySignature { left: lt, right: rt, result })
+            } else {
+                let t = wider_numeric(&l, &r);
+                Ok(BinarySignature { left: t.clone(), right: t.clone(), result: t })
+            }
+        }
+    }
+}
+
+/// True if Spark allows an explicit `CAST(from AS to)`.
+pub fn can_cast(from: &DataType, to: &DataType) -> bool {
+    if from == to || from == &DataType::Null {
+        return true;
+    }
+    let atomic = |d: &DataType| is_numeric(d) || is_string(d) || is_datetime(d) || d == &DataType::Boolean;
+    match (from, to) {
+        (f, t) if atomic(f) && atomic(t) => !(matches!(f, DataType::Date32) && (is_numeric(t) || t == &DataType::Boolean))
+            && !((is_numeric(f) || f == &DataType::Boolean) && matches!(t, DataType::Date32)),
+        (DataType::Binary, t) => is_string(t),
+        (f, DataType::Binary) => is_string(f) || is_integral(f),
+        (_, t) if is_string(t) => true,
+        (DataType::List(a), DataType::List(b)) => can_cast(a.data_type(), b.data_type()),
+        (DataType::Struct(a), DataType::Struct(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| can_cast(x.data_type(), y.data_type()))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_rules_follow_spark() {
+        let d = |p, s| DataType::Decimal128(p, s);
+        let sig = binary_signature(&d(15, 2), Operator::Multiply, &d(15, 2), "x").unwrap();
+        assert_eq!(sig.result, d(31, 4));
+        let sig = binary_signature(&d(15, 2), Operator::Plus, &DataType::Int32, "x").unwrap();
+        assert_eq!(sig.result, d(16, 2));
+        let sig = binary_signature(&d(38, 10), Operator::Divide, &d(38, 10), "x").unwrap();
+        assert_eq!(sig.result, d(38, 6));
+        let sig = binary_signature(&DataType::Int32, Operator::Divide, &DataType::Int32, "x").unwrap();
+        assert_eq!(sig.result, DataType::Float64);
+    }
+
+    #[test]
+    fn widening() {
+        assert_eq!(common_type(&DataType::Int32, &DataType::Int64), Some(DataType::Int64));
+        assert_eq!(common_type(&DataType::Int32, &DataType::Decimal128(5, 2)), Some(DataType::Decimal128(12, 2)));
+        assert_eq!(common_type(&DataType::Null, &DataType::Utf8), Some(DataType::Utf8));
+        assert_eq!(comparison_type(&DataType::Utf8, &DataType::Int32), Some(DataType::Int32));
+        assert!(binary_signature(&DataType::Boolean, Operator::Plus, &DataType::Int32, "x").is_err());
+    }
+}

@@ -1,0 +1,99 @@
+//! Plan rendering for EXPLAIN, in Spark's tree style (`+- ` and `:- ` prefixes).
+
+use std::fmt;
+
+use crate::expr::Expr;
+use crate::logical_plan::LogicalPlan;
+
+fn list(exprs: &[Expr]) -> String {
+    exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+impl LogicalPlan {
+    /// One line describing this node alone.
+    pub fn node_line(&self) -> String {
+        match self {
+            LogicalPlan::Projection(p) => format!("Project [{}]", list(&p.exprs)),
+            LogicalPlan::Filter(f) => format!("Filter {}", f.predicate),
+            LogicalPlan::Aggregate(a) => format!("Aggregate [{}], [{}]", list(&a.group_exprs), list(&a.aggr_exprs)),
+            LogicalPlan::Sort(s) => {
+                let keys = s.exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ");
+                match s.fetch {
+                    Some(n) => format!("Sort [{keys}], fetch={n}"),
+                    None => format!("Sort [{keys}]"),
+                }
+            }
+            LogicalPlan::Limit(l) => match (l.skip, l.fetch) {
+                (0, Some(n)) => format!("Limit {n}"),
+                (s, Some(n)) => format!("Limit {n}, offset={s}"),
+                (s, None) => format!("Offset {s}"),
+            },
+            LogicalPlan::Join(j) => match &j.condition {
+                Some(c) => format!("Join {}, {}", j.join_type, c),
+                None => format!("Join {}", j.join_type),
+            },
+            LogicalPlan::Union(_) => "Union".to_string(),
+            LogicalPlan::Distinct(_) => "Distinct".to_string(),
+            LogicalPlan::SubqueryAlias(s) => format!("SubqueryAlias {}", s.alias),
+            LogicalPlan::Values(v) => {
+                let cols = v.schema.fields().iter().map(|f| f.name().to_string()).collect::<Vec<_>>().join(", ");
+                format!("LocalRelation [{cols}], {} rows", v.rows.len())
+            }
+            LogicalPlan::TableScan(t) => {
+                let cols = t.schema.fields().iter().map(|f| f.name().to_string()).collect::<Vec<_>>().join(",");
+                let mut s = format!("Relation {}[{}] {}", t.table_name, cols, t.source.describe());
+                if !t.filters.is_empty() {
+                    s.push_str(&format!(", PushedFilters: [{}]", list(&t.filters)));
+                }
+                if let Some(n) = t.fetch {
+                    s.push_str(&format!(", fetch={n}"));
+                }
+                s
+            }
+            LogicalPlan::EmptyRelation(e) => {
+                if e.produce_one_row {
+                    "OneRowRelation".to_string()
+                } else {
+                    "EmptyRelation".to_string()
+                }
+            }
+            LogicalPlan::Generate(g) => format!("Generate {}, [{}]", Expr::Generator(g.generator.clone()), g.output_names.join(", ")),
+        }
+    }
+
+    /// The whole tree, one node per line.
+    pub fn display_indent(&self) -> String {
+        let mut out = String::new();
+        render_tree(self, &mut out, "", "", &|p: &LogicalPlan| p.node_line(), &|p: &LogicalPlan| {
+            p.inputs().into_iter().map(|c| c.as_ref()).collect()
+        });
+        out
+    }
+}
+
+/// Renders any tree in Spark's style. `children` returns a node's children in order.
+pub fn render_tree<'a, T>(
+    node: &'a T,
+    out: &mut String,
+    first_prefix: &str,
+    rest_prefix: &str,
+    line: &dyn Fn(&T) -> String,
+    children: &dyn Fn(&'a T) -> Vec<&'a T>,
+) {
+    out.push_str(first_prefix);
+    out.push_str(&line(node));
+    out.push('\n');
+    let kids = children(node);
+    let n = kids.len();
+    for (i, c) in kids.into_iter().enumerate() {
+        let last = i + 1 == n;
+        let (fp, rp) = if last { ("+- ", "   ") } else { (":- ", ":  ") };
+        render_tree(c, out, &format!("{rest_prefix}{fp}"), &format!("{rest_prefix}{rp}"), line, children);
+    }
+}
+
+impl fmt::Display for LogicalPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.display_indent().trim_end())
+    }
+}

@@ -1,0 +1,118 @@
+//! Typing of expressions against an input schema: result type and nullability,
+//! using the coercion rules of `coercion.rs`.
+
+use arrow::datatypes::{DataType, Field};
+use ember_common::types::catalog_string;
+use ember_common::{Error, ErrorKind, Result};
+
+use crate::coercion::{self, binary_signature, common_type_of};
+use crate::expr::{Expr, GeneratorKind};
+use crate::schema::PlanSchema;
+
+impl Expr {
+    /// The type this expression evaluates to over rows of `schema`.
+    pub fn data_type(&self, schema: &PlanSchema) -> Result<DataType> {
+        match self {
+            Expr::Column(c) => Ok(schema.field_of(c)?.data_type().clone()),
+            Expr::Literal(v) => Ok(v.data_type()),
+            Expr::Alias(a) => a.expr.data_type(schema),
+            Expr::BinaryExpr(b) => {
+                let l = b.left.data_type(schema)?;
+                let r = b.right.data_type(schema)?;
+                Ok(binary_signature(&l, b.op, &r, &self.to_string())?.result)
+            }
+            Expr::Not(e) => {
+                let t = e.data_type(schema)?;
+                if !matches!(t, DataType::Boolean | DataType::Null) {
+                    return Err(unexpected_type(self, 1, &e.to_string(), "\"BOOLEAN\"", &t));
+                }
+                Ok(DataType::Boolean)
+            }
+            Expr::Negative(e) => {
+                let t = e.data_type(schema)?;
+                match t {
+                    DataType::Null => Ok(DataType::Int32),
+                    t if coercion::is_numeric(&t) => Ok(t),
+                    t if coercion::is_string(&t) => Ok(DataType::Float64),
+                    t => Err(unexpected_type(self, 1, &e.to_string(), "(\"NUMERIC\" or \"INTERVAL\")", &t)),
+                }
+            }
+            Expr::IsNull(_) | Expr::IsNotNull(_) => Ok(DataType::Boolean),
+            Expr::Cast(c) => Ok(c.data_type.clone()),
+            Expr::Case(c) => {
+                let mut types = Vec::new();
+                for (_, t) in &c.when_then {
+                    types.push(t.data_type(schema)?);
+                }
+                if let Some(e) = &c.else_expr {
+                    types.push(e.data_type(schema)?);
+                }
+                common_type_of(&types).ok_or_else(|| {
+                    Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "DATA_DIFF_TYPES",
+                        expr: format!("\"{self}\""),
+                        message: format!(
+                            "Input to `casewhen` should all be the same type, but it's [{}].",
+                            types.iter().map(|t| format!("\"{}\"", catalog_string(t).to_uppercase())).collect::<Vec<_>>().join(", ")
+                        ),
+                    })
+                })
+            }
+            Expr::InList(_) | Expr::Like(_) => Ok(DataType::Boolean),
+            Expr::ScalarFunction(f) => {
+                let types = f.args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let coerced = f.func.coerce_types(&types)?;
+                f.func.return_type(&coerced)
+            }
+            Expr::AggregateFunction(f) => {
+                let types = f.args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let coerced = f.func.coerce_types(&types)?;
+                f.func.return_type(&coerced)
+            }
+            Expr::Generator(g) => {
+                let t = g.arg.data_type(schema)?;
+                match (&t, g.kind) {
+                    (DataType::List(f), GeneratorKind::Explode) => Ok(f.data_type().clone()),
+                    _ => Err(unexpected_type(self, 1, &g.arg.to_string(), "\"ARRAY\"", &t)),
+                }
+            }
+            Expr::Wildcard { .. } => Err(Error::internal("wildcard must be expanded before typing")),
+        }
+    }
+
+    /// Whether the expression can evaluate to NULL (conservative: true when unsure).
+    pub fn nullable(&self, schema: &PlanSchema) -> Result<bool> {
+        Ok(match self {
+            Expr::Column(c) => schema.field_of(c)?.is_nullable(),
+            Expr::Literal(v) => v.is_null(),
+            Expr::Alias(a) => a.expr.nullable(schema)?,
+            Expr::IsNull(_) | Expr::IsNotNull(_) => false,
+            Expr::AggregateFunction(f) => f.func.nullable(),
+            Expr::Not(e) => e.nullable(schema)?,
+            _ => true,
+        })
+    }
+
+    /// The Arrow field this expression produces as an output column.
+    pub fn to_field(&self, schema: &PlanSchema) -> Result<Field> {
+        Ok(Field::new(self.output_name(), self.data_type(schema)?, self.nullable(schema)?))
+    }
+}
+
+/// DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE, naming the parameter and both types.
+pub fn unexpected_type(expr: &Expr, param: usize, input: &str, required: &str, actual: &DataType) -> Error {
+    let ordinal = match param {
+        1 => "first".to_string(),
+        2 => "second".to_string(),
+        3 => "third".to_string(),
+        n => format!("{n}th"),
+    };
+    Error::new(ErrorKind::DatatypeMismatch {
+        sub: "UNEXPECTED_INPUT_TYPE",
+        expr: format!("\"{expr}\""),
+        message: format!(
+            "The {ordinal} parameter requires the {required} type, however \"{input}\" has the type \"{}\".",
+            catalog_string(actual).to_uppercase()
+        ),
+    })
+}

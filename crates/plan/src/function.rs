@@ -1,0 +1,127 @@
+//! The contracts between plans and the function library: scalar functions, aggregate
+//! functions with vectorized group accumulators, and the registry the binder looks
+//! names up in. Implementations live in `ember-functions`.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, BooleanArray};
+use arrow::datatypes::{DataType, Field};
+use ember_common::Result;
+
+use crate::scalar::ScalarValue;
+
+/// A function argument or result: a whole column or one value for every row.
+#[derive(Debug, Clone)]
+pub enum ColumnarValue {
+    Array(ArrayRef),
+    Scalar(ScalarValue),
+}
+
+impl ColumnarValue {
+    pub fn data_type(&self) -> arrow::datatypes::DataType {
+        match self {
+            ColumnarValue::Array(a) => a.data_type().clone(),
+            ColumnarValue::Scalar(s) => s.data_type(),
+        }
+    }
+
+    /// The value as an array of `num_rows` rows.
+    pub fn into_array(self, num_rows: usize) -> Result<ArrayRef> {
+        match self {
+            ColumnarValue::Array(a) => Ok(a),
+            ColumnarValue::Scalar(s) => s.to_array(num_rows),
+        }
+    }
+}
+
+/// Settings a function may depend on, fixed for a query.
+#[derive(Debug, Clone)]
+pub struct FunctionContext {
+    /// `spark.sql.ansi.enabled`
+    pub ansi: bool,
+    /// `spark.sql.session.timeZone`
+    pub time_zone: Arc<str>,
+}
+
+impl Default for FunctionContext {
+    fn default() -> Self {
+        FunctionContext { ansi: true, time_zone: Arc::from("UTC") }
+    }
+}
+
+/// A scalar (row-wise) function, e.g. `upper`, `coalesce`, `split`.
+pub trait ScalarFunctionImpl: Send + Sync + Debug {
+    /// Spark's name, lower case.
+    fn name(&self) -> &str;
+
+    /// The types the arguments must be cast to before `invoke` (Spark's implicit
+    /// coercion for this function). Errors say which argument has which wrong type.
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>>;
+
+    /// The result type, given already-coerced argument types.
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType>;
+
+    /// Evaluates the function on a batch of `num_rows` rows.
+    fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue>;
+
+    /// False for functions whose result changes between calls (`rand`, `uuid`).
+    fn is_deterministic(&self) -> bool {
+        true
+    }
+}
+
+/// Accumulates one aggregate for many groups at once, indexed by group number.
+pub trait GroupsAccumulator: Send {
+    /// Adds input rows: `values[i]` is argument `i`, `group_indices[r]` the group of
+    /// row `r`; rows where `opt_filter` is not true are skipped.
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()>;
+
+    /// Merges partial states (as produced by [`GroupsAccumulator::state`]).
+    fn merge_batch(&mut self, states: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()>;
+
+    /// Final values, one per group, in group order.
+    fn evaluate(&mut self) -> Result<ArrayRef>;
+
+    /// Partial states, one array per state field, one row per group.
+    fn state(&mut self) -> Result<Vec<ArrayRef>>;
+
+    /// Approximate heap size in bytes.
+    fn size(&self) -> usize;
+}
+
+/// An aggregate function, e.g. `sum`, `count`, `avg`.
+pub trait AggregateFunctionImpl: Send + Sync + Debug {
+    fn name(&self) -> &str;
+
+    /// Target types for the arguments (see [`ScalarFunctionImpl::coerce_types`]).
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>>;
+
+    /// The result type, given coerced argument types.
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType>;
+
+    /// Whether the result can be NULL (count cannot).
+    fn nullable(&self) -> bool {
+        true
+    }
+
+    /// The partial-state fields, given coerced argument types.
+    fn state_fields(&self, arg_types: &[DataType]) -> Result<Vec<Field>>;
+
+    /// A fresh accumulator for coerced argument types.
+    fn create_accumulator(&self, arg_types: &[DataType], ctx: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>>;
+}
+
+/// Where the binder and the DataFrame API look functions up.
+pub trait FunctionRegistry: Send + Sync {
+    fn scalar(&self, name: &str) -> Option<Arc<dyn ScalarFunctionImpl>>;
+    fn aggregate(&self, name: &str) -> Option<Arc<dyn AggregateFunctionImpl>>;
+    /// Every function name, for "did you mean" suggestions.
+    fn names(&self) -> Vec<String>;
+}

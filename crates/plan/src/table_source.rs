@@ -1,0 +1,43 @@
+//! `TableSource`: what a `TableScan` reads. Implemented by file tables (in
+//! `ember-datasource`) and in-memory tables (in `ember-physical`); the physical
+//! planner turns a source into a scan operator.
+
+use std::any::Any;
+use std::fmt::Debug;
+
+use arrow::datatypes::SchemaRef;
+
+use crate::expr::Expr;
+
+/// How much of a pushed-down filter a source applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterPushdown {
+    /// The source cannot use the filter.
+    Unsupported,
+    /// The source uses the filter to skip data (row groups, files) but may return
+    /// rows that fail it; the filter stays above the scan.
+    Inexact,
+    /// The source returns only rows that pass; the filter above can be dropped.
+    Exact,
+}
+
+/// A readable table.
+pub trait TableSource: Send + Sync + Debug {
+    /// The full (unprojected) schema.
+    fn schema(&self) -> SchemaRef;
+
+    /// A short description for EXPLAIN, e.g. `parquet [data/t.parquet]`.
+    fn describe(&self) -> String;
+
+    /// What the source can do with `filter` (an expression over its columns).
+    fn filter_pushdown(&self, _filter: &Expr) -> FilterPushdown {
+        FilterPushdown::Unsupported
+    }
+
+    /// Estimated size in bytes of the whole table, for join planning.
+    fn estimated_size_bytes(&self) -> Option<u64> {
+        None
+    }
+
+    fn as_any(&self) -> &dyn Any;
+}

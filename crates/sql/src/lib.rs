@@ -1,0 +1,1 @@
+//! Ember's SQL binder: sqlparser AST to logical plans.
