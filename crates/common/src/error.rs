@@ -16,7 +16,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// where Spark defines one, a SQLSTATE ([`ErrorKind::sqlstate`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
-    #[error("Syntax error: {message}")]
+    #[error("{message}")]
     ParseSyntaxError { message: String },
     #[error("A column, variable, or function parameter with name {} cannot be resolved.{}", quote_ident(name), did_you_mean(suggestions))]
     UnresolvedColumn { name: String, suggestions: Vec<String> },

@@ -4,9 +4,20 @@
 //! # Brief overview
 //! - [`ExecutionPlan`]: the operator trait; `execute(partition, ctx)` returns a
 //!   [`BatchIter`] of Arrow record batches.
-//! - [`expressions::PhysicalExpr`]: expressions bound to column indices.
+//! - [`expressions::PhysicalExpr`]: expressions bound to column indices, built from
+//!   logical `Expr`s by [`expressions::create_physical_expr`].
+//! - [`operators`]: one operator per file (`FilterExec`, `HashAggregateExec`, …).
+//! - [`planner::PhysicalPlanner`]: logical plan → physical plan; file scans come from
+//!   [`ScanPlanner`]s registered by the session.
+//! - [`ensure_requirements`]: inserts `ExchangeExec` where a child's partitioning does
+//!   not meet its parent's required distribution.
 
+pub mod ensure_requirements;
 pub mod execution_plan;
 pub mod expressions;
+pub mod operators;
+pub mod planner;
+pub mod scan_planner;
 
-pub use execution_plan::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
+pub use execution_plan::{collect_partitions_serial, display_plan, BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
+pub use scan_planner::ScanPlanner;

@@ -72,7 +72,7 @@ impl Expr {
             Expr::Generator(g) => {
                 let t = g.arg.data_type(schema)?;
                 match (&t, g.kind) {
-                    (DataType::List(f), GeneratorKind::Explode) => Ok(f.data_type().clone()),
+                    (DataType::List(f) | DataType::LargeList(f), GeneratorKind::Explode | GeneratorKind::PosExplode) => Ok(f.data_type().clone()),
                     _ => Err(unexpected_type(self, 1, &g.arg.to_string(), "\"ARRAY\"", &t)),
                 }
             }

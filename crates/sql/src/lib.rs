@@ -1,1 +1,45 @@
-//! Ember's SQL binder: sqlparser AST to logical plans.
+//! Ember's SQL front end: splits scripts into statements, parses Spark SQL with
+//! sqlparser, and binds the AST to [`ember_plan::Statement`]s and logical plans.
+//!
+//! # Brief overview
+//! - [`split_statements`]: a script → [`StatementText`]s with their line and column.
+//! - [`Binder`]: [`Binder::bind_sql`] binds one statement against a catalog and a
+//!   function registry; [`Binder::bind_expr_sql`] binds a standalone expression.
+//! - [`parse_data_type`] / [`parse_ddl_schema`]: Spark type names and DDL schemas.
+//!
+//! Errors carry Spark error classes and a span into the SQL text:
+//!
+//! ```
+//! use ember_sql::split_statements;
+//! let parts = split_statements("SELECT 1;\nSELECT ';'");
+//! assert_eq!(parts.len(), 2);
+//! assert_eq!((parts[1].line, parts[1].column), (2, 1));
+//! ```
+
+mod binder;
+mod depth;
+mod dialect;
+mod errors;
+mod expr;
+mod function;
+mod literal;
+mod parser;
+mod query;
+mod relation;
+mod select;
+mod split;
+mod statement;
+mod types;
+
+#[cfg(test)]
+mod test_util;
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_query;
+#[cfg(test)]
+mod tests_statement;
+
+pub use binder::Binder;
+pub use split::{split_statements, StatementText};
+pub use types::{parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};

@@ -1,0 +1,73 @@
+//! Runner tests against a fake backend: formats, error continuation, golden numbering,
+//! carets re-based onto script lines.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int32Array, RecordBatch, StringArray};
+use arrow::datatypes::SchemaRef;
+use ember_common::{Error, ErrorKind, Result, Span};
+
+use super::*;
+
+/// Answers `SELECT 1`-like statements with a fixed table; anything containing `bad`
+/// fails with an unresolved column at the position of `bad`.
+struct Fake;
+
+impl SqlBackend for Fake {
+    fn run(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        for (i, line) in sql.lines().enumerate() {
+            if let Some(col) = line.find("bad") {
+                return Err(Error::new(ErrorKind::UnresolvedColumn { name: "bad".into(), suggestions: vec![] })
+                    .with_span(Span::new(i as u32 + 1, col as u32 + 1, i as u32 + 1, col as u32 + 4))
+                    .with_sql(sql));
+            }
+        }
+        let batch = RecordBatch::try_from_iter([
+            ("id", Arc::new(Int32Array::from(vec![Some(1), None])) as ArrayRef),
+            ("s", Arc::new(StringArray::from(vec![Some("a,b"), Some("c")])) as ArrayRef),
+        ])
+        .map_err(Error::from)?;
+        Ok((batch.schema(), vec![batch]))
+    }
+
+    fn time_zone(&self) -> String {
+        "UTC".into()
+    }
+}
+
+fn run(format: OutputFormat, script: &str) -> (String, String, usize) {
+    let mut runner = Runner::new(&Fake, format, false);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    runner.run_script(script, &mut out, &mut err).unwrap();
+    (String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap(), runner.failures())
+}
+
+#[test]
+fn golden_numbers_statements_and_keeps_going() {
+    let (out, err, failures) = run(OutputFormat::Golden, "SELECT 1;\nSELECT bad;\nSELECT 2");
+    assert_eq!(failures, 1);
+    assert_eq!(err, "");
+    insta::assert_snapshot!(out, @"");
+}
+
+#[test]
+fn csv_and_errors_on_stderr() {
+    let (out, err, failures) = run(OutputFormat::Csv, "SELECT 1;\n\nSELECT\n  bad FROM t;");
+    assert_eq!(failures, 1);
+    insta::assert_snapshot!(out, @"");
+    insta::assert_snapshot!(err, @"");
+}
+
+#[test]
+fn table_and_json() {
+    let (out, _, _) = run(OutputFormat::Table, "SELECT 1");
+    insta::assert_snapshot!(out, @"");
+    let (out, _, _) = run(OutputFormat::Json, "SELECT 1;");
+    insta::assert_snapshot!(out, @"");
+}
+
+#[test]
+fn empty_script_runs_nothing() {
+    let (out, err, failures) = run(OutputFormat::Golden, "  ;\n -- nothing\n");
+    assert_eq!((out.as_str(), err.as_str(), failures), ("", "", 0));
+}

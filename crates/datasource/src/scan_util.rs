@@ -1,0 +1,108 @@
+//! Pieces shared by the three scan operators: fitting batches to the output schema,
+//! stopping at `fetch`, and the Spark-like `FileScan` details line for EXPLAIN.
+
+use std::sync::Arc;
+
+use arrow::array::RecordBatch;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatchOptions;
+use ember_common::types::catalog_string;
+use ember_common::Result;
+use ember_physical::BatchIter;
+use ember_plan::Expr;
+
+use crate::listing::FileMeta;
+
+/// Re-labels a batch with the scan's output schema (same columns, in order).
+pub fn fit_to_schema(batch: RecordBatch, schema: &SchemaRef) -> Result<RecordBatch> {
+    if Arc::ptr_eq(&batch.schema(), schema) {
+        return Ok(batch);
+    }
+    let rows = batch.num_rows();
+    let opts = RecordBatchOptions::new().with_row_count(Some(rows));
+    Ok(RecordBatch::try_new_with_options(schema.clone(), batch.columns().to_vec(), &opts)?)
+}
+
+/// Stops after `fetch` rows (slicing the last batch) and after the first error.
+pub fn limit_iter(iter: BatchIter, fetch: Option<usize>) -> BatchIter {
+    let mut remaining = fetch.unwrap_or(usize::MAX);
+    let mut failed = false;
+    let mut inner = iter;
+    Box::new(std::iter::from_fn(move || {
+        if remaining == 0 || failed {
+            return None;
+        }
+        match inner.next()? {
+            Ok(b) => {
+                let b = if b.num_rows() > remaining { b.slice(0, remaining) } else { b };
+                remaining -= b.num_rows();
+                Some(Ok(b))
+            }
+            Err(e) => {
+                failed = true;
+                Some(Err(e))
+            }
+        }
+    }))
+}
+
+/// `struct<a:int,b:string>` of a schema.
+pub fn read_schema_string(schema: &SchemaRef) -> String {
+    let fields: Vec<String> =
+        schema.fields().iter().map(|f| format!("{}:{}", f.name(), catalog_string(f.data_type()))).collect();
+    format!("struct<{}>", fields.join(","))
+}
+
+/// The file list for EXPLAIN: the paths when few, else their count.
+pub fn files_string(files: &[Arc<FileMeta>]) -> String {
+    if files.len() <= 3 {
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        format!("[{}]", paths.join(", "))
+    } else {
+        format!("[{} files]", files.len())
+    }
+}
+
+/// Spark's `FileScan` line: `[a, b] Location: [...], PushedFilters: [...], ReadSchema: struct<...>`.
+pub fn scan_details(schema: &SchemaRef, files: &[Arc<FileMeta>], filters: &[Expr], extra: &str) -> String {
+    let cols: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+    format!(
+        "[{}] Location: {}, PushedFilters: [{}], {}ReadSchema: {}",
+        cols.join(", "),
+        files_string(files),
+        filters.join(", "),
+        extra,
+        read_schema_string(schema)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Int32Array;
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn batch(n: i32) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, true)]));
+        RecordBatch::try_new(schema, vec![Arc::new(Int32Array::from((0..n).collect::<Vec<_>>()))]).unwrap()
+    }
+
+    #[test]
+    fn limit_slices_last_batch() {
+        let it: BatchIter = Box::new(vec![Ok(batch(3)), Ok(batch(3)), Ok(batch(3))].into_iter());
+        let rows: Vec<usize> = limit_iter(it, Some(5)).map(|b| b.unwrap().num_rows()).collect();
+        assert_eq!(rows, vec![3, 2]);
+        let it: BatchIter = Box::new(vec![Ok(batch(3))].into_iter());
+        assert_eq!(limit_iter(it, None).count(), 1);
+        let it: BatchIter = Box::new(vec![Ok(batch(3))].into_iter());
+        assert_eq!(limit_iter(it, Some(0)).count(), 0);
+    }
+
+    #[test]
+    fn details_line() {
+        let schema = batch(0).schema();
+        let f = Arc::new(FileMeta { path: "t.csv".into(), size: 1 });
+        insta::assert_snapshot!(scan_details(&schema, &[f], &[], ""), @"[a] Location: [t.csv], PushedFilters: [], ReadSchema: struct<a:int>");
+    }
+}

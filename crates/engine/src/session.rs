@@ -1,0 +1,176 @@
+//! `Session`: the entry point. Owns the configuration, the catalog of temporary views,
+//! the function registry and the executor's thread pool.
+
+use std::sync::{Arc, RwLock};
+
+use ember_common::config::keys;
+use ember_common::{Config, Error, Result};
+use ember_execution::Scheduler;
+use ember_functions::BuiltinRegistry;
+use ember_plan::{LogicalPlan, Statement};
+use ember_sql::Binder;
+
+use crate::catalog::{Catalog, CatalogView};
+use crate::dataframe::DataFrame;
+use crate::reader::DataFrameReader;
+
+pub(crate) struct SessionState {
+    pub config: RwLock<Config>,
+    pub catalog: RwLock<Catalog>,
+    pub functions: &'static BuiltinRegistry,
+    pub scheduler: RwLock<Scheduler>,
+}
+
+/// An Ember session. Cheap to clone: clones share state.
+#[derive(Clone)]
+pub struct Session {
+    pub(crate) state: Arc<SessionState>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Session`]: `Session::builder().config(k, v).build()`.
+#[derive(Debug, Default)]
+pub struct SessionBuilder {
+    settings: Vec<(String, String)>,
+}
+
+impl SessionBuilder {
+    /// Sets a configuration key (validated at `build`).
+    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.settings.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets the number of executor threads (`ember.executor.threads`).
+    pub fn threads(self, n: usize) -> Self {
+        self.config(keys::EXECUTOR_THREADS, n.to_string())
+    }
+
+    pub fn build(self) -> Result<Session> {
+        let mut config = Config::new();
+        for (k, v) in &self.settings {
+            config.set(k, v)?;
+        }
+        let scheduler = Scheduler::new(config.executor_threads())?;
+        Ok(Session {
+            state: Arc::new(SessionState {
+                config: RwLock::new(config),
+                catalog: RwLock::new(Catalog::default()),
+                functions: crate::functions::registry(),
+                scheduler: RwLock::new(scheduler),
+            }),
+        })
+    }
+
+    /// Same as [`SessionBuilder::build`] (Spark's spelling).
+    pub fn get_or_create(self) -> Result<Session> {
+        self.build()
+    }
+}
+
+impl Session {
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+
+    /// A snapshot of the current configuration.
+    pub fn config(&self) -> Config {
+        self.state.config.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Sets a configuration key (like SQL `SET key=value`).
+    pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
+        {
+            let mut cfg = self.state.config.write().map_err(|_| Error::internal("config lock poisoned"))?;
+            cfg.set(key, value)?;
+        }
+        if key == keys::EXECUTOR_THREADS {
+            let threads = self.config().executor_threads();
+            let mut s = self.state.scheduler.write().map_err(|_| Error::internal("scheduler lock poisoned"))?;
+            *s = Scheduler::new(threads)?;
+        }
+        Ok(())
+    }
+
+    /// The session time zone (`spark.sql.session.timeZone`).
+    pub fn time_zone(&self) -> String {
+        self.config().time_zone()
+    }
+
+    pub(crate) fn scheduler(&self) -> Scheduler {
+        self.state.scheduler.read().map(|s| s.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub fn functions(&self) -> &'static BuiltinRegistry {
+        self.state.functions
+    }
+
+    /// Runs one SQL statement. Queries are lazy; commands (SET, CREATE VIEW, SHOW
+    /// TABLES, EXPLAIN, DESCRIBE) run now and return their output rows.
+    pub fn sql(&self, sql: &str) -> Result<DataFrame> {
+        let statement = self.bind(sql)?;
+        self.execute_statement(statement).map_err(|e| e.with_sql(sql))
+    }
+
+    pub(crate) fn bind(&self, sql: &str) -> Result<Statement> {
+        let config = self.config();
+        let view = CatalogView { session: self };
+        let binder = Binder::new(&view, self.state.functions, &config);
+        binder.bind_sql(sql)
+    }
+
+    fn execute_statement(&self, statement: Statement) -> Result<DataFrame> {
+        match statement {
+            Statement::Query(plan) => Ok(DataFrame::new(self.clone(), plan)),
+            other => crate::commands::run_command(self, other),
+        }
+    }
+
+    /// A DataFrame reader: `session.read().option("header", "true").csv("path")`.
+    pub fn read(&self) -> DataFrameReader {
+        DataFrameReader::new(self.clone())
+    }
+
+    /// The plan of a table or temporary view.
+    pub fn table(&self, name: &str) -> Result<DataFrame> {
+        let view = CatalogView { session: self };
+        let plan = ember_plan::CatalogLookup::table(&view, name)?
+            .ok_or_else(|| crate::catalog::table_not_found(name, &self.table_names()))?;
+        let plan = ember_plan::LogicalPlanBuilder::from(plan).alias(name)?.build();
+        Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// Names of all temporary views, sorted.
+    pub fn table_names(&self) -> Vec<String> {
+        self.state.catalog.read().map(|c| c.names()).unwrap_or_default()
+    }
+
+    /// Registers `plan` as a temporary view.
+    pub(crate) fn register_view(&self, name: &str, plan: LogicalPlan, replace: bool) -> Result<()> {
+        let mut cat = self.state.catalog.write().map_err(|_| Error::internal("catalog lock poisoned"))?;
+        cat.register(name, plan, replace)
+    }
+
+    /// Removes a temporary view; returns whether it existed.
+    pub(crate) fn drop_view(&self, name: &str) -> Result<bool> {
+        let mut cat = self.state.catalog.write().map_err(|_| Error::internal("catalog lock poisoned"))?;
+        Ok(cat.remove(name))
+    }
+
+    /// A DataFrame over Arrow record batches (one partition per batch).
+    pub fn create_dataframe(&self, batches: Vec<arrow::record_batch::RecordBatch>) -> Result<DataFrame> {
+        let schema = match batches.first() {
+            Some(b) => b.schema(),
+            None => return Err(Error::invalid_argument("create_dataframe needs at least one batch to know the schema")),
+        };
+        let partitions = batches.into_iter().map(|b| vec![b]).collect();
+        let table = ember_physical::operators::memory::MemTable::try_new(schema, partitions)?;
+        let plan = ember_plan::LogicalPlanBuilder::scan("memory", Arc::new(table))?.build();
+        Ok(DataFrame::new(self.clone(), plan))
+    }
+}

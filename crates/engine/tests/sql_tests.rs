@@ -1,0 +1,58 @@
+//! Golden SQL tests: every `sql-tests/inputs/**/*.sql` script runs in a fresh session
+//! (4 shuffle partitions, 2 threads) and its golden output — each statement's text,
+//! then its schema and rows (sorted unless the query orders them) or its error — is
+//! compared with the insta snapshot in `sql-tests/results/`. Inputs whose file name
+//! starts with `_` are skipped. Review changes with `cargo insta review`.
+
+use std::path::Path;
+
+use ember::golden::{golden_block, run_script};
+use ember::Session;
+
+#[test]
+fn sql_golden_files() {
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sql-tests/results");
+    insta::glob!("../../../sql-tests/inputs", "**/*.sql", |path| {
+        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('_')) {
+            return;
+        }
+        let script = std::fs::read_to_string(path).expect("golden input is readable");
+        let session = Session::builder()
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("ember.executor.threads", "2")
+            .build()
+            .expect("session");
+        // Relative paths in scripts (e.g. sample data) resolve from the repository root.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let tz = session.time_zone();
+        let mut out = String::new();
+        let _cwd = CwdGuard::enter(&root);
+        for (i, r) in run_script(&session, &script).iter().enumerate() {
+            out.push_str(&format!("-- {}\n", r.text.trim().replace('\n', "\n-- ")));
+            out.push_str(&golden_block(i + 1, r, &tz, true));
+            out.push('\n');
+        }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&results);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(out));
+    });
+}
+
+/// Runs the scripts from the repository root so `data/...` paths work; restored on drop.
+struct CwdGuard(std::path::PathBuf);
+
+impl CwdGuard {
+    fn enter(dir: &Path) -> CwdGuard {
+        let old = std::env::current_dir().expect("cwd");
+        std::env::set_current_dir(dir).expect("enter repository root");
+        CwdGuard(old)
+    }
+}
+
+impl Drop for CwdGuard {
+    fn drop(&mut self) {
+        let _ = std::env::set_current_dir(&self.0);
+    }
+}

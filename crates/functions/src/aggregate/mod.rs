@@ -1,0 +1,123 @@
+//! Aggregate functions with vectorized [`GroupsAccumulator`](ember_plan::GroupsAccumulator)s,
+//! one file per aggregate; `groups` holds the shared per-group plumbing.
+
+pub mod avg;
+pub mod bool_agg;
+pub mod count;
+pub mod decimal;
+pub mod first_last;
+pub mod groups;
+pub mod min_max;
+pub mod sum;
+pub mod variance;
+
+use std::sync::Arc;
+
+use ember_plan::AggregateFunctionImpl;
+
+/// Every built-in aggregate under its own name.
+pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
+    vec![
+        Arc::new(count::Count),
+        Arc::new(count::CountIf),
+        Arc::new(sum::Sum),
+        Arc::new(avg::Avg),
+        Arc::new(min_max::MinMax::min()),
+        Arc::new(min_max::MinMax::max()),
+        Arc::new(bool_agg::BoolAgg::bool_and()),
+        Arc::new(bool_agg::BoolAgg::bool_or()),
+        Arc::new(first_last::FirstLast::first()),
+        Arc::new(first_last::FirstLast::last()),
+        Arc::new(first_last::FirstLast::any_value()),
+        Arc::new(variance::Variance::new(variance::Stat::VarSamp)),
+        Arc::new(variance::Variance::new(variance::Stat::VarPop)),
+        Arc::new(variance::Variance::new(variance::Stat::StddevSamp)),
+        Arc::new(variance::Variance::new(variance::Stat::StddevPop)),
+    ]
+}
+
+/// `(alias, target)`: names Spark accepts for another aggregate.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("mean", "avg"),
+    ("every", "bool_and"),
+    ("some", "bool_or"),
+    ("any", "bool_or"),
+    ("first_value", "first"),
+    ("last_value", "last"),
+    ("stddev", "stddev_samp"),
+    ("std", "stddev_samp"),
+    ("variance", "var_samp"),
+];
+
+#[cfg(test)]
+pub mod test_util {
+    //! Helpers for accumulator tests.
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, Decimal128Array, Float64Array, Int32Array, Int64Array, StringArray};
+    use arrow::compute::concat;
+    use arrow::datatypes::DataType;
+    use ember_plan::{AggregateFunctionImpl, FunctionContext};
+
+    pub use crate::scalar::utils::test_util::render;
+
+    pub fn ctx() -> FunctionContext {
+        FunctionContext::default()
+    }
+
+    pub fn legacy() -> FunctionContext {
+        FunctionContext { ansi: false, ..Default::default() }
+    }
+
+    pub fn i32s(v: &[Option<i32>]) -> ArrayRef {
+        Arc::new(Int32Array::from(v.to_vec()))
+    }
+
+    pub fn i64s(v: &[Option<i64>]) -> ArrayRef {
+        Arc::new(Int64Array::from(v.to_vec()))
+    }
+
+    pub fn f64s(v: &[Option<f64>]) -> ArrayRef {
+        Arc::new(Float64Array::from(v.to_vec()))
+    }
+
+    pub fn strs(v: &[Option<&str>]) -> ArrayRef {
+        Arc::new(StringArray::from(v.to_vec()))
+    }
+
+    pub fn decs(v: &[Option<i128>], p: u8, s: i8) -> ArrayRef {
+        Arc::new(Decimal128Array::from(v.to_vec()).with_precision_and_scale(p, s).expect("decimal"))
+    }
+
+    /// One group per row, all in one batch; renders the result.
+    pub fn one_batch(f: &dyn AggregateFunctionImpl, args: Vec<ArrayRef>, groups: &[usize], n: usize, ctx: &FunctionContext) -> ember_common::Result<String> {
+        let types: Vec<DataType> = args.iter().map(|a| a.data_type().clone()).collect();
+        let mut acc = f.create_accumulator(&types, ctx)?;
+        acc.update_batch(&args, groups, None, n)?;
+        Ok(render(&acc.evaluate()?))
+    }
+
+    /// Two partial accumulators (row `i` of either part goes to group `i % 2`; the
+    /// second part numbers its groups the other way round), their states concatenated
+    /// and merged into a final accumulator. Returns the rendered final values.
+    pub fn two_phase(f: &dyn AggregateFunctionImpl, types: &[DataType], ctx: &FunctionContext, part1: Vec<ArrayRef>, part2: Vec<ArrayRef>) -> String {
+        let n1 = part1.first().map(|a| a.len()).unwrap_or(0);
+        let n2 = part2.first().map(|a| a.len()).unwrap_or(0);
+        let mut a = f.create_accumulator(types, ctx).unwrap();
+        a.update_batch(&part1, &(0..n1).map(|i| i % 2).collect::<Vec<_>>(), None, 2).unwrap();
+        let mut b = f.create_accumulator(types, ctx).unwrap();
+        b.update_batch(&part2, &(0..n2).map(|i| (i + 1) % 2).collect::<Vec<_>>(), None, 2).unwrap();
+        let (sa, sb) = (a.state().unwrap(), b.state().unwrap());
+        let fields = f.state_fields(types).unwrap();
+        assert_eq!(sa.len(), fields.len());
+        for (s, field) in sa.iter().zip(&fields) {
+            assert_eq!(s.data_type(), field.data_type(), "state type of {}", field.name());
+        }
+        let merged: Vec<ArrayRef> = sa.iter().zip(&sb).map(|(x, y)| concat(&[x.as_ref(), y.as_ref()]).unwrap()).collect();
+        let mut c = f.create_accumulator(types, ctx).unwrap();
+        c.merge_batch(&merged, &[0, 1, 1, 0], 2).unwrap();
+        let out = c.evaluate().unwrap();
+        assert_eq!(out.data_type(), &f.return_type(types).unwrap());
+        render(&out)
+    }
+}

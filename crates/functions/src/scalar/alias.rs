@@ -1,0 +1,78 @@
+//! `Aliased`: a function under another name (`substr` for `substring`, `ucase` for
+//! `upper`, …). Spark keeps the name the user wrote in column names and errors.
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field};
+use ember_common::{Error, ErrorKind, Result};
+use ember_plan::{AggregateFunctionImpl, ColumnarValue, FunctionContext, GroupsAccumulator, ScalarFunctionImpl};
+
+/// Renames the function in WRONG_NUM_ARGS errors.
+fn rename(e: Error, alias: &str) -> Error {
+    match e.kind() {
+        ErrorKind::WrongNumArgs { expected, found, .. } => {
+            Error::new(ErrorKind::WrongNumArgs { name: alias.to_string(), expected: expected.clone(), found: *found })
+        }
+        _ => e,
+    }
+}
+
+#[derive(Debug)]
+pub struct AliasedScalar {
+    pub alias: String,
+    pub inner: Arc<dyn ScalarFunctionImpl>,
+}
+
+impl ScalarFunctionImpl for AliasedScalar {
+    fn name(&self) -> &str {
+        &self.alias
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        self.inner.coerce_types(arg_types).map_err(|e| rename(e, &self.alias))
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue> {
+        self.inner.invoke(args, num_rows, ctx)
+    }
+
+    fn is_deterministic(&self) -> bool {
+        self.inner.is_deterministic()
+    }
+}
+
+#[derive(Debug)]
+pub struct AliasedAggregate {
+    pub alias: String,
+    pub inner: Arc<dyn AggregateFunctionImpl>,
+}
+
+impl AggregateFunctionImpl for AliasedAggregate {
+    fn name(&self) -> &str {
+        &self.alias
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        self.inner.coerce_types(arg_types).map_err(|e| rename(e, &self.alias))
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn nullable(&self) -> bool {
+        self.inner.nullable()
+    }
+
+    fn state_fields(&self, arg_types: &[DataType]) -> Result<Vec<Field>> {
+        self.inner.state_fields(arg_types)
+    }
+
+    fn create_accumulator(&self, arg_types: &[DataType], ctx: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
+        self.inner.create_accumulator(arg_types, ctx)
+    }
+}

@@ -1,0 +1,118 @@
+//! The Optimizer: rewrites an analyzed plan into a cheaper equivalent one, in batches
+//! ordered as in Spark's `Optimizer.defaultBatches`.
+
+pub mod collapse_projections;
+pub mod combine_filters;
+pub mod combine_limits;
+pub mod constant_folding;
+pub mod eliminate_noop;
+pub mod eliminate_outer_join;
+pub mod prune_columns;
+pub mod push_down_filter;
+pub mod push_down_limit;
+pub mod replace_distinct_with_aggregate;
+pub mod simplify_expressions;
+
+use std::sync::Arc;
+
+use ember_common::Result;
+use ember_plan::LogicalPlan;
+
+use crate::executor::{Batch, RuleExecutor, Strategy};
+use crate::rule::{Rule, RuleContext};
+pub use collapse_projections::CollapseProjections;
+pub use combine_filters::CombineFilters;
+pub use combine_limits::CombineLimits;
+pub use constant_folding::ConstantFolding;
+pub use eliminate_noop::EliminateNoop;
+pub use eliminate_outer_join::EliminateOuterJoin;
+pub use prune_columns::PruneColumns;
+pub use push_down_filter::PushDownFilter;
+pub use push_down_limit::PushDownLimit;
+pub use replace_distinct_with_aggregate::ReplaceDistinctWithAggregate;
+pub use simplify_expressions::SimplifyExpressions;
+
+/// Rewrites analyzed plans with Ember's default batches.
+pub struct Optimizer {
+    executor: RuleExecutor,
+}
+
+impl Default for Optimizer {
+    fn default() -> Self {
+        Optimizer::new()
+    }
+}
+
+impl Optimizer {
+    pub fn new() -> Self {
+        Optimizer { executor: RuleExecutor::new(default_batches()) }
+    }
+
+    /// An optimizer with other batches (tests, experiments).
+    pub fn with_batches(batches: Vec<Batch>) -> Self {
+        Optimizer { executor: RuleExecutor::new(batches) }
+    }
+
+    pub fn execute(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<LogicalPlan> {
+        self.executor.execute(plan, ctx).map(|(p, _)| p)
+    }
+
+    /// Like [`Optimizer::execute`], also returning the rules that changed the plan, in
+    /// order, as `"batch/rule"`.
+    pub fn execute_traced(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<(LogicalPlan, Vec<String>)> {
+        self.executor.execute(plan, ctx)
+    }
+
+    /// The batches, for tests and EXPLAIN.
+    pub fn executor(&self) -> &RuleExecutor {
+        &self.executor
+    }
+}
+
+fn rules(list: Vec<Arc<dyn Rule>>) -> Vec<Arc<dyn Rule>> {
+    list
+}
+
+/// Ember's default optimizer batches.
+pub fn default_batches() -> Vec<Batch> {
+    vec![
+        // First, as Spark's "Replace Operators": later rules (filter pushdown through
+        // an Aggregate, column pruning) then see one operator for grouping instead of
+        // two.
+        Batch::new("Finish Analysis", Strategy::Once, rules(vec![Arc::new(ReplaceDistinctWithAggregate)])),
+        // Spark's operatorOptimizationRuleSet, run to a fixed point: the rules feed each
+        // other. Pushdown first (filters reach joins before outer joins are simplified,
+        // limits reach scans), then the combining rules that clean up what pushdown
+        // left adjacent (filter over filter, limit over limit, project over project),
+        // then expression rewrites, whose `true`/`false` results eliminate_noop turns
+        // into removed filters and empty relations on the same iteration.
+        // eliminate_outer_join must share the batch with push_down_filter: a join that
+        // became inner lets the next iteration push the filter into its inputs.
+        Batch::new(
+            "Operator Optimization",
+            Strategy::FixedPoint(100),
+            rules(vec![
+                Arc::new(PushDownFilter),
+                Arc::new(CombineFilters),
+                Arc::new(EliminateOuterJoin),
+                Arc::new(PushDownLimit),
+                Arc::new(CombineLimits),
+                Arc::new(CollapseProjections),
+                Arc::new(ConstantFolding),
+                Arc::new(SimplifyExpressions),
+                Arc::new(EliminateNoop),
+            ]),
+        ),
+        // Last: pruning needs the final shape (pushed filters add their columns to the
+        // scans; filters folded away need none). It may leave a projection over a
+        // projection or an identity projection, which the next two rules remove.
+        Batch::new(
+            "Prune Columns",
+            Strategy::Once,
+            rules(vec![Arc::new(PruneColumns), Arc::new(CollapseProjections), Arc::new(EliminateNoop)]),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

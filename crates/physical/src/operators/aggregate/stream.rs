@@ -1,0 +1,237 @@
+//! One partition of a hash aggregate: consumes the whole input into the group table
+//! and the accumulators, then emits the groups in batches of at most `batch_size`.
+
+use std::sync::Arc;
+
+use arrow::array::{new_empty_array, Array, ArrayRef, BooleanArray, UInt32Array, UInt64Array};
+use arrow::datatypes::DataType;
+use arrow::record_batch::RecordBatch;
+use ember_common::{Error, Result};
+use ember_plan::GroupsAccumulator;
+
+use super::group_values::GroupValues;
+use super::{AggregateExpr, AggregateMode, AggregateSpec};
+use crate::execution_plan::{BatchIter, TaskContext};
+use crate::expressions::evaluate_to_array;
+use crate::operators::hash_join::keys::evaluate_keys;
+
+pub(super) struct AggregateStream {
+    spec: Arc<AggregateSpec>,
+    input: Option<BatchIter>,
+    ctx: TaskContext,
+    output: Option<RecordBatch>,
+    offset: usize,
+}
+
+impl AggregateStream {
+    pub(super) fn new(spec: Arc<AggregateSpec>, input: BatchIter, ctx: TaskContext) -> Self {
+        AggregateStream { spec, input: Some(input), ctx, output: None, offset: 0 }
+    }
+}
+
+impl Iterator for AggregateStream {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        if let Some(input) = self.input.take() {
+            match aggregate_all(&self.spec, input, &self.ctx) {
+                Ok(b) => self.output = Some(b),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        let out = self.output.as_ref()?;
+        if self.offset >= out.num_rows() {
+            self.output = None;
+            return None;
+        }
+        let len = self.ctx.batch_size().max(1).min(out.num_rows() - self.offset);
+        let batch = out.slice(self.offset, len);
+        self.offset += len;
+        Some(Ok(batch))
+    }
+}
+
+/// The group table and one accumulator (plus DISTINCT set) per aggregate.
+struct Aggregation<'a> {
+    spec: &'a AggregateSpec,
+    ctx: &'a TaskContext,
+    groups: Option<GroupValues>,
+    accs: Vec<Box<dyn GroupsAccumulator>>,
+    distinct: Vec<Option<GroupValues>>,
+    group_indices: Vec<usize>,
+}
+
+fn aggregate_all(spec: &AggregateSpec, input: BatchIter, ctx: &TaskContext) -> Result<RecordBatch> {
+    let mut agg = Aggregation::new(spec, ctx)?;
+    for batch in input {
+        agg.push(&batch?)?;
+    }
+    agg.finish()
+}
+
+impl<'a> Aggregation<'a> {
+    fn new(spec: &'a AggregateSpec, ctx: &'a TaskContext) -> Result<Self> {
+        let groups = if spec.group_exprs.is_empty() { None } else { Some(GroupValues::new(spec.group_types.clone())?) };
+        let mut accs = Vec::with_capacity(spec.aggr_exprs.len());
+        let mut distinct = Vec::with_capacity(spec.aggr_exprs.len());
+        for a in &spec.aggr_exprs {
+            accs.push(a.func.create_accumulator(&a.arg_types, &ctx.functions)?);
+            distinct.push(if a.distinct {
+                let mut types = vec![DataType::UInt64];
+                types.extend(a.arg_types.iter().cloned());
+                Some(GroupValues::new(types)?)
+            } else {
+                None
+            });
+        }
+        let mut agg = Aggregation { spec, ctx, groups, accs, distinct, group_indices: Vec::new() };
+        if agg.groups.is_none() {
+            // A global aggregate has exactly one group, even over empty input.
+            agg.prime_single_group()?;
+        }
+        Ok(agg)
+    }
+
+    fn num_groups(&self) -> usize {
+        self.groups.as_ref().map_or(1, |g| g.len())
+    }
+
+    /// Sizes every accumulator for the one group of a global aggregate.
+    fn prime_single_group(&mut self) -> Result<()> {
+        for (i, a) in self.spec.aggr_exprs.iter().enumerate() {
+            if self.spec.mode == AggregateMode::Final {
+                let states = a.func.state_fields(&a.arg_types)?.iter().map(|f| new_empty_array(f.data_type())).collect::<Vec<_>>();
+                self.accs[i].merge_batch(&states, &[], 1)?;
+            } else {
+                let args = a.arg_types.iter().map(new_empty_array).collect::<Vec<_>>();
+                self.accs[i].update_batch(&args, &[], None, 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, batch: &RecordBatch) -> Result<()> {
+        let n = batch.num_rows();
+        if n == 0 {
+            return Ok(());
+        }
+        match &mut self.groups {
+            Some(groups) => {
+                let exprs = self.spec.group_exprs.iter().map(|(e, _)| e.clone()).collect::<Vec<_>>();
+                let keys = evaluate_keys(&exprs, &self.spec.group_types, batch, self.ctx)?;
+                groups.intern(&keys, &mut self.group_indices)?;
+            }
+            None => {
+                self.group_indices.clear();
+                self.group_indices.resize(n, 0);
+            }
+        }
+        let total = self.num_groups();
+        let mut state_col = self.spec.group_exprs.len();
+        for (i, a) in self.spec.aggr_exprs.iter().enumerate() {
+            if self.spec.mode == AggregateMode::Final {
+                let count = self.spec.state_counts[i];
+                let states = batch
+                    .columns()
+                    .get(state_col..state_col + count)
+                    .ok_or_else(|| Error::internal("final aggregate input lacks state columns"))?;
+                state_col += count;
+                self.accs[i].merge_batch(states, &self.group_indices, total)?;
+                continue;
+            }
+            let args = a.args.iter().map(|e| evaluate_to_array(e.as_ref(), batch, self.ctx)).collect::<Result<Vec<_>>>()?;
+            let mut filter = match &a.filter {
+                Some(f) => Some(as_boolean(evaluate_to_array(f.as_ref(), batch, self.ctx)?)?),
+                None => None,
+            };
+            if let Some(set) = &mut self.distinct[i] {
+                filter = Some(first_occurrences(set, &self.group_indices, &args, a, filter.as_ref())?);
+            }
+            self.accs[i].update_batch(&args, &self.group_indices, filter.as_ref(), total)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<RecordBatch> {
+        let mut columns = match &self.groups {
+            Some(g) => g.emit()?,
+            None => Vec::new(),
+        };
+        for acc in &mut self.accs {
+            match self.spec.mode {
+                AggregateMode::Partial => columns.extend(acc.state()?),
+                _ => columns.push(acc.evaluate()?),
+            }
+        }
+        let schema = self.spec.schema.clone();
+        if columns.len() != schema.fields().len() {
+            return Err(Error::internal("aggregate produced a different number of columns than its schema"));
+        }
+        let num_groups = self.num_groups();
+        let columns = columns
+            .into_iter()
+            .zip(schema.fields())
+            .map(|(c, f)| {
+                if c.len() != num_groups {
+                    return Err(Error::internal(format!("accumulator for `{}` returned {} rows for {num_groups} groups", f.name(), c.len())));
+                }
+                if c.data_type() == f.data_type() {
+                    Ok(c)
+                } else {
+                    Ok(arrow::compute::cast(&c, f.data_type())?)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(num_groups));
+        Ok(RecordBatch::try_new_with_options(schema, columns, &options)?)
+    }
+}
+
+fn as_boolean(a: ArrayRef) -> Result<BooleanArray> {
+    a.as_any()
+        .downcast_ref::<BooleanArray>()
+        .cloned()
+        .ok_or_else(|| Error::internal(format!("aggregate FILTER evaluated to {}, not boolean", a.data_type())))
+}
+
+/// A mask that is true only for the first row of each `(group, args)` among the rows
+/// passing `filter`: a DISTINCT aggregate sees each value once per group.
+fn first_occurrences(
+    set: &mut GroupValues,
+    group_indices: &[usize],
+    args: &[ArrayRef],
+    a: &AggregateExpr,
+    filter: Option<&BooleanArray>,
+) -> Result<BooleanArray> {
+    let n = group_indices.len();
+    let passing: Vec<u32> = match filter {
+        Some(f) => (0..n).filter(|&r| f.is_valid(r) && f.value(r)).map(|r| r as u32).collect(),
+        None => (0..n as u32).collect(),
+    };
+    let mut cols: Vec<ArrayRef> = vec![Arc::new(UInt64Array::from_iter_values(passing.iter().map(|&r| group_indices[r as usize] as u64)))];
+    if passing.len() == n {
+        cols.extend(args.iter().cloned());
+    } else {
+        let idx = UInt32Array::from(passing.clone());
+        for arg in args {
+            cols.push(arrow::compute::take(arg.as_ref(), &idx, None)?);
+        }
+    }
+    for (c, t) in cols[1..].iter_mut().zip(&a.arg_types) {
+        if c.data_type() != t {
+            return Err(Error::internal(format!("argument of {} is {} but {t} was planned", a.name, c.data_type())));
+        }
+        *c = crate::operators::hash_join::keys::normalize_floats(c.clone());
+    }
+    let mut next = set.len();
+    let mut ids = Vec::new();
+    set.intern(&cols, &mut ids)?;
+    let mut mask = vec![false; n];
+    for (k, &id) in ids.iter().enumerate() {
+        if id == next {
+            mask[passing[k] as usize] = true;
+            next += 1;
+        }
+    }
+    Ok(BooleanArray::from(mask))
+}

@@ -1,0 +1,107 @@
+//! Equi-join and grouping keys: evaluation, float normalization, arrow-row encoding
+//! and hashing, shared by `HashJoinExec` and `HashAggregateExec`.
+
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::buffer::NullBuffer;
+use arrow::datatypes::{DataType, Float32Type, Float64Type};
+use arrow::record_batch::RecordBatch;
+use arrow_row::{RowConverter, Rows, SortField};
+use ember_common::{Error, Result};
+use hashbrown::DefaultHashBuilder;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use crate::execution_plan::TaskContext;
+use crate::expressions::{evaluate_to_array, PhysicalExprRef};
+
+/// Evaluates key expressions over `batch`, checks them against the expected `types`
+/// and normalizes floats (Spark's `NormalizeFloatingNumbers`: `-0.0` = `0.0`, one NaN).
+pub(crate) fn evaluate_keys(exprs: &[PhysicalExprRef], types: &[DataType], batch: &RecordBatch, ctx: &TaskContext) -> Result<Vec<ArrayRef>> {
+    exprs
+        .iter()
+        .zip(types)
+        .map(|(e, t)| {
+            let a = evaluate_to_array(e.as_ref(), batch, ctx)?;
+            if a.data_type() != t {
+                return Err(Error::internal(format!("key `{e}` evaluated to {} but the plan expects {t}", a.data_type())));
+            }
+            if a.len() != batch.num_rows() {
+                return Err(Error::internal(format!("key `{e}` returned {} rows for a batch of {}", a.len(), batch.num_rows())));
+            }
+            Ok(normalize_floats(a))
+        })
+        .collect()
+}
+
+/// Maps `-0.0` to `0.0` and every NaN to the canonical NaN so that equal keys encode equally.
+pub(crate) fn normalize_floats(a: ArrayRef) -> ArrayRef {
+    match a.data_type() {
+        DataType::Float64 => Arc::new(a.as_primitive::<Float64Type>().unary::<_, Float64Type>(|v| {
+            if v.is_nan() {
+                f64::NAN
+            } else if v == 0.0 {
+                0.0
+            } else {
+                v
+            }
+        })),
+        DataType::Float32 => Arc::new(a.as_primitive::<Float32Type>().unary::<_, Float32Type>(|v| {
+            if v.is_nan() {
+                f32::NAN
+            } else if v == 0.0 {
+                0.0
+            } else {
+                v
+            }
+        })),
+        _ => a,
+    }
+}
+
+/// Rows where every key is non-NULL (`None`: all rows).
+pub(crate) fn keys_valid(keys: &[ArrayRef]) -> Option<NullBuffer> {
+    keys.iter().fold(None, |acc, k| NullBuffer::union(acc.as_ref(), k.logical_nulls().as_ref()))
+}
+
+/// Encodes key columns into comparable byte rows and hashes them.
+#[derive(Debug)]
+pub(crate) struct KeyEncoder {
+    converter: RowConverter,
+    types: Vec<DataType>,
+    hasher: DefaultHashBuilder,
+}
+
+impl KeyEncoder {
+    pub(crate) fn new(types: Vec<DataType>) -> Result<Self> {
+        let fields = types.iter().map(|t| SortField::new(t.clone())).collect::<Vec<_>>();
+        if !RowConverter::supports_fields(&fields) {
+            let names = types.iter().map(ember_common::types::catalog_string).collect::<Vec<_>>();
+            return Err(Error::unsupported(format!("grouping or joining on keys of type {}", names.join(", "))));
+        }
+        Ok(KeyEncoder { converter: RowConverter::new(fields)?, types, hasher: DefaultHashBuilder::default() })
+    }
+
+    pub(crate) fn encode(&self, cols: &[ArrayRef]) -> Result<Rows> {
+        if cols.len() != self.types.len() || cols.iter().zip(&self.types).any(|(c, t)| c.data_type() != t) {
+            return Err(Error::internal("key columns do not match the key encoder"));
+        }
+        Ok(self.converter.convert_columns(cols)?)
+    }
+
+    pub(crate) fn empty_rows(&self) -> Rows {
+        self.converter.empty_rows(0, 0)
+    }
+
+    /// Decodes rows back into key columns of the encoder's types.
+    pub(crate) fn decode(&self, rows: &Rows) -> Result<Vec<ArrayRef>> {
+        let cols = self.converter.convert_rows(rows.iter())?;
+        cols.into_iter()
+            .zip(&self.types)
+            .map(|(c, t)| if c.data_type() == t { Ok(c) } else { Ok(arrow::compute::cast(&c, t)?) })
+            .collect()
+    }
+
+    pub(crate) fn hash(&self, row: &[u8]) -> u64 {
+        self.hasher.hash_one(row)
+    }
+}

@@ -1,0 +1,14 @@
+//! Physical operators, one per file.
+
+pub mod exchange;
+pub mod filter;
+pub mod generate;
+pub mod hash_aggregate;
+pub mod hash_join;
+pub mod limit;
+pub mod memory;
+pub mod nested_loop_join;
+pub mod projection;
+pub mod sort;
+pub mod sort_preserving_merge;
+pub mod union;

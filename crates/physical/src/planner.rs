@@ -1,0 +1,226 @@
+//! The physical planner: logical plans to trees of `…Exec` operators, then
+//! [`ensure_requirements`] so the result is runnable. Strategies: two-phase
+//! aggregation, top-K sorts, join selection (broadcast / partitioned hash join, nested
+//! loop join) in `planner/join.rs`.
+
+mod join;
+
+use std::sync::Arc;
+
+use arrow::compute::SortOptions;
+use ember_common::{Config, Error, Result};
+use ember_plan::{Expr, LogicalPlan, PlanSchema};
+
+use crate::ensure_requirements::ensure_requirements;
+use crate::execution_plan::{ExecutionPlan, TaskContext};
+use crate::expressions::planner::cast_if_needed;
+use crate::expressions::{create_physical_expr, evaluate_to_array, ColumnExpr, PhysicalExprRef, PhysicalSortExpr};
+use crate::operators::filter::FilterExec;
+use crate::operators::generate::GenerateExec;
+use crate::operators::hash_aggregate::{AggregateExpr, AggregateMode, HashAggregateExec};
+use crate::operators::limit::{GlobalLimitExec, LocalLimitExec};
+use crate::operators::memory::{EmptyExec, MemoryExec};
+use crate::operators::projection::ProjectionExec;
+use crate::operators::sort::SortExec;
+use crate::operators::sort_preserving_merge::SortPreservingMergeExec;
+use crate::operators::union::UnionExec;
+use crate::scan_planner::ScanPlanner;
+
+/// Turns logical plans into physical plans for one session's settings.
+#[derive(Debug, Clone)]
+pub struct PhysicalPlanner {
+    config: Arc<Config>,
+    scan_planners: Vec<Arc<dyn ScanPlanner>>,
+}
+
+impl PhysicalPlanner {
+    pub fn new(config: Arc<Config>, scan_planners: Vec<Arc<dyn ScanPlanner>>) -> Self {
+        PhysicalPlanner { config, scan_planners }
+    }
+
+    /// Plans `plan` and inserts the exchanges its operators need.
+    pub fn create_physical_plan(&self, plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>> {
+        let physical = self.plan(plan)?;
+        ensure_requirements(physical, &self.config)
+    }
+
+    fn plan(&self, plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(match plan {
+            LogicalPlan::Projection(p) => {
+                let input = self.plan(&p.input)?;
+                let exprs = p
+                    .exprs
+                    .iter()
+                    .zip(p.schema.fields())
+                    .map(|(e, f)| Ok((create_physical_expr(e, p.input.schema())?, f.name().to_string())))
+                    .collect::<Result<Vec<_>>>()?;
+                Arc::new(ProjectionExec::try_new(exprs, input)?)
+            }
+            LogicalPlan::Filter(f) => {
+                let input = self.plan(&f.input)?;
+                let predicate = create_physical_expr(&f.predicate, f.input.schema())?;
+                Arc::new(FilterExec::try_new(predicate, input)?)
+            }
+            LogicalPlan::SubqueryAlias(s) => self.plan(&s.input)?,
+            LogicalPlan::TableScan(scan) => {
+                let ctx = TaskContext::new(self.config.clone());
+                let target = self.config.shuffle_partitions();
+                for sp in &self.scan_planners {
+                    if let Some(exec) = sp.plan_scan(scan, target, &ctx)? {
+                        return Ok(exec);
+                    }
+                }
+                return Err(Error::unsupported(format!("scanning table {} ({})", scan.table_name, scan.source.describe())));
+            }
+            LogicalPlan::Values(v) => self.plan_values(v)?,
+            LogicalPlan::EmptyRelation(e) => Arc::new(EmptyExec::new(e.schema.arrow_schema().clone(), e.produce_one_row)),
+            LogicalPlan::Limit(l) => {
+                let input = self.plan(&l.input)?;
+                let local: Arc<dyn ExecutionPlan> = match l.fetch {
+                    Some(n) => Arc::new(LocalLimitExec::new(input, n.saturating_add(l.skip))),
+                    None => input,
+                };
+                Arc::new(GlobalLimitExec::new(local, l.skip, l.fetch))
+            }
+            LogicalPlan::Sort(s) => {
+                let input = self.plan(&s.input)?;
+                let exprs = s
+                    .exprs
+                    .iter()
+                    .map(|e| {
+                        Ok(PhysicalSortExpr {
+                            expr: create_physical_expr(&e.expr, s.input.schema())?,
+                            options: SortOptions { descending: !e.asc, nulls_first: e.nulls_first },
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let sorted = Arc::new(SortExec::new(exprs.clone(), input, s.fetch));
+                Arc::new(SortPreservingMergeExec::new(exprs, sorted, s.fetch))
+            }
+            LogicalPlan::Union(u) => {
+                let mut inputs = Vec::with_capacity(u.inputs.len());
+                for i in &u.inputs {
+                    inputs.push(self.cast_to_schema(self.plan(i)?, i.schema(), &u.schema)?);
+                }
+                Arc::new(UnionExec::new(inputs))
+            }
+            LogicalPlan::Generate(g) => {
+                let input = self.plan(&g.input)?;
+                let arg = create_physical_expr(&g.generator.arg, g.input.schema())?;
+                Arc::new(GenerateExec::try_new(g.generator.kind, g.generator.outer, arg, g.output_names.clone(), input)?)
+            }
+            LogicalPlan::Aggregate(a) => {
+                let input = self.plan(&a.input)?;
+                self.plan_aggregate(&a.group_exprs, &a.aggr_exprs, a.input.schema(), &a.schema, input)?
+            }
+            LogicalPlan::Distinct(d) => {
+                let input = self.plan(&d.input)?;
+                let groups: Vec<Expr> = d.input.schema().columns().into_iter().map(Expr::Column).collect();
+                self.plan_aggregate(&groups, &[], d.input.schema(), d.input.schema(), input)?
+            }
+            LogicalPlan::Join(j) => join::plan_join(self, j)?,
+        })
+    }
+
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Literal rows → one in-memory partition.
+    fn plan_values(&self, v: &ember_plan::Values) -> Result<Arc<dyn ExecutionPlan>> {
+        let schema = v.schema.arrow_schema().clone();
+        let empty = PlanSchema::empty();
+        let ctx = TaskContext::new(self.config.clone());
+        let one_row = arrow::record_batch::RecordBatch::try_new_with_options(
+            Arc::new(arrow::datatypes::Schema::empty()),
+            vec![],
+            &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(1)),
+        )?;
+        let mut columns = Vec::with_capacity(schema.fields().len());
+        for (c, field) in schema.fields().iter().enumerate() {
+            let mut pieces = Vec::with_capacity(v.rows.len());
+            for row in &v.rows {
+                let e = &row[c];
+                let p = cast_if_needed(create_physical_expr(e, &empty)?, &e.data_type(&empty)?, field.data_type());
+                pieces.push(evaluate_to_array(p.as_ref(), &one_row, &ctx)?);
+            }
+            let refs: Vec<&dyn arrow::array::Array> = pieces.iter().map(|a| a.as_ref()).collect();
+            columns.push(if refs.is_empty() {
+                arrow::array::new_empty_array(field.data_type())
+            } else {
+                arrow::compute::concat(&refs)?
+            });
+        }
+        let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(v.rows.len()));
+        let batch = arrow::record_batch::RecordBatch::try_new_with_options(schema.clone(), columns, &options)?;
+        Ok(Arc::new(MemoryExec::try_new(vec![vec![batch]], schema, None)?))
+    }
+
+    /// Casts (and renames) `input`'s columns to `target`'s when their types differ.
+    fn cast_to_schema(&self, input: Arc<dyn ExecutionPlan>, from: &PlanSchema, target: &PlanSchema) -> Result<Arc<dyn ExecutionPlan>> {
+        let same = from.fields().iter().zip(target.fields()).all(|(a, b)| a.data_type() == b.data_type());
+        if same {
+            return Ok(input);
+        }
+        let exprs = from
+            .fields()
+            .iter()
+            .zip(target.fields())
+            .enumerate()
+            .map(|(i, (f, t))| (cast_if_needed(Arc::new(ColumnExpr::new(f.name(), i)), f.data_type(), t.data_type()), t.name().to_string()))
+            .collect();
+        Ok(Arc::new(ProjectionExec::try_new(exprs, input)?))
+    }
+
+    /// Two-phase aggregation (Partial → exchange on the keys → Final), or a single
+    /// `Single`-mode aggregate when an aggregate is DISTINCT.
+    fn plan_aggregate(
+        &self,
+        group_exprs: &[Expr],
+        aggr_exprs: &[Expr],
+        in_schema: &PlanSchema,
+        out_schema: &PlanSchema,
+        input: Arc<dyn ExecutionPlan>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let groups = group_exprs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Ok((create_physical_expr(g, in_schema)?, out_schema.field(i).name().to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        let mut aggs = Vec::with_capacity(aggr_exprs.len());
+        for (i, a) in aggr_exprs.iter().enumerate() {
+            let Expr::AggregateFunction(f) = a.unalias() else {
+                return Err(Error::internal(format!("aggregate expression expected, found {a}")));
+            };
+            let types = f.args.iter().map(|x| x.data_type(in_schema)).collect::<Result<Vec<_>>>()?;
+            let arg_types = f.func.coerce_types(&types)?;
+            let args = f
+                .args
+                .iter()
+                .zip(&types)
+                .enumerate()
+                .map(|(k, (x, t))| Ok(cast_if_needed(create_physical_expr(x, in_schema)?, t, arg_types.get(k).unwrap_or(t))))
+                .collect::<Result<Vec<_>>>()?;
+            let filter = f.filter.as_ref().map(|x| create_physical_expr(x, in_schema)).transpose()?;
+            aggs.push(AggregateExpr {
+                func: f.func.clone(),
+                return_type: f.func.return_type(&arg_types)?,
+                args,
+                arg_types,
+                distinct: f.distinct,
+                filter,
+                name: out_schema.field(group_exprs.len() + i).name().to_string(),
+            });
+        }
+        if aggs.iter().any(|a| a.distinct) {
+            return Ok(Arc::new(HashAggregateExec::try_new(AggregateMode::Single, groups, aggs, input)?));
+        }
+        let final_groups: Vec<(PhysicalExprRef, String)> =
+            groups.iter().enumerate().map(|(i, (_, name))| (Arc::new(ColumnExpr::new(name.clone(), i)) as PhysicalExprRef, name.clone())).collect();
+        let partial = Arc::new(HashAggregateExec::try_new(AggregateMode::Partial, groups, aggs.clone(), input)?);
+        Ok(Arc::new(HashAggregateExec::try_new(AggregateMode::Final, final_groups, aggs, partial)?))
+    }
+}
+
+#[cfg(test)]
+mod tests;

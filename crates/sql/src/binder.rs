@@ -1,0 +1,112 @@
+//! `Binder`: the entry points that turn SQL text into bound statements and
+//! expressions, and the CTE scope threaded through query binding.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use ember_common::{Config, Result};
+use ember_plan::{CatalogLookup, Expr, FunctionRegistry, LogicalPlan, PlanSchema, Statement};
+use sqlparser::ast::{SelectItem, SelectItemQualifiedWildcardKind};
+
+use crate::errors::{other, span_of, unexpected, unsupported, ResultExt};
+use crate::expr::ExprScope;
+use crate::parser::{parse_select_item, split_tokens, tokenize};
+
+/// Binds SQL against a catalog and a function registry.
+pub struct Binder<'a> {
+    pub(crate) catalog: &'a dyn CatalogLookup,
+    pub(crate) functions: &'a dyn FunctionRegistry,
+    pub(crate) config: &'a Config,
+    /// How many `bind_expr` calls are active; the depth check runs at the outermost one.
+    pub(crate) expr_nesting: Cell<usize>,
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(catalog: &'a dyn CatalogLookup, functions: &'a dyn FunctionRegistry, config: &'a Config) -> Self {
+        Binder { catalog, functions, config, expr_nesting: Cell::new(0) }
+    }
+
+    /// Parses and binds exactly one statement. Errors carry a span into `sql` and the SQL text.
+    pub fn bind_sql(&self, sql: &str) -> Result<Statement> {
+        self.bind_sql_inner(sql).map_err(|e| e.with_sql(sql))
+    }
+
+    fn bind_sql_inner(&self, sql: &str) -> Result<Statement> {
+        let parts = split_tokens(tokenize(sql)?);
+        match parts.as_slice() {
+            [] => Err(other("PARSE_EMPTY_STATEMENT", "42617", "Syntax error, unexpected empty statement.")),
+            [one] => self.bind_statement(sql, one),
+            [_, second, ..] => Err(unexpected(second.first(), Default::default())),
+        }
+    }
+
+    /// Binds a standalone expression over `schema`, as `expr("a + 1")`, `selectExpr("a AS b")`
+    /// and `filter("a > 1")` need. An alias (`a + 1 AS b`) and `*` / `t.*` are accepted.
+    pub fn bind_expr_sql(&self, sql: &str, schema: &PlanSchema) -> Result<Expr> {
+        self.bind_expr_sql_inner(sql, schema).map_err(|e| e.with_sql(sql))
+    }
+
+    fn bind_expr_sql_inner(&self, sql: &str, schema: &PlanSchema) -> Result<Expr> {
+        let tokens = tokenize(sql)?;
+        if tokens.is_empty() {
+            return Err(other("PARSE_EMPTY_STATEMENT", "42617", "Syntax error, unexpected empty statement."));
+        }
+        let item = parse_select_item(&tokens)?;
+        let scope = ExprScope::new(schema);
+        match &item {
+            SelectItem::UnnamedExpr(e) => self.bind_expr(e, &scope),
+            SelectItem::ExprWithAlias { expr, alias } => Ok(self.bind_expr(expr, &scope)?.alias(alias.value.clone())),
+            SelectItem::Wildcard(_) => Ok(Expr::Wildcard { qualifier: None }),
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _) => {
+                Ok(Expr::Wildcard { qualifier: Some(crate::relation::object_name(name)) })
+            }
+            other => Err(unsupported(format!("the expression {other}"))).at(span_of(other)),
+        }
+    }
+
+    /// The session time zone, for `timestamp` types and literals.
+    pub(crate) fn time_zone(&self) -> String {
+        self.config.time_zone()
+    }
+}
+
+/// Common table expressions visible at some point of a query, innermost first.
+#[derive(Default)]
+pub(crate) struct Scope<'p> {
+    parent: Option<&'p Scope<'p>>,
+    ctes: Vec<(String, Arc<LogicalPlan>)>,
+}
+
+impl<'p> Scope<'p> {
+    pub fn root() -> Self {
+        Scope::default()
+    }
+
+    pub fn child(parent: &'p Scope<'p>) -> Self {
+        Scope { parent: Some(parent), ctes: Vec::new() }
+    }
+
+    pub fn add(&mut self, name: &str, plan: LogicalPlan) {
+        self.ctes.push((name.to_ascii_lowercase(), Arc::new(plan)));
+    }
+
+    /// The CTE named `name` (case-insensitive); later and inner definitions shadow earlier ones.
+    pub fn lookup(&self, name: &str) -> Option<Arc<LogicalPlan>> {
+        let lower = name.to_ascii_lowercase();
+        self.ctes
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == lower)
+            .map(|(_, p)| p.clone())
+            .or_else(|| self.parent.and_then(|p| p.lookup(name)))
+    }
+
+    /// Every visible CTE name, for suggestions.
+    pub fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.ctes.iter().map(|(n, _)| n.clone()).collect();
+        if let Some(p) = self.parent {
+            out.extend(p.names());
+        }
+        out
+    }
+}

@@ -1,0 +1,93 @@
+//! `EmberDialect`: sqlparser's Spark dialect plus the Spark lexing rules it lacks
+//! (backslash escapes in string literals, adjacent string literals concatenated).
+
+use std::any::TypeId;
+
+use sqlparser::ast::Expr;
+use sqlparser::dialect::{Dialect, SparkSqlDialect};
+use sqlparser::parser::{Parser, ParserError};
+
+/// Spark SQL as Ember parses it. Parser code that checks `dialect_of!(… SparkSqlDialect)`
+/// sees this dialect as Spark's.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EmberDialect;
+
+/// The one dialect instance the binder uses.
+pub static DIALECT: EmberDialect = EmberDialect;
+
+const SPARK: SparkSqlDialect = SparkSqlDialect {};
+
+impl Dialect for EmberDialect {
+    fn dialect(&self) -> TypeId {
+        TypeId::of::<SparkSqlDialect>()
+    }
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        SPARK.is_delimited_identifier_start(ch)
+    }
+    fn identifier_quote_style(&self, identifier: &str) -> Option<char> {
+        SPARK.identifier_quote_style(identifier)
+    }
+    fn is_identifier_start(&self, ch: char) -> bool {
+        SPARK.is_identifier_start(ch)
+    }
+    fn is_identifier_part(&self, ch: char) -> bool {
+        SPARK.is_identifier_part(ch)
+    }
+    fn supports_filter_during_aggregation(&self) -> bool {
+        true
+    }
+    fn supports_group_by_expr(&self) -> bool {
+        true
+    }
+    fn supports_group_by_with_modifier(&self) -> bool {
+        true
+    }
+    fn supports_lambda_functions(&self) -> bool {
+        true
+    }
+    fn supports_select_wildcard_except(&self) -> bool {
+        true
+    }
+    fn supports_struct_literal(&self) -> bool {
+        true
+    }
+    fn supports_nested_comments(&self) -> bool {
+        true
+    }
+    fn supports_create_table_using(&self) -> bool {
+        true
+    }
+    fn supports_long_type_as_bigint(&self) -> bool {
+        true
+    }
+    fn supports_values_as_table_factor(&self) -> bool {
+        true
+    }
+    fn require_interval_qualifier(&self) -> bool {
+        true
+    }
+    fn supports_bang_not_operator(&self) -> bool {
+        true
+    }
+    fn supports_select_item_multi_column_alias(&self) -> bool {
+        true
+    }
+    fn supports_cte_without_as(&self) -> bool {
+        true
+    }
+    fn supports_map_literal_with_angle_brackets(&self) -> bool {
+        true
+    }
+    /// Spark unescapes `\n`, `\'`, `\\`, … inside string literals.
+    fn supports_string_literal_backslash_escape(&self) -> bool {
+        true
+    }
+    /// `'a' 'b'` is `'ab'` in Spark.
+    fn supports_string_literal_concatenation(&self) -> bool {
+        true
+    }
+    /// `a DIV b` (integral division).
+    fn parse_infix(&self, parser: &mut Parser, expr: &Expr, precedence: u8) -> Option<Result<Expr, ParserError>> {
+        SPARK.parse_infix(parser, expr, precedence)
+    }
+}

@@ -1,0 +1,102 @@
+//! Function calls: aggregates and scalar functions from the registry, `count(*)`, and
+//! the generators `explode`, `explode_outer`, `posexplode`, `posexplode_outer`.
+
+use ember_common::{suggest, Error, ErrorKind, Result};
+use ember_plan::expr::{AggregateFunction, Generator, GeneratorKind, ScalarFunction};
+use ember_plan::{lit, Expr};
+use sqlparser::ast::{self, DuplicateTreatment, FunctionArg, FunctionArgExpr, FunctionArguments};
+
+use crate::binder::Binder;
+use crate::errors::{other, span_of, unsupported, ResultExt};
+use crate::expr::ExprScope;
+
+const GENERATORS: [(&str, GeneratorKind, bool); 4] = [
+    ("explode", GeneratorKind::Explode, false),
+    ("explode_outer", GeneratorKind::Explode, true),
+    ("posexplode", GeneratorKind::PosExplode, false),
+    ("posexplode_outer", GeneratorKind::PosExplode, true),
+];
+
+impl Binder<'_> {
+    pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
+        let name = crate::relation::object_name(&f.name).to_ascii_lowercase();
+        let name_span = span_of(&f.name);
+        if f.over.is_some() {
+            return Err(unsupported("window functions"));
+        }
+        if !f.within_group.is_empty() || f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
+            return Err(unsupported(format!("this syntax of the function `{name}`")));
+        }
+        let (list, distinct) = match &f.args {
+            FunctionArguments::None => (&[][..], false),
+            FunctionArguments::Subquery(_) => return Err(unsupported("subquery expressions")),
+            FunctionArguments::List(l) => {
+                if !l.clauses.is_empty() {
+                    return Err(unsupported(format!("this syntax of the function `{name}`")));
+                }
+                (l.args.as_slice(), l.duplicate_treatment == Some(DuplicateTreatment::Distinct))
+            }
+        };
+        let mut args = Vec::with_capacity(list.len());
+        let mut star = false;
+        for a in list {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => args.push(self.bind_expr(e, scope)?),
+                FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => star = true,
+                other => return Err(unsupported(format!("the function argument {other}"))).at(span_of(other)),
+            }
+        }
+        if star {
+            if name != "count" || !args.is_empty() {
+                return Err(other(
+                    "INVALID_USAGE_OF_STAR_OR_REGEX",
+                    "42000",
+                    format!("Invalid usage of '*' in expression `{name}`."),
+                ));
+            }
+            // Spark names count(*) `count(1)`.
+            args.push(lit(1));
+        }
+
+        if let Some((_, kind, outer)) = GENERATORS.iter().find(|(n, _, _)| *n == name) {
+            if args.len() != 1 {
+                return Err(Error::new(ErrorKind::WrongNumArgs { name, expected: "1".into(), found: args.len() }));
+            }
+            let arg = args.pop().ok_or_else(|| Error::internal("generator argument"))?;
+            return Ok(Expr::Generator(Generator { kind: *kind, outer: *outer, arg: Box::new(arg) }));
+        }
+
+        if let Some(func) = self.functions.aggregate(&name) {
+            let filter = match &f.filter {
+                Some(x) => Some(Box::new(self.bind_expr(x, scope)?)),
+                None => None,
+            };
+            return Ok(Expr::AggregateFunction(AggregateFunction { func, args, distinct, filter }));
+        }
+        if distinct || f.filter.is_some() {
+            if self.functions.scalar(&name).is_some() {
+                return Err(other(
+                    "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                    "42000",
+                    format!("Invalid SQL syntax: The function `{name}` does not support DISTINCT or FILTER."),
+                ));
+            }
+        }
+        self.call_scalar(&name, args).at(name_span)
+    }
+
+    /// A call of the registry's scalar function `name`, or UNRESOLVED_ROUTINE.
+    pub(crate) fn call_scalar(&self, name: &str, args: Vec<Expr>) -> Result<Expr> {
+        match self.functions.scalar(name) {
+            Some(func) => Ok(Expr::ScalarFunction(ScalarFunction { func, args })),
+            None => Err(self.unknown_function(name)),
+        }
+    }
+
+    fn unknown_function(&self, name: &str) -> Error {
+        let mut names = self.functions.names();
+        names.extend(GENERATORS.iter().map(|g| g.0.to_string()));
+        let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
+        Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })
+    }
+}

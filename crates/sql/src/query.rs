@@ -1,0 +1,204 @@
+//! Queries: `WITH` (CTEs), set operations (`UNION [ALL]`), `VALUES`, `ORDER BY` over a
+//! query's output, `LIMIT` and `OFFSET`. SELECT blocks are in `select.rs`.
+
+use ember_common::{ErrorKind, Result, Span};
+use ember_plan::{Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue, SortExpr};
+use sqlparser::ast::{self, LimitClause, OrderByExpr, OrderByKind, OrderBySort, SetExpr, SetOperator, SetQuantifier, Value};
+
+use crate::binder::{Binder, Scope};
+use crate::errors::{other, span_of, unsupported, ResultExt};
+use crate::expr::ExprScope;
+
+impl Binder<'_> {
+    pub(crate) fn bind_query(&self, q: &ast::Query, outer: &Scope) -> Result<LogicalPlan> {
+        let mut scope = Scope::child(outer);
+        if let Some(with) = &q.with {
+            if with.recursive {
+                return Err(unsupported("WITH RECURSIVE")).at(span_of(with));
+            }
+            for cte in &with.cte_tables {
+                let mut plan = self.bind_query(&cte.query, &scope)?;
+                if !cte.alias.columns.is_empty() {
+                    let names: Vec<String> = cte.alias.columns.iter().map(|c| c.name.value.clone()).collect();
+                    plan = LogicalPlanBuilder::from(plan).rename_columns(&names).at(span_of(&cte.alias))?.build();
+                }
+                scope.add(&cte.alias.name.value, plan);
+            }
+        }
+        if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() || q.settings.is_some() || q.format_clause.is_some() || !q.pipe_operators.is_empty() {
+            return Err(unsupported("this query clause")).at(span_of(q));
+        }
+        let order: &[OrderByExpr] = match &q.order_by {
+            None => &[],
+            Some(ob) => match &ob.kind {
+                OrderByKind::Expressions(v) => v,
+                OrderByKind::All(_) => return Err(unsupported("ORDER BY ALL")).at(span_of(ob)),
+            },
+        };
+        let plan = match q.body.as_ref() {
+            SetExpr::Select(s) => self.bind_select(s, order, &scope)?,
+            body => {
+                let plan = self.bind_set_expr(body, &scope)?;
+                self.bind_output_order(plan, order)?
+            }
+        };
+        match &q.limit_clause {
+            None => Ok(plan),
+            Some(lc) => self.bind_limit(plan, lc).at(span_of(lc)),
+        }
+    }
+
+    fn bind_set_expr(&self, body: &SetExpr, scope: &Scope) -> Result<LogicalPlan> {
+        let span = span_of(body);
+        match body {
+            SetExpr::Select(s) => self.bind_select(s, &[], scope),
+            SetExpr::Query(q) => self.bind_query(q, scope),
+            SetExpr::Values(v) => self.bind_values(v, None),
+            SetExpr::SetOperation { left, op, set_quantifier, right } => {
+                let l = self.bind_set_expr(left, scope)?;
+                let r = self.bind_set_expr(right, scope)?;
+                match op {
+                    SetOperator::Union => {}
+                    other => return Err(unsupported(other.to_string())).at(span),
+                }
+                let b = LogicalPlanBuilder::from(l).union(r).at(span)?;
+                match set_quantifier {
+                    SetQuantifier::All => Ok(b.build()),
+                    SetQuantifier::Distinct | SetQuantifier::None => Ok(b.distinct()?.build()),
+                    other => Err(unsupported(format!("UNION {other}"))).at(span),
+                }
+            }
+            other => Err(unsupported(format!("the query {other}"))).at(span),
+        }
+    }
+
+    /// `VALUES (…), (…)`: rows of constant expressions; columns `col1`, `col2`, … unless named.
+    pub(crate) fn bind_values(&self, v: &ast::Values, names: Option<Vec<String>>) -> Result<LogicalPlan> {
+        let empty = PlanSchema::empty();
+        let scope = ExprScope::new(&empty);
+        let mut rows = Vec::with_capacity(v.rows.len());
+        for row in &v.rows {
+            rows.push(row.content.iter().map(|e| self.bind_expr(e, &scope)).collect::<Result<Vec<_>>>()?);
+        }
+        let span = v.rows.first().map(span_of).unwrap_or_default();
+        Ok(LogicalPlanBuilder::values(rows, names).at(span)?.build())
+    }
+
+    /// ORDER BY over a query's output (set operations, VALUES): ordinals and output columns.
+    fn bind_output_order(&self, plan: LogicalPlan, order: &[OrderByExpr]) -> Result<LogicalPlan> {
+        if order.is_empty() {
+            return Ok(plan);
+        }
+        let schema = plan.schema().clone();
+        let mut keys = Vec::with_capacity(order.len());
+        for o in order {
+            let expr = match ordinal(&o.expr) {
+                Some(k) => Expr::Column(schema.field(check_ordinal(k, schema.len(), "ORDER", span_of(&o.expr))?).column()),
+                None => self.bind_expr(&o.expr, &ExprScope::new(&schema))?,
+            };
+            if expr.contains_aggregate() {
+                return Err(ember_common::Error::new(ErrorKind::InvalidAggregateUse {
+                    expr: expr.to_string(),
+                    context: "ORDER BY clause of a query without GROUP BY".into(),
+                }))
+                .at(span_of(&o.expr));
+            }
+            keys.push(sort_expr(expr, o));
+        }
+        Ok(LogicalPlanBuilder::from(plan).sort(keys)?.build())
+    }
+
+    fn bind_limit(&self, plan: LogicalPlan, lc: &LimitClause) -> Result<LogicalPlan> {
+        let (limit, offset) = match lc {
+            LimitClause::LimitOffset { limit, offset, limit_by } => {
+                if !limit_by.is_empty() {
+                    return Err(unsupported("LIMIT BY"));
+                }
+                (limit.as_ref(), offset.as_ref().map(|o| &o.value))
+            }
+            LimitClause::OffsetCommaLimit { offset, limit } => (Some(limit), Some(offset)),
+        };
+        let fetch = limit.map(|e| self.limit_value(e, "limit")).transpose()?;
+        let skip = offset.map(|e| self.limit_value(e, "offset")).transpose()?.unwrap_or(0);
+        if fetch.is_none() && skip == 0 {
+            return Ok(plan);
+        }
+        Ok(LogicalPlanBuilder::from(plan).limit(skip, fetch)?.build())
+    }
+
+    /// A LIMIT/OFFSET value: a non-negative integer constant.
+    fn limit_value(&self, e: &ast::Expr, what: &str) -> Result<usize> {
+        let span = span_of(e);
+        let empty = PlanSchema::empty();
+        let bound = self.bind_expr(e, &ExprScope::new(&empty))?;
+        let msg = |detail: String| format!("The {what} like expression \"{bound}\" is invalid. {detail}");
+        let value = match &bound {
+            Expr::Literal(v) => v.clone(),
+            _ => {
+                return Err(other(
+                    "INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE",
+                    "42K0E",
+                    msg(format!("The {what} expression must evaluate to a constant value.")),
+                ))
+                .at(span)
+            }
+        };
+        if value.is_null() {
+            return Err(other("INVALID_LIMIT_LIKE_EXPRESSION.IS_NULL", "42K0E", msg(format!("The evaluated {what} expression must not be null.")))).at(span);
+        }
+        let n = match &value {
+            ScalarValue::Int8(_) | ScalarValue::Int16(_) | ScalarValue::Int32(_) | ScalarValue::Int64(_) => value.as_i64().unwrap_or(0),
+            other_value => {
+                return Err(other(
+                    "INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE",
+                    "42K0E",
+                    msg(format!(
+                        "The {what} expression must be integer type, but got \"{}\".",
+                        ember_common::types::sql_type_name(&other_value.data_type())
+                    )),
+                ))
+                .at(span)
+            }
+        };
+        if n < 0 {
+            return Err(other(
+                "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+                "42K0E",
+                msg(format!("The {what} expression must be equal to or greater than 0, but got {n}.")),
+            ))
+            .at(span);
+        }
+        usize::try_from(n).map_err(|_| ember_common::Error::internal("limit does not fit in usize"))
+    }
+}
+
+/// `ORDER BY 2` / `GROUP BY 2`: a bare integer literal is a position in the select list.
+pub(crate) fn ordinal(e: &ast::Expr) -> Option<i64> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            Value::Number(n, false) if n.chars().all(|c| c.is_ascii_digit()) => Some(n.parse().unwrap_or(i64::MAX)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The 0-based index of a 1-based position, or `{clause}_BY_POS_OUT_OF_RANGE`.
+pub(crate) fn check_ordinal(k: i64, len: usize, clause: &str, span: Span) -> Result<usize> {
+    if k >= 1 && (k as u64) <= len as u64 {
+        return Ok((k - 1) as usize);
+    }
+    let message = format!("{clause} BY position {k} is not in select list (valid range is [1, {len}]).");
+    let err = if clause == "GROUP" {
+        ember_common::Error::new(ErrorKind::GroupByPositionOutOfRange { message })
+    } else {
+        other("ORDER_BY_POS_OUT_OF_RANGE", "42805", message)
+    };
+    Err(err.with_span(span))
+}
+
+/// A sort key with Spark's defaults (ASC NULLS FIRST, DESC NULLS LAST).
+pub(crate) fn sort_expr(expr: Expr, o: &OrderByExpr) -> SortExpr {
+    let asc = !matches!(o.options.sort, Some(OrderBySort::Desc));
+    SortExpr::new(expr, asc, o.options.nulls_first)
+}

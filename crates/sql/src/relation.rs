@@ -1,0 +1,188 @@
+//! FROM clauses: tables and views (wrapped in `SubqueryAlias`), CTE references, file
+//! tables (`parquet.\`path\``), derived tables, inline `VALUES`, and joins.
+
+use std::sync::Arc;
+
+use ember_common::{suggest, Error, ErrorKind, Result};
+use ember_plan::{JoinType, LogicalPlan, LogicalPlanBuilder};
+use sqlparser::ast::{self, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, TableFactor, TableWithJoins};
+
+use crate::binder::{Binder, Scope};
+use crate::errors::{span_of, unsupported, ResultExt};
+use crate::expr::ExprScope;
+
+const FILE_FORMATS: [&str; 6] = ["parquet", "csv", "json", "orc", "text", "avro"];
+
+/// `a.b.c` as written (identifier values joined with dots).
+pub(crate) fn object_name(name: &ObjectName) -> String {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => i.value.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl Binder<'_> {
+    /// The FROM clause; no FROM is one row without columns.
+    pub(crate) fn bind_from(&self, from: &[TableWithJoins], scope: &Scope) -> Result<LogicalPlanBuilder> {
+        let mut plan: Option<LogicalPlanBuilder> = None;
+        for twj in from {
+            let right = self.bind_table_with_joins(twj, scope)?;
+            plan = Some(match plan {
+                None => right,
+                Some(left) => left.join(right.build(), JoinType::Cross, None).at(span_of(twj))?,
+            });
+        }
+        Ok(plan.unwrap_or_else(LogicalPlanBuilder::one_row))
+    }
+
+    fn bind_table_with_joins(&self, twj: &TableWithJoins, scope: &Scope) -> Result<LogicalPlanBuilder> {
+        let mut left = LogicalPlanBuilder::from(self.bind_table_factor(&twj.relation, scope)?);
+        for join in &twj.joins {
+            let right = self.bind_table_factor(&join.relation, scope)?;
+            left = self.bind_join(left, right, &join.join_operator).at(span_of(join))?;
+        }
+        Ok(left)
+    }
+
+    fn bind_join(&self, left: LogicalPlanBuilder, right: LogicalPlan, op: &JoinOperator) -> Result<LogicalPlanBuilder> {
+        use JoinOperator as J;
+        let (join_type, constraint) = match op {
+            J::Join(c) | J::Inner(c) => (JoinType::Inner, c),
+            J::Left(c) | J::LeftOuter(c) => (JoinType::LeftOuter, c),
+            J::Right(c) | J::RightOuter(c) => (JoinType::RightOuter, c),
+            J::FullOuter(c) => (JoinType::FullOuter, c),
+            J::CrossJoin(c) => (JoinType::Cross, c),
+            J::Semi(c) | J::LeftSemi(c) => (JoinType::LeftSemi, c),
+            J::Anti(c) | J::LeftAnti(c) => (JoinType::LeftAnti, c),
+            J::CrossApply | J::OuterApply => return Err(unsupported("APPLY joins")),
+            _ => return Err(unsupported("this kind of join")),
+        };
+        match constraint {
+            JoinConstraint::On(e) => {
+                let both = left.schema().join(right.schema());
+                let cond = self.bind_expr(e, &ExprScope::new(&both))?;
+                let join_type = if join_type == JoinType::Cross { JoinType::Inner } else { join_type };
+                left.join(right, join_type, Some(cond)).at(span_of(e))
+            }
+            JoinConstraint::Using(names) => {
+                let cols: Vec<String> = names.iter().map(|n| n.0.last().map(|p| part_value(p)).unwrap_or_default()).collect();
+                left.join_using(right, join_type, &cols)
+            }
+            JoinConstraint::Natural => Err(unsupported("NATURAL JOIN")),
+            JoinConstraint::None => left.join(right, join_type, None),
+        }
+    }
+
+    pub(crate) fn bind_table_factor(&self, tf: &TableFactor, scope: &Scope) -> Result<LogicalPlan> {
+        let span = span_of(tf);
+        match tf {
+            TableFactor::Table { name, alias, args, with_hints, version, partitions, sample, .. } => {
+                if args.is_some() {
+                    return Err(unsupported("table-valued functions")).at(span);
+                }
+                if !with_hints.is_empty() || version.is_some() || !partitions.is_empty() || sample.is_some() {
+                    return Err(unsupported(format!("the table clause in {tf}"))).at(span);
+                }
+                let plan = self.resolve_table(name, scope).at(span_of(name))?;
+                let default_alias = match &plan {
+                    Resolved::File(_) => None,
+                    Resolved::Table(_) => Some(object_name(name).to_ascii_lowercase()),
+                };
+                let plan = match plan {
+                    Resolved::File(p) | Resolved::Table(p) => p,
+                };
+                self.apply_alias(plan, alias.as_ref(), default_alias).at(span)
+            }
+            TableFactor::Derived { lateral, subquery, alias, sample } => {
+                if *lateral || sample.is_some() {
+                    return Err(unsupported("LATERAL subqueries")).at(span);
+                }
+                // `(VALUES …) AS t(a, b)` names the columns directly.
+                if let (ast::SetExpr::Values(v), Some(a)) = (subquery.body.as_ref(), alias) {
+                    if subquery.with.is_none() && subquery.order_by.is_none() && subquery.limit_clause.is_none() && !a.columns.is_empty() {
+                        let names = a.columns.iter().map(|c| c.name.value.clone()).collect();
+                        let plan = self.bind_values(v, Some(names))?;
+                        return self.apply_alias(plan, Some(&ast::TableAlias { columns: vec![], ..a.clone() }), None).at(span);
+                    }
+                }
+                let plan = self.bind_query(subquery, scope)?;
+                self.apply_alias(plan, alias.as_ref(), None).at(span)
+            }
+            TableFactor::NestedJoin { table_with_joins, alias } => {
+                let plan = self.bind_table_with_joins(table_with_joins, scope)?.build();
+                self.apply_alias(plan, alias.as_ref(), None).at(span)
+            }
+            other => Err(unsupported(format!("the FROM item {other}"))).at(span),
+        }
+    }
+
+    /// Renames columns (`AS t(a, b)`) then re-qualifies (`AS t`).
+    fn apply_alias(&self, plan: LogicalPlan, alias: Option<&ast::TableAlias>, default: Option<String>) -> Result<LogicalPlan> {
+        let mut b = LogicalPlanBuilder::from(plan);
+        let name = match alias {
+            Some(a) => {
+                if !a.columns.is_empty() {
+                    let names: Vec<String> = a.columns.iter().map(|c| c.name.value.clone()).collect();
+                    b = b.rename_columns(&names)?;
+                }
+                Some(a.name.value.clone())
+            }
+            None => default,
+        };
+        if let Some(n) = name {
+            b = b.alias(&n)?;
+        }
+        Ok(b.build())
+    }
+
+    fn resolve_table(&self, name: &ObjectName, scope: &Scope) -> Result<Resolved> {
+        let parts: Vec<&ast::Ident> = name
+            .0
+            .iter()
+            .filter_map(|p| match p {
+                ObjectNamePart::Identifier(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        if let [fmt, path] = parts.as_slice() {
+            let f = fmt.value.to_ascii_lowercase();
+            if path.quote_style == Some('`') && fmt.quote_style.is_none() && FILE_FORMATS.contains(&f.as_str()) {
+                return Ok(Resolved::File(self.catalog.file_table(&f, &path.value)?));
+            }
+        }
+        let full = object_name(name);
+        if parts.len() == 1 {
+            if let Some(plan) = scope.lookup(&full) {
+                return Ok(Resolved::Table(Arc::unwrap_or_clone(plan)));
+            }
+        }
+        match self.catalog.table(&full)? {
+            Some(plan) => Ok(Resolved::Table(plan)),
+            None => Err(self.table_not_found(&full, scope)),
+        }
+    }
+
+    /// TABLE_OR_VIEW_NOT_FOUND with the closest table, view and CTE names.
+    pub(crate) fn table_not_found(&self, name: &str, scope: &Scope) -> Error {
+        let mut names = self.catalog.table_names();
+        names.extend(scope.names());
+        let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
+        Error::new(ErrorKind::TableOrViewNotFound { name: name.to_string(), suggestions })
+    }
+}
+
+enum Resolved {
+    File(LogicalPlan),
+    Table(LogicalPlan),
+}
+
+fn part_value(p: &ObjectNamePart) -> String {
+    match p {
+        ObjectNamePart::Identifier(i) => i.value.clone(),
+        other => other.to_string(),
+    }
+}

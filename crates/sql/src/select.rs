@@ -1,0 +1,277 @@
+//! SELECT blocks: FROM, WHERE, the select list, GROUP BY (expressions, ordinals, select
+//! aliases, `GROUP BY ALL`), HAVING, DISTINCT and ORDER BY, including sort keys that
+//! are not in the select list (added as hidden columns, then projected away).
+
+use ember_common::{Error, Result, Span};
+use ember_plan::builder::{expand_wildcards, AggregatePlanner};
+use ember_plan::{Column, Expr, Generate, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use sqlparser::ast::{self, GroupByExpr, OrderByExpr, SelectItem, SelectItemQualifiedWildcardKind, WildcardAdditionalOptions};
+
+use crate::binder::{Binder, Scope};
+use crate::errors::{other, span_of, unsupported, ResultExt};
+use crate::expr::ExprScope;
+use crate::query::{check_ordinal, ordinal, sort_expr};
+
+/// One bound select-list entry and where it was written.
+struct Item {
+    expr: Expr,
+    span: Span,
+}
+
+/// A sort key before the final projection is known.
+enum Key {
+    /// The i-th output column (ordinal or select alias).
+    OutputIndex(usize),
+    /// An expression over the output columns.
+    Output(Expr),
+    /// An expression over the columns below the projection (may need hidden columns).
+    Below(Expr),
+}
+
+impl Binder<'_> {
+    pub(crate) fn bind_select(&self, s: &ast::Select, order: &[OrderByExpr], scope: &Scope) -> Result<LogicalPlan> {
+        let distinct = check_clauses(s)?;
+        let mut input = self.bind_from(&s.from, scope)?;
+        if let Some(w) = &s.selection {
+            let pred = self.bind_expr(w, &ExprScope::new(input.schema()))?;
+            input = input.filter(pred).at(span_of(w))?;
+        }
+        let (input, items) = self.bind_select_items(input, &s.projection)?;
+        let select_span = s.projection.first().map(span_of).unwrap_or_default();
+        let in_schema = input.schema().clone();
+        let select_exprs: Vec<Expr> = items.iter().map(|i| i.expr.clone()).collect();
+        let alias_scope = ExprScope::with_aliases(&in_schema, &select_exprs);
+
+        let group_asts: Option<&Vec<ast::Expr>> = match &s.group_by {
+            GroupByExpr::All(mods) if mods.is_empty() => None,
+            GroupByExpr::Expressions(v, mods) if mods.is_empty() => Some(v),
+            _ => return Err(unsupported("GROUP BY with ROLLUP, CUBE or GROUPING SETS")).at(span_of(s)),
+        };
+        let having = match &s.having {
+            Some(h) => Some((self.bind_expr(h, &alias_scope)?, span_of(h))),
+            None => None,
+        };
+        // Sort keys over the input, used to detect aggregates and as hidden-column keys.
+        let order_below: Vec<Option<Expr>> = order
+            .iter()
+            .map(|o| if ordinal(&o.expr).is_some() { None } else { self.bind_expr(&o.expr, &alias_scope).ok() })
+            .collect();
+        let is_aggregate = group_asts.is_none_or(|g| !g.is_empty())
+            || having.is_some()
+            || select_exprs.iter().any(|e| e.contains_aggregate())
+            || order_below.iter().flatten().any(|e| e.contains_aggregate());
+
+        if !is_aggregate {
+            // Keys resolve against the output first (aliases), then against the input.
+            let out = input.clone().project(select_exprs.clone()).at(select_span)?.schema().clone();
+            let mut keys = Vec::with_capacity(order.len());
+            for o in order {
+                let key = match ordinal(&o.expr) {
+                    Some(k) => Key::OutputIndex(check_ordinal(k, out.len(), "ORDER", span_of(&o.expr))?),
+                    None => match self.bind_expr(&o.expr, &ExprScope::new(&out)) {
+                        Ok(e) if !e.contains_aggregate() => Key::Output(e),
+                        _ => Key::Below(self.bind_expr(&o.expr, &alias_scope)?),
+                    },
+                };
+                keys.push((key, o));
+            }
+            return finish(input, select_exprs, keys, distinct, select_span);
+        }
+
+        let group_exprs = match group_asts {
+            None => select_exprs.iter().filter(|e| !e.contains_aggregate()).map(|e| e.unalias().clone()).collect(),
+            Some(g) => g.iter().map(|g| self.bind_group_expr(g, &items, &alias_scope)).collect::<Result<Vec<_>>>()?,
+        };
+        let mut keys = Vec::with_capacity(order.len());
+        for o in order {
+            let key = match (ordinal(&o.expr), &o.expr) {
+                (Some(k), _) => Key::OutputIndex(check_ordinal(k, items.len(), "ORDER", span_of(&o.expr))?),
+                (None, ast::Expr::Identifier(id)) if output_index(&items, &id.value).is_some() => {
+                    Key::OutputIndex(output_index(&items, &id.value).unwrap_or(0))
+                }
+                (None, e) => Key::Below(self.bind_expr(e, &alias_scope)?),
+            };
+            keys.push((key, o));
+        }
+        let mut extra: Vec<Expr> = having.iter().map(|h| h.0.clone()).collect();
+        extra.extend(keys.iter().filter_map(|(k, _)| match k {
+            Key::Below(e) => Some(e.clone()),
+            _ => None,
+        }));
+        let group_span = group_asts.and_then(|g| g.first()).map(span_of).unwrap_or(select_span);
+        let planner = AggregatePlanner::new(input.plan().clone(), group_exprs, &select_exprs, &extra).at(group_span)?;
+        let proj = items.iter().map(|i| planner.rewrite(&i.expr).at(i.span)).collect::<Result<Vec<_>>>()?;
+        let mut base = LogicalPlanBuilder::from_arc(planner.plan.clone());
+        if let Some((h, span)) = &having {
+            let h = planner.rewrite(h).at(*span)?;
+            base = base.filter(h).at(*span)?;
+        }
+        let keys = keys
+            .into_iter()
+            .map(|(k, o)| match k {
+                Key::Below(e) => Ok((Key::Below(planner.rewrite(&e).at(span_of(&o.expr))?), o)),
+                other => Ok((other, o)),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        finish(base, proj, keys, distinct, select_span)
+    }
+
+    /// Binds the select list over `input`; `posexplode(x) AS (p, c)` adds a `Generate`.
+    fn bind_select_items(&self, mut input: LogicalPlanBuilder, projection: &[SelectItem]) -> Result<(LogicalPlanBuilder, Vec<Item>)> {
+        let mut items = Vec::with_capacity(projection.len());
+        for it in projection {
+            let span = span_of(it);
+            let schema = input.schema().clone();
+            let scope = ExprScope::new(&schema);
+            match it {
+                SelectItem::UnnamedExpr(e) => items.push(Item { expr: self.bind_expr(e, &scope)?, span }),
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    items.push(Item { expr: self.bind_expr(expr, &scope)?.alias(alias.value.clone()), span })
+                }
+                SelectItem::ExprWithAliases { expr, aliases } => {
+                    let names: Vec<String> = aliases.iter().map(|a| a.value.clone()).collect();
+                    let generator = match self.bind_expr(expr, &scope)? {
+                        Expr::Generator(g) => g,
+                        e => {
+                            return Err(other(
+                                "MULTI_ALIAS_WITHOUT_GENERATOR",
+                                "42K0E",
+                                format!("Multi part aliasing ({}) is not supported with {e} as it is not a generator function.", names.join(", ")),
+                            ))
+                            .at(span)
+                        }
+                    };
+                    let gen = Generate::try_new(input.plan().clone(), generator, names).at(span)?;
+                    let cols: Vec<Expr> = gen.output_names.iter().map(|n| Expr::Column(Column::from_name(n.clone()))).collect();
+                    input = LogicalPlanBuilder::from(LogicalPlan::Generate(gen));
+                    items.extend(cols.into_iter().map(|expr| Item { expr, span }));
+                }
+                SelectItem::Wildcard(opts) => {
+                    check_wildcard(opts).at(span)?;
+                    let cols = expand_wildcards(vec![Expr::Wildcard { qualifier: None }], &schema).at(span)?;
+                    items.extend(cols.into_iter().map(|expr| Item { expr, span }));
+                }
+                SelectItem::QualifiedWildcard(kind, opts) => {
+                    check_wildcard(opts).at(span)?;
+                    let q = match kind {
+                        SelectItemQualifiedWildcardKind::ObjectName(n) => crate::relation::object_name(n),
+                        SelectItemQualifiedWildcardKind::Expr(e) => return Err(unsupported(format!("{e}.*"))).at(span),
+                    };
+                    let cols = expand_wildcards(vec![Expr::Wildcard { qualifier: Some(q) }], &schema).at(span)?;
+                    items.extend(cols.into_iter().map(|expr| Item { expr, span }));
+                }
+            }
+        }
+        Ok((input, items))
+    }
+
+    /// A GROUP BY entry: an ordinal, an input expression, or a select alias.
+    fn bind_group_expr(&self, g: &ast::Expr, items: &[Item], scope: &ExprScope) -> Result<Expr> {
+        if let Some(k) = ordinal(g) {
+            let i = check_ordinal(k, items.len(), "GROUP", span_of(g))?;
+            let e = items[i].expr.unalias().clone();
+            if e.contains_aggregate() {
+                return Err(other(
+                    "GROUP_BY_POS_AGGREGATE",
+                    "42903",
+                    format!("GROUP BY {k} refers to an expression {e} that contains an aggregate function. Aggregate functions are not allowed in GROUP BY."),
+                ))
+                .at(span_of(g));
+            }
+            return Ok(e);
+        }
+        self.bind_expr(g, scope)
+    }
+}
+
+/// The index of the select entry whose output name is `name` (case-insensitive).
+fn output_index(items: &[Item], name: &str) -> Option<usize> {
+    items.iter().position(|i| i.expr.output_name().eq_ignore_ascii_case(name))
+}
+
+/// Projects, applies DISTINCT and sorts. Keys that read columns not in the output get
+/// them as hidden columns: Project(out + hidden) → Sort → Project(out).
+fn finish(base: LogicalPlanBuilder, proj: Vec<Expr>, keys: Vec<(Key, &OrderByExpr)>, distinct: bool, span: Span) -> Result<LogicalPlan> {
+    let projected = base.clone().project(proj.clone()).at(span)?;
+    let out = projected.schema().clone();
+    let mut hidden: Vec<Column> = Vec::new();
+    let mut sort: Vec<SortExpr> = Vec::with_capacity(keys.len());
+    for (key, o) in keys {
+        let expr = match key {
+            Key::OutputIndex(i) if i < out.len() => Expr::Column(out.field(i).column()),
+            Key::OutputIndex(i) => return Err(Error::internal(format!("sort key position {i} out of range"))),
+            Key::Output(e) => e,
+            Key::Below(e) => {
+                for c in e.column_refs() {
+                    if !out.has_column(&c) && !hidden.contains(&c) {
+                        if distinct {
+                            return Err(out.unresolved(&Column::from_name(c.name.clone())).with_span(span_of(&o.expr)));
+                        }
+                        hidden.push(c);
+                    }
+                }
+                e
+            }
+        };
+        sort.push(sort_expr(expr, o));
+    }
+    let mut plan = if hidden.is_empty() {
+        projected
+    } else {
+        let mut wide = proj;
+        wide.extend(hidden.into_iter().map(Expr::Column));
+        base.project(wide).at(span)?
+    };
+    if distinct {
+        plan = plan.distinct()?;
+    }
+    if !sort.is_empty() {
+        plan = plan.sort(sort)?;
+    }
+    if plan.schema().len() != out.len() {
+        plan = plan.project(out.columns().into_iter().map(Expr::Column).collect())?;
+    }
+    Ok(plan.build())
+}
+
+/// Rejects the SELECT clauses Ember does not support; returns whether DISTINCT was given.
+fn check_clauses(s: &ast::Select) -> Result<bool> {
+    let span = span_of(s);
+    let bad = |what: &str| Err(unsupported(what.to_string())).at(span);
+    if s.top.is_some() {
+        return bad("TOP");
+    }
+    if s.into.is_some() {
+        return bad("SELECT INTO");
+    }
+    if !s.lateral_views.is_empty() {
+        return bad("LATERAL VIEW");
+    }
+    if s.qualify.is_some() || !s.named_window.is_empty() {
+        return bad("window functions");
+    }
+    if !s.cluster_by.is_empty() || !s.distribute_by.is_empty() || !s.sort_by.is_empty() {
+        return bad("CLUSTER BY, DISTRIBUTE BY and SORT BY");
+    }
+    if s.prewhere.is_some() || !s.connect_by.is_empty() || s.value_table_mode.is_some() || s.exclude.is_some() {
+        return bad("this SELECT clause");
+    }
+    match &s.distinct {
+        None | Some(ast::Distinct::All) => Ok(false),
+        Some(ast::Distinct::Distinct) => Ok(true),
+        Some(ast::Distinct::On(_)) => bad("DISTINCT ON"),
+    }
+}
+
+fn check_wildcard(opts: &WildcardAdditionalOptions) -> Result<()> {
+    if opts.opt_ilike.is_some()
+        || opts.opt_exclude.is_some()
+        || opts.opt_except.is_some()
+        || opts.opt_replace.is_some()
+        || opts.opt_rename.is_some()
+        || opts.opt_alias.is_some()
+    {
+        return Err(unsupported("* with EXCEPT, EXCLUDE, REPLACE or RENAME"));
+    }
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! Errors of bad SQL: Spark error classes, messages and the span they point at.
+
+use insta::assert_snapshot;
+
+use crate::test_util::{bind, err};
+
+fn span(sql: &str) -> (u32, u32, u32, u32) {
+    let s = err(sql).span().expect("error has a span");
+    (s.start_line, s.start_column, s.end_line, s.end_column)
+}
+
+#[test]
+fn syntax_errors_point_at_the_token() {
+    assert_snapshot!(err("SELECT * FORM people"), @r#"
+[PARSE_SYNTAX_ERROR] Syntax error at or near 'FORM'.
+LINE 1: SELECT * FORM people
+                 ^^^^
+SQLSTATE: 42601
+"#);
+    assert_snapshot!(err("SELECT * FROM"), @r#"
+[PARSE_SYNTAX_ERROR] Syntax error at or near end of input.
+LINE 1: SELECT * FROM
+                    ^
+SQLSTATE: 42601
+"#);
+    assert_snapshot!(err("SELECT 'abc"), @r#"
+[PARSE_SYNTAX_ERROR] Syntax error: Unterminated string literal.
+LINE 1: SELECT 'abc
+               ^
+SQLSTATE: 42601
+"#);
+    assert_snapshot!(err("SELECT 1; SELECT 2"), @r#"
+[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELECT'.
+LINE 1: SELECT 1; SELECT 2
+                  ^^^^^^
+SQLSTATE: 42601
+"#);
+    assert_eq!(err("").class(), "PARSE_EMPTY_STATEMENT");
+    assert_eq!(err(" ; -- nothing").class(), "PARSE_EMPTY_STATEMENT");
+    assert_eq!(span("SELECT a\nFROM people WHERE )"), (2, 19, 2, 20));
+}
+
+#[test]
+fn unresolved_names() {
+    assert_snapshot!(err("SELECT nmae FROM people"), @r#"
+[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `nmae` cannot be resolved. Did you mean one of the following? [`people`.`name`, `people`.`age`, `people`.`id`, `people`.`dept`].
+LINE 1: SELECT nmae FROM people
+               ^^^^
+SQLSTATE: 42703
+"#);
+    assert_snapshot!(err("SELECT id\nFROM peple"), @r#"
+[TABLE_OR_VIEW_NOT_FOUND] The table or view `peple` cannot be found. Did you mean one of the following? [`people`]. Verify the spelling and correctness of the schema and catalog.
+LINE 2: FROM peple
+             ^^^^^
+SQLSTATE: 42P01
+"#);
+    assert_snapshot!(err("SELECT uper(name) FROM people"), @r#"
+[UNRESOLVED_ROUTINE] Cannot resolve function `uper` on search path [`system`.`builtin`, `system`.`session`]. Did you mean one of the following? [`upper`, `lower`].
+LINE 1: SELECT uper(name) FROM people
+               ^^^^
+SQLSTATE: 42883
+"#);
+    assert_snapshot!(err("SELECT id FROM people a JOIN orders b ON a.id = b.person_id"), @r#"
+[AMBIGUOUS_REFERENCE] Reference `id` is ambiguous, could be: [`a`.`id`, `b`.`id`].
+LINE 1: SELECT id FROM people a JOIN orders b ON a.id = b.person_id
+               ^^
+SQLSTATE: 42704
+"#);
+    assert_snapshot!(err("SELECT p.nope FROM people p"), @r#"
+[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `p`.`nope` cannot be resolved. Did you mean one of the following? [`p`.`name`, `p`.`age`, `p`.`dept`].
+LINE 1: SELECT p.nope FROM people p
+               ^^^^^^
+SQLSTATE: 42703
+"#);
+    assert_snapshot!(err("SELECT * FROM people JOIN orders USING (nope)"), @r#"
+[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column `nope` cannot be resolved on the left side of the join.
+LINE 1: SELECT * FROM people JOIN orders USING (nope)
+                                  ^^^^^^^^^^^^^^^^^^
+SQLSTATE: 42703
+"#);
+}
+
+#[test]
+fn type_errors_have_the_span_of_the_expression() {
+    assert_snapshot!(err("SELECT id, 1 + true FROM people"), @r#"
+[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] Cannot resolve "(1 + true)" due to data type mismatch: the binary operator requires the input type ("NUMERIC" or "INTERVAL"), not "BOOLEAN" (+).
+LINE 1: SELECT id, 1 + true FROM people
+                   ^^^^^^^^
+SQLSTATE: 42K09
+"#);
+    assert_snapshot!(err("SELECT * FROM people WHERE age"), @r#"
+[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] Cannot resolve "age" due to data type mismatch: Filter expression "age" of type "INT" is not a boolean.
+LINE 1: SELECT * FROM people WHERE age
+                                   ^^^
+SQLSTATE: 42K09
+"#);
+    assert_snapshot!(err("SELECT upper(name, name) FROM people"), @r#"
+[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The function `upper` requires 1 parameters but the actual number is 2.
+LINE 1: SELECT upper(name, name) FROM people
+               ^^^^^^^^^^^^^^^^
+SQLSTATE: 42605
+"#);
+    assert_snapshot!(err("SELECT CAST(DATE '2020-01-01' AS int)"), @r#"
+[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot cast "DATE" to "INT".
+LINE 1: SELECT CAST(DATE '2020-01-01' AS int)
+                         ^^^^^^^^^^^^
+SQLSTATE: 42K09
+"#);
+    assert_snapshot!(err("SELECT age IN ('a', DATE '2020-01-01') FROM people"), @r#"
+[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "(age IN (a, DATE '2020-01-01'))" due to data type mismatch: Input to `in` should all be the same type, but it's ["INT", "STRING", "DATE"].
+LINE 1: SELECT age IN ('a', DATE '2020-01-01') FROM people
+               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+SQLSTATE: 42K09
+"#);
+    assert_eq!(span("SELECT upper(true) FROM people"), (1, 8, 1, 18));
+}
+
+#[test]
+fn aggregation_errors() {
+    assert_snapshot!(err("SELECT name, count(*) FROM people GROUP BY dept"), @r#"
+[MISSING_AGGREGATION] The expression "name" is neither present in the group by, nor is it an aggregate function. Add to group by or wrap in `first()` (or `first_value`) if you don't care which value you get.
+LINE 1: SELECT name, count(*) FROM people GROUP BY dept
+               ^^^^
+SQLSTATE: 42803
+"#);
+    assert_snapshot!(err("SELECT * FROM people WHERE count(*) > 1"), @r#"
+[INVALID_AGGREGATE_FUNCTION_USAGE] It is not allowed to use an aggregate function in the argument of another aggregate function or in a WHERE clause: (count(1) > 1).
+LINE 1: SELECT * FROM people WHERE count(*) > 1
+                                   ^^^^^^^^^^^^
+SQLSTATE: 42903
+"#);
+    assert_snapshot!(err("SELECT dept FROM people GROUP BY 2"), @r#"
+[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position 2 is not in select list (valid range is [1, 1]).
+LINE 1: SELECT dept FROM people GROUP BY 2
+                                         ^
+SQLSTATE: 42805
+"#);
+    assert_snapshot!(err("SELECT count(*) FROM people GROUP BY 1"), @r#"
+[GROUP_BY_POS_AGGREGATE] GROUP BY 1 refers to an expression count(1) that contains an aggregate function. Aggregate functions are not allowed in GROUP BY.
+LINE 1: SELECT count(*) FROM people GROUP BY 1
+                                             ^
+SQLSTATE: 42903
+"#);
+    assert_snapshot!(err("SELECT dept FROM people GROUP BY dept ORDER BY age"), @r#"
+[MISSING_AGGREGATION] The expression "age" is neither present in the group by, nor is it an aggregate function. Add to group by or wrap in `first()` (or `first_value`) if you don't care which value you get.
+LINE 1: SELECT dept FROM people GROUP BY dept ORDER BY age
+                                                       ^^^
+SQLSTATE: 42803
+"#);
+    assert_snapshot!(err("SELECT sum(count(*)) FROM people"), @r#"
+[INVALID_AGGREGATE_FUNCTION_USAGE] It is not allowed to use an aggregate function in the argument of another aggregate function or in a aggregate function: sum(count(1)).
+LINE 1: SELECT sum(count(*)) FROM people
+               ^^^^^^^^^
+SQLSTATE: 42903
+"#);
+}
+
+#[test]
+fn limits_orders_and_literals() {
+    assert_snapshot!(err("SELECT 1 LIMIT -1"), @r#"
+[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE] The limit like expression "-1" is invalid. The limit expression must be equal to or greater than 0, but got -1.
+LINE 1: SELECT 1 LIMIT -1
+                        ^
+SQLSTATE: 42K0E
+"#);
+    assert_snapshot!(err("SELECT 1 LIMIT 'a'"), @r#"
+[INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE] The limit like expression "a" is invalid. The limit expression must be integer type, but got "STRING".
+LINE 1: SELECT 1 LIMIT 'a'
+                       ^^^
+SQLSTATE: 42K0E
+"#);
+    assert_snapshot!(err("SELECT name FROM people ORDER BY 3"), @r#"
+[ORDER_BY_POS_OUT_OF_RANGE] ORDER BY position 3 is not in select list (valid range is [1, 1]).
+LINE 1: SELECT name FROM people ORDER BY 3
+                                         ^
+SQLSTATE: 42805
+"#);
+    assert_snapshot!(err("SELECT DISTINCT name FROM people ORDER BY age"), @r#"
+[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `age` cannot be resolved. Did you mean one of the following? [`people`.`name`].
+LINE 1: SELECT DISTINCT name FROM people ORDER BY age
+                                                  ^^^
+SQLSTATE: 42703
+"#);
+    assert_snapshot!(err("SELECT 128Y"), @r#"
+[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal 128 is outside the valid range for tinyint with minimum value of -128 and maximum value of 127. Please adjust the value accordingly.
+LINE 1: SELECT 128Y
+               ^^^^
+SQLSTATE: 22003
+"#);
+    assert_snapshot!(err("SELECT DATE '2020-02-30'"), @r#"
+[INVALID_TYPED_LITERAL] The value of the typed literal "DATE" is invalid: '2020-02-30'.
+LINE 1: SELECT DATE '2020-02-30'
+                    ^^^^^^^^^^^^
+SQLSTATE: 42604
+"#);
+    assert_snapshot!(err("SELECT CAST(1 AS foo)"), @r#"
+[UNSUPPORTED_DATATYPE] Unsupported data type "FOO".
+LINE 1: SELECT CAST(1 AS foo)
+                    ^
+SQLSTATE: 0A000
+"#);
+}
+
+#[test]
+fn unsupported_features() {
+    assert_snapshot!(err("INSERT INTO people VALUES (1)"), @r#"
+[UNSUPPORTED_FEATURE] The feature is not supported: the INSERT statement.
+LINE 1: INSERT INTO people VALUES (1)
+        ^^^^^^
+SQLSTATE: 0A000
+"#);
+    assert_snapshot!(err("SELECT 1 INTERSECT SELECT 2"), @r#"
+[UNSUPPORTED_FEATURE] The feature is not supported: INTERSECT.
+LINE 1: SELECT 1 INTERSECT SELECT 2
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+SQLSTATE: 0A000
+"#);
+    assert_snapshot!(err("SELECT id FROM people WHERE id IN (SELECT 1)"), @r#"
+[UNSUPPORTED_FEATURE] The feature is not supported: subquery expressions.
+LINE 1: SELECT id FROM people WHERE id IN (SELECT 1)
+                                    ^^^^^^^^^^^^^^^
+SQLSTATE: 0A000
+"#);
+    assert_snapshot!(err("SELECT sum(age) OVER () FROM people"), @r#"
+[UNSUPPORTED_FEATURE] The feature is not supported: window functions.
+LINE 1: SELECT sum(age) OVER () FROM people
+               ^^^^^^^
+SQLSTATE: 0A000
+"#);
+    assert_snapshot!(err("CREATE TABLE t (a int)"), @r#"
+[UNSUPPORTED_FEATURE] The feature is not supported: the CREATE TABLE statement.
+LINE 1: CREATE TABLE t (a int)
+        ^^^^^^
+SQLSTATE: 0A000
+"#);
+    assert_snapshot!(err("SELECT * FROM csv.`/missing/file.csv`"), @r#"
+[PATH_NOT_FOUND] Path does not exist: /missing/file.csv.
+LINE 1: SELECT * FROM csv.`/missing/file.csv`
+                      ^^^^^^^^^^^^^^^^^^^^^^^
+SQLSTATE: 42K03
+"#);
+}
+
+#[test]
+fn deeply_nested_input_does_not_overflow() {
+    let sql = format!("SELECT {}1{}", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(err(&sql).class(), "PARSE_SYNTAX_ERROR");
+    assert!(bind(&format!("SELECT 1{}", " + 1".repeat(200))).is_ok());
+    let e = err(&format!("SELECT 1{}", " OR true".repeat(5000)));
+    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+    let e = err(&format!("SELECT 1{}", " UNION SELECT 1".repeat(3000)));
+    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+    let e = err(&format!("SELECT * FROM people WHERE {}", vec!["age = 1"; 3000].join(" OR ")));
+    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+}

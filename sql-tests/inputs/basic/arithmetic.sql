@@ -1,0 +1,23 @@
+-- Arithmetic and Spark's numeric type rules (ANSI mode on by default).
+SELECT 1 + 2, 5 - 7, 3 * 4, 7 / 2, 7 % 3, 7 div 2, -7 div 2, -7 % 3;
+SELECT 1 + 2L, 1 * 1.5D, 2147483647 + 1L;
+SELECT 1.5 + 2.25, 1.5 * 2.25, 10.00 / 3, 2.5 - 1;
+SELECT CAST(1 AS DECIMAL(10, 2)) + CAST(2 AS DECIMAL(5, 3));
+SELECT CAST(123.45 AS DECIMAL(15, 2)) * CAST(2 AS DECIMAL(15, 2));
+SELECT 1.0E0 / 0.0E0 IS NULL;
+SELECT 2147483647 + 1;
+SELECT 9223372036854775807L + 1;
+SELECT 1 / 0;
+SELECT 1 % 0;
+SELECT 1 div 0;
+SELECT 1.5 / 0;
+SELECT -(-2147483648);
+SET spark.sql.ansi.enabled=false;
+SELECT 1 / 0, 1 % 0, 1 div 0;
+SELECT 2147483647 + 1;
+SET spark.sql.ansi.enabled=true;
+SELECT '10' + 5, '2.5' * 2;
+SELECT 10 / 4 * 2, 10 - 2 - 3, 2 + 3 * 4, (2 + 3) * 4;
+SELECT 1.0 / 3.0;
+SELECT CAST(1 AS BIGINT) / CAST(3 AS BIGINT);
+SELECT 0.1D + 0.2D, 1.0E10, 1.0E-5, 123456789.0D, 1.0E7D;

@@ -1,0 +1,28 @@
+-- Literals, expressions, aliases and star expansion.
+SELECT 1;
+SELECT 1, 2L, 3S, 4Y, 1.5, 1.5D, 1.5e3, 'text', true, NULL;
+SELECT 1 + 2 AS three, 'a' AS letter;
+SELECT 2147483647, 2147483648, -2147483648;
+SELECT 0.1 + 0.2, 1.0 / 3, 10 / 4;
+CREATE OR REPLACE TEMPORARY VIEW t AS SELECT * FROM VALUES (1, 'a', 1.5), (2, 'b', NULL), (3, NULL, 3.25) AS t(id, name, score);
+SELECT * FROM t;
+SELECT t.* FROM t;
+SELECT id, name FROM t;
+SELECT id AS ident, name AS n FROM t;
+SELECT id * 10, score + 1 FROM t;
+SELECT ID, Name FROM T;
+SELECT x.id FROM t AS x;
+SELECT x.id FROM t x;
+SELECT id, id + 1 AS next, next FROM t;
+SELECT *, id * 2 AS double_id FROM t;
+SELECT DISTINCT name IS NULL FROM t;
+SELECT -id, - score, +id FROM t;
+SELECT `id`, `name` FROM t;
+SELECT 'it''s', "double quoted";
+SELECT DATE '2024-02-29', TIMESTAMP '2024-01-01 10:30:00', TIMESTAMP '2024-01-01 10:30:00.123';
+SELECT CAST('2024-01-01' AS DATE) < DATE '2024-06-01';
+SELECT * FROM VALUES (1), (2), (3);
+SELECT col1 FROM VALUES (10), (20);
+VALUES (1, 'x'), (2, 'y');
+SELECT * FROM (SELECT id, name FROM t WHERE id > 1) AS sub;
+SELECT sub.id FROM (SELECT id FROM t) sub WHERE sub.id < 3;

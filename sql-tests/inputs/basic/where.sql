@@ -1,0 +1,28 @@
+-- WHERE with comparisons and three-valued logic.
+CREATE OR REPLACE TEMPORARY VIEW t AS SELECT * FROM VALUES (1, 'a', true), (2, 'b', false), (3, NULL, NULL), (4, 'd', true) AS t(id, name, flag);
+SELECT id FROM t WHERE id > 2;
+SELECT id FROM t WHERE id >= 2 AND id <= 3;
+SELECT id FROM t WHERE id = 1 OR name = 'd';
+SELECT id FROM t WHERE name = 'a';
+SELECT id FROM t WHERE name != 'a';
+SELECT id FROM t WHERE name <> 'a';
+SELECT id FROM t WHERE name IS NULL;
+SELECT id FROM t WHERE name IS NOT NULL;
+SELECT id FROM t WHERE flag;
+SELECT id FROM t WHERE NOT flag;
+SELECT id FROM t WHERE flag IS NULL;
+SELECT id FROM t WHERE flag OR id = 3;
+SELECT id FROM t WHERE flag AND id > 1;
+SELECT id FROM t WHERE NULL;
+SELECT id FROM t WHERE false;
+SELECT id FROM t WHERE true;
+SELECT id FROM t WHERE id = NULL;
+SELECT id FROM t WHERE name <=> NULL;
+SELECT id FROM t WHERE id <=> 2;
+SELECT id FROM t WHERE id > 1 AND id > 2 AND id > 3;
+SELECT id FROM t WHERE id IN (1, 3, 5);
+SELECT id FROM t WHERE id NOT IN (1, 3);
+SELECT id FROM t WHERE id BETWEEN 2 AND 3;
+SELECT id FROM t WHERE id NOT BETWEEN 2 AND 3;
+SELECT id FROM t WHERE id = '2';
+SELECT id FROM t WHERE 1 = 1 AND id < 2;

@@ -1,0 +1,28 @@
+-- Inner, outer, cross and comma joins; ON and USING; NULL keys never match.
+CREATE OR REPLACE TEMPORARY VIEW emp AS SELECT * FROM VALUES (1, 'ann', 10), (2, 'bob', 20), (3, 'cid', NULL), (4, 'dan', 30), (5, 'eve', 10) AS emp(id, name, dept_id);
+CREATE OR REPLACE TEMPORARY VIEW dept AS SELECT * FROM VALUES (10, 'sales'), (20, 'eng'), (40, 'hr'), (NULL, 'ghost') AS dept(dept_id, dname);
+SELECT e.name, d.dname FROM emp e JOIN dept d ON e.dept_id = d.dept_id;
+SELECT e.name, d.dname FROM emp e INNER JOIN dept d ON e.dept_id = d.dept_id AND d.dname <> 'eng';
+SELECT e.name, d.dname FROM emp e LEFT JOIN dept d ON e.dept_id = d.dept_id;
+SELECT e.name, d.dname FROM emp e LEFT OUTER JOIN dept d ON e.dept_id = d.dept_id WHERE d.dname IS NULL;
+SELECT e.name, d.dname FROM emp e RIGHT JOIN dept d ON e.dept_id = d.dept_id;
+SELECT e.name, d.dname FROM emp e FULL OUTER JOIN dept d ON e.dept_id = d.dept_id;
+SELECT e.name, d.dname FROM emp e FULL JOIN dept d ON e.dept_id = d.dept_id WHERE e.id > 2;
+SELECT * FROM emp JOIN dept USING (dept_id);
+SELECT * FROM emp LEFT JOIN dept USING (dept_id);
+SELECT * FROM emp RIGHT JOIN dept USING (dept_id);
+SELECT * FROM emp FULL JOIN dept USING (dept_id);
+SELECT dept_id, name FROM emp JOIN dept USING (dept_id);
+SELECT e.name, d.dname FROM emp e, dept d WHERE e.dept_id = d.dept_id;
+SELECT count(*) FROM emp CROSS JOIN dept;
+SELECT e.name, d.dname FROM emp e CROSS JOIN dept d WHERE e.id = 1;
+SELECT e.name, d.dname FROM emp e JOIN dept d ON e.dept_id < d.dept_id WHERE e.id = 1;
+SELECT e.name FROM emp e LEFT SEMI JOIN dept d ON e.dept_id = d.dept_id;
+SELECT e.name FROM emp e LEFT ANTI JOIN dept d ON e.dept_id = d.dept_id;
+SELECT a.name, b.name FROM emp a JOIN emp b ON a.dept_id = b.dept_id AND a.id < b.id;
+SELECT d.dname, count(e.id) FROM dept d LEFT JOIN emp e ON e.dept_id = d.dept_id GROUP BY d.dname;
+SELECT e.name, d.dname, x.v FROM emp e JOIN dept d ON e.dept_id = d.dept_id JOIN VALUES (10, 'x'), (20, 'y') AS x(k, v) ON x.k = d.dept_id;
+SELECT * FROM emp e JOIN dept d ON e.dept_id = d.dept_id WHERE e.id = 99;
+SELECT dept_id FROM emp JOIN dept ON emp.dept_id = dept.dept_id;
+SELECT * FROM emp JOIN dept USING (nope);
+SELECT e.name FROM emp e JOIN dept d ON e.name;
