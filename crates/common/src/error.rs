@@ -31,7 +31,7 @@ pub enum ErrorKind {
     DatatypeMismatch { sub: &'static str, expr: String, message: String },
     #[error("The function {} requires {expected} parameters but the actual number is {found}.", quote_ident(name))]
     WrongNumArgs { name: String, expected: String, found: usize },
-    #[error("The expression {expr} is neither present in the group by, nor is it an aggregate function. Add to group by or wrap in `first()` (or `first_value`) if you don't care which value you get.")]
+    #[error("The non-aggregating expression {expr} is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, aggregate the expression, or use \"any_value({})\" if you do not care which of the values within a group is returned.", expr.trim_matches('"'))]
     MissingAggregation { expr: String },
     #[error("It is not allowed to use an aggregate function in the argument of another aggregate function or in a {context}: {expr}.")]
     InvalidAggregateUse { expr: String, context: String },

@@ -17,7 +17,7 @@ fn rows_df(session: &Session, schema: SchemaRef, columns: Vec<ArrayRef>) -> Resu
     let batch = RecordBatch::try_new(schema.clone(), columns)?;
     let table = ember_physical::operators::memory::MemTable::try_new(schema, vec![vec![batch]])?;
     let plan = LogicalPlanBuilder::scan("command", Arc::new(table))?.build();
-    Ok(DataFrame::new(session.clone(), plan))
+    Ok(DataFrame::new(session.clone(), plan).into_ordered())
 }
 
 fn strings(values: Vec<Option<String>>) -> ArrayRef {

@@ -18,6 +18,8 @@ use crate::session::Session;
 pub struct DataFrame {
     session: Session,
     plan: LogicalPlan,
+    /// Rows come in a defined order (command output such as DESCRIBE).
+    ordered: bool,
 }
 
 impl std::fmt::Debug for DataFrame {
@@ -54,11 +56,17 @@ pub fn parse_join_type(how: &str) -> Result<JoinType> {
 
 impl DataFrame {
     pub(crate) fn new(session: Session, plan: LogicalPlan) -> Self {
-        DataFrame { session, plan }
+        DataFrame { session, plan, ordered: false }
+    }
+
+    /// Marks the rows as coming in a defined order (command output).
+    pub(crate) fn into_ordered(mut self) -> Self {
+        self.ordered = true;
+        self
     }
 
     fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
-        DataFrame { session: self.session.clone(), plan }
+        DataFrame { session: self.session.clone(), plan, ordered: false }
     }
 
     fn builder(&self) -> LogicalPlanBuilder {
@@ -317,8 +325,12 @@ impl DataFrame {
         Ok(())
     }
 
-    /// True if the query's result order is defined (its last operator is a sort).
+    /// True if the query's result order is defined (its last operator is a sort, or it
+    /// is the output of a command such as DESCRIBE).
     pub fn is_ordered(&self) -> bool {
+        if self.ordered {
+            return true;
+        }
         fn sorted(p: &LogicalPlan) -> bool {
             match p {
                 LogicalPlan::Sort(_) => true,

@@ -28,7 +28,7 @@ fn sql_golden_files() {
         let mut out = String::new();
         let _cwd = CwdGuard::enter(&root);
         for (i, r) in run_script(&session, &script).iter().enumerate() {
-            out.push_str(&format!("-- {}\n", r.text.trim().replace('\n', "\n-- ")));
+            out.push_str(&format!("-- {}\n", statement_display(&r.text).replace('\n', "\n-- ")));
             out.push_str(&golden_block(i + 1, r, &tz, true));
             out.push('\n');
         }
@@ -38,6 +38,12 @@ fn sql_golden_files() {
         settings.set_omit_expression(true);
         settings.bind(|| insta::assert_snapshot!(out));
     });
+}
+
+/// The statement without the comment lines that precede it in the script.
+fn statement_display(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().skip_while(|l| l.trim_start().starts_with("--") || l.trim().is_empty()).collect();
+    lines.join("\n").trim().to_string()
 }
 
 /// Runs the scripts from the repository root so `data/...` paths work; restored on drop.

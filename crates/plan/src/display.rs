@@ -2,11 +2,26 @@
 
 use std::fmt;
 
-use crate::expr::Expr;
+use ember_common::{Transformed, TreeNode};
+
+use crate::expr::{Column, Expr};
 use crate::logical_plan::LogicalPlan;
 
+/// An expression as EXPLAIN shows it: columns with their qualifier (`a.id = b.id`),
+/// unlike `Display`, which gives Spark's unqualified output names.
+pub fn qualified(e: &Expr) -> String {
+    let rewritten = e.clone().transform_up(|x| match x {
+        Expr::Column(c) if c.relation.is_some() => Ok(Transformed::yes(Expr::Column(Column::from_name(c.flat_name())))),
+        other => Ok(Transformed::no(other)),
+    });
+    match rewritten {
+        Ok(t) => t.data.to_string(),
+        Err(_) => e.to_string(),
+    }
+}
+
 fn list(exprs: &[Expr]) -> String {
-    exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")
+    exprs.iter().map(qualified).collect::<Vec<_>>().join(", ")
 }
 
 impl LogicalPlan {
@@ -14,10 +29,19 @@ impl LogicalPlan {
     pub fn node_line(&self) -> String {
         match self {
             LogicalPlan::Projection(p) => format!("Project [{}]", list(&p.exprs)),
-            LogicalPlan::Filter(f) => format!("Filter {}", f.predicate),
+            LogicalPlan::Filter(f) => format!("Filter {}", qualified(&f.predicate)),
             LogicalPlan::Aggregate(a) => format!("Aggregate [{}], [{}]", list(&a.group_exprs), list(&a.aggr_exprs)),
             LogicalPlan::Sort(s) => {
-                let keys = s.exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ");
+                let keys = s
+                    .exprs
+                    .iter()
+                    .map(|e| {
+                        let dir = if e.asc { "ASC" } else { "DESC" };
+                        let nulls = if e.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
+                        format!("{} {dir} {nulls}", qualified(&e.expr))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 match s.fetch {
                     Some(n) => format!("Sort [{keys}], fetch={n}"),
                     None => format!("Sort [{keys}]"),
@@ -29,7 +53,7 @@ impl LogicalPlan {
                 (s, None) => format!("Offset {s}"),
             },
             LogicalPlan::Join(j) => match &j.condition {
-                Some(c) => format!("Join {}, {}", j.join_type, c),
+                Some(c) => format!("Join {}, {}", j.join_type, qualified(c)),
                 None => format!("Join {}", j.join_type),
             },
             LogicalPlan::Union(_) => "Union".to_string(),

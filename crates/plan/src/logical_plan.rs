@@ -82,9 +82,13 @@ impl Filter {
             }));
         }
         if predicate.contains_aggregate() {
-            return Err(Error::new(ErrorKind::InvalidAggregateUse {
-                expr: predicate.to_string(),
-                context: "WHERE clause".into(),
+            return Err(Error::new(ErrorKind::Other {
+                class: "INVALID_WHERE_CONDITION".into(),
+                sqlstate: Some("42903".into()),
+                message: format!(
+                    "The WHERE condition \"{predicate}\" contains invalid expressions: {}. Rewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.",
+                    aggregate_calls(&predicate)
+                ),
             }));
         }
         Ok(Filter { predicate, input })
@@ -124,9 +128,10 @@ impl Aggregate {
             }
             if let Expr::AggregateFunction(f) = a.unalias() {
                 if f.args.iter().any(|x| x.contains_aggregate()) {
-                    return Err(Error::new(ErrorKind::InvalidAggregateUse {
-                        expr: a.unalias().to_string(),
-                        context: "aggregate function".into(),
+                    return Err(Error::new(ErrorKind::Other {
+                        class: "NESTED_AGGREGATE_FUNCTION".into(),
+                        sqlstate: Some("42607".into()),
+                        message: "It is not allowed to use an aggregate function in the argument of another aggregate function. Please use the inner aggregate function in a sub-query.".into(),
                     }));
                 }
             }
@@ -282,6 +287,13 @@ impl Union {
             .collect();
         Ok(Union { inputs, schema: PlanSchema::new(fields) })
     }
+}
+
+/// The aggregate calls inside `e`, comma separated, for messages.
+fn aggregate_calls(e: &Expr) -> String {
+    let mut calls = Vec::new();
+    crate::builder::collect_aggregates(e, &mut calls);
+    calls.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn ordinal(n: usize) -> String {

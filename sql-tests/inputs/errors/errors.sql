@@ -7,7 +7,6 @@ SELECT uper(name) FROM people;
 SELECT * FORM people;
 SELECT id, FROM people;
 SELECT id FROM people WHERE;
-SELECT 'unterminated FROM people;
 SELECT id + 'x' FROM people;
 SELECT name + 1 FROM people;
 SELECT true + 1;
@@ -23,3 +22,5 @@ SELECT
 FROM people;
 INSERT INTO people VALUES (2, 'bob', 40);
 SELECT sum(name) FROM people;
+-- An unterminated string swallows the rest of the script, so it comes last.
+SELECT 'unterminated FROM people;

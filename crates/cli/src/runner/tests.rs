@@ -47,27 +47,74 @@ fn golden_numbers_statements_and_keeps_going() {
     let (out, err, failures) = run(OutputFormat::Golden, "SELECT 1;\nSELECT bad;\nSELECT 2");
     assert_eq!(failures, 1);
     assert_eq!(err, "");
-    insta::assert_snapshot!(out, @"");
+    insta::assert_snapshot!(out, @r#"
+    @@ STATEMENT 1
+    @@ SCHEMA struct<id:int,s:string>
+    1	a,b
+    NULL	c
+    @@ END
+    @@ STATEMENT 2
+    @@ ERROR UNRESOLVED_COLUMN.WITHOUT_SUGGESTION 42703
+    A column, variable, or function parameter with name `bad` cannot be resolved.
+    LINE 1: SELECT bad
+                   ^^^
+    @@ END
+    @@ STATEMENT 3
+    @@ SCHEMA struct<id:int,s:string>
+    1	a,b
+    NULL	c
+    @@ END
+    "#);
 }
 
 #[test]
 fn csv_and_errors_on_stderr() {
     let (out, err, failures) = run(OutputFormat::Csv, "SELECT 1;\n\nSELECT\n  bad FROM t;");
     assert_eq!(failures, 1);
-    insta::assert_snapshot!(out, @"");
-    insta::assert_snapshot!(err, @"");
+    insta::assert_snapshot!(out, @r#"
+    id,s
+    1,"a,b"
+    ,c
+    "#);
+    insta::assert_snapshot!(err, @r#"
+    [UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter with name `bad` cannot be resolved.
+    LINE 4:   bad FROM t;
+              ^^^
+    SQLSTATE: 42703
+    "#);
 }
 
 #[test]
 fn table_and_json() {
     let (out, _, _) = run(OutputFormat::Table, "SELECT 1");
-    insta::assert_snapshot!(out, @"");
+    insta::assert_snapshot!(out, @r#"
+    +------+-----+
+    | id   | s   |
+    +------+-----+
+    |    1 | a,b |
+    | NULL | c   |
+    +------+-----+
+    "#);
     let (out, _, _) = run(OutputFormat::Json, "SELECT 1;");
-    insta::assert_snapshot!(out, @"");
+    insta::assert_snapshot!(out, @r#"
+    {"id":1,"s":"a,b"}
+    {"id":null,"s":"c"}
+    "#);
 }
 
 #[test]
 fn empty_script_runs_nothing() {
     let (out, err, failures) = run(OutputFormat::Golden, "  ;\n -- nothing\n");
     assert_eq!((out.as_str(), err.as_str(), failures), ("", "", 0));
+}
+
+#[test]
+fn caret_is_rebased_onto_the_script_column() {
+    let (_, err, _) = run(OutputFormat::Tsv, "SELECT 1; SELECT bad");
+    insta::assert_snapshot!(err, @r#"
+    [UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter with name `bad` cannot be resolved.
+    LINE 1: SELECT 1; SELECT bad
+                             ^^^
+    SQLSTATE: 42703
+    "#);
 }

@@ -153,8 +153,7 @@ impl ExecutionPlan for HashAggregateExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        let [input]: [Arc<dyn ExecutionPlan>; 1] =
-            children.try_into().map_err(|_| Error::internal("HashAggregateExec takes one child"))?;
+        let [input]: [Arc<dyn ExecutionPlan>; 1] = children.try_into().map_err(|_| Error::internal("HashAggregateExec takes one child"))?;
         Ok(Arc::new(HashAggregateExec { spec: self.spec.clone(), input }))
     }
 

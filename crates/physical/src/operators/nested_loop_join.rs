@@ -29,7 +29,12 @@ pub struct NestedLoopJoinExec {
 }
 
 impl NestedLoopJoinExec {
-    pub fn try_new(left: Arc<dyn ExecutionPlan>, right: Arc<dyn ExecutionPlan>, filter: Option<PhysicalExprRef>, join_type: JoinType) -> Result<Self> {
+    pub fn try_new(
+        left: Arc<dyn ExecutionPlan>,
+        right: Arc<dyn ExecutionPlan>,
+        filter: Option<PhysicalExprRef>,
+        join_type: JoinType,
+    ) -> Result<Self> {
         let (ls, rs) = (left.schema(), right.schema());
         let spec = NestedLoopSpec { join_type, schema: join_schema(&ls, &rs, join_type), filter, filter_schema: filter_schema(&ls, &rs) };
         Ok(NestedLoopJoinExec { left, right, spec: Arc::new(spec), shared_right: Mutex::new(None) })
@@ -208,7 +213,8 @@ mod tests {
 
     #[test]
     fn shape() {
-        let exec = NestedLoopJoinExec::try_new(left(3), right(vec![]), Some(fn_expr("a < b", DataType::Boolean, a_lt_b)), JoinType::Inner).unwrap();
+        let exec = NestedLoopJoinExec::try_new(left(3), right(vec![]), Some(fn_expr("a < b", DataType::Boolean, a_lt_b)), JoinType::Inner)
+            .unwrap();
         assert_eq!(exec.details(), "Inner, filter=a < b");
         assert_eq!(exec.output_partitioning().partition_count(), 3);
         assert!(matches!(exec.required_input_distribution()[1], Distribution::Broadcast));

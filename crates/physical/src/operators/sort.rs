@@ -19,26 +19,37 @@ use crate::operators::hash_join::keys::normalize_floats;
 #[derive(Debug)]
 pub(crate) struct SortKeys {
     exprs: Vec<PhysicalSortExpr>,
+    types: Vec<arrow::datatypes::DataType>,
     converter: RowConverter,
 }
 
 impl SortKeys {
     pub(crate) fn try_new(exprs: &[PhysicalSortExpr], schema: &Schema) -> Result<Self> {
-        let fields = exprs
-            .iter()
-            .map(|e| Ok(SortField::new_with_options(e.expr.data_type(schema)?, e.options)))
-            .collect::<Result<Vec<_>>>()?;
+        let types = exprs.iter().map(|e| e.expr.data_type(schema)).collect::<Result<Vec<_>>>()?;
+        let fields = types.iter().zip(exprs).map(|(t, e)| SortField::new_with_options(t.clone(), e.options)).collect::<Vec<_>>();
         if !RowConverter::supports_fields(&fields) {
             return Err(Error::unsupported("sorting on a key of this type"));
         }
-        Ok(SortKeys { exprs: exprs.to_vec(), converter: RowConverter::new(fields)? })
+        Ok(SortKeys { exprs: exprs.to_vec(), types, converter: RowConverter::new(fields)? })
     }
 
     pub(crate) fn encode(&self, batch: &RecordBatch, ctx: &TaskContext) -> Result<Rows> {
         let cols = self
             .exprs
             .iter()
-            .map(|e| Ok(normalize_floats(evaluate_to_array(e.expr.as_ref(), batch, ctx)?)))
+            .zip(self.types.iter())
+            .map(|(e, t)| {
+                let a = evaluate_to_array(e.expr.as_ref(), batch, ctx)?;
+                if a.data_type() != t || a.len() != batch.num_rows() {
+                    return Err(Error::internal(format!(
+                        "sort key `{}` evaluated to {} rows of {}, expected {t}",
+                        e.expr,
+                        a.len(),
+                        a.data_type()
+                    )));
+                }
+                Ok(normalize_floats(a))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(self.converter.convert_columns(&cols)?)
     }
@@ -232,9 +243,8 @@ mod tests {
 
     #[test]
     fn top_k_keeps_first_rows_across_many_batches() {
-        let batches = (0..50i64)
-            .map(|i| int_batch(&[("a", vec![Some((i * 37) % 101), None]), ("b", vec![Some(i), Some(i)])]))
-            .collect::<Vec<_>>();
+        let batches =
+            (0..50i64).map(|i| int_batch(&[("a", vec![Some((i * 37) % 101), None]), ("b", vec![Some(i), Some(i)])])).collect::<Vec<_>>();
         let mut expected = (0..50i64).map(|i| ((i * 37) % 101, i)).collect::<Vec<_>>();
         expected.sort();
         let expected = expected.iter().take(3).map(|(a, b)| format!("{a}, {b}")).collect::<Vec<_>>();
@@ -254,7 +264,8 @@ mod tests {
     #[test]
     fn details_and_partitioning() {
         let schema = data()[0].schema();
-        let exec = SortExec::new(vec![key(0, false, true), key(1, true, false)], TestMemoryExec::arc(schema, vec![vec![], vec![]]), Some(3));
+        let exec =
+            SortExec::new(vec![key(0, false, true), key(1, true, false)], TestMemoryExec::arc(schema, vec![vec![], vec![]]), Some(3));
         assert_eq!(exec.details(), "[a ASC NULLS FIRST, b DESC NULLS LAST], fetch=3");
         assert_eq!(exec.output_partitioning().partition_count(), 2);
         let all = collect_partitions_serial(&(Arc::new(exec) as Arc<dyn ExecutionPlan>), &TaskContext::default()).unwrap();

@@ -88,7 +88,15 @@ impl ExecutionPlan for SortPreservingMergeExec {
         }
         let keys = SortKeys::try_new(&self.exprs, &self.input.schema())?;
         let mut inputs = (0..n).map(|p| self.input.execute(p, ctx)).collect::<Result<Vec<_>>>()?;
-        let mut merge = Merge { keys, ctx: ctx.clone(), schema: self.input.schema(), cursors: Vec::new(), heap: Vec::new(), staged: Vec::new(), remaining };
+        let mut merge = Merge {
+            keys,
+            ctx: ctx.clone(),
+            schema: self.input.schema(),
+            cursors: Vec::new(),
+            heap: Vec::new(),
+            staged: Vec::new(),
+            remaining,
+        };
         let mut started = false;
         Ok(Box::new(std::iter::from_fn(move || {
             if !started {

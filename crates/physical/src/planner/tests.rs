@@ -253,8 +253,19 @@ fn cross_and_non_equi_joins_use_nested_loops() {
     let depts = table("depts", vec![vec![(1, Some("eng")), (3, Some("ops"))]]);
     let plan = LogicalPlanBuilder::from(people()).join(depts.clone(), JoinType::LeftOuter, Some(col("people.id").gt(col("depts.id")))).unwrap().build();
     let physical = planner(config("10m")).create_physical_plan(&plan).unwrap();
-    insta::assert_snapshot!(display_plan(&physical), @"");
-    insta::assert_snapshot!(rows(&physical, true), @"");
+    insta::assert_snapshot!(display_plan(&physical), @r"
+    NestedLoopJoinExec LeftOuter, filter=(id#0 > id#2)
+    :- MemoryExec [id, name], partitions=2
+    +- ExchangeExec BroadcastExchange
+       +- MemoryExec [id, name], partitions=1
+    ");
+    insta::assert_snapshot!(rows(&physical, true), @r"
+    id | name | id | name
+    1 | ann | NULL | NULL
+    1 | cy | NULL | NULL
+    2 | NULL | 1 | eng
+    3 | bob | 1 | eng
+    ");
     let plan = LogicalPlanBuilder::from(people()).join(depts, JoinType::Inner, None).unwrap().build();
     let physical = planner(config("10m")).create_physical_plan(&plan).unwrap();
     assert_eq!(run(&physical, &TaskContext::default()).iter().map(|b| b.num_rows()).sum::<usize>(), 8);

@@ -56,6 +56,7 @@ struct Aggregation<'a> {
     spec: &'a AggregateSpec,
     ctx: &'a TaskContext,
     groups: Option<GroupValues>,
+    group_exprs: Vec<crate::expressions::PhysicalExprRef>,
     accs: Vec<Box<dyn GroupsAccumulator>>,
     distinct: Vec<Option<GroupValues>>,
     group_indices: Vec<usize>,
@@ -84,7 +85,8 @@ impl<'a> Aggregation<'a> {
                 None
             });
         }
-        let mut agg = Aggregation { spec, ctx, groups, accs, distinct, group_indices: Vec::new() };
+        let group_exprs = spec.group_exprs.iter().map(|(e, _)| e.clone()).collect();
+        let mut agg = Aggregation { spec, ctx, groups, group_exprs, accs, distinct, group_indices: Vec::new() };
         if agg.groups.is_none() {
             // A global aggregate has exactly one group, even over empty input.
             agg.prime_single_group()?;
@@ -117,8 +119,7 @@ impl<'a> Aggregation<'a> {
         }
         match &mut self.groups {
             Some(groups) => {
-                let exprs = self.spec.group_exprs.iter().map(|(e, _)| e.clone()).collect::<Vec<_>>();
-                let keys = evaluate_keys(&exprs, &self.spec.group_types, batch, self.ctx)?;
+                let keys = evaluate_keys(&self.group_exprs, &self.spec.group_types, batch, self.ctx)?;
                 groups.intern(&keys, &mut self.group_indices)?;
             }
             None => {
@@ -173,7 +174,11 @@ impl<'a> Aggregation<'a> {
             .zip(schema.fields())
             .map(|(c, f)| {
                 if c.len() != num_groups {
-                    return Err(Error::internal(format!("accumulator for `{}` returned {} rows for {num_groups} groups", f.name(), c.len())));
+                    return Err(Error::internal(format!(
+                        "accumulator for `{}` returned {} rows for {num_groups} groups",
+                        f.name(),
+                        c.len()
+                    )));
                 }
                 if c.data_type() == f.data_type() {
                     Ok(c)

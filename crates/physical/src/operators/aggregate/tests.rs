@@ -22,7 +22,15 @@ fn count(arg: usize, name: &str) -> AggregateExpr {
 
 fn agg(func: Arc<dyn AggregateFunctionImpl>, arg: usize, name: &str) -> AggregateExpr {
     let return_type = DataType::Int64;
-    AggregateExpr { func, args: vec![col("v", arg)], arg_types: vec![DataType::Int64], distinct: false, filter: None, name: name.into(), return_type }
+    AggregateExpr {
+        func,
+        args: vec![col("v", arg)],
+        arg_types: vec![DataType::Int64],
+        distinct: false,
+        filter: None,
+        name: name.into(),
+        return_type,
+    }
 }
 
 /// `k, v` batches.
@@ -63,8 +71,13 @@ fn single_mode_groups_with_null_keys_over_batches() {
         kv(&[(Some(1), Some(10)), (None, Some(1)), (Some(2), None)]),
         kv(&[(Some(1), Some(5)), (None, Some(2)), (Some(3), Some(7))]),
     ]]);
-    let exec = HashAggregateExec::try_new(AggregateMode::Single, vec![(col("k", 0), "k".into())], vec![sum(1, "sum(v)"), count(1, "count(v)")], data)
-        .unwrap();
+    let exec = HashAggregateExec::try_new(
+        AggregateMode::Single,
+        vec![(col("k", 0), "k".into())],
+        vec![sum(1, "sum(v)"), count(1, "count(v)")],
+        data,
+    )
+    .unwrap();
     assert_eq!(exec.details(), "mode=Single, keys=[k], functions=[sum(v), count(v)]");
     let out = run(Arc::new(exec), &ctx_with_batch_size(2));
     assert!(out.iter().all(|b| b.num_rows() <= 2));
@@ -82,8 +95,13 @@ fn global_aggregate_on_empty_input_returns_one_row() {
 
 #[test]
 fn grouped_aggregate_on_empty_input_returns_nothing() {
-    let exec = HashAggregateExec::try_new(AggregateMode::Single, vec![(col("k", 0), "k".into())], vec![count(1, "c")], input(vec![vec![], vec![]]))
-        .unwrap();
+    let exec = HashAggregateExec::try_new(
+        AggregateMode::Single,
+        vec![(col("k", 0), "k".into())],
+        vec![count(1, "c")],
+        input(vec![vec![], vec![]]),
+    )
+    .unwrap();
     assert!(rows(&run(Arc::new(exec), &TaskContext::default())).is_empty());
 }
 
@@ -97,7 +115,8 @@ fn partial_final_round_trip_across_partitions() {
     ]);
     let keys = vec![(col("k", 0), "k".to_string())];
     let aggs = vec![sum(1, "sum(v)"), count(1, "count(v)")];
-    let partial: Arc<dyn ExecutionPlan> = Arc::new(HashAggregateExec::try_new(AggregateMode::Partial, keys.clone(), aggs.clone(), data).unwrap());
+    let partial: Arc<dyn ExecutionPlan> =
+        Arc::new(HashAggregateExec::try_new(AggregateMode::Partial, keys.clone(), aggs.clone(), data).unwrap());
     let names = partial.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
     assert_eq!(names, ["k", "sum(v)[sum]", "count(v)[count]"]);
     assert!(matches!(partial.output_partitioning(), Partitioning::Unknown(4)));
@@ -153,7 +172,8 @@ fn distinct_counts_each_value_once_per_group() {
     ds.distinct = true;
     ds.filter = Some(fn_expr("v > 2", DataType::Boolean, v_gt_2));
     let plain = count(1, "count(v)");
-    let exec = HashAggregateExec::try_new(AggregateMode::Single, vec![(col("k", 0), "k".into())], vec![d.clone(), ds, plain], data).unwrap();
+    let exec =
+        HashAggregateExec::try_new(AggregateMode::Single, vec![(col("k", 0), "k".into())], vec![d.clone(), ds, plain], data).unwrap();
     assert_eq!(sorted_rows(&run(Arc::new(exec), &TaskContext::default())), ["1, 2, 7, 4", "2, 3, 8, 3"]);
     let err = HashAggregateExec::try_new(AggregateMode::Partial, vec![], vec![d], input(vec![])).unwrap_err();
     assert_eq!(err.class(), "INTERNAL_ERROR");
@@ -194,6 +214,12 @@ fn output_partitioning_maps_input_hash_keys_to_group_columns() {
         Partitioning::Hash(e, 4) => assert_eq!(e.iter().map(|e| e.to_string()).collect::<Vec<_>>(), ["key#1"]),
         other => panic!("{other:?}"),
     }
-    let exec = HashAggregateExec::try_new(AggregateMode::Single, keys, vec![count(1, "c")], hashed(vec![fn_expr("other", DataType::Int64, |b| b.column(0).clone())])).unwrap();
+    let exec = HashAggregateExec::try_new(
+        AggregateMode::Single,
+        keys,
+        vec![count(1, "c")],
+        hashed(vec![fn_expr("other", DataType::Int64, |b| b.column(0).clone())]),
+    )
+    .unwrap();
     assert!(matches!(exec.output_partitioning(), Partitioning::Unknown(4)));
 }

@@ -41,8 +41,7 @@ fn split_by_key(batches: Vec<RecordBatch>, n: usize) -> Vec<Vec<RecordBatch>> {
     for b in &batches {
         let keys = b.column(0).as_primitive::<Int64Type>();
         for (p, part) in parts.iter_mut().enumerate() {
-            let idx: arrow::array::UInt32Array =
-                (0..b.num_rows() as u32).filter(|&r| owner(keys, r as usize, n) == p).collect();
+            let idx: arrow::array::UInt32Array = (0..b.num_rows() as u32).filter(|&r| owner(keys, r as usize, n) == p).collect();
             part.push(arrow::compute::take_record_batch(b, &idx).unwrap());
         }
     }
@@ -163,7 +162,10 @@ fn residual(b: &RecordBatch) -> ArrayRef {
 fn residual_filter_applies_to_every_join_type() {
     let f = || Some(fn_expr("lv + 180 < rv", DataType::Boolean, residual));
     assert_eq!(check_all(JoinType::Inner, f()), ["2, 20, 2, 201"]);
-    assert_eq!(check_all(JoinType::LeftOuter, f()), ["1, 10, NULL, NULL", "1, 11, NULL, NULL", "2, 20, 2, 201", "4, 40, NULL, NULL", "NULL, 99, NULL, NULL"]);
+    assert_eq!(
+        check_all(JoinType::LeftOuter, f()),
+        ["1, 10, NULL, NULL", "1, 11, NULL, NULL", "2, 20, 2, 201", "4, 40, NULL, NULL", "NULL, 99, NULL, NULL"]
+    );
     assert_eq!(
         check_all(JoinType::RightOuter, f()),
         ["2, 20, 2, 201", "NULL, NULL, 1, 100", "NULL, NULL, 2, 200", "NULL, NULL, 3, 300", "NULL, NULL, NULL, 999"]
@@ -197,7 +199,15 @@ fn schema_nullability_and_shape() {
     let l = leaf(left_batches(), 1);
     let r = leaf(right_batches(), 2);
     let on = vec![(col("lk", 0), col("rk", 0))];
-    let semi = HashJoinExec::try_new(l.clone(), r.clone(), on.clone(), None, JoinType::LeftSemi, PartitionMode::Broadcast { build: BuildSide::Right }).unwrap();
+    let semi = HashJoinExec::try_new(
+        l.clone(),
+        r.clone(),
+        on.clone(),
+        None,
+        JoinType::LeftSemi,
+        PartitionMode::Broadcast { build: BuildSide::Right },
+    )
+    .unwrap();
     assert_eq!(semi.schema().fields().len(), 2);
     assert_eq!(semi.details(), "LeftSemi, mode=Broadcast(build=Right), on=[(lk, rk)]");
     assert_eq!(semi.output_partitioning().partition_count(), 1);
@@ -205,10 +215,20 @@ fn schema_nullability_and_shape() {
     let strict = |name: &str| arrow::datatypes::Field::new(name, DataType::Int64, false);
     let ls = Arc::new(arrow::datatypes::Schema::new(vec![strict("lk"), strict("lv")]));
     let l2 = TestMemoryExec::arc(ls, vec![vec![]]);
-    let outer = HashJoinExec::try_new(l2, r.clone(), on.clone(), None, JoinType::RightOuter, PartitionMode::Partitioned { build: BuildSide::Left }).unwrap();
+    let outer =
+        HashJoinExec::try_new(l2, r.clone(), on.clone(), None, JoinType::RightOuter, PartitionMode::Partitioned { build: BuildSide::Left })
+            .unwrap();
     assert!(outer.schema().field(0).is_nullable());
     assert_eq!(outer.output_partitioning().partition_count(), 2);
-    let err = HashJoinExec::try_new(l.clone(), r.clone(), on.clone(), None, JoinType::LeftOuter, PartitionMode::Broadcast { build: BuildSide::Left }).unwrap_err();
+    let err = HashJoinExec::try_new(
+        l.clone(),
+        r.clone(),
+        on.clone(),
+        None,
+        JoinType::LeftOuter,
+        PartitionMode::Broadcast { build: BuildSide::Left },
+    )
+    .unwrap_err();
     assert_eq!(err.class(), "INTERNAL_ERROR");
     let bad_on = vec![(col("lk", 0), fn_expr("s", DataType::Utf8, |b| b.column(0).clone()))];
     assert!(HashJoinExec::try_new(l, r, bad_on, None, JoinType::Inner, PartitionMode::Partitioned { build: BuildSide::Left }).is_err());

@@ -15,7 +15,9 @@ use ember_plan::JoinType;
 
 use super::hash_table::{JoinTable, NONE};
 use super::keys::{evaluate_keys, keys_valid};
-use super::output::{filter_pairs, left_only_batch, left_preserved, pair_batch, right_only_batch, right_preserved, row_count_u32, split_batch};
+use super::output::{
+    filter_pairs, left_only_batch, left_preserved, pair_batch, right_only_batch, right_preserved, row_count_u32, split_batch,
+};
 use super::BuildSide;
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::PhysicalExprRef;
@@ -210,7 +212,11 @@ impl HashJoinStream {
         if idx.is_empty() {
             return Ok(());
         }
-        let out = if spec.probe_is_left() { left_only_batch(&spec.schema, &pb.batch, &idx)? } else { right_only_batch(&spec.schema, &pb.batch, &idx)? };
+        let out = if spec.probe_is_left() {
+            left_only_batch(&spec.schema, &pb.batch, &idx)?
+        } else {
+            right_only_batch(&spec.schema, &pb.batch, &idx)?
+        };
         self.pending.extend(split_batch(out, self.ctx.batch_size()));
         Ok(())
     }

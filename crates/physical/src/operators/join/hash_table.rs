@@ -29,7 +29,13 @@ pub(crate) struct JoinTable {
 impl JoinTable {
     /// Collects the build input and indexes it; rows with a NULL key are kept (for
     /// outer joins) but never indexed.
-    pub(crate) fn build(input: BatchIter, schema: &SchemaRef, on: &[PhysicalExprRef], key_types: &[DataType], ctx: &TaskContext) -> Result<Self> {
+    pub(crate) fn build(
+        input: BatchIter,
+        schema: &SchemaRef,
+        on: &[PhysicalExprRef],
+        key_types: &[DataType],
+        ctx: &TaskContext,
+    ) -> Result<Self> {
         let batches = input.collect::<Result<Vec<_>>>()?;
         let batch = arrow::compute::concat_batches(schema, &batches)?;
         drop(batches);

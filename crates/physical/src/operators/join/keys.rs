@@ -16,7 +16,12 @@ use crate::expressions::{evaluate_to_array, PhysicalExprRef};
 
 /// Evaluates key expressions over `batch`, checks them against the expected `types`
 /// and normalizes floats (Spark's `NormalizeFloatingNumbers`: `-0.0` = `0.0`, one NaN).
-pub(crate) fn evaluate_keys(exprs: &[PhysicalExprRef], types: &[DataType], batch: &RecordBatch, ctx: &TaskContext) -> Result<Vec<ArrayRef>> {
+pub(crate) fn evaluate_keys(
+    exprs: &[PhysicalExprRef],
+    types: &[DataType],
+    batch: &RecordBatch,
+    ctx: &TaskContext,
+) -> Result<Vec<ArrayRef>> {
     exprs
         .iter()
         .zip(types)
@@ -95,10 +100,7 @@ impl KeyEncoder {
     /// Decodes rows back into key columns of the encoder's types.
     pub(crate) fn decode(&self, rows: &Rows) -> Result<Vec<ArrayRef>> {
         let cols = self.converter.convert_rows(rows.iter())?;
-        cols.into_iter()
-            .zip(&self.types)
-            .map(|(c, t)| if c.data_type() == t { Ok(c) } else { Ok(arrow::compute::cast(&c, t)?) })
-            .collect()
+        cols.into_iter().zip(&self.types).map(|(c, t)| if c.data_type() == t { Ok(c) } else { Ok(arrow::compute::cast(&c, t)?) }).collect()
     }
 
     pub(crate) fn hash(&self, row: &[u8]) -> u64 {

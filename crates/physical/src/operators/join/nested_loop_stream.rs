@@ -10,9 +10,9 @@ use arrow::record_batch::RecordBatch;
 use ember_common::Result;
 use ember_plan::JoinType;
 
-use crate::operators::hash_join::output::{filter_pairs, left_only_batch, pair_batch, right_only_batch, row_count_u32, split_batch};
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::PhysicalExprRef;
+use crate::operators::hash_join::output::{filter_pairs, left_only_batch, pair_batch, right_only_batch, row_count_u32, split_batch};
 
 #[derive(Debug)]
 pub(crate) struct NestedLoopSpec {

@@ -58,7 +58,13 @@ fn with_rows(schema: SchemaRef, columns: Vec<ArrayRef>, rows: usize) -> Result<R
 }
 
 /// Rows `left[li[k]] ++ right[ri[k]]` (or left only for semi/anti schemas).
-pub(crate) fn pair_batch(schema: &SchemaRef, left: &RecordBatch, li: &UInt32Array, right: &RecordBatch, ri: &UInt32Array) -> Result<RecordBatch> {
+pub(crate) fn pair_batch(
+    schema: &SchemaRef,
+    left: &RecordBatch,
+    li: &UInt32Array,
+    right: &RecordBatch,
+    ri: &UInt32Array,
+) -> Result<RecordBatch> {
     let mut columns = take_columns(left, li)?;
     if schema.fields().len() > left.num_columns() {
         columns.extend(take_columns(right, ri)?);
