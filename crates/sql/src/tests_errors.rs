@@ -118,17 +118,17 @@ SQLSTATE: 42K09
 #[test]
 fn aggregation_errors() {
     assert_snapshot!(err("SELECT name, count(*) FROM people GROUP BY dept"), @r#"
-[MISSING_AGGREGATION] The expression "name" is neither present in the group by, nor is it an aggregate function. Add to group by or wrap in `first()` (or `first_value`) if you don't care which value you get.
-LINE 1: SELECT name, count(*) FROM people GROUP BY dept
-               ^^^^
-SQLSTATE: 42803
-"#);
+    [MISSING_AGGREGATION] The non-aggregating expression "name" is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, aggregate the expression, or use "any_value(name)" if you do not care which of the values within a group is returned.
+    LINE 1: SELECT name, count(*) FROM people GROUP BY dept
+                   ^^^^
+    SQLSTATE: 42803
+    "#);
     assert_snapshot!(err("SELECT * FROM people WHERE count(*) > 1"), @r#"
-[INVALID_AGGREGATE_FUNCTION_USAGE] It is not allowed to use an aggregate function in the argument of another aggregate function or in a WHERE clause: (count(1) > 1).
-LINE 1: SELECT * FROM people WHERE count(*) > 1
-                                   ^^^^^^^^^^^^
-SQLSTATE: 42903
-"#);
+    [INVALID_WHERE_CONDITION] The WHERE condition "(count(1) > 1)" contains invalid expressions: count(1). Rewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.
+    LINE 1: SELECT * FROM people WHERE count(*) > 1
+                                       ^^^^^^^^^^^^
+    SQLSTATE: 42903
+    "#);
     assert_snapshot!(err("SELECT dept FROM people GROUP BY 2"), @r#"
 [GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position 2 is not in select list (valid range is [1, 1]).
 LINE 1: SELECT dept FROM people GROUP BY 2
@@ -142,17 +142,17 @@ LINE 1: SELECT count(*) FROM people GROUP BY 1
 SQLSTATE: 42903
 "#);
     assert_snapshot!(err("SELECT dept FROM people GROUP BY dept ORDER BY age"), @r#"
-[MISSING_AGGREGATION] The expression "age" is neither present in the group by, nor is it an aggregate function. Add to group by or wrap in `first()` (or `first_value`) if you don't care which value you get.
-LINE 1: SELECT dept FROM people GROUP BY dept ORDER BY age
-                                                       ^^^
-SQLSTATE: 42803
-"#);
-    assert_snapshot!(err("SELECT sum(count(*)) FROM people"), @r#"
-[INVALID_AGGREGATE_FUNCTION_USAGE] It is not allowed to use an aggregate function in the argument of another aggregate function or in a aggregate function: sum(count(1)).
-LINE 1: SELECT sum(count(*)) FROM people
-               ^^^^^^^^^
-SQLSTATE: 42903
-"#);
+    [MISSING_AGGREGATION] The non-aggregating expression "age" is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, aggregate the expression, or use "any_value(age)" if you do not care which of the values within a group is returned.
+    LINE 1: SELECT dept FROM people GROUP BY dept ORDER BY age
+                                                           ^^^
+    SQLSTATE: 42803
+    "#);
+    assert_snapshot!(err("SELECT sum(count(*)) FROM people"), @r"
+    [NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate function in the argument of another aggregate function. Please use the inner aggregate function in a sub-query.
+    LINE 1: SELECT sum(count(*)) FROM people
+                   ^^^^^^^^^
+    SQLSTATE: 42607
+    ");
 }
 
 #[test]

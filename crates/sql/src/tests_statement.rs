@@ -32,13 +32,13 @@ fn set_statements() {
 
 #[test]
 fn views() {
-    assert_snapshot!(show("CREATE OR REPLACE TEMPORARY VIEW v (a, b) AS SELECT id, name FROM people"), @r#"
-CreateView v replace=true if_not_exists=false
-Project [id AS a, name AS b]
-+- Project [id, name]
-   +- SubqueryAlias people
-      +- LocalRelation [id, name, age, dept], 2 rows
-"#);
+    assert_snapshot!(show("CREATE OR REPLACE TEMPORARY VIEW v (a, b) AS SELECT id, name FROM people"), @r"
+    CreateView v replace=true if_not_exists=false
+    Project [people.id AS a, people.name AS b]
+    +- Project [people.id, people.name]
+       +- SubqueryAlias people
+          +- LocalRelation [id, name, age, dept], 2 rows
+    ");
     assert_snapshot!(show("CREATE GLOBAL TEMP VIEW IF NOT EXISTS v AS VALUES (1)"), @r#"
 CreateView v replace=false if_not_exists=true
 LocalRelation [col1], 1 rows
@@ -66,18 +66,18 @@ LINE 1: DESCRIBE peopel
                  ^^^^^^
 SQLSTATE: 42P01
 "#);
-    assert_snapshot!(show("DESCRIBE QUERY SELECT id FROM people"), @r#"
-DescribeQuery
-Project [id]
-+- SubqueryAlias people
-   +- LocalRelation [id, name, age, dept], 2 rows
-"#);
-    assert_snapshot!(show("EXPLAIN EXTENDED SELECT id FROM people"), @r#"
-Explain extended=true
-Project [id]
-+- SubqueryAlias people
-   +- LocalRelation [id, name, age, dept], 2 rows
-"#);
+    assert_snapshot!(show("DESCRIBE QUERY SELECT id FROM people"), @r"
+    DescribeQuery
+    Project [people.id]
+    +- SubqueryAlias people
+       +- LocalRelation [id, name, age, dept], 2 rows
+    ");
+    assert_snapshot!(show("EXPLAIN EXTENDED SELECT id FROM people"), @r"
+    Explain extended=true
+    Project [people.id]
+    +- SubqueryAlias people
+       +- LocalRelation [id, name, age, dept], 2 rows
+    ");
     assert_snapshot!(show("EXPLAIN SELECT 1"), @r#"
 Explain extended=false
 Project [1 AS 1]

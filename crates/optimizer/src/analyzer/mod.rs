@@ -73,7 +73,7 @@ mod tests {
         let (out, trace) = analyzer.execute_traced(plan.clone(), &ctx()).unwrap();
         assert_eq!(trace, vec!["Type Coercion/type_coercion"]);
         insta::assert_snapshot!(out.display_indent(), @r"
-        Project [z, sum(x)]
+        Project [u.z, sum(x)]
         +- Aggregate [z], [sum(CAST(x AS BIGINT)) AS sum(x)]
            +- Filter ((CAST(z AS INT) = 1) AND (CAST(x AS BIGINT) < y))
               +- Relation u[x,y,z] test

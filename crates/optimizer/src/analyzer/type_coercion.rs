@@ -182,7 +182,7 @@ mod tests {
             .unwrap()
             .build();
         insta::assert_snapshot!(run(TypeCoercion, plan), @r"
-        Project [c, sum(a)]
+        Project [t.c, sum(a)]
         +- Aggregate [c], [sum(CAST(a AS BIGINT)) AS sum(a)]
            +- Join Inner, (CAST(a AS BIGINT) = y)
               :- Relation t[a,b,c] test
@@ -210,13 +210,13 @@ mod tests {
             .unwrap()
             .build();
         insta::assert_snapshot!(run(TypeCoercion, plan), @r"
-        Project [a]
+        Project [t.a]
         +- Union
            :- SubqueryAlias t
-           :  +- Project [CAST(a AS BIGINT) AS a, c]
+           :  +- Project [CAST(t.a AS BIGINT) AS a, t.c]
            :     +- Project [a, c]
            :        +- Relation t[a,b,c] test
-           +- Project [y, CAST(x AS STRING) AS x]
+           +- Project [u.y, CAST(u.x AS STRING) AS x]
               +- Project [y, x]
                  +- Relation u[x,y,z] test
         ");

@@ -310,7 +310,7 @@ mod tests {
         insta::assert_snapshot!(run(PruneColumns, plan), @r"
         Project [b, y]
         +- Join LeftOuter, (a = x)
-           :- Project [a, b]
+           :- Project [t.a, t.b]
            :  +- Filter (c = k)
            :     +- Relation t[a,b,c] test
            +- Relation u[x,y] test

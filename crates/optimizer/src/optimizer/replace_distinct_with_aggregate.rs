@@ -55,8 +55,8 @@ mod tests {
             .unwrap()
             .build();
         insta::assert_snapshot!(run(ReplaceDistinctWithAggregate, plan), @r"
-        Project [a]
-        +- Aggregate [a, c], []
+        Project [t.a]
+        +- Aggregate [t.a, t.c], []
            +- Project [a, c]
               +- Relation t[a,b,c] test
         ");

@@ -29,11 +29,11 @@ fn filters_reach_join_inputs_and_columns_are_pruned() {
         .unwrap()
         .build();
     insta::assert_snapshot!(optimize(plan), @r"
-    Project [c, (y + 1) AS y1]
-    +- Join Inner, (a = x)
-       :- Project [a, c]
+    Project [l.c, (y + 1) AS y1]
+    +- Join Inner, (l.a = x)
+       :- Project [l.a, l.c]
        :  +- SubqueryAlias l
-       :     +- Filter (b < 5)
+       :     +- Filter (t.b < 5)
        :        +- Relation t[a,b,c] test
        +- Filter (y > 10)
           +- Relation u[x,y] test
@@ -73,7 +73,7 @@ fn distinct_union_and_limits() {
         .build();
     insta::assert_snapshot!(optimize(plan), @r"
     Limit 3, offset=2
-    +- Aggregate [a, c], []
+    +- Aggregate [t.a, t.c], []
        +- Union
           :- SubqueryAlias t
           :  +- Project [CAST(a AS BIGINT) AS a, c]
@@ -126,7 +126,7 @@ fn generate_filters_and_pruning() {
     Project [tag]
     +- Filter (tag < 5)
        +- Generate explode(tags), [tag]
-          +- Filter (id > 1)
+          +- Filter (g.id > 1)
              +- Relation g[id,tags] test
     ");
 }

@@ -51,8 +51,8 @@ fn through_subquery_alias_requalifying_columns() {
     let out = ex.execute(out, &ctx()).unwrap().0;
     insta::assert_snapshot!(out.display_indent(), @r"
     SubqueryAlias s
-    +- Join Inner, (a = x)
-       :- Filter (b > 0)
+    +- Join Inner, (t.a = u.x)
+       :- Filter (t.b > 0)
        :  +- Relation t[a,b,c] test
        +- Relation u[x,y,z] test
     ");
@@ -94,7 +94,7 @@ fn through_sort_and_into_union_inputs_by_position() {
 fn through_aggregate_only_on_grouping_columns() {
     let plan = LogicalPlanBuilder::from(scan_t()).aggregate(vec![col("c")], vec![sum(col("a"))]).unwrap().build();
     insta::assert_snapshot!(filtered(plan, col("c").eq(lit("k")).and(col("sum(a)").gt(lit(1i64)))), @r"
-    Project [c, sum(a)]
+    Project [t.c, sum(a)]
     +- Filter (sum(a) > 1)
        +- Aggregate [c], [sum(a) AS sum(a)]
           +- Filter (c = k)
