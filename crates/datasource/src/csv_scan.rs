@@ -12,7 +12,7 @@ use ember_plan::Expr;
 use crate::csv_lines::{locate_error, CsvReadSpec};
 use crate::csv_options::CsvOptions;
 use crate::listing::FileMeta;
-use crate::scan_util::{fit_to_schema, limit_iter, scan_details};
+use crate::scan_util::{filter_iter, fit_to_schema, limit_iter, scan_details};
 use crate::split::{open_range, FileRange};
 
 /// Scans CSV files. Output schema: the projected columns, in projection order.
@@ -125,7 +125,8 @@ impl ExecutionPlan for CsvScanExec {
         let inner = self.inner.clone();
         let batch_size = ctx.batch_size();
         let iter = ranges.into_iter().flat_map(move |r| range_batches(r, inner.clone(), batch_size));
-        Ok(limit_iter(Box::new(iter), self.fetch))
+        let filtered = filter_iter(Box::new(iter), &self.filters, &self.inner.schema, ctx)?;
+        Ok(limit_iter(filtered, self.fetch))
     }
 
     fn as_any(&self) -> &dyn Any {

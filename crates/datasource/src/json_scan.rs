@@ -17,7 +17,7 @@ use ember_plan::Expr;
 
 use crate::json_infer::is_blank;
 use crate::listing::FileMeta;
-use crate::scan_util::{fit_to_schema, limit_iter, scan_details};
+use crate::scan_util::{filter_iter, fit_to_schema, limit_iter, scan_details};
 use crate::split::{line_number_at, open_range, read_error, FileRange};
 
 /// Scans JSON-lines files. Output schema: the projected columns, in projection order.
@@ -203,7 +203,8 @@ impl ExecutionPlan for JsonScanExec {
         let schema = self.schema.clone();
         let batch_size = ctx.batch_size();
         let iter = ranges.into_iter().flat_map(move |r| range_batches(r, schema.clone(), batch_size));
-        Ok(limit_iter(Box::new(iter), self.fetch))
+        let filtered = filter_iter(Box::new(iter), &self.filters, &self.schema, ctx)?;
+        Ok(limit_iter(filtered, self.fetch))
     }
 
     fn as_any(&self) -> &dyn Any {

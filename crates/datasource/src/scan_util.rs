@@ -1,5 +1,6 @@
 //! Pieces shared by the three scan operators: fitting batches to the output schema,
-//! stopping at `fetch`, and the Spark-like `FileScan` details line for EXPLAIN.
+//! applying pushed filters, stopping at `fetch`, and the Spark-like `FileScan` details
+//! line for EXPLAIN.
 
 use std::sync::Arc;
 
@@ -8,8 +9,11 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatchOptions;
 use ember_common::types::catalog_string;
 use ember_common::Result;
-use ember_physical::BatchIter;
-use ember_plan::Expr;
+use ember_common::{Transformed, TreeNode};
+use ember_physical::expressions::create_physical_expr;
+use ember_physical::operators::filter::filter_batch;
+use ember_physical::{BatchIter, TaskContext};
+use ember_plan::{conjunction, Column, Expr, PlanSchema};
 
 use crate::listing::FileMeta;
 
@@ -21,6 +25,24 @@ pub fn fit_to_schema(batch: RecordBatch, schema: &SchemaRef) -> Result<RecordBat
     let rows = batch.num_rows();
     let opts = RecordBatchOptions::new().with_row_count(Some(rows));
     Ok(RecordBatch::try_new_with_options(schema.clone(), batch.columns().to_vec(), &opts)?)
+}
+
+/// Keeps only rows passing every pushed filter (CSV and JSON apply them right after
+/// parsing, as Spark's CSV/JSON filter pushdown does; the filter above the scan stays).
+/// Filter columns are matched by name against the scan's output schema.
+pub fn filter_iter(iter: BatchIter, filters: &[Expr], schema: &SchemaRef, ctx: &TaskContext) -> Result<BatchIter> {
+    let Some(predicate) = conjunction(filters.iter().cloned()) else {
+        return Ok(iter);
+    };
+    let unqualified = predicate
+        .transform_up(|e| match e {
+            Expr::Column(c) if c.relation.is_some() => Ok(Transformed::yes(Expr::Column(Column::from_name(c.name)))),
+            other => Ok(Transformed::no(other)),
+        })?
+        .data;
+    let physical = create_physical_expr(&unqualified, &PlanSchema::from_arrow(None, schema))?;
+    let ctx = ctx.clone();
+    Ok(Box::new(iter.map(move |b| b.and_then(|b| filter_batch(&physical, &b, &ctx))).filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))))
 }
 
 /// Stops after `fetch` rows (slicing the last batch) and after the first error.

@@ -166,7 +166,10 @@ impl TableSource for FileTable {
     fn filter_pushdown(&self, filter: &Expr) -> FilterPushdown {
         match self.format {
             FileFormat::Parquet if build_predicate(filter, &self.schema).is_some() => FilterPushdown::Inexact,
-            _ => FilterPushdown::Unsupported,
+            FileFormat::Parquet => FilterPushdown::Unsupported,
+            // CSV and JSON scans evaluate deterministic filters on each parsed batch.
+            FileFormat::Csv | FileFormat::Json if filter.is_deterministic() && !filter.contains_aggregate() => FilterPushdown::Inexact,
+            FileFormat::Csv | FileFormat::Json => FilterPushdown::Unsupported,
         }
     }
 

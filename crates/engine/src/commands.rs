@@ -55,7 +55,7 @@ pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<Dat
                     message: format!("Unable to infer schema for {}. It must be specified manually: the OPTIONS need a 'path'.", format.to_uppercase()),
                 })
             })?;
-            let plan = crate::reader::read_plan(&format, &path, &options, None, schema_ddl.as_deref())?;
+            let plan = crate::reader::read_plan(&name, &format, &path, &options, None, schema_ddl.as_deref())?;
             session.register_view(&name, plan, replace)?;
             Ok(empty_df(session))
         }

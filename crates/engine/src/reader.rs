@@ -75,14 +75,22 @@ impl DataFrameReader {
     }
 
     fn read(&self, format: &str, path: &str) -> Result<DataFrame> {
-        let plan = read_plan(format, path, &self.options, self.schema.clone(), self.schema_ddl.as_deref())?;
+        let plan = read_plan(&relation_name(path), format, path, &self.options, self.schema.clone(), self.schema_ddl.as_deref())?;
         Ok(DataFrame::new(self.session.clone(), plan))
     }
 }
 
-/// The logical plan reading `path` in `format` (shared by the reader and
-/// `CREATE TEMPORARY VIEW … USING`).
+/// The name a file relation gets in plans (and as its columns' qualifier): the last
+/// component of its path, e.g. `people.csv`.
+pub(crate) fn relation_name(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    trimmed.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(trimmed).to_string()
+}
+
+/// The logical plan reading `path` in `format` as relation `name` (shared by the
+/// reader and `CREATE TEMPORARY VIEW … USING`).
 pub(crate) fn read_plan(
+    name: &str,
     format: &str,
     path: &str,
     options: &BTreeMap<String, String>,
@@ -102,5 +110,5 @@ pub(crate) fn read_plan(
         }
     }
     let table = FileTable::try_new(format, vec![path.to_string()], opts, schema)?;
-    Ok(LogicalPlanBuilder::scan(path, Arc::new(table))?.build())
+    Ok(LogicalPlanBuilder::scan(name, Arc::new(table))?.build())
 }

@@ -160,9 +160,13 @@ fn push_filter(f: Filter) -> Result<Transformed<LogicalPlan>> {
 /// Adds the conjuncts the source can use to `scan.filters`; returns the scan and the
 /// conjuncts still to apply above it, or `None` if nothing changed.
 fn push_into_scan(t: &TableScan, candidates: Vec<Expr>) -> Option<(LogicalPlan, Vec<Expr>)> {
-    let mut filters = t.filters.clone();
+    // Exact filters were removed from the Filter above, so they stay; Inexact ones are
+    // re-derived from the Filter's current conjuncts, so a conjunct rewritten by a later
+    // rule (e.g. folded) replaces its old form instead of being pushed twice.
+    let mut filters: Vec<Expr> =
+        t.filters.iter().filter(|f| t.source.filter_pushdown(f) == FilterPushdown::Exact).cloned().collect();
     let mut kept = Vec::new();
-    let mut changed = false;
+    let mut removed_exact = false;
     for c in candidates {
         let support = t.source.filter_pushdown(&c);
         if support == FilterPushdown::Unsupported {
@@ -171,15 +175,14 @@ fn push_into_scan(t: &TableScan, candidates: Vec<Expr>) -> Option<(LogicalPlan, 
         }
         if !filters.contains(&c) {
             filters.push(c.clone());
-            changed = true;
         }
         if support == FilterPushdown::Exact {
-            changed = true;
+            removed_exact = true;
         } else {
             kept.push(c);
         }
     }
-    if !changed {
+    if filters == t.filters && !removed_exact {
         return None;
     }
     let scan = TableScan::try_new(t.table_name.clone(), t.source.clone(), t.projection.clone(), filters, t.fetch).ok()?;
