@@ -124,8 +124,17 @@ impl Column {
         Column::from_expr(Expr::IsNotNull(Box::new(self.expr)))
     }
 
-    /// `self IN (values…)` (Spark's `isin`).
-    pub fn is_in<I, C>(self, values: I) -> Column
+    /// `self IN (values…)` with literal values (Spark's `isin`).
+    pub fn is_in<I, V>(self, values: I) -> Column
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<ScalarValue>,
+    {
+        self.is_in_cols(values.into_iter().map(|v| Column::from_expr(Expr::Literal(v.into()))))
+    }
+
+    /// `self IN (exprs…)` with column expressions.
+    pub fn is_in_cols<I, C>(self, values: I) -> Column
     where
         I: IntoIterator<Item = C>,
         C: Into<Column>,

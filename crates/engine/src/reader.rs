@@ -80,11 +80,13 @@ impl DataFrameReader {
     }
 }
 
-/// The name a file relation gets in plans (and as its columns' qualifier): the last
-/// component of its path, e.g. `people.csv`.
+/// The name a file relation gets in plans (and as its columns' qualifier): the file
+/// or directory name without extension, e.g. `people` for `data/people.csv`.
 pub(crate) fn relation_name(path: &str) -> String {
     let trimmed = path.trim_end_matches('/');
-    trimmed.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(trimmed).to_string()
+    let last = trimmed.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(trimmed);
+    let stem = last.split('.').next().filter(|s| !s.is_empty()).unwrap_or(last);
+    stem.to_string()
 }
 
 /// The logical plan reading `path` in `format` as relation `name` (shared by the
