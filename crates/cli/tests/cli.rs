@@ -20,26 +20,61 @@ fn stderr(o: &Output) -> String {
 fn golden_literals() {
     let o = ember(&["--format", "golden", "-c", "SELECT 1 AS a, 'x' AS b, NULL AS c; SELECT 1.5D, CAST(2 AS DECIMAL(5,2))"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    insta::assert_snapshot!(stdout(&o), @"");
+    insta::assert_snapshot!(stdout(&o), @r#"
+    @@ STATEMENT 1
+    @@ SCHEMA struct<a:int,b:string,c:void>
+    1	x	NULL
+    @@ END
+    @@ STATEMENT 2
+    @@ SCHEMA struct<1.5:double,CAST(2 AS DECIMAL(5,2)):decimal(5,2)>
+    1.5	2.00
+    @@ END
+    "#);
 }
 
 #[test]
 fn golden_values_and_nested() {
+    // TODO: add map(...) and named_struct(...) once the engine has them.
     let o = ember(&[
         "--format",
         "golden",
         "-c",
-        "SELECT * FROM VALUES (1, 'a'), (2, NULL) AS t(id, name) ORDER BY id; SELECT array(1, 2), map('k', 'v'), named_struct('a', 1, 'b', 'x')",
+        "SELECT * FROM VALUES (1, 'a'), (2, NULL) AS t(id, name) ORDER BY id; SELECT array(1, 2), array('a', NULL), DATE'2024-01-02', X'4142', 1e10D",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    insta::assert_snapshot!(stdout(&o), @"");
+    insta::assert_snapshot!(stdout(&o), @r#"
+    @@ STATEMENT 1
+    @@ SCHEMA struct<id:int,name:string>
+    1	a
+    2	NULL
+    @@ END
+    @@ STATEMENT 2
+    @@ SCHEMA struct<array(1, 2):array<int>,array(a, NULL):array<string>,DATE '2024-01-02':date,X'4142':binary,1.0E10:double>
+    [1,2]	["a",null]	2024-01-02	AB	1.0E10
+    @@ END
+    "#);
 }
 
 #[test]
 fn golden_error_block_and_exit_code() {
     let o = ember(&["--format", "golden", "-c", "SELECT 1;\nSELECT nope;\nSELECT 2"]);
     assert_eq!(o.status.code(), Some(1));
-    insta::assert_snapshot!(stdout(&o), @"");
+    insta::assert_snapshot!(stdout(&o), @r#"
+    @@ STATEMENT 1
+    @@ SCHEMA struct<1:int>
+    1
+    @@ END
+    @@ STATEMENT 2
+    @@ ERROR UNRESOLVED_COLUMN.WITHOUT_SUGGESTION 42703
+    A column, variable, or function parameter with name `nope` cannot be resolved.
+    LINE 1: SELECT nope
+                   ^^^^
+    @@ END
+    @@ STATEMENT 3
+    @@ SCHEMA struct<2:int>
+    2
+    @@ END
+    "#);
 }
 
 #[test]
@@ -56,7 +91,12 @@ fn table_csv_tsv_json() {
 fn error_goes_to_stderr_with_script_line() {
     let o = ember(&["--format", "csv", "-c", "SELECT 1 AS x;\nSELECT\n  nope;\nSELECT 2 AS y"]);
     assert_eq!(o.status.code(), Some(1));
-    insta::assert_snapshot!(stdout(&o), @"");
+    insta::assert_snapshot!(stdout(&o), @r#"
+    x
+    1
+    y
+    2
+    "#);
     let err = stderr(&o);
     assert!(err.contains("[UNRESOLVED_COLUMN"), "{err}");
     assert!(err.contains("LINE 3:   nope"), "{err}");
