@@ -82,6 +82,12 @@ pub fn render(format: OutputFormat, schema: &SchemaRef, batches: &[RecordBatch],
     if schema.fields().is_empty() {
         return String::new();
     }
+    if matches!(format, OutputFormat::Table | OutputFormat::Tsv) {
+        if let Some(plan) = explain_text(schema, batches) {
+            // EXPLAIN output reads as text, as spark-sql prints it.
+            return format!("{plan}\n");
+        }
+    }
     match format {
         OutputFormat::Table => table_string(batches, schema, time_zone),
         OutputFormat::Csv => csv_string(batches, schema, time_zone),
@@ -89,6 +95,23 @@ pub fn render(format: OutputFormat, schema: &SchemaRef, batches: &[RecordBatch],
         OutputFormat::Json => json_lines(batches, schema, time_zone),
         OutputFormat::Golden => ember::format::golden_rows(batches, time_zone).join("\n"),
     }
+}
+
+/// The plan text of an EXPLAIN result (one string column named `plan`, one row).
+fn explain_text(schema: &SchemaRef, batches: &[RecordBatch]) -> Option<String> {
+    if schema.fields().len() != 1 || schema.field(0).name() != "plan" {
+        return None;
+    }
+    let rows: Vec<&RecordBatch> = batches.iter().filter(|b| b.num_rows() > 0).collect();
+    if rows.len() != 1 || rows[0].num_rows() != 1 {
+        return None;
+    }
+    let column = rows[0].column(0);
+    let strings = column.as_any().downcast_ref::<arrow::array::StringArray>()?;
+    if arrow::array::Array::is_null(strings, 0) {
+        return None;
+    }
+    Some(strings.value(0).to_string())
 }
 
 /// `err.to_string()`, with the caret line re-based onto the script's own line numbers when
