@@ -299,7 +299,7 @@ impl DataFrame {
     pub fn show_string(&self, n: usize, truncate: usize) -> Result<String> {
         // Fetch one row more than shown to know whether to say "only showing top n rows".
         let batches = self.limit(n + 1)?.collect()?;
-        Ok(crate::format::show_string(&batches, &self.schema(), n, truncate, false))
+        Ok(crate::format::show_string_with_zone(&batches, &self.schema(), n, truncate, false, &self.session.time_zone()))
     }
 
     /// The schema as Spark's `printSchema()` shows it.

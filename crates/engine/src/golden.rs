@@ -31,27 +31,14 @@ pub fn run_script(session: &Session, script: &str) -> Vec<StatementResult> {
 /// One statement's golden block. With `sort_unordered`, rows of queries without a
 /// defined order are sorted, so results do not depend on partitioning.
 pub fn golden_block(n: usize, result: &StatementResult, time_zone: &str, sort_unordered: bool) -> String {
-    let mut out = format!("@@ STATEMENT {n}\n");
-    match &result.outcome {
-        Ok((schema, batches, ordered)) => {
-            out.push_str(&format!("@@ SCHEMA {}\n", crate::format::catalog_schema(schema)));
-            let mut rows = crate::format::golden_rows(batches, time_zone);
-            if sort_unordered && !ordered {
-                rows.sort();
-            }
-            for r in rows {
-                out.push_str(&r);
-                out.push('\n');
-            }
+    let rendered = result.outcome.as_ref().map(|(schema, batches, ordered)| {
+        let mut rows = crate::format::golden_rows(batches, time_zone);
+        if sort_unordered && !ordered {
+            rows.sort();
         }
-        Err(e) => {
-            out.push_str(&format!("@@ ERROR {} {}\n", e.class(), e.sqlstate().unwrap_or("-")));
-            out.push_str(&e.message_with_snippet());
-            out.push('\n');
-        }
-    }
-    out.push_str("@@ END\n");
-    out
+        (schema.as_ref(), rows)
+    });
+    crate::format::golden_block_from_rows(n, rendered)
 }
 
 /// The whole script in golden format, as `ember --format golden -f script` prints it.

@@ -44,11 +44,17 @@ pub fn golden_rows(batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
 /// or, for a failure, `@@ ERROR <CLASS> <SQLSTATE or ->`, the message with its caret lines,
 /// then `@@ END`. Rows stay in result order (callers sort them when the query has no ORDER BY).
 pub fn golden_block(n: usize, result: &Result<(SchemaRef, Vec<RecordBatch>), Error>, time_zone: &str) -> String {
+    let rendered = result.as_ref().map(|(schema, batches)| (schema.as_ref(), golden_rows(batches, time_zone)));
+    golden_block_from_rows(n, rendered)
+}
+
+/// A golden block from already rendered rows (callers that reorder rows use this).
+pub fn golden_block_from_rows(n: usize, result: Result<(&Schema, Vec<String>), &Error>) -> String {
     let mut out = format!("@@ STATEMENT {n}\n");
     match result {
-        Ok((schema, batches)) => {
+        Ok((schema, rows)) => {
             out.push_str(&format!("@@ SCHEMA {}\n", catalog_schema(schema)));
-            for row in golden_rows(batches, time_zone) {
+            for row in rows {
                 out.push_str(&row);
                 out.push('\n');
             }
