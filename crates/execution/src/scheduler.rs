@@ -101,3 +101,95 @@ impl Scheduler {
         ex.set_output(merged)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{Array, Int64Array};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::record_batch::RecordBatch;
+    use ember_physical::expressions::ColumnExpr;
+    use ember_physical::operators::exchange::ExchangeExec;
+    use ember_physical::operators::memory::MemoryExec;
+    use ember_physical::{ExecutionPlan, Partitioning, TaskContext};
+
+    use super::Scheduler;
+    use crate::stages::{explain_with_stages, StageGraph};
+
+    fn batch(values: &[Option<i64>]) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![Field::new("k", DataType::Int64, true)]));
+        RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from(values.to_vec()))]).unwrap()
+    }
+
+    /// Three input partitions (one empty, one with NULLs, several batches).
+    fn source() -> Arc<dyn ExecutionPlan> {
+        let parts = vec![
+            vec![batch(&[Some(1), Some(2)]), batch(&[Some(3)])],
+            vec![],
+            vec![batch(&[None, Some(2), Some(5), Some(1)])],
+        ];
+        let schema = parts[0][0].schema();
+        Arc::new(MemoryExec::try_new(parts, schema, None).unwrap())
+    }
+
+    fn values(parts: &[Vec<RecordBatch>]) -> Vec<Vec<Option<i64>>> {
+        parts
+            .iter()
+            .map(|p| {
+                let mut v: Vec<Option<i64>> = p
+                    .iter()
+                    .flat_map(|b| {
+                        let a = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap().clone();
+                        (0..a.len()).map(move |i| if a.is_null(i) { None } else { Some(a.value(i)) }).collect::<Vec<_>>()
+                    })
+                    .collect();
+                v.sort();
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hash_exchange_puts_equal_keys_together() {
+        let key = Arc::new(ColumnExpr::new("k", 0));
+        let ex: Arc<dyn ExecutionPlan> = Arc::new(ExchangeExec::new(source(), Partitioning::Hash(vec![key], 4)));
+        let out = Scheduler::new(2).unwrap().collect(&ex, &TaskContext::default()).unwrap();
+        assert_eq!(out.len(), 4);
+        let parts = values(&out);
+        let mut all: Vec<Option<i64>> = parts.iter().flatten().cloned().collect();
+        all.sort();
+        assert_eq!(all, vec![None, Some(1), Some(1), Some(2), Some(2), Some(3), Some(5)]);
+        for k in [Some(1), Some(2)] {
+            assert_eq!(parts.iter().filter(|p| p.contains(&k)).count(), 1, "key {k:?} split over partitions");
+        }
+    }
+
+    #[test]
+    fn single_and_round_robin_exchanges() {
+        let single: Arc<dyn ExecutionPlan> = Arc::new(ExchangeExec::new(source(), Partitioning::Single));
+        let out = Scheduler::new(1).unwrap().collect(&single, &TaskContext::default()).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(values(&out)[0].len(), 7);
+        let rr: Arc<dyn ExecutionPlan> = Arc::new(ExchangeExec::new(source(), Partitioning::RoundRobin(3)));
+        let out = Scheduler::new(2).unwrap().collect(&rr, &TaskContext::default()).unwrap();
+        assert_eq!(out.len(), 3);
+        assert_eq!(values(&out).iter().map(|p| p.len()).sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn empty_input_and_stage_graph() {
+        let schema = Arc::new(Schema::new(vec![Field::new("k", DataType::Int64, true)]));
+        let empty: Arc<dyn ExecutionPlan> = Arc::new(MemoryExec::try_new(vec![vec![]], schema, None).unwrap());
+        let inner: Arc<dyn ExecutionPlan> = Arc::new(ExchangeExec::new(empty, Partitioning::RoundRobin(2)));
+        let outer: Arc<dyn ExecutionPlan> = Arc::new(ExchangeExec::new(inner, Partitioning::Single));
+        let graph = StageGraph::build(&outer);
+        assert_eq!(graph.stages.len(), 3);
+        assert_eq!(graph.stages[1].inputs, vec![1]);
+        assert_eq!(graph.stages[2].inputs, vec![2]);
+        let out = Scheduler::new(2).unwrap().collect(&outer, &TaskContext::default()).unwrap();
+        assert_eq!(values(&out), vec![Vec::<Option<i64>>::new()]);
+        let text = explain_with_stages(&outer);
+        assert!(text.contains("[stage 2 → stage 3]") && text.contains("[stage 1 → stage 2]"), "{text}");
+    }
+}

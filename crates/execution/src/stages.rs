@@ -27,7 +27,7 @@ pub struct StageGraph {
 impl StageGraph {
     pub fn build(plan: &Arc<dyn ExecutionPlan>) -> StageGraph {
         let mut stages = Vec::new();
-        let inputs = collect_inputs(plan, &mut stages);
+        let inputs = stages_read_by(plan, &mut stages);
         let id = stages.len() + 1;
         stages.push(Stage { id, output: None, root: plan.clone(), inputs });
         StageGraph { stages }
@@ -48,24 +48,42 @@ fn same(a: &Arc<dyn ExecutionPlan>, b: &Arc<dyn ExecutionPlan>) -> bool {
     std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
 }
 
+/// The stages a stage rooted at `root` reads. A root that is itself an exchange (a plan
+/// that ends in one, or an exchange right above another) reads the stage writing it.
+fn stages_read_by(root: &Arc<dyn ExecutionPlan>, stages: &mut Vec<Stage>) -> Vec<usize> {
+    if is_exchange(root) {
+        vec![exchange_stage(root, stages)]
+    } else {
+        collect_inputs(root, stages)
+    }
+}
+
 /// Finds the exchanges directly below `node`'s stage, building their stages first.
 fn collect_inputs(node: &Arc<dyn ExecutionPlan>, stages: &mut Vec<Stage>) -> Vec<usize> {
     let mut inputs = Vec::new();
     for child in node.children() {
-        if let Some(ex) = child.as_any().downcast_ref::<ExchangeExec>() {
-            if let Some(existing) = stages.iter().find(|s| s.output.as_ref().is_some_and(|o| same(o, child))) {
-                inputs.push(existing.id);
-                continue;
-            }
-            let below = collect_inputs(ex.input(), stages);
-            let id = stages.len() + 1;
-            stages.push(Stage { id, output: Some(child.clone()), root: ex.input().clone(), inputs: below });
-            inputs.push(id);
+        if is_exchange(child) {
+            inputs.push(exchange_stage(child, stages));
         } else {
             inputs.extend(collect_inputs(child, stages));
         }
     }
     inputs
+}
+
+/// The id of the stage that writes `exchange`, building it (and what it reads) first.
+fn exchange_stage(exchange: &Arc<dyn ExecutionPlan>, stages: &mut Vec<Stage>) -> usize {
+    if let Some(existing) = stages.iter().find(|s| s.output.as_ref().is_some_and(|o| same(o, exchange))) {
+        return existing.id;
+    }
+    let input = match exchange.as_any().downcast_ref::<ExchangeExec>() {
+        Some(ex) => ex.input().clone(),
+        None => exchange.clone(),
+    };
+    let below = stages_read_by(&input, stages);
+    let id = stages.len() + 1;
+    stages.push(Stage { id, output: Some(exchange.clone()), root: input, inputs: below });
+    id
 }
 
 /// The physical plan as text, each operator prefixed with the id of the stage it runs
