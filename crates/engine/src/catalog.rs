@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use ember_common::{suggest, Error, ErrorKind, Result};
 use ember_datasource::{FileFormat, FileTable, ReadOptions};
-use ember_plan::{CatalogLookup, LogicalPlan, LogicalPlanBuilder};
+use ember_physical::operators::range::{RangeSpec, RangeTable};
+use ember_plan::{CatalogLookup, LogicalPlan, LogicalPlanBuilder, ScalarValue};
 
 use crate::session::Session;
 
@@ -46,6 +47,11 @@ pub fn table_not_found(name: &str, known: &[String]) -> Error {
     Error::new(ErrorKind::TableOrViewNotFound { name: name.to_string(), suggestions })
 }
 
+/// The plan scanning a range (`id bigint`).
+pub(crate) fn range_plan(spec: RangeSpec) -> Result<LogicalPlan> {
+    Ok(LogicalPlanBuilder::scan("range", Arc::new(RangeTable { spec }))?.build())
+}
+
 /// What the binder sees of a session.
 pub(crate) struct CatalogView<'a> {
     pub session: &'a Session,
@@ -59,6 +65,34 @@ impl CatalogLookup for CatalogView<'_> {
 
     fn table_names(&self) -> Vec<String> {
         self.session.table_names()
+    }
+
+    fn table_function(&self, name: &str, args: &[ScalarValue]) -> Result<Option<LogicalPlan>> {
+        if name != "range" {
+            return Ok(None);
+        }
+        let ints = args
+            .iter()
+            .map(|a| {
+                a.as_i64().ok_or_else(|| {
+                    Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "UNEXPECTED_INPUT_TYPE",
+                        expr: "\"range\"".into(),
+                        message: format!("The arguments of range must be integers, but got {a} of type \"{}\".", ember_common::types::sql_type_name(&a.data_type())),
+                    })
+                })
+            })
+            .collect::<Result<Vec<i64>>>()?;
+        let (start, end, step, partitions) = match ints.as_slice() {
+            [end] => (0, *end, 1, None),
+            [start, end] => (*start, *end, 1, None),
+            [start, end, step] => (*start, *end, *step, None),
+            [start, end, step, n] => (*start, *end, *step, Some(usize::try_from(*n).unwrap_or(0))),
+            _ => {
+                return Err(Error::new(ErrorKind::WrongNumArgs { name: "range".into(), expected: "[1, 2, 3, 4]".into(), found: args.len() }))
+            }
+        };
+        Ok(Some(range_plan(RangeSpec::try_new(start, end, step, partitions)?)?))
     }
 
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan> {

@@ -162,6 +162,13 @@ impl Session {
         Ok(cat.remove(name))
     }
 
+    /// A single `id bigint` column with `start, start + step, …` below `end` (Spark's
+    /// `spark.range`); `partitions` defaults to `spark.sql.shuffle.partitions`.
+    pub fn range(&self, start: i64, end: i64, step: i64, partitions: Option<usize>) -> Result<DataFrame> {
+        let spec = ember_physical::operators::range::RangeSpec::try_new(start, end, step, partitions)?;
+        Ok(DataFrame::new(self.clone(), crate::catalog::range_plan(spec)?))
+    }
+
     /// A DataFrame over Arrow record batches (one partition per batch).
     pub fn create_dataframe(&self, batches: Vec<arrow::record_batch::RecordBatch>) -> Result<DataFrame> {
         let schema = match batches.first() {

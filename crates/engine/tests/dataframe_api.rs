@@ -239,3 +239,15 @@ fn create_dataframe_from_arrow_and_temp_views() {
     assert_eq!(rows(&out.collect().unwrap(), false), vec!["a\t6", "b\tNULL"]);
     assert_eq!(s.table("kv").unwrap().count().unwrap(), 3);
 }
+
+#[test]
+fn range_dataframes() {
+    let s = session();
+    let r = s.range(0, 100, 7, Some(3)).unwrap();
+    assert_eq!(r.columns(), vec!["id"]);
+    assert_eq!(r.count().unwrap(), 15);
+    let evens = r.filter((col("id") % lit(2)).eq(lit(0))).unwrap().agg([sum(col("id"))]).unwrap();
+    assert_eq!(rows(&evens.collect().unwrap(), true), vec!["392"]);
+    assert_eq!(s.range(5, 0, -1, None).unwrap().count().unwrap(), 5);
+    assert_eq!(s.range(0, 1, 0, None).unwrap_err().class(), "INVALID_PARAMETER_VALUE");
+}

@@ -4,6 +4,7 @@
 use ember_common::Result;
 
 use crate::logical_plan::LogicalPlan;
+use crate::scalar::ScalarValue;
 
 /// Name lookup for the binder.
 pub trait CatalogLookup {
@@ -15,4 +16,10 @@ pub trait CatalogLookup {
 
     /// A plan reading the file(s) at `path` in `format` (`csv`, `json`, `parquet`).
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan>;
+
+    /// The plan of a table-valued function call with constant arguments
+    /// (`range(10)`), or `None` if there is no table function by that name.
+    fn table_function(&self, _name: &str, _args: &[ScalarValue]) -> Result<Option<LogicalPlan>> {
+        Ok(None)
+    }
 }

@@ -1,10 +1,11 @@
 //! FROM clauses: tables and views (wrapped in `SubqueryAlias`), CTE references, file
-//! tables (`parquet.\`path\``), derived tables, inline `VALUES`, and joins.
+//! tables (`parquet.\`path\``), table-valued functions (`range(10)`), derived tables,
+//! inline `VALUES`, and joins.
 
 use std::sync::Arc;
 
 use ember_common::{suggest, Error, ErrorKind, Result};
-use ember_plan::{JoinType, LogicalPlan, LogicalPlanBuilder};
+use ember_plan::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue};
 use sqlparser::ast::{self, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, TableFactor, TableWithJoins};
 
 use crate::binder::{Binder, Scope};
@@ -14,6 +15,14 @@ use crate::expr::ExprScope;
 const FILE_FORMATS: [&str; 6] = ["parquet", "csv", "json", "orc", "text", "avro"];
 
 /// `a.b.c` as written (identifier values joined with dots).
+fn non_constant_argument(function: &str, arg: &Expr) -> ember_common::Error {
+    ember_common::Error::new(ErrorKind::Other {
+        class: "NON_FOLDABLE_ARGUMENT".into(),
+        sqlstate: Some("42K08".into()),
+        message: format!("The function `{function}` requires its arguments to be constants, but got \"{arg}\"."),
+    })
+}
+
 pub(crate) fn object_name(name: &ObjectName) -> String {
     name.0
         .iter()
@@ -81,8 +90,9 @@ impl Binder<'_> {
         let span = span_of(tf);
         match tf {
             TableFactor::Table { name, alias, args, with_hints, version, partitions, sample, .. } => {
-                if args.is_some() {
-                    return Err(unsupported("table-valued functions")).at(span);
+                if let Some(args) = args {
+                    let plan = self.bind_table_function(name, &args.args).at(span)?;
+                    return self.apply_alias(plan, alias.as_ref(), None).at(span);
                 }
                 if !with_hints.is_empty() || version.is_some() || !partitions.is_empty() || sample.is_some() {
                     return Err(unsupported(format!("the table clause in {tf}"))).at(span);
@@ -117,6 +127,41 @@ impl Binder<'_> {
                 self.apply_alias(plan, alias.as_ref(), None).at(span)
             }
             other => Err(unsupported(format!("the FROM item {other}"))).at(span),
+        }
+    }
+
+    /// A table-valued function call such as `range(1, 10)`: arguments must be constants.
+    fn bind_table_function(&self, name: &ObjectName, args: &[ast::FunctionArg]) -> Result<LogicalPlan> {
+        let fname = object_name(name).to_ascii_lowercase();
+        let empty = PlanSchema::empty();
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            let e = match a {
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => e,
+                other => return Err(unsupported(format!("the table function argument {other}"))),
+            };
+            let bound = self.bind_expr(e, &ExprScope::new(&empty)).at(span_of(e))?;
+            let value = match &bound {
+                Expr::Literal(v) => v.clone(),
+                Expr::Negative(inner) => match inner.as_ref() {
+                    Expr::Literal(v) => ScalarValue::try_from_array(
+                        arrow::compute::kernels::numeric::neg(&v.to_array(1)?)?.as_ref(),
+                        0,
+                    )?,
+                    _ => return Err(non_constant_argument(&fname, &bound)).at(span_of(e)),
+                },
+                _ => return Err(non_constant_argument(&fname, &bound)).at(span_of(e)),
+            };
+            values.push(value);
+        }
+        match self.catalog.table_function(&fname, &values)? {
+            Some(plan) => Ok(plan),
+            None => Err(ember_common::Error::new(ErrorKind::Other {
+                class: "UNRESOLVABLE_TABLE_VALUED_FUNCTION".into(),
+                sqlstate: Some("42883".into()),
+                message: format!("Could not resolve `{fname}` to a table-valued function. Please make sure that `{fname}` is defined as a table-valued function and that all required parameters are provided correctly."),
+            }))
+            .at(span_of(name)),
         }
     }
 

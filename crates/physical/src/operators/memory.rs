@@ -10,6 +10,7 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use ember_common::{Error, Result};
 use ember_plan::{TableScan, TableSource};
 
+use crate::operators::range::{RangeExec, RangeTable};
 use crate::execution_plan::{BatchIter, ExecutionPlan, Partitioning, TaskContext};
 use crate::scan_planner::ScanPlanner;
 
@@ -211,12 +212,18 @@ impl TableSource for MemTable {
     }
 }
 
-/// Plans scans of [`MemTable`]s as [`MemoryExec`]s (one partition per table partition).
+/// Plans scans of in-memory sources: [`MemTable`]s as [`MemoryExec`]s (one partition per
+/// table partition) and ranges as [`RangeExec`]s.
 #[derive(Debug, Default)]
 pub struct MemoryScanPlanner;
 
 impl ScanPlanner for MemoryScanPlanner {
-    fn plan_scan(&self, scan: &TableScan, _target_partitions: usize, _ctx: &TaskContext) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+    fn plan_scan(&self, scan: &TableScan, target_partitions: usize, _ctx: &TaskContext) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        if let Some(range) = scan.source.as_any().downcast_ref::<RangeTable>() {
+            let partitions = range.spec.partitions.unwrap_or(target_partitions);
+            let schema = scan.schema.arrow_schema().clone();
+            return Ok(Some(Arc::new(RangeExec::new(range.spec, partitions, schema, scan.fetch))));
+        }
         let Some(table) = scan.source.as_any().downcast_ref::<MemTable>() else {
             return Ok(None);
         };

@@ -9,6 +9,7 @@ pub mod limit;
 pub mod memory;
 pub mod nested_loop_join;
 pub mod projection;
+pub mod range;
 pub mod sort;
 pub mod sort_preserving_merge;
 pub mod union;
