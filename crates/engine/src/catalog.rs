@@ -7,7 +7,8 @@ use std::sync::Arc;
 use ember_common::{suggest, Error, ErrorKind, Result};
 use ember_datasource::{FileFormat, FileTable, ReadOptions};
 use ember_physical::operators::range::{RangeSpec, RangeTable};
-use ember_plan::{CatalogLookup, LogicalPlan, LogicalPlanBuilder, ScalarValue};
+use ember_optimizer::ConstEvaluator;
+use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder};
 
 use crate::session::Session;
 
@@ -67,11 +68,13 @@ impl CatalogLookup for CatalogView<'_> {
         self.session.table_names()
     }
 
-    fn table_function(&self, name: &str, args: &[ScalarValue]) -> Result<Option<LogicalPlan>> {
+    fn table_function(&self, name: &str, args: &[Expr]) -> Result<Option<LogicalPlan>> {
         if name != "range" {
             return Ok(None);
         }
-        let ints = args
+        let evaluator = crate::const_eval::PhysicalConstEvaluator::new(Arc::new(self.session.config()));
+        let values = args.iter().map(|e| evaluator.evaluate(e)).collect::<Result<Vec<_>>>()?;
+        let ints = values
             .iter()
             .map(|a| {
                 a.as_i64().ok_or_else(|| {

@@ -4,7 +4,7 @@
 use ember_common::Result;
 
 use crate::logical_plan::LogicalPlan;
-use crate::scalar::ScalarValue;
+use crate::expr::Expr;
 
 /// Name lookup for the binder.
 pub trait CatalogLookup {
@@ -17,9 +17,9 @@ pub trait CatalogLookup {
     /// A plan reading the file(s) at `path` in `format` (`csv`, `json`, `parquet`).
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan>;
 
-    /// The plan of a table-valued function call with constant arguments
-    /// (`range(10)`), or `None` if there is no table function by that name.
-    fn table_function(&self, _name: &str, _args: &[ScalarValue]) -> Result<Option<LogicalPlan>> {
+    /// The plan of a table-valued function call (`range(10)`), or `None` if there is no
+    /// table function by that name. Arguments are bound expressions without columns.
+    fn table_function(&self, _name: &str, _args: &[Expr]) -> Result<Option<LogicalPlan>> {
         Ok(None)
     }
 }

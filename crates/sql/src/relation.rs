@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ember_common::{suggest, Error, ErrorKind, Result};
-use ember_plan::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue};
+use ember_plan::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, PlanSchema};
 use sqlparser::ast::{self, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, TableFactor, TableWithJoins};
 
 use crate::binder::{Binder, Scope};
@@ -130,7 +130,8 @@ impl Binder<'_> {
         }
     }
 
-    /// A table-valued function call such as `range(1, 10)`: arguments must be constants.
+    /// A table-valued function call such as `range(1, 10)`; arguments are expressions
+    /// without columns (the session evaluates them).
     fn bind_table_function(&self, name: &ObjectName, args: &[ast::FunctionArg]) -> Result<LogicalPlan> {
         let fname = object_name(name).to_ascii_lowercase();
         let empty = PlanSchema::empty();
@@ -141,18 +142,10 @@ impl Binder<'_> {
                 other => return Err(unsupported(format!("the table function argument {other}"))),
             };
             let bound = self.bind_expr(e, &ExprScope::new(&empty)).at(span_of(e))?;
-            let value = match &bound {
-                Expr::Literal(v) => v.clone(),
-                Expr::Negative(inner) => match inner.as_ref() {
-                    Expr::Literal(v) => ScalarValue::try_from_array(
-                        arrow::compute::kernels::numeric::neg(&v.to_array(1)?)?.as_ref(),
-                        0,
-                    )?,
-                    _ => return Err(non_constant_argument(&fname, &bound)).at(span_of(e)),
-                },
-                _ => return Err(non_constant_argument(&fname, &bound)).at(span_of(e)),
-            };
-            values.push(value);
+            if bound.contains_aggregate() || bound.contains_generator() || !bound.is_deterministic() {
+                return Err(non_constant_argument(&fname, &bound)).at(span_of(e));
+            }
+            values.push(bound);
         }
         match self.catalog.table_function(&fname, &values)? {
             Some(plan) => Ok(plan),

@@ -13,4 +13,6 @@ SELECT * FROM range(0, 10, 0);
 SELECT * FROM range('a');
 SELECT * FROM range(1, 2, 3, 4, 5);
 SELECT * FROM range(1 + 1);
+SELECT * FROM range(-2, 1);
+SELECT * FROM range(id);
 SELECT * FROM nope(1);
