@@ -2,8 +2,6 @@
 //! a bigger logical plan (built with the same `LogicalPlanBuilder` SQL uses); actions
 //! (`collect`, `count`, `show`) analyze, optimize and run it.
 
-use std::sync::Arc;
-
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use ember_common::{Error, ErrorKind, Result};
@@ -419,6 +417,3 @@ impl GroupedData {
         self.each(crate::functions::max, cols)
     }
 }
-
-#[allow(dead_code)]
-fn _assert_send(_: Arc<DataFrame>) {}

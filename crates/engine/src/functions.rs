@@ -167,25 +167,29 @@ pub fn when(condition: Column, value: impl Into<Column>) -> Column {
 /// An expression that fails with `error` when the plan using it is built, so that
 /// DataFrame builders can stay infallible and still report bad input precisely.
 pub(crate) fn deferred_error(error: Error) -> Expr {
-    Expr::ScalarFunction(ScalarFunction { func: Arc::new(DeferredError(std::sync::Mutex::new(Some(error)))), args: vec![] })
+    let deferred = DeferredError {
+        class: error.class(),
+        sqlstate: error.sqlstate().map(|s| s.to_string()),
+        message: error.message(),
+    };
+    Expr::ScalarFunction(ScalarFunction { func: Arc::new(deferred), args: vec![] })
 }
 
+/// The class, SQLSTATE and message of an error raised when the expression is typed.
 #[derive(Debug)]
-struct DeferredError(std::sync::Mutex<Option<Error>>);
+struct DeferredError {
+    class: String,
+    sqlstate: Option<String>,
+    message: String,
+}
 
 impl DeferredError {
     fn error(&self) -> Error {
-        match self.0.lock() {
-            Ok(guard) => match guard.as_ref() {
-                Some(e) => Error::new(ember_common::ErrorKind::Other {
-                    class: e.class(),
-                    sqlstate: e.sqlstate().map(|s| s.to_string()),
-                    message: e.message(),
-                }),
-                None => Error::internal("deferred error already taken"),
-            },
-            Err(_) => Error::internal("deferred error lock poisoned"),
-        }
+        Error::new(ember_common::ErrorKind::Other {
+            class: self.class.clone(),
+            sqlstate: self.sqlstate.clone(),
+            message: self.message.clone(),
+        })
     }
 }
 
