@@ -27,6 +27,8 @@ pub fn catalog_string(dt: &DataType) -> String {
         DataType::Date32 | DataType::Date64 => "date".into(),
         DataType::Timestamp(_, Some(_)) => "timestamp".into(),
         DataType::Timestamp(_, None) => "timestamp_ntz".into(),
+        DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => "interval year to month".into(),
+        DataType::Interval(arrow::datatypes::IntervalUnit::DayTime) => "interval day".into(),
         DataType::Interval(_) => "interval".into(),
         DataType::Duration(TimeUnit::Microsecond) => "interval day to second".into(),
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) => {

@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use ember_common::{Error, Result};
 
-use crate::csv_lines::{locate_error, CsvReadSpec};
 use crate::csv_options::CsvOptions;
+use crate::csv_records::{CsvRecord, CsvRecords};
 use crate::listing::FileMeta;
-use crate::split::{open_whole, read_error, FileRange};
+use crate::split::{open_range, FileRange};
 
 /// How many rows inference looks at (the first rows of the first files).
 pub const INFER_MAX_ROWS: usize = 1000;
@@ -177,14 +176,56 @@ pub fn column_names(first_record: &[String], opts: &CsvOptions) -> Vec<String> {
         .collect()
 }
 
+/// Opens a file's records for inference (the header, if any, is a record here).
+fn open_records(file: &Arc<FileMeta>, opts: &CsvOptions) -> Result<CsvRecords> {
+    let open = open_range(&FileRange { file: file.clone(), start: 0, end: file.size.max(1) })?;
+    Ok(CsvRecords::new(open, &file.path, opts, false, false))
+}
+
+/// A field's text after decoding and the white-space options; `None` for NULL tokens
+/// and undecodable bytes.
+fn field_text(rec: &CsvRecord, i: usize, opts: &CsvOptions) -> Option<String> {
+    let text = opts.encoding.decode(rec.fields.get(i)?).ok()?;
+    let t = opts.trim(&text);
+    (!opts.is_null(t)).then(|| t.to_string())
+}
+
 /// The fields of the first record of a file, or `None` for a file with no records.
 fn first_record(file: &Arc<FileMeta>, opts: &CsvOptions) -> Result<Option<Vec<String>>> {
-    let reader = open_whole(file)?;
-    let (schema, _) = opts.format(true).infer_schema(reader, Some(0)).map_err(|e| read_error(&file.path, e))?;
-    if schema.fields().is_empty() {
+    let mut records = open_records(file, opts)?;
+    let mut rec = CsvRecord::default();
+    if !records.next_into(&mut rec)? {
         return Ok(None);
     }
-    Ok(Some(schema.fields().iter().map(|f| f.name().clone()).collect()))
+    let fields = (0..rec.fields.len())
+        .map(|i| opts.trim(&opts.encoding.decode_lossy(rec.fields.get(i).unwrap_or_default())).to_string())
+        .collect();
+    Ok(Some(fields))
+}
+
+/// The type of one value under the reader's options: the special float tokens are
+/// doubles, and with `dateFormat` / `timestampFormat` set a value is a date or timestamp
+/// only if that pattern reads it (so what inference assumes is what reading does).
+pub fn infer_with_options(s: &str, opts: &CsvOptions) -> Inferred {
+    if s == opts.nan_value || s == opts.positive_inf || s == opts.negative_inf {
+        return Inferred::Double;
+    }
+    let t = infer_value(s);
+    let date_ok = |s: &str| opts.date_format.as_ref().is_some_and(|p| p.parse_date(s).is_some());
+    let ts_ok = |s: &str| opts.timestamp_format.as_ref().is_some_and(|p| p.parse_timestamp_micros(s).is_some());
+    match t {
+        Inferred::Date if opts.date_format.is_some() && !date_ok(s) => {
+            if ts_ok(s) {
+                Inferred::Timestamp
+            } else {
+                Inferred::Str
+            }
+        }
+        Inferred::Timestamp if opts.timestamp_format.is_some() && !ts_ok(s) => Inferred::Str,
+        Inferred::Str if date_ok(s) => Inferred::Date,
+        Inferred::Str if ts_ok(s) => Inferred::Timestamp,
+        t => t,
+    }
 }
 
 /// Deterministic sampling: keeps about `ratio` of the rows, spread evenly.
@@ -210,35 +251,31 @@ pub fn infer_csv_schema(files: &[Arc<FileMeta>], opts: &CsvOptions) -> Result<Sc
         }
     }
     let Some(names) = names else { return Ok(Schema::empty()) };
-    let string_schema = Arc::new(Schema::new(names.iter().map(|n| Field::new(n, DataType::Utf8, true)).collect::<Vec<_>>()));
     let mut types = vec![Inferred::Null; names.len()];
     if opts.infer_schema {
         let mut seen = 0usize;
         let mut kept = 0usize;
+        let mut rec = CsvRecord::default();
         'files: for f in files.iter().filter(|f| f.size > 0) {
-            let range = FileRange { file: f.clone(), start: 0, end: f.size };
-            let spec = CsvReadSpec { range: &range, opts, schema: &string_schema, projection: None, header: opts.header };
-            let reader = opts.reader_builder(string_schema.clone(), opts.header, 1024).build_buffered(open_whole(f)?)?;
-            let mut rows_before = 0;
-            for batch in reader {
-                let batch = batch.map_err(|e| locate_error(e, &spec, rows_before))?;
-                rows_before += batch.num_rows();
-                for row in 0..batch.num_rows() {
-                    let keep = sampled(seen, opts.sampling_ratio);
-                    seen += 1;
-                    if !keep {
-                        continue;
+            let mut records = open_records(f, opts)?;
+            let mut first = true;
+            while records.next_into(&mut rec)? {
+                if std::mem::take(&mut first) && opts.header {
+                    continue;
+                }
+                let keep = sampled(seen, opts.sampling_ratio);
+                seen += 1;
+                if !keep {
+                    continue;
+                }
+                for (c, t) in types.iter_mut().enumerate() {
+                    if let Some(text) = field_text(&rec, c, opts) {
+                        *t = merge(*t, infer_with_options(&text, opts));
                     }
-                    for (c, t) in types.iter_mut().enumerate() {
-                        let Some(col) = batch.column(c).as_any().downcast_ref::<StringArray>() else { continue };
-                        if col.is_valid(row) && !opts.is_null(col.value(row)) {
-                            *t = merge(*t, infer_value(col.value(row)));
-                        }
-                    }
-                    kept += 1;
-                    if kept >= INFER_MAX_ROWS {
-                        break 'files;
-                    }
+                }
+                kept += 1;
+                if kept >= INFER_MAX_ROWS {
+                    break 'files;
                 }
             }
         }

@@ -1,19 +1,35 @@
 //! `CsvScanExec`: reads CSV files split into line-aligned byte ranges, one group of
-//! ranges per partition, with arrow-csv; only the first range of a file skips the header.
+//! ranges per partition; only the first range of a file skips the header. Records are
+//! split by the `csv` crate and converted column by column; malformed records (values
+//! that do not parse, wrong field counts, bad UTF-8) go through the parse mode.
 
 use std::any::Any;
 use std::sync::Arc;
 
+use arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray, StringBuilder};
+use arrow::compute::filter_record_batch;
 use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatchOptions;
 use ember_common::{Error, Result};
 use ember_physical::{BatchIter, ExecutionPlan, Partitioning, TaskContext};
 use ember_plan::Expr;
 
-use crate::csv_lines::{locate_error, CsvReadSpec};
+use crate::bad_records::{handle_bad, BadRecord, BadRecordSink, Verdict};
+use crate::csv_convert::{convert_column, failed_rows, parse_failure};
 use crate::csv_options::CsvOptions;
+use crate::csv_records::{CsvRecord, CsvRecords};
 use crate::listing::FileMeta;
-use crate::scan_util::{filter_iter, fit_to_schema, limit_iter, scan_details};
+use crate::scan_util::{filter_iter, limit_iter, scan_details, ScanExtras};
 use crate::split::{open_range, FileRange};
+
+/// A column the CSV reader produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvColumn {
+    /// field `i` of the records (a column of the file schema)
+    Field(usize),
+    /// the corrupt-record column: the raw text of malformed records
+    Corrupt,
+}
 
 /// Scans CSV files. Output schema: the projected columns, in projection order.
 #[derive(Debug)]
@@ -27,66 +43,211 @@ pub struct CsvScanExec {
 
 #[derive(Debug)]
 struct Inner {
-    /// every column of the files, as arrow-csv parses them
+    /// the fields of the records, in file order (no corrupt-record column)
     file_schema: SchemaRef,
-    projection: Vec<usize>,
+    columns: Vec<CsvColumn>,
+    /// the schema of what the reader produces (`columns`)
+    read_schema: SchemaRef,
+    /// the scan's output schema (with partition columns)
     schema: SchemaRef,
     opts: CsvOptions,
+    sink: Option<Arc<BadRecordSink>>,
+    extras: ScanExtras,
 }
 
 impl CsvScanExec {
-    /// `partitions` come from [`crate::split::plan_text_partitions`]; `projection`
-    /// indexes `file_schema` and `schema` is the projected output schema.
+    /// `partitions` come from [`crate::split::plan_text_partitions`]; `columns` are what
+    /// to read (fields of `file_schema` or the corrupt-record column), `read_schema` their
+    /// schema, and `schema` the output schema (`extras.fill` adds partition columns).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         files: Vec<Arc<FileMeta>>,
         partitions: Vec<Vec<FileRange>>,
         file_schema: SchemaRef,
-        projection: Vec<usize>,
+        columns: Vec<CsvColumn>,
+        read_schema: SchemaRef,
         schema: SchemaRef,
         opts: CsvOptions,
         filters: Vec<Expr>,
         fetch: Option<usize>,
+        extras: ScanExtras,
     ) -> Self {
-        CsvScanExec { files, partitions, inner: Arc::new(Inner { file_schema, projection, schema, opts }), filters, fetch }
+        let sink = opts.bad_records_path.as_deref().map(|p| Arc::new(BadRecordSink::new(p)));
+        let inner = Inner { file_schema, columns, read_schema, schema, opts, sink, extras };
+        CsvScanExec { files, partitions, inner: Arc::new(inner), filters, fetch }
     }
 
     /// The byte ranges each partition reads.
     pub fn partitions(&self) -> &[Vec<FileRange>] {
         &self.partitions
     }
+
+    /// Rows written to `badRecordsPath` so far.
+    pub fn bad_records_written(&self) -> u64 {
+        self.inner.sink.as_ref().map(|s| s.written()).unwrap_or(0)
+    }
+}
+
+/// Reads one range into batches of `batch_size` records.
+struct RangeBatches {
+    records: CsvRecords,
+    inner: Arc<Inner>,
+    batch_size: usize,
+    pool: Vec<CsvRecord>,
+    done: bool,
+}
+
+impl RangeBatches {
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let mut n = 0;
+            while n < self.batch_size {
+                if self.pool.len() <= n {
+                    self.pool.push(CsvRecord::default());
+                }
+                if !self.records.next_into(&mut self.pool[n])? {
+                    self.done = true;
+                    break;
+                }
+                n += 1;
+            }
+            if n == 0 {
+                return Ok(None);
+            }
+            let batch = self.convert(n)?;
+            if batch.num_rows() > 0 || self.inner.read_schema.fields().is_empty() {
+                let path = self.records.path().to_string();
+                return Ok(Some(self.inner.extras.finish(batch, &path, &self.inner.schema)?));
+            }
+        }
+    }
+
+    /// Converts the first `n` pooled records, applying the parse mode.
+    fn convert(&mut self, n: usize) -> Result<RecordBatch> {
+        let inner = self.inner.clone();
+        let opts = &inner.opts;
+        let records = &self.pool[..n];
+        let wants_corrupt = inner.columns.contains(&CsvColumn::Corrupt);
+        let field_count = inner.file_schema.fields().len();
+        // Spark parses only the required columns; all of them when the corrupt-record
+        // column is read, and only then (or with every column read) are field counts checked.
+        let parsed: Vec<usize> = if wants_corrupt {
+            (0..field_count).collect()
+        } else {
+            inner.columns.iter().filter_map(|c| if let CsvColumn::Field(i) = c { Some(*i) } else { None }).collect()
+        };
+        let check_counts = wants_corrupt || (field_count > 0 && parsed.len() == field_count);
+        if parsed.is_empty() && !check_counts {
+            let opts = RecordBatchOptions::new().with_row_count(Some(n));
+            return Ok(RecordBatch::try_new_with_options(inner.read_schema.clone(), vec![], &opts)?);
+        }
+        let mut reasons: Vec<Option<String>> = vec![None; n];
+        if check_counts {
+            for (r, rec) in records.iter().enumerate() {
+                if rec.fields.len() != field_count {
+                    reasons[r] = Some(format!("Malformed CSV record: expected {field_count} fields, found {}", rec.fields.len()));
+                }
+            }
+        }
+        let mut typed: Vec<Option<ArrayRef>> = vec![None; field_count];
+        for &f in &parsed {
+            let mut b = StringBuilder::with_capacity(n, n * 8);
+            for (r, rec) in records.iter().enumerate() {
+                match rec.fields.get(f) {
+                    None => b.append_null(),
+                    Some(bytes) => match opts.encoding.decode(bytes) {
+                        Ok(text) => {
+                            let t = opts.trim(&text);
+                            if opts.is_null(t) {
+                                b.append_null()
+                            } else {
+                                b.append_value(t)
+                            }
+                        }
+                        Err(e) => {
+                            reasons[r].get_or_insert(e);
+                            b.append_null()
+                        }
+                    },
+                }
+            }
+            let strings = b.finish();
+            let field = inner.file_schema.field(f);
+            let col = convert_column(&strings, field.data_type(), opts)?;
+            for r in failed_rows(&strings, col.as_ref()) {
+                if reasons[r].is_none() {
+                    reasons[r] = Some(parse_failure(strings.value(r), field.data_type(), field.name()));
+                }
+            }
+            typed[f] = Some(col);
+        }
+        let mut keep: Option<Vec<bool>> = None;
+        let mut corrupt: Vec<Option<String>> = vec![None; if wants_corrupt { n } else { 0 }];
+        for (r, reason) in reasons.into_iter().enumerate() {
+            let Some(reason) = reason else { continue };
+            let rec = &records[r];
+            let bad = BadRecord {
+                file: self.records.path().to_string(),
+                line: self.records.file_line(rec.line),
+                byte_offset: self.records.file_offset(rec.byte),
+                reason,
+                record: opts.encoding.decode_lossy(&rec.raw),
+            };
+            let text = bad.record.clone();
+            match handle_bad(opts.mode, inner.sink.as_deref(), bad)? {
+                Verdict::Keep => {
+                    if wants_corrupt {
+                        corrupt[r] = Some(text);
+                    }
+                }
+                Verdict::Drop => keep.get_or_insert_with(|| vec![true; n])[r] = false,
+            }
+        }
+        let mut cols: Vec<ArrayRef> = Vec::with_capacity(inner.columns.len());
+        for c in &inner.columns {
+            cols.push(match c {
+                CsvColumn::Field(f) => typed[*f].clone().ok_or_else(|| Error::internal("CSV column not parsed"))?,
+                CsvColumn::Corrupt => Arc::new(StringArray::from(std::mem::take(&mut corrupt))),
+            });
+        }
+        let batch_opts = RecordBatchOptions::new().with_row_count(Some(n));
+        let batch = RecordBatch::try_new_with_options(inner.read_schema.clone(), cols, &batch_opts)?;
+        match keep {
+            None => Ok(batch),
+            Some(k) => Ok(filter_record_batch(&batch, &BooleanArray::from(k))?),
+        }
+    }
+}
+
+impl Iterator for RangeBatches {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_batch() {
+            Ok(Some(b)) => Some(Ok(b)),
+            Ok(None) => None,
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 fn range_batches(range: FileRange, inner: Arc<Inner>, batch_size: usize) -> BatchIter {
     let header = inner.opts.header && range.start == 0;
-    let reader = open_range(&range).and_then(|open| {
-        Ok(inner
-            .opts
-            .reader_builder(inner.file_schema.clone(), header, batch_size)
-            .with_projection(inner.projection.clone())
-            .build_buffered(open.reader)?)
-    });
-    let mut reader = match reader {
-        Ok(r) => r,
-        Err(e) => return Box::new(std::iter::once(Err(e))),
-    };
-    let mut rows_before = 0usize;
-    Box::new(std::iter::from_fn(move || match reader.next()? {
-        Ok(batch) => {
-            rows_before += batch.num_rows();
-            Some(fit_to_schema(batch, &inner.schema))
+    inner.extras.opened();
+    let keep_raw = inner.columns.contains(&CsvColumn::Corrupt) || inner.sink.is_some() || inner.opts.mode == crate::bad_records::ParseMode::FailFast;
+    match open_range(&range) {
+        Ok(open) => {
+            let records = CsvRecords::new(open, &range.file.path, &inner.opts, header, keep_raw);
+            Box::new(RangeBatches { records, inner, batch_size: batch_size.max(1), pool: Vec::new(), done: false })
         }
-        Err(e) => {
-            let spec = CsvReadSpec {
-                range: &range,
-                opts: &inner.opts,
-                schema: &inner.file_schema,
-                projection: Some(&inner.projection),
-                header,
-            };
-            Some(Err(locate_error(e, &spec, rows_before)))
-        }
-    }))
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
 }
 
 impl ExecutionPlan for CsvScanExec {
@@ -95,7 +256,7 @@ impl ExecutionPlan for CsvScanExec {
     }
 
     fn details(&self) -> String {
-        scan_details(&self.inner.schema, &self.files, &self.filters, "")
+        scan_details(&self.inner.schema, &self.files, &self.filters, &self.inner.extras.details(self.files.len()))
     }
 
     fn schema(&self) -> SchemaRef {
@@ -195,7 +356,7 @@ mod tests {
 
     fn int_table(paths: &[&str], header: bool) -> FileTable {
         let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, false), Field::new("b", DataType::Int32, true)]));
-        let opts = ReadOptions::new().with("header", header.to_string());
+        let opts = ReadOptions::new().with("header", header.to_string()).with("mode", "FAILFAST");
         FileTable::try_new(FileFormat::Csv, paths.iter().map(|p| p.to_string()).collect(), opts, Some(schema)).unwrap()
     }
 
@@ -210,10 +371,13 @@ mod tests {
         assert!(err.message().contains("column `b`"), "{err}");
         let bad_count = write(dir.path(), "c.csv", "1,2\n\"q\nq\",2\n3,4,5\n");
         let err = collect(&plan(int_table(&[&bad_count], false), None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
-        assert_eq!(malformed_line(&err), (bad_count, 4));
+        assert_eq!(malformed_line(&err), (bad_count, 2));
+        let bad_count = write(dir.path(), "c2.csv", "1,2\n\"3\n\",2\n3,4,5\n");
+        let err = collect(&plan(int_table(&[&bad_count], false), None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
+        assert!(err.message().contains("expected 2 fields, found 3"), "{err}");
         let bad_decimal = write(dir.path(), "d.csv", "1.5\n2.25\nabc\n");
         let schema = Arc::new(Schema::new(vec![Field::new("d", DataType::Decimal128(5, 2), true)]));
-        let t = FileTable::try_new(FileFormat::Csv, vec![bad_decimal.clone()], ReadOptions::new(), Some(schema)).unwrap();
+        let t = FileTable::try_new(FileFormat::Csv, vec![bad_decimal.clone()], ReadOptions::new().with("mode", "FAILFAST"), Some(schema)).unwrap();
         let err = collect(&plan(t, None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
         assert_eq!(malformed_line(&err), (bad_decimal, 3));
     }

@@ -2,34 +2,71 @@
 //! lines, then adjusted to Spark (`JsonInferSchema`): bigint, double, struct, array,
 //! all-NULL fields as string, and field names sorted at every struct level.
 
-use std::io::{BufRead, Cursor};
+use std::io::Cursor;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Fields, Schema};
 use arrow::json::reader::infer_json_schema;
 use ember_common::{Error, ErrorKind, Result};
 
+use crate::bad_records::{corrupt_column_name, ParseMode};
 use crate::csv_infer::INFER_MAX_ROWS;
-use crate::csv_options::check_unsupported;
+use crate::encoding::TextEncoding;
+use crate::json_records::{multi_line_records, JsonLines, JsonRecord};
 use crate::listing::FileMeta;
 use crate::options::ReadOptions;
-use crate::split::{open_whole, read_error};
+use crate::split::open_whole;
 
 /// Validated JSON options.
 #[derive(Debug, Clone)]
 pub struct JsonOptions {
     pub sampling_ratio: f64,
     pub primitives_as_string: bool,
+    pub multi_line: bool,
+    pub encoding: TextEncoding,
+    pub mode: ParseMode,
+    pub corrupt_column: String,
+    pub bad_records_path: Option<String>,
 }
 
 impl JsonOptions {
     pub fn try_new(options: &ReadOptions) -> Result<JsonOptions> {
-        check_unsupported(options, "JSON")?;
+        for key in ["dateFormat", "timestampFormat"] {
+            if let Some(v) = options.get(key) {
+                crate::csv_options::pattern_option(options, key)?;
+                return Err(Error::unsupported(format!("the JSON option {key}='{v}' (dates and timestamps in JSON are read in ISO 8601)")));
+            }
+        }
         Ok(JsonOptions {
             sampling_ratio: options.get_ratio("samplingRatio", 1.0)?,
             primitives_as_string: options.get_bool("primitivesAsString", false)?,
+            multi_line: options.get_bool("multiLine", false)?,
+            encoding: TextEncoding::from_options(options)?,
+            mode: ParseMode::from_options(options)?,
+            corrupt_column: corrupt_column_name(options),
+            bad_records_path: options.get("badRecordsPath").map(str::to_string),
         })
     }
+}
+
+/// All records of a file (for inference and multi-line reading).
+pub fn file_records(file: &Arc<FileMeta>, opts: &JsonOptions, mut each: impl FnMut(JsonRecord) -> Result<bool>) -> Result<()> {
+    let reader = open_whole(file)?;
+    if opts.multi_line {
+        for r in multi_line_records(reader, &file.path, opts.encoding)? {
+            if !each(r)? {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    let mut lines = JsonLines::new(reader, &file.path, opts.encoding);
+    while let Some(r) = lines.next_record()? {
+        if !each(r)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Is this line blank (Spark skips blank lines)?
@@ -74,60 +111,64 @@ fn unable_to_infer() -> Error {
     })
 }
 
-/// Infers the schema of JSON-lines files from their first (sampled) lines.
+/// Is one record valid JSON that inference can type?
+fn record_error(rec: &JsonRecord) -> Option<String> {
+    if let Some(e) = &rec.bad_encoding {
+        return Some(e.clone());
+    }
+    let mut text = rec.text.clone();
+    text.push(b'\n');
+    match infer_json_schema(Cursor::new(&text), None) {
+        Ok(_) if rec.text.trim_ascii_start().starts_with(b"{") => None,
+        Ok(_) => Some("the record is not a JSON object".into()),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+/// Infers the schema of JSON files from their first (sampled) records. Malformed
+/// records follow the mode: PERMISSIVE adds the corrupt-record column (as Spark does),
+/// DROPMALFORMED skips them, FAILFAST fails naming the file and line.
 pub fn infer_json(files: &[Arc<FileMeta>], opts: &JsonOptions) -> Result<Schema> {
     if files.is_empty() {
         return Err(unable_to_infer());
     }
     let mut sample = Vec::new();
-    let mut origin: Vec<(usize, u64)> = Vec::new();
     let mut seen = 0usize;
-    'files: for (fi, f) in files.iter().enumerate().filter(|(_, f)| f.size > 0) {
-        let mut reader = open_whole(f)?;
-        let mut line = Vec::new();
-        let mut line_no = 0u64;
-        loop {
-            line.clear();
-            let n = reader.read_until(b'\n', &mut line).map_err(|e| read_error(&f.path, e))?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            if is_blank(&line) {
-                continue;
-            }
+    let mut kept = 0usize;
+    let mut any_bad = false;
+    for f in files.iter().filter(|f| f.size > 0) {
+        file_records(f, opts, |rec| {
             let r = opts.sampling_ratio;
             let keep = r >= 1.0 || ((seen + 1) as f64 * r).floor() > (seen as f64 * r).floor();
             seen += 1;
             if !keep {
-                continue;
+                return Ok(true);
             }
-            sample.extend_from_slice(&line);
-            if !line.ends_with(b"\n") {
+            if let Some(reason) = record_error(&rec) {
+                if opts.mode == ParseMode::FailFast {
+                    return Err(Error::new(ErrorKind::MalformedRecord { file: f.path.clone(), line: rec.line, message: reason }));
+                }
+                any_bad = true;
+            } else {
+                sample.extend_from_slice(&rec.text);
                 sample.push(b'\n');
             }
-            origin.push((fi, line_no));
-            if origin.len() >= INFER_MAX_ROWS {
-                break 'files;
-            }
+            kept += 1;
+            Ok(kept < INFER_MAX_ROWS)
+        })?;
+        if kept >= INFER_MAX_ROWS {
+            break;
         }
     }
-    match infer_json_schema(Cursor::new(&sample), None) {
-        Ok((schema, _)) => Ok(Schema::new(spark_fields(schema.fields(), opts.primitives_as_string))),
-        Err(whole) => {
-            // find the line that is malformed on its own
-            for (line, (fi, line_no)) in sample.split(|b| *b == b'\n').zip(&origin) {
-                if let Err(e) = infer_json_schema(Cursor::new(line), None) {
-                    return Err(Error::new(ErrorKind::MalformedRecord {
-                        file: files[*fi].path.clone(),
-                        line: *line_no,
-                        message: e.to_string(),
-                    }));
-                }
-            }
-            Err(Error::unsupported(format!("JSON schema inference over conflicting types ({whole}); specify the schema")))
-        }
+    let mut fields: Vec<Field> = match infer_json_schema(Cursor::new(&sample), None) {
+        Ok((schema, _)) => spark_fields(schema.fields(), opts.primitives_as_string).iter().map(|f| f.as_ref().clone()).collect(),
+        Err(whole) => return Err(Error::unsupported(format!("JSON schema inference over conflicting types ({whole}); specify the schema"))),
+    };
+    if any_bad && opts.mode == ParseMode::Permissive && !fields.iter().any(|f| f.name() == &opts.corrupt_column) {
+        fields.push(Field::new(&opts.corrupt_column, DataType::Utf8, true));
+        fields.sort_by(|a, b| a.name().cmp(b.name()));
     }
+    Ok(Schema::new(fields))
 }
 
 #[cfg(test)]
@@ -157,8 +198,15 @@ mod tests {
     }
 
     #[test]
-    fn malformed_line_is_located() {
-        let err = infer("{\"a\": 1}\n\n{\"a\": \n", &ReadOptions::new()).unwrap_err();
+    fn malformed_lines_follow_the_mode() {
+        let text = "{\"a\": 1}\n\n{\"a\": \n";
+        let schema = infer(text, &ReadOptions::new()).unwrap();
+        insta::assert_snapshot!(catalog(&schema), @"struct<_corrupt_record:string,a:bigint>");
+        let schema = infer(text, &ReadOptions::new().with("columnNameOfCorruptRecord", "bad")).unwrap();
+        insta::assert_snapshot!(catalog(&schema), @"struct<a:bigint,bad:string>");
+        let schema = infer(text, &ReadOptions::new().with("mode", "DROPMALFORMED")).unwrap();
+        insta::assert_snapshot!(catalog(&schema), @"struct<a:bigint>");
+        let err = infer(text, &ReadOptions::new().with("mode", "FAILFAST")).unwrap_err();
         assert_eq!(err.class(), "MALFORMED_RECORD_IN_PARSING");
         match err.kind() {
             ErrorKind::MalformedRecord { line, .. } => assert_eq!(*line, 3),

@@ -1,39 +1,81 @@
-//! `JsonScanExec`: reads JSON-lines files split into line-aligned byte ranges with
-//! arrow-json, a chunk of `batch_size` lines at a time; a malformed line fails the
-//! query (FAILFAST) naming the file and its line.
+//! `JsonScanExec`: reads JSON files with arrow-json, a chunk of `batch_size` records at
+//! a time: JSON Lines split into line-aligned byte ranges, or with `multiLine` whole
+//! files holding one document. A chunk that fails to decode is decoded record by record
+//! so each malformed record goes through the parse mode (PERMISSIVE: the fields that fit
+//! the schema, NULL for the others — all NULL if the text is not a JSON object — and the
+//! text in the corrupt-record column; DROPMALFORMED; FAILFAST naming file and line).
 
 use std::any::Any;
 use std::collections::VecDeque;
-use std::io::BufRead;
 use std::sync::Arc;
 
-use arrow::array::RecordBatch;
+use arrow::array::{new_null_array, ArrayRef, RecordBatch, StringArray};
+use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
-use ember_common::{Error, ErrorKind, Result};
+use arrow::record_batch::RecordBatchOptions;
+use ember_common::{Error, Result};
 use ember_physical::{BatchIter, ExecutionPlan, Partitioning, TaskContext};
 use ember_plan::Expr;
 
-use crate::json_infer::is_blank;
+use crate::bad_records::{handle_bad, BadRecord, BadRecordSink, Verdict};
+use crate::json_infer::JsonOptions;
+use crate::json_records::{multi_line_records, JsonLines, JsonRecord};
 use crate::listing::FileMeta;
-use crate::scan_util::{filter_iter, fit_to_schema, limit_iter, scan_details};
-use crate::split::{line_number_at, open_range, read_error, FileRange};
+use crate::scan_util::{filter_iter, limit_iter, scan_details, ScanExtras};
+use crate::split::{line_number_at, open_range, FileRange};
 
-/// Scans JSON-lines files. Output schema: the projected columns, in projection order.
+/// A column the JSON reader produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonColumn {
+    /// field `i` of the decoded schema
+    Field(usize),
+    /// the corrupt-record column
+    Corrupt,
+}
+
+/// Scans JSON files. Output schema: the projected columns, in projection order.
 #[derive(Debug)]
 pub struct JsonScanExec {
     files: Vec<Arc<FileMeta>>,
     partitions: Vec<Vec<FileRange>>,
-    schema: SchemaRef,
+    inner: Arc<Inner>,
     filters: Vec<Expr>,
     fetch: Option<usize>,
 }
 
+#[derive(Debug)]
+struct Inner {
+    /// what arrow-json decodes
+    decode_schema: SchemaRef,
+    columns: Vec<JsonColumn>,
+    read_schema: SchemaRef,
+    schema: SchemaRef,
+    opts: JsonOptions,
+    sink: Option<Arc<BadRecordSink>>,
+    extras: ScanExtras,
+}
+
 impl JsonScanExec {
-    /// `schema` is the projected output schema: arrow-json only decodes those fields.
-    pub fn new(files: Vec<Arc<FileMeta>>, partitions: Vec<Vec<FileRange>>, schema: SchemaRef, filters: Vec<Expr>, fetch: Option<usize>) -> Self {
-        JsonScanExec { files, partitions, schema, filters, fetch }
+    /// `decode_schema` is what arrow-json decodes; `columns` (its fields or the
+    /// corrupt-record column) make `read_schema`; `schema` is the output schema.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        files: Vec<Arc<FileMeta>>,
+        partitions: Vec<Vec<FileRange>>,
+        decode_schema: SchemaRef,
+        columns: Vec<JsonColumn>,
+        read_schema: SchemaRef,
+        schema: SchemaRef,
+        opts: JsonOptions,
+        filters: Vec<Expr>,
+        fetch: Option<usize>,
+        extras: ScanExtras,
+    ) -> Self {
+        let sink = opts.bad_records_path.as_deref().map(|p| Arc::new(BadRecordSink::new(p)));
+        let inner = Inner { decode_schema, columns, read_schema, schema, opts, sink, extras };
+        JsonScanExec { files, partitions, inner: Arc::new(inner), filters, fetch }
     }
 
     pub fn partitions(&self) -> &[Vec<FileRange>] {
@@ -45,7 +87,7 @@ fn decoder(schema: &SchemaRef, batch_size: usize) -> Result<Decoder> {
     Ok(ReaderBuilder::new(schema.clone()).with_batch_size(batch_size.max(1)).with_coerce_primitive(true).build_decoder()?)
 }
 
-/// Decodes a chunk of whole lines into batches.
+/// Decodes a chunk of whole records (one per line) into batches.
 fn decode_chunk(schema: &SchemaRef, chunk: &[u8], batch_size: usize, out: &mut VecDeque<RecordBatch>) -> Result<()> {
     let mut dec = decoder(schema, batch_size)?;
     let mut rest = chunk;
@@ -71,100 +113,207 @@ fn decode_chunk(schema: &SchemaRef, chunk: &[u8], batch_size: usize, out: &mut V
     }
 }
 
-/// Reads one range, `batch_size` lines per chunk.
-struct RangeLines {
-    reader: Box<dyn BufRead + Send>,
-    range: FileRange,
+/// Why one record does not decode, if it does not.
+fn decode_one(schema: &SchemaRef, rec: &JsonRecord) -> std::result::Result<RecordBatch, String> {
+    if let Some(e) = &rec.bad_encoding {
+        return Err(e.clone());
+    }
+    if !rec.text.trim_ascii_start().starts_with(b"{") {
+        return Err("the record is not a JSON object".into());
+    }
+    let mut text = rec.text.clone();
+    text.push(b'\n');
+    let mut out = VecDeque::new();
+    decode_chunk(schema, &text, 1, &mut out).map_err(|e| e.message())?;
+    match out.len() {
+        1 => out.pop_front().ok_or_else(String::new),
+        n => Err(format!("expected one JSON record, found {n}")),
+    }
+}
+
+/// Spark's partial results for a record that is a JSON object but has fields that do
+/// not fit the schema: the fields that decode keep their values, the others are NULL.
+fn partial_row(schema: &SchemaRef, rec: &JsonRecord) -> Option<RecordBatch> {
+    if rec.bad_encoding.is_some() {
+        return None;
+    }
+    let serde_json::Value::Object(map) = serde_json::from_slice::<serde_json::Value>(&rec.text).ok()? else { return None };
+    let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for field in schema.fields() {
+        let one = Arc::new(arrow::datatypes::Schema::new(vec![field.as_ref().clone()]));
+        let col = map.get(field.name()).and_then(|v| {
+            let mut obj = serde_json::Map::new();
+            obj.insert(field.name().clone(), v.clone());
+            let text = serde_json::Value::Object(obj).to_string().into_bytes();
+            let r = JsonRecord { text, line: rec.line, byte: rec.byte, bad_encoding: None };
+            decode_one(&one, &r).ok().map(|b| b.column(0).clone())
+        });
+        cols.push(col.unwrap_or_else(|| new_null_array(field.data_type(), 1)));
+    }
+    let opts = RecordBatchOptions::new().with_row_count(Some(1));
+    RecordBatch::try_new_with_options(schema.clone(), cols, &opts).ok()
+}
+
+/// Where the records of a range come from.
+enum Source {
+    Lines(JsonLines),
+    Whole(std::vec::IntoIter<JsonRecord>),
+}
+
+/// Reads one range.
+struct RangeRecords {
+    source: Source,
+    path: String,
     first_line_start: u64,
-    schema: SchemaRef,
+    base_line: Option<u64>,
+    inner: Arc<Inner>,
     batch_size: usize,
-    /// lines read so far in this range (blank ones included)
-    lines_read: u64,
-    ready: VecDeque<RecordBatch>,
+    done: bool,
 }
 
-impl RangeLines {
-    fn malformed(&self, chunk: &[u8], chunk_first_line: u64, err: Error) -> Error {
-        let path = self.range.file.path.clone();
-        let mut message = err.message();
-        let mut line = 0;
-        for (i, l) in chunk.split(|b| *b == b'\n').enumerate() {
-            let mut scratch = VecDeque::new();
-            if let Err(e) = decode_chunk(&self.schema, l, 1, &mut scratch) {
-                message = e.message();
-                let base = line_number_at(&path, self.first_line_start).unwrap_or(1);
-                line = base + chunk_first_line + i as u64;
-                break;
-            }
-        }
-        Error::new(ErrorKind::MalformedRecord { file: path, line, message })
-    }
-
-    fn next_chunk(&mut self) -> Result<bool> {
+impl RangeRecords {
+    fn next_chunk(&mut self) -> Result<Vec<JsonRecord>> {
         let mut chunk = Vec::new();
-        let chunk_first_line = self.lines_read;
-        let mut records = 0;
-        let mut line = Vec::new();
-        while records < self.batch_size {
-            line.clear();
-            let n = self.reader.read_until(b'\n', &mut line).map_err(|e| read_error(&self.range.file.path, e))?;
-            if n == 0 {
-                break;
-            }
-            self.lines_read += 1;
-            // blank lines keep their place so line numbers stay right
-            if !is_blank(&line) {
-                records += 1;
-            }
-            chunk.extend_from_slice(&line);
-            if !line.ends_with(b"\n") {
-                chunk.push(b'\n');
+        while chunk.len() < self.batch_size {
+            let next = match &mut self.source {
+                Source::Lines(l) => l.next_record()?,
+                Source::Whole(it) => it.next(),
+            };
+            match next {
+                Some(r) => chunk.push(r),
+                None => {
+                    self.done = true;
+                    break;
+                }
             }
         }
-        if chunk.is_empty() {
-            return Ok(false);
+        Ok(chunk)
+    }
+
+    fn bad_record(&mut self, rec: &JsonRecord, reason: String) -> BadRecord {
+        let base = *self.base_line.get_or_insert_with(|| line_number_at(&self.path, self.first_line_start).unwrap_or(1));
+        BadRecord {
+            file: self.path.clone(),
+            line: base + rec.line.saturating_sub(1),
+            byte_offset: self.first_line_start + rec.byte,
+            reason,
+            record: String::from_utf8_lossy(&rec.text).into_owned(),
         }
-        let mut out = VecDeque::new();
-        match decode_chunk(&self.schema, &chunk, self.batch_size, &mut out) {
-            Ok(()) => {
-                self.ready.extend(out);
-                Ok(true)
+    }
+
+    /// The batch of one chunk of records, malformed ones handled by the mode.
+    fn convert(&mut self, chunk: Vec<JsonRecord>) -> Result<RecordBatch> {
+        let inner = self.inner.clone();
+        let schema = &inner.decode_schema;
+        let n = chunk.len();
+        let mut fast = VecDeque::new();
+        let clean = chunk.iter().all(|r| r.bad_encoding.is_none() && r.text.trim_ascii_start().starts_with(b"{"));
+        let mut pieces: Vec<RecordBatch> = Vec::new();
+        let mut corrupt: Vec<Option<String>> = Vec::new();
+        let joined_ok = clean && {
+            let mut text = Vec::with_capacity(chunk.iter().map(|r| r.text.len() + 1).sum());
+            for r in &chunk {
+                text.extend_from_slice(&r.text);
+                text.push(b'\n');
             }
-            Err(e) => Err(self.malformed(&chunk, chunk_first_line, e)),
+            decode_chunk(schema, &text, self.batch_size.max(n), &mut fast).is_ok() && fast.iter().map(|b| b.num_rows()).sum::<usize>() == n
+        };
+        if joined_ok {
+            pieces.extend(fast);
+            corrupt = vec![None; n];
+        } else {
+            for rec in &chunk {
+                match decode_one(schema, rec) {
+                    Ok(b) => {
+                        pieces.push(b);
+                        corrupt.push(None);
+                    }
+                    Err(reason) => {
+                        let bad = self.bad_record(rec, reason);
+                        let text = bad.record.clone();
+                        if handle_bad(inner.opts.mode, inner.sink.as_deref(), bad)? == Verdict::Keep {
+                            let row = match partial_row(schema, rec) {
+                                Some(row) => row,
+                                None => {
+                                    let nulls: Vec<ArrayRef> = schema.fields().iter().map(|f| new_null_array(f.data_type(), 1)).collect();
+                                    let opts = RecordBatchOptions::new().with_row_count(Some(1));
+                                    RecordBatch::try_new_with_options(schema.clone(), nulls, &opts)?
+                                }
+                            };
+                            pieces.push(row);
+                            corrupt.push(Some(text));
+                        }
+                    }
+                }
+            }
+        }
+        let rows = corrupt.len();
+        let decoded = if pieces.is_empty() {
+            RecordBatch::new_empty(schema.clone())
+        } else {
+            concat_batches(schema, &pieces)?
+        };
+        let mut corrupt = Some(corrupt);
+        let mut cols: Vec<ArrayRef> = Vec::with_capacity(inner.columns.len());
+        for c in &inner.columns {
+            cols.push(match c {
+                JsonColumn::Field(i) => decoded.columns().get(*i).cloned().ok_or_else(|| Error::internal("JSON column missing"))?,
+                JsonColumn::Corrupt => Arc::new(StringArray::from(corrupt.take().unwrap_or_else(|| vec![None; rows]))),
+            });
+        }
+        let opts = RecordBatchOptions::new().with_row_count(Some(rows));
+        Ok(RecordBatch::try_new_with_options(inner.read_schema.clone(), cols, &opts)?)
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let chunk = self.next_chunk()?;
+            if chunk.is_empty() {
+                return Ok(None);
+            }
+            let batch = self.convert(chunk)?;
+            if batch.num_rows() > 0 {
+                return Ok(Some(self.inner.extras.finish(batch, &self.path, &self.inner.schema)?));
+            }
         }
     }
 }
 
-impl Iterator for RangeLines {
+impl Iterator for RangeRecords {
     type Item = Result<RecordBatch>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(b) = self.ready.pop_front() {
-                return Some(fit_to_schema(b, &self.schema));
-            }
-            match self.next_chunk() {
-                Ok(true) => continue,
-                Ok(false) => return None,
-                Err(e) => return Some(Err(e)),
+        match self.next_batch() {
+            Ok(Some(b)) => Some(Ok(b)),
+            Ok(None) => None,
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
             }
         }
     }
 }
 
-fn range_batches(range: FileRange, schema: SchemaRef, batch_size: usize) -> BatchIter {
-    match open_range(&range) {
-        Ok(open) => Box::new(RangeLines {
-            reader: open.reader,
-            range,
-            first_line_start: open.first_line_start,
-            schema,
-            batch_size: batch_size.max(1),
-            lines_read: 0,
-            ready: VecDeque::new(),
-        }),
-        Err(e) => Box::new(std::iter::once(Err(e))),
-    }
+fn range_batches(range: FileRange, inner: Arc<Inner>, batch_size: usize) -> BatchIter {
+    inner.extras.opened();
+    let path = range.file.path.clone();
+    let open = match open_range(&range) {
+        Ok(o) => o,
+        Err(e) => return Box::new(std::iter::once(Err(e))),
+    };
+    let first_line_start = open.first_line_start;
+    let source = if inner.opts.multi_line {
+        match multi_line_records(open.reader, &path, inner.opts.encoding) {
+            Ok(recs) => Source::Whole(recs.into_iter()),
+            Err(e) => return Box::new(std::iter::once(Err(e))),
+        }
+    } else {
+        Source::Lines(JsonLines::new(open.reader, &path, inner.opts.encoding))
+    };
+    Box::new(RangeRecords { source, path, first_line_start, base_line: None, inner, batch_size: batch_size.max(1), done: false })
 }
 
 impl ExecutionPlan for JsonScanExec {
@@ -173,11 +322,11 @@ impl ExecutionPlan for JsonScanExec {
     }
 
     fn details(&self) -> String {
-        scan_details(&self.schema, &self.files, &self.filters, "")
+        scan_details(&self.inner.schema, &self.files, &self.filters, &self.inner.extras.details(self.files.len()))
     }
 
     fn schema(&self) -> SchemaRef {
-        self.schema.clone()
+        self.inner.schema.clone()
     }
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
@@ -200,10 +349,10 @@ impl ExecutionPlan for JsonScanExec {
             return Err(Error::internal(format!("JsonScanExec has no partition {partition}")));
         }
         let ranges = self.partitions.get(partition).cloned().unwrap_or_default();
-        let schema = self.schema.clone();
+        let inner = self.inner.clone();
         let batch_size = ctx.batch_size();
-        let iter = ranges.into_iter().flat_map(move |r| range_batches(r, schema.clone(), batch_size));
-        let filtered = filter_iter(Box::new(iter), &self.filters, &self.schema, ctx)?;
+        let iter = ranges.into_iter().flat_map(move |r| range_batches(r, inner.clone(), batch_size));
+        let filtered = filter_iter(Box::new(iter), &self.filters, &self.inner.schema, ctx)?;
         Ok(limit_iter(filtered, self.fetch))
     }
 
@@ -215,6 +364,7 @@ impl ExecutionPlan for JsonScanExec {
 #[cfg(test)]
 mod tests {
     use arrow::datatypes::{DataType, Field, Schema};
+    use ember_common::ErrorKind;
 
     use crate::test_util::{collect, ctx, plan, rows, schema_string, table, write};
     use crate::{FileFormat, FileTable, ReadOptions};
@@ -250,7 +400,7 @@ mod tests {
 
     fn typed(path: &str) -> FileTable {
         let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true), Field::new("s", DataType::Utf8, true)]));
-        FileTable::try_new(FileFormat::Json, vec![path.to_string()], ReadOptions::new(), Some(schema)).unwrap()
+        FileTable::try_new(FileFormat::Json, vec![path.to_string()], ReadOptions::new().with("mode", "FAILFAST"), Some(schema)).unwrap()
     }
 
     #[test]

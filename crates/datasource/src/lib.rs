@@ -9,6 +9,9 @@
 //! - Text files are split into line-aligned byte ranges ([`split`]) so one big file
 //!   uses every core; Parquet files are split by row groups, pruned with min/max
 //!   statistics ([`parquet_pruning`]).
+//! - Hive-style partition directories (`year=2024/`) become columns, and filters on
+//!   them prune files before any is opened ([`partitions`]); malformed CSV/JSON records
+//!   follow Spark's `mode` and `badRecordsPath` ([`bad_records`]).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -23,18 +26,25 @@
 //! assert_eq!(table.schema().field(1).data_type(), &arrow::datatypes::DataType::Int32);
 //! ```
 
+pub mod bad_records;
+pub mod csv_convert;
 pub mod csv_infer;
-pub mod csv_lines;
 pub mod csv_options;
+pub mod csv_records;
 pub mod csv_scan;
+pub mod datetime_pattern;
+pub mod encoding;
 pub mod format;
 pub mod json_infer;
+pub mod json_records;
 pub mod json_scan;
 pub mod listing;
 pub mod options;
 pub mod parquet_pruning;
+pub mod parquet_row_count;
 pub mod parquet_scan;
 pub mod parquet_schema;
+pub mod partitions;
 pub mod planner;
 pub mod scan_util;
 pub mod split;
@@ -43,6 +53,7 @@ pub mod table;
 pub use csv_scan::CsvScanExec;
 pub use format::FileFormat;
 pub use json_scan::JsonScanExec;
+pub use bad_records::ParseMode;
 pub use listing::FileMeta;
 pub use options::ReadOptions;
 pub use parquet_scan::ParquetScanExec;

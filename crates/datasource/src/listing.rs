@@ -1,7 +1,10 @@
 //! File listing: expands the paths given to a reader (files, directories, globs) into
-//! a sorted list of data files, as Spark's `InMemoryFileIndex` does.
+//! a sorted list of data files, as Spark's `InMemoryFileIndex` does: directories are
+//! listed recursively (skipping `_`/`.`-prefixed names such as `_SUCCESS`,
+//! `_temporary` and `.crc` files), `pathGlobFilter` keeps the file names that match a
+//! glob, and each file remembers the base path its partition directories are under.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ember_common::{Error, ErrorKind, Result};
 
@@ -12,16 +15,71 @@ pub struct FileMeta {
     pub size: u64,
 }
 
+/// The compression of a file, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
 impl FileMeta {
     /// Gzip-compressed files (`.gz`) are read whole: they cannot be split.
     pub fn is_gzip(&self) -> bool {
-        self.path.to_ascii_lowercase().ends_with(".gz")
+        self.compression() == Compression::Gzip
+    }
+
+    /// `.gz` / `.gzip` is gzip, `.zst` / `.zstd` is zstd.
+    pub fn compression(&self) -> Compression {
+        let lower = self.path.to_ascii_lowercase();
+        if lower.ends_with(".gz") || lower.ends_with(".gzip") {
+            Compression::Gzip
+        } else if lower.ends_with(".zst") || lower.ends_with(".zstd") {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
     }
 }
 
-/// Files Spark skips when listing a directory: `_SUCCESS`, `.crc` files, `_temporary`.
+/// How a reader lists its paths (`recursiveFileLookup`, `pathGlobFilter`, `basePath`).
+#[derive(Debug, Clone, Default)]
+pub struct ListingOptions {
+    /// `recursiveFileLookup`: list every file below the paths, without partition discovery
+    pub recursive_file_lookup: bool,
+    /// `pathGlobFilter`: keep only files whose name matches
+    pub path_glob_filter: Option<glob::Pattern>,
+    /// `basePath`: where partition directories start
+    pub base_path: Option<String>,
+}
+
+impl ListingOptions {
+    pub fn from_options(options: &crate::options::ReadOptions) -> Result<ListingOptions> {
+        let path_glob_filter = match options.get("pathGlobFilter") {
+            None => None,
+            Some(p) => Some(glob::Pattern::new(p).map_err(|e| {
+                Error::invalid_argument(format!("The value '{p}' of the option 'pathGlobFilter' is invalid: {e}."))
+            })?),
+        };
+        Ok(ListingOptions {
+            recursive_file_lookup: options.get_bool("recursiveFileLookup", false)?,
+            path_glob_filter,
+            base_path: options.get("basePath").map(str::to_string),
+        })
+    }
+}
+
+/// A listed file and the base directory of its partition directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFile {
+    pub meta: FileMeta,
+    pub base: PathBuf,
+}
+
+/// Names Spark skips when listing: `_SUCCESS`, `_temporary`, `.crc` files (a `_` name
+/// with `=` is a partition directory and kept).
 fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('_')
+    name.starts_with('.') || (name.starts_with('_') && !name.contains('=')) || name.ends_with("._COPYING_")
 }
 
 fn has_glob(path: &str) -> bool {
@@ -42,8 +100,8 @@ fn meta_of(path: &Path) -> Result<FileMeta> {
     Ok(FileMeta { path: display, size: md.len() })
 }
 
-/// The visible files directly inside `dir` (not recursive).
-fn list_dir(dir: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
+/// The visible files below `dir`, recursively.
+fn list_dir(dir: &Path, base: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
     let display = dir.to_string_lossy().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(&display, e))?;
     for entry in entries {
@@ -53,19 +111,23 @@ fn list_dir(dir: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
             continue;
         }
         let path = entry.path();
-        if path.is_file() {
-            out.push(meta_of(&path)?);
+        if path.is_dir() {
+            list_dir(&path, base, opts, out)?;
+        } else if path.is_file() && opts.path_glob_filter.as_ref().is_none_or(|g| g.matches(&name)) {
+            out.push(ListedFile { meta: meta_of(&path)?, base: base.to_path_buf() });
         }
     }
     Ok(())
 }
 
-/// Adds a file or the files of a directory.
-fn add_path(path: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
+/// Adds a file or the files below a directory.
+fn add_path(path: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
+    let base = |default: &Path| opts.base_path.as_ref().map(PathBuf::from).unwrap_or_else(|| default.to_path_buf());
     if path.is_dir() {
-        list_dir(path, out)
+        list_dir(path, &base(path), opts, out)
     } else {
-        out.push(meta_of(path)?);
+        let parent = path.parent().unwrap_or(Path::new(""));
+        out.push(ListedFile { meta: meta_of(path)?, base: base(parent) });
         Ok(())
     }
 }
@@ -73,6 +135,11 @@ fn add_path(path: &Path, out: &mut Vec<FileMeta>) -> Result<()> {
 /// Expands `paths` into data files, sorted by path and without duplicates.
 /// A path that does not exist (or a glob that matches nothing) is `PATH_NOT_FOUND`.
 pub fn list_files(paths: &[String]) -> Result<Vec<FileMeta>> {
+    Ok(list_files_with(paths, &ListingOptions::default())?.into_iter().map(|f| f.meta).collect())
+}
+
+/// [`list_files`] with the reader's listing options, keeping each file's base path.
+pub fn list_files_with(paths: &[String], opts: &ListingOptions) -> Result<Vec<ListedFile>> {
     let mut out = Vec::new();
     for p in paths {
         if has_glob(p) {
@@ -85,7 +152,7 @@ pub fn list_files(paths: &[String]) -> Result<Vec<FileMeta>> {
                     continue;
                 }
                 any = true;
-                add_path(&path, &mut out)?;
+                add_path(&path, opts, &mut out)?;
             }
             if !any {
                 return Err(not_found(p));
@@ -95,11 +162,11 @@ pub fn list_files(paths: &[String]) -> Result<Vec<FileMeta>> {
             if !path.exists() {
                 return Err(not_found(p));
             }
-            add_path(path, &mut out)?;
+            add_path(path, opts, &mut out)?;
         }
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out.dedup_by(|a, b| a.path == b.path);
+    out.sort_by(|a, b| a.meta.path.cmp(&b.meta.path));
+    out.dedup_by(|a, b| a.meta.path == b.meta.path);
     Ok(out)
 }
 
@@ -121,6 +188,8 @@ mod tests {
         touch(dir.path(), "_SUCCESS", "");
         touch(dir.path(), ".a.csv.crc", "x");
         std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::create_dir(dir.path().join("_temporary")).unwrap();
+        touch(&dir.path().join("_temporary"), "c.csv", "1");
         let files = list_files(&[dir.path().to_string_lossy().to_string()]).unwrap();
         let names: Vec<(String, u64)> = files
             .iter()
@@ -150,6 +219,25 @@ mod tests {
         assert!(err.message().contains(&missing));
         let err = list_files(&[format!("{}/*.parquet", dir.path().to_string_lossy())]).unwrap_err();
         assert_eq!(err.class(), "PATH_NOT_FOUND");
+    }
+
+    #[test]
+    fn recursive_with_glob_filter_and_base_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("y=1/m=2")).unwrap();
+        touch(&dir.path().join("y=1/m=2"), "a.csv", "1");
+        touch(&dir.path().join("y=1/m=2"), "a.txt", "1");
+        touch(dir.path(), "b.csv", "1");
+        let root = dir.path().to_string_lossy().to_string();
+        let opts = ListingOptions { path_glob_filter: Some(glob::Pattern::new("*.csv").unwrap()), ..Default::default() };
+        let files = list_files_with(std::slice::from_ref(&root), &opts).unwrap();
+        assert_eq!(files.len(), 2);
+        assert!(files[1].meta.path.ends_with("y=1/m=2/a.csv"), "{files:?}");
+        assert_eq!(files[1].base, dir.path());
+        let single = list_files_with(&[files[1].meta.path.clone()], &ListingOptions::default()).unwrap();
+        assert_eq!(single[0].base, dir.path().join("y=1/m=2"));
+        let c = |p: &str| FileMeta { path: p.into(), size: 0 }.compression();
+        assert_eq!((c("a.csv.GZ"), c("a.json.zst"), c("a.csv")), (Compression::Gzip, Compression::Zstd, Compression::None));
     }
 
     #[test]

@@ -103,11 +103,36 @@ impl ReadOptions {
                 if choices.iter().any(|c| c.eq_ignore_ascii_case(&up)) {
                     Ok(up)
                 } else {
-                    Err(bad_value(key, v, &format!("it must be one of {}", choices.join(", "))))
+                    let hint = match ember_common::suggest::closest(&up, choices.iter().copied(), 1).first() {
+                        Some(best) if strsim_close(&up, best) => format!(". Did you mean '{best}'?"),
+                        _ => String::new(),
+                    };
+                    let msg = format!("The value '{v}' of the option '{key}' is invalid: it must be one of {}{hint}", choices.join(", "));
+                    Err(Error::invalid_argument(msg.trim_end_matches('.').to_string() + if hint.is_empty() { "." } else { "" }))
                 }
             }
         }
     }
+}
+
+/// Is `a` within a couple of edits of `b` (worth a "did you mean")?
+fn strsim_close(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
+    let d = edit_distance(&a, &b);
+    d <= 3 && d < b.len()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 impl From<BTreeMap<String, String>> for ReadOptions {

@@ -19,7 +19,7 @@ use parquet::arrow::ProjectionMask;
 use crate::listing::FileMeta;
 use crate::parquet_pruning::{build_predicate, prune_row_groups};
 use crate::parquet_schema::{find_field, load_metadata, parquet_error};
-use crate::scan_util::{limit_iter, scan_details};
+use crate::scan_util::{limit_iter, scan_details, ScanExtras};
 use crate::split::{max_split_bytes, pack, OPEN_COST_BYTES};
 
 /// Consecutive row groups of one file, read by one partition.
@@ -43,7 +43,11 @@ struct ParquetFile {
 #[derive(Debug)]
 struct Inner {
     files: Vec<ParquetFile>,
+    /// the columns read from the files
     schema: SchemaRef,
+    /// the output schema (with partition columns)
+    output: SchemaRef,
+    extras: ScanExtras,
 }
 
 /// Scans Parquet files. Output schema: the projected columns, in projection order.
@@ -121,13 +125,22 @@ impl ParquetScanExec {
             .collect();
         Ok(ParquetScanExec {
             file_list: files,
-            inner: Arc::new(Inner { files: pfiles, schema }),
+            inner: Arc::new(Inner { files: pfiles, output: schema.clone(), schema, extras: ScanExtras::default() }),
             partitions,
             row_groups_total: total,
             row_groups_read: read,
             filters,
             fetch,
         })
+    }
+
+    /// Sets the output schema and the partition columns filled in (see [`ScanExtras`]).
+    pub fn with_extras(mut self, output: SchemaRef, extras: ScanExtras) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.output = output;
+            inner.extras = extras;
+        }
+        self
     }
 
     /// The row groups each partition reads.
@@ -157,7 +170,24 @@ fn to_output(batch: RecordBatch, file: &ParquetFile, schema: &SchemaRef) -> Resu
     Ok(RecordBatch::try_new_with_options(schema.clone(), cols, &opts)?)
 }
 
+/// Batches of row counts only, from the footer: no column is read, the file is not opened.
+fn count_only_batches(chunk: RowGroupChunk, inner: Arc<Inner>) -> Result<BatchIter> {
+    let file = inner.files.get(chunk.file).ok_or_else(|| Error::internal("parquet chunk names no file"))?;
+    let path = file.meta.path.clone();
+    let counts: Vec<usize> =
+        chunk.row_groups.iter().map(|&rg| file.reader_meta.metadata().row_group(rg).num_rows().max(0) as usize).collect();
+    Ok(Box::new(counts.into_iter().filter(|n| *n > 0).map(move |n| {
+        let opts = RecordBatchOptions::new().with_row_count(Some(n));
+        let batch = RecordBatch::try_new_with_options(inner.schema.clone(), vec![], &opts)?;
+        inner.extras.finish(batch, &path, &inner.output)
+    })))
+}
+
 fn chunk_batches(chunk: RowGroupChunk, inner: Arc<Inner>, batch_size: usize, fetch: Option<usize>) -> Result<BatchIter> {
+    if inner.schema.fields().is_empty() {
+        return count_only_batches(chunk, inner);
+    }
+    inner.extras.opened();
     let file = inner.files.get(chunk.file).ok_or_else(|| Error::internal("parquet chunk names no file"))?;
     let path = &file.meta.path;
     let f = File::open(path).map_err(|e| parquet_error(path, e))?;
@@ -174,7 +204,8 @@ fn chunk_batches(chunk: RowGroupChunk, inner: Arc<Inner>, batch_size: usize, fet
     Ok(Box::new(reader.map(move |b| {
         let file = &inner.files[file_index];
         let b = b.map_err(|e| parquet_error(&file.meta.path, e))?;
-        to_output(b, file, &inner.schema)
+        let b = to_output(b, file, &inner.schema)?;
+        inner.extras.finish(b, &file.meta.path, &inner.output)
     })))
 }
 
@@ -184,12 +215,12 @@ impl ExecutionPlan for ParquetScanExec {
     }
 
     fn details(&self) -> String {
-        let extra = format!("RowGroups: {}/{}, ", self.row_groups_read, self.row_groups_total);
-        scan_details(&self.inner.schema, &self.file_list, &self.filters, &extra)
+        let extra = format!("{}RowGroups: {}/{}, ", self.inner.extras.details(self.file_list.len()), self.row_groups_read, self.row_groups_total);
+        scan_details(&self.inner.output, &self.file_list, &self.filters, &extra)
     }
 
     fn schema(&self) -> SchemaRef {
-        self.inner.schema.clone()
+        self.inner.output.clone()
     }
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {

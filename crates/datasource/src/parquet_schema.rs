@@ -67,6 +67,76 @@ pub fn spark_schema(md: &ArrowReaderMetadata) -> Schema {
     Schema::new(fields)
 }
 
+/// The wider of two types for `mergeSchema`: integers widen to the larger integer,
+/// integers and floats to double, decimals to a decimal holding both, date to timestamp.
+fn wider(a: &DataType, b: &DataType) -> Option<DataType> {
+    use DataType::*;
+    let int_rank = |t: &DataType| match t {
+        Int8 => Some(1),
+        Int16 => Some(2),
+        Int32 => Some(3),
+        Int64 => Some(4),
+        _ => None,
+    };
+    let int_digits = |t: &DataType| match t {
+        Int8 => Some(3u8),
+        Int16 => Some(5),
+        Int32 => Some(10),
+        Int64 => Some(20),
+        _ => None,
+    };
+    if a == b {
+        return Some(a.clone());
+    }
+    Some(match (a, b) {
+        (Null, x) | (x, Null) => x.clone(),
+        (x, y) if int_rank(x).is_some() && int_rank(y).is_some() => if int_rank(x) > int_rank(y) { x.clone() } else { y.clone() },
+        (Float32 | Float64, x) | (x, Float32 | Float64) if int_rank(x).is_some() || matches!(x, Float32 | Float64) => Float64,
+        (Decimal128(p1, s1), Decimal128(p2, s2)) => {
+            let scale = (*s1).max(*s2);
+            let int = (*p1 as i16 - *s1 as i16).max(*p2 as i16 - *s2 as i16);
+            Decimal128(((int + scale as i16).min(38)) as u8, scale)
+        }
+        (Decimal128(p, s), x) | (x, Decimal128(p, s)) if int_digits(x).is_some() => {
+            let int = (*p as i16 - *s as i16).max(int_digits(x).unwrap_or(0) as i16);
+            Decimal128(((int + *s as i16).min(38)) as u8, *s)
+        }
+        (Date32, Timestamp(u, tz)) | (Timestamp(u, tz), Date32) => Timestamp(*u, tz.clone()),
+        _ => return None,
+    })
+}
+
+/// `mergeSchema`: the union of the files' schemas (columns in order of first appearance,
+/// matched by name ignoring case), types widened where they differ.
+pub fn merge_parquet_schemas(files: &[Arc<FileMeta>]) -> Result<Schema> {
+    let mut fields: Vec<Field> = Vec::new();
+    for f in files {
+        let schema = spark_schema(&load_metadata(f)?);
+        for field in schema.fields() {
+            match fields.iter_mut().find(|g| g.name().eq_ignore_ascii_case(field.name())) {
+                None => fields.push(field.as_ref().clone()),
+                Some(g) => {
+                    let Some(t) = wider(g.data_type(), field.data_type()) else {
+                        return Err(Error::new(ErrorKind::Other {
+                            class: "CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE".into(),
+                            sqlstate: Some("42825".into()),
+                            message: format!(
+                                "Failed to merge incompatible data types \"{}\" and \"{}\" of the column `{}` (file {}).",
+                                ember_common::types::sql_type_name(g.data_type()),
+                                ember_common::types::sql_type_name(field.data_type()),
+                                field.name(),
+                                f.path
+                            ),
+                        }));
+                    };
+                    *g = Field::new(g.name(), t, true);
+                }
+            }
+        }
+    }
+    Ok(Schema::new(fields))
+}
+
 /// Index of the field named `name` in `schema`: exact match, else the one case-insensitive match.
 pub fn find_field(schema: &Schema, name: &str) -> Option<usize> {
     if let Some((i, _)) = schema.column_with_name(name) {
@@ -93,6 +163,16 @@ mod tests {
         assert_eq!(spark_type(&dict, false), DataType::Utf8);
         let list = DataType::LargeList(Arc::new(Field::new("x", DataType::UInt8, false)));
         assert_eq!(spark_type(&list, false), DataType::List(Arc::new(Field::new_list_field(DataType::Int16, true))));
+    }
+
+    #[test]
+    fn widening() {
+        use DataType::*;
+        assert_eq!(wider(&Int32, &Int64), Some(Int64));
+        assert_eq!(wider(&Int32, &Float64), Some(Float64));
+        assert_eq!(wider(&Decimal128(5, 2), &Decimal128(10, 0)), Some(Decimal128(12, 2)));
+        assert_eq!(wider(&Decimal128(5, 2), &Int32), Some(Decimal128(12, 2)));
+        assert_eq!(wider(&Int32, &Utf8), None);
     }
 
     #[test]

@@ -16,6 +16,41 @@ use ember_physical::{BatchIter, TaskContext};
 use ember_plan::{conjunction, Column, Expr, PlanSchema};
 
 use crate::listing::FileMeta;
+use crate::partitions::PartitionFill;
+
+/// What every file scan shares besides its format: the partition columns to fill in,
+/// the counter of files opened, and how many files the table has before pruning.
+#[derive(Debug, Clone, Default)]
+pub struct ScanExtras {
+    pub fill: Option<Arc<PartitionFill>>,
+    /// incremented each time the scan opens a file (a byte range, a footer, a row-group chunk)
+    pub files_opened: Arc<std::sync::atomic::AtomicUsize>,
+    /// the table's files before partition pruning
+    pub files_total: usize,
+}
+
+impl ScanExtras {
+    pub fn opened(&self) {
+        self.files_opened.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Adds the partition columns to a batch read from `path`, or re-labels it.
+    pub fn finish(&self, batch: RecordBatch, path: &str, schema: &SchemaRef) -> Result<RecordBatch> {
+        match &self.fill {
+            Some(fill) => fill.apply(batch, path),
+            None => fit_to_schema(batch, schema),
+        }
+    }
+
+    /// `Files: 3/1000, ` for EXPLAIN when the table is partitioned.
+    pub fn details(&self, scanned: usize) -> String {
+        if self.fill.is_some() || (scanned != self.files_total && self.files_total > 0) {
+            format!("PartitionsPruned: {scanned}/{} files, ", self.files_total)
+        } else {
+            String::new()
+        }
+    }
+}
 
 /// Re-labels a batch with the scan's output schema (same columns, in order).
 pub fn fit_to_schema(batch: RecordBatch, schema: &SchemaRef) -> Result<RecordBatch> {

@@ -3,7 +3,7 @@
 //!
 //! A range `[start, end)` owns the lines that *start* in it: it skips to the first line
 //! start at or after `start` (unless `start == 0`) and reads through the line that
-//! crosses `end`. Gzip files are never split.
+//! crosses `end`. Compressed files (gzip, zstd) and `multiLine` inputs are never split.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 use ember_common::{Error, ErrorKind, Result};
 use flate2::read::MultiGzDecoder;
 
-use crate::listing::FileMeta;
+use crate::listing::{Compression, FileMeta};
 
 /// Spark's `spark.sql.files.openCostInBytes`: the cost of opening a file, in bytes.
 pub const OPEN_COST_BYTES: u64 = 4 << 20;
@@ -63,11 +63,21 @@ pub fn pack<T>(items: Vec<(T, u64)>, max_bytes: u64) -> Vec<Vec<T>> {
 
 /// Splits text files into byte ranges and packs them into partitions.
 pub fn plan_text_partitions(files: &[Arc<FileMeta>], target_partitions: usize, max_partition_bytes: u64) -> Vec<Vec<FileRange>> {
+    plan_text_partitions_with(files, target_partitions, max_partition_bytes, true)
+}
+
+/// [`plan_text_partitions`]; with `splittable` false every file is one range.
+pub fn plan_text_partitions_with(
+    files: &[Arc<FileMeta>],
+    target_partitions: usize,
+    max_partition_bytes: u64,
+    splittable: bool,
+) -> Vec<Vec<FileRange>> {
     let total: u64 = files.iter().map(|f| f.size).sum();
     let split = max_split_bytes(total, files.len(), target_partitions, max_partition_bytes);
     let mut items = Vec::new();
     for f in files.iter().filter(|f| f.size > 0) {
-        if f.is_gzip() {
+        if !splittable || f.compression() != Compression::None {
             items.push((FileRange { file: f.clone(), start: 0, end: f.size }, f.size + OPEN_COST_BYTES));
             continue;
         }
@@ -155,9 +165,17 @@ pub struct OpenRange {
 /// Opens a range for reading.
 pub fn open_range(range: &FileRange) -> Result<OpenRange> {
     let path = &range.file.path;
-    if range.file.is_gzip() {
-        let file = File::open(path).map_err(|e| read_error(path, e))?;
-        return Ok(OpenRange { reader: Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file))), first_line_start: 0 });
+    match range.file.compression() {
+        Compression::Gzip => {
+            let file = File::open(path).map_err(|e| read_error(path, e))?;
+            return Ok(OpenRange { reader: Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file))), first_line_start: 0 });
+        }
+        Compression::Zstd => {
+            let file = File::open(path).map_err(|e| read_error(path, e))?;
+            let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| read_error(path, e))?;
+            return Ok(OpenRange { reader: Box::new(BufReader::with_capacity(1 << 16, decoder)), first_line_start: 0 });
+        }
+        Compression::None => {}
     }
     let r = RangeReader::open(path, range.start, range.end)?;
     let first_line_start = r.first_line_start();
@@ -236,5 +254,9 @@ mod tests {
         assert_eq!(parts.len(), 16);
         let gz = Arc::new(FileMeta { path: "x.csv.gz".into(), size: 1 << 30 });
         assert_eq!(plan_text_partitions(&[gz], 16, 128 << 20).len(), 1);
+        let zst = Arc::new(FileMeta { path: "x.csv.zst".into(), size: 1 << 30 });
+        assert_eq!(plan_text_partitions(&[zst], 16, 128 << 20).len(), 1);
+        let plain = Arc::new(FileMeta { path: "x.csv".into(), size: 1 << 30 });
+        assert_eq!(plan_text_partitions_with(&[plain], 16, 128 << 20, false).len(), 1);
     }
 }

@@ -2,6 +2,7 @@
 //! or takes the schema, answers filter pushdown, and builds the scan operator.
 
 use std::any::Any;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -10,18 +11,24 @@ use ember_common::{Error, ErrorKind, Result};
 use ember_physical::ExecutionPlan;
 use ember_plan::{Expr, FilterPushdown, TableSource};
 
+use crate::bad_records::corrupt_column_index;
 use crate::csv_infer::infer_csv_schema;
 use crate::csv_options::CsvOptions;
-use crate::csv_scan::CsvScanExec;
+use crate::csv_scan::{CsvColumn, CsvScanExec};
 use crate::format::FileFormat;
 use crate::json_infer::{infer_json, JsonOptions};
-use crate::json_scan::JsonScanExec;
-use crate::listing::{list_files, FileMeta};
+use crate::json_scan::{JsonColumn, JsonScanExec};
+use crate::listing::{list_files_with, FileMeta, ListingOptions};
 use crate::options::ReadOptions;
 use crate::parquet_pruning::build_predicate;
 use crate::parquet_scan::ParquetScanExec;
-use crate::parquet_schema::{load_metadata, spark_schema};
-use crate::split::plan_text_partitions;
+use crate::parquet_schema::{load_metadata, merge_parquet_schemas, spark_schema};
+use crate::partitions::{discover, FillColumn, PartitionFill, PartitionSpec};
+use crate::scan_util::ScanExtras;
+use crate::split::plan_text_partitions_with;
+
+/// The session setting that turns partition column type inference off.
+pub const PARTITION_TYPE_INFERENCE: &str = "spark.sql.sources.partitionColumnTypeInference.enabled";
 
 #[derive(Debug, Clone)]
 enum FormatOptions {
@@ -30,7 +37,8 @@ enum FormatOptions {
     Parquet,
 }
 
-/// A table read from files (`spark.read.format(..).load(paths)`).
+/// A table read from files (`spark.read.format(..).load(paths)`). The files are listed
+/// once, when the table is created (a read or a query over a view uses that listing).
 #[derive(Debug)]
 pub struct FileTable {
     format: FileFormat,
@@ -38,7 +46,12 @@ pub struct FileTable {
     files: Vec<Arc<FileMeta>>,
     options: ReadOptions,
     format_options: FormatOptions,
+    /// the columns stored in the files (with the corrupt-record column, if any)
+    data_schema: SchemaRef,
+    /// the data columns then the partition columns
     schema: SchemaRef,
+    partitions: Option<PartitionSpec>,
+    files_opened: Arc<AtomicUsize>,
 }
 
 /// Spark makes file source schemas nullable.
@@ -46,7 +59,7 @@ fn nullable(schema: &Schema) -> Schema {
     Schema::new(schema.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<Field>>())
 }
 
-/// Can arrow-csv parse a column of this type?
+/// Can the CSV reader parse a column of this type?
 fn csv_type_supported(dt: &DataType) -> bool {
     dt.is_primitive() || matches!(dt, DataType::Boolean | DataType::Utf8 | DataType::Null)
 }
@@ -73,31 +86,73 @@ fn unable_to_infer(format: FileFormat) -> Error {
 }
 
 impl FileTable {
-    /// Lists the files, validates the options and infers the schema unless given.
+    /// Lists the files, discovers partition directories, validates the options and
+    /// infers the schema unless given.
     pub fn try_new(format: FileFormat, paths: Vec<String>, options: ReadOptions, schema: Option<SchemaRef>) -> Result<FileTable> {
-        let files: Vec<Arc<FileMeta>> = list_files(&paths)?.into_iter().map(Arc::new).collect();
+        let listing_options = ListingOptions::from_options(&options)?;
+        let listed = list_files_with(&paths, &listing_options)?;
+        let partitions = if listing_options.recursive_file_lookup {
+            None
+        } else {
+            let infer_types = options.get_bool(PARTITION_TYPE_INFERENCE, true)?;
+            discover(&listed, infer_types, schema.as_deref())?
+        };
+        let files: Vec<Arc<FileMeta>> = listed.into_iter().map(|f| Arc::new(f.meta)).collect();
         let format_options = match format {
             FileFormat::Csv => FormatOptions::Csv(CsvOptions::try_new(&options)?),
             FileFormat::Json => FormatOptions::Json(JsonOptions::try_new(&options)?),
             FileFormat::Parquet => FormatOptions::Parquet,
         };
-        let schema = match (schema, &format_options) {
+        let is_partition = |name: &str| partitions.as_ref().is_some_and(|p| p.index_of(name).is_some());
+        let data = match (schema, &format_options) {
             (Some(s), _) => {
-                if let FormatOptions::Csv(_) = format_options {
-                    if let Some(f) = s.fields().iter().find(|f| !csv_type_supported(f.data_type())) {
-                        return Err(unsupported_type(format, f));
-                    }
-                }
-                nullable(&s)
+                let data = Schema::new(s.fields().iter().filter(|f| !is_partition(f.name())).cloned().collect::<Vec<_>>());
+                nullable(&data)
             }
             (None, FormatOptions::Csv(o)) => infer_csv_schema(&files, o)?,
             (None, FormatOptions::Json(o)) => infer_json(&files, o)?,
+            (None, FormatOptions::Parquet) if options.get_bool("mergeSchema", false)? => {
+                if files.is_empty() {
+                    return Err(unable_to_infer(format));
+                }
+                merge_parquet_schemas(&files)?
+            }
             (None, FormatOptions::Parquet) => match files.first() {
                 Some(f) => spark_schema(&load_metadata(f)?),
                 None => return Err(unable_to_infer(format)),
             },
         };
-        Ok(FileTable { format, paths, files, options, format_options, schema: Arc::new(schema) })
+        // a partition column wins over a data column of the same name, as in Spark
+        let data = Schema::new(data.fields().iter().filter(|f| !is_partition(f.name())).cloned().collect::<Vec<_>>());
+        let corrupt_name = match &format_options {
+            FormatOptions::Csv(o) => Some(o.corrupt_column.as_str()),
+            FormatOptions::Json(o) => Some(o.corrupt_column.as_str()),
+            FormatOptions::Parquet => None,
+        };
+        let corrupt = match corrupt_name {
+            Some(n) => corrupt_column_index(&data, n)?,
+            None => None,
+        };
+        if let FormatOptions::Csv(_) = format_options {
+            if let Some((_, f)) = data.fields().iter().enumerate().find(|(i, f)| Some(*i) != corrupt && !csv_type_supported(f.data_type())) {
+                return Err(unsupported_type(format, f));
+            }
+        }
+        let mut all: Vec<Field> = data.fields().iter().map(|f| f.as_ref().clone()).collect();
+        if let Some(p) = &partitions {
+            all.extend(p.fields.iter().cloned());
+        }
+        Ok(FileTable {
+            format,
+            paths,
+            files,
+            options,
+            format_options,
+            data_schema: Arc::new(data),
+            schema: Arc::new(Schema::new(all)),
+            partitions,
+            files_opened: Arc::new(AtomicUsize::new(0)),
+        })
     }
 
     pub fn format(&self) -> FileFormat {
@@ -118,6 +173,31 @@ impl FileTable {
         &self.options
     }
 
+    /// The partition columns discovered in the directory names (empty if none).
+    pub fn partition_columns(&self) -> Vec<String> {
+        self.partitions.as_ref().map(|p| p.fields.iter().map(|f| f.name().clone()).collect()).unwrap_or_default()
+    }
+
+    /// How many times scans of this table opened a data file (a byte range of a text
+    /// file, or the row groups of a Parquet file). Parquet footers, read when a scan is
+    /// planned for the files left after partition pruning, are not counted.
+    pub fn files_opened(&self) -> usize {
+        self.files_opened.load(Ordering::Relaxed)
+    }
+
+    /// The files that can hold rows passing `filters` (partition pruning), with the
+    /// partition values of those files.
+    fn pruned_files(&self, filters: &[Expr]) -> Result<(Vec<Arc<FileMeta>>, Option<PartitionSpec>)> {
+        match &self.partitions {
+            None => Ok((self.files.clone(), None)),
+            Some(spec) => {
+                let keep = spec.prune(filters)?;
+                let files = self.files.iter().zip(&keep).filter(|(_, k)| **k).map(|(f, _)| f.clone()).collect();
+                Ok((files, Some(spec.select(&keep)?)))
+            }
+        }
+    }
+
     /// The scan operator for `projection` (indices into [`TableSource::schema`]), whose
     /// output schema is `output` (the projected fields, possibly re-labelled).
     #[allow(clippy::too_many_arguments)]
@@ -135,20 +215,72 @@ impl FileTable {
         if output.fields().len() != projection.len() || projection.iter().any(|&i| i >= self.schema.fields().len()) {
             return Err(Error::internal("file scan projection does not match its output schema"));
         }
-        let files = self.files.clone();
+        let (files, spec) = self.pruned_files(filters)?;
+        let data_len = self.data_schema.fields().len();
+        // the data columns to read (indices into data_schema) and where each output column comes from
+        let mut read: Vec<usize> = Vec::new();
+        let mut read_fields: Vec<Field> = Vec::new();
+        let mut layout = Vec::new();
+        for (pos, &i) in projection.iter().enumerate() {
+            if i < data_len {
+                layout.push(FillColumn::Read(read.len()));
+                read.push(i);
+                read_fields.push(output.field(pos).clone());
+            } else {
+                layout.push(FillColumn::Partition(i - data_len));
+            }
+        }
+        let read_schema = Arc::new(Schema::new(read_fields));
+        let fill = match spec {
+            Some(spec) => {
+                let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+                Some(Arc::new(PartitionFill::new(output.clone(), layout, spec, &paths)))
+            }
+            None => None,
+        };
+        let extras = ScanExtras { fill, files_opened: self.files_opened.clone(), files_total: self.files.len() };
         let filters = filters.to_vec();
         Ok(match &self.format_options {
             FormatOptions::Csv(o) => {
-                let parts = plan_text_partitions(&files, target_partitions, max_partition_bytes);
-                Arc::new(CsvScanExec::new(files, parts, self.schema.clone(), projection, output, o.clone(), filters, fetch))
+                let corrupt = corrupt_column_index(&self.data_schema, &o.corrupt_column)?;
+                let file_fields: Vec<Field> =
+                    self.data_schema.fields().iter().enumerate().filter(|(i, _)| Some(*i) != corrupt).map(|(_, f)| f.as_ref().clone()).collect();
+                let to_file = |i: usize| if corrupt.is_some_and(|c| i > c) { i - 1 } else { i };
+                let columns = read.iter().map(|&i| if Some(i) == corrupt { CsvColumn::Corrupt } else { CsvColumn::Field(to_file(i)) }).collect();
+                let parts = plan_text_partitions_with(&files, target_partitions, max_partition_bytes, !o.multi_line);
+                let file_schema = Arc::new(Schema::new(file_fields));
+                Arc::new(CsvScanExec::new(files, parts, file_schema, columns, read_schema, output, o.clone(), filters, fetch, extras))
             }
-            FormatOptions::Json(_) => {
-                let parts = plan_text_partitions(&files, target_partitions, max_partition_bytes);
-                Arc::new(JsonScanExec::new(files, parts, output, filters, fetch))
+            FormatOptions::Json(o) => {
+                let corrupt = corrupt_column_index(&self.data_schema, &o.corrupt_column)?;
+                let wants_corrupt = corrupt.is_some_and(|c| read.contains(&c));
+                // with the corrupt-record column read, every field is decoded to find bad records
+                let decoded: Vec<usize> = if wants_corrupt {
+                    (0..data_len).filter(|i| Some(*i) != corrupt).collect()
+                } else {
+                    let mut d: Vec<usize> = Vec::new();
+                    for &i in read.iter().filter(|i| Some(**i) != corrupt) {
+                        if !d.contains(&i) {
+                            d.push(i);
+                        }
+                    }
+                    d
+                };
+                let decode_schema = Arc::new(Schema::new(decoded.iter().map(|&i| self.data_schema.field(i).clone()).collect::<Vec<_>>()));
+                let columns = read
+                    .iter()
+                    .map(|&i| match decoded.iter().position(|&d| d == i) {
+                        Some(p) => JsonColumn::Field(p),
+                        None => JsonColumn::Corrupt,
+                    })
+                    .collect();
+                let parts = plan_text_partitions_with(&files, target_partitions, max_partition_bytes, !o.multi_line);
+                Arc::new(JsonScanExec::new(files, parts, decode_schema, columns, read_schema, output, o.clone(), filters, fetch, extras))
             }
             FormatOptions::Parquet => {
                 // columns are matched by name in each file
-                Arc::new(ParquetScanExec::try_new(files, &self.schema, output, filters, fetch, target_partitions, max_partition_bytes)?)
+                let scan = ParquetScanExec::try_new(files, &self.data_schema, read_schema, filters, fetch, target_partitions, max_partition_bytes)?;
+                Arc::new(scan.with_extras(output, extras))
             }
         })
     }
@@ -164,8 +296,15 @@ impl TableSource for FileTable {
     }
 
     fn filter_pushdown(&self, filter: &Expr) -> FilterPushdown {
+        // filters on partition columns prune files (exactly, but the filter stays above)
+        if let Some(p) = &self.partitions {
+            let refs = filter.column_refs();
+            if !refs.is_empty() && refs.iter().all(|c| p.index_of(&c.name).is_some()) && filter.is_deterministic() {
+                return FilterPushdown::Inexact;
+            }
+        }
         match self.format {
-            FileFormat::Parquet if build_predicate(filter, &self.schema).is_some() => FilterPushdown::Inexact,
+            FileFormat::Parquet if build_predicate(filter, &self.data_schema).is_some() => FilterPushdown::Inexact,
             FileFormat::Parquet => FilterPushdown::Unsupported,
             // CSV and JSON scans evaluate deterministic filters on each parsed batch.
             FileFormat::Csv | FileFormat::Json if filter.is_deterministic() && !filter.contains_aggregate() => FilterPushdown::Inexact,
@@ -175,6 +314,13 @@ impl TableSource for FileTable {
 
     fn estimated_size_bytes(&self) -> Option<u64> {
         Some(self.files.iter().map(|f| f.size).sum())
+    }
+
+    fn estimated_rows(&self) -> Option<u64> {
+        match self.format {
+            FileFormat::Parquet => crate::parquet_row_count::parquet_row_count(&self.files),
+            FileFormat::Csv | FileFormat::Json => None,
+        }
     }
 
     fn as_any(&self) -> &dyn Any {

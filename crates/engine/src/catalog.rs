@@ -60,12 +60,28 @@ pub(crate) struct CatalogView<'a> {
 
 impl CatalogLookup for CatalogView<'_> {
     fn table(&self, name: &str) -> Result<Option<LogicalPlan>> {
-        let cat = self.session.state.catalog.read().map_err(|_| Error::internal("catalog lock poisoned"))?;
-        Ok(cat.get(name).cloned())
+        let view = {
+            let cat = self.session.state.catalog.read().map_err(|_| Error::internal("catalog lock poisoned"))?;
+            cat.get(name).cloned()
+        };
+        if view.is_some() {
+            return Ok(view);
+        }
+        // Catalog tables: the cached plan if `CACHE TABLE` registered one, else a fresh read.
+        let name = crate::tables::strip_default(name);
+        if let Some(p) = self.session.cache_manager(|m| m.table_plan(name))? {
+            return Ok(Some(p));
+        }
+        match crate::tables::metadata::load(&self.session.config(), name)? {
+            Some(meta) => Ok(Some(crate::tables::read::table_plan(&meta, &self.session.time_zone())?)),
+            None => Ok(None),
+        }
     }
 
     fn table_names(&self) -> Vec<String> {
-        self.session.table_names()
+        let mut names = self.session.table_names();
+        names.extend(self.session.catalog_table_names());
+        names
     }
 
     fn table_function(&self, name: &str, args: &[Expr]) -> Result<Option<LogicalPlan>> {

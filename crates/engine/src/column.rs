@@ -104,6 +104,16 @@ impl Column {
         self.alias(name)
     }
 
+    /// `self[key]`: the element at 0-based index `key` of an array, or the value of map key `key`.
+    pub fn get_item(self, key: impl Into<Column>) -> Column {
+        crate::functions::call_function("get_item", vec![self, key.into()])
+    }
+
+    /// `self.name`: a field of a struct.
+    pub fn get_field(self, name: &str) -> Column {
+        crate::functions::call_function("get_field", vec![self, crate::functions::lit(name)])
+    }
+
     /// `CAST(self AS type)`; `to` is a Spark type name (`"int"`, `"decimal(10,2)"`).
     pub fn cast(self, to: &str) -> Column {
         match ember_sql::parse_data_type(to) {

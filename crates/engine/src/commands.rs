@@ -55,6 +55,7 @@ pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<Dat
                     message: format!("Unable to infer schema for {}. It must be specified manually: the OPTIONS need a 'path'.", format.to_uppercase()),
                 })
             })?;
+            let options = crate::reader::with_session_conf(session, &options);
             let plan = crate::reader::read_plan(&name, &format, &path, &options, None, schema_ddl.as_deref())?;
             session.register_view(&name, plan, replace)?;
             Ok(empty_df(session))
@@ -84,39 +85,91 @@ pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<Dat
             }
         }
         Statement::ShowTables => {
-            let names = session.table_names();
+            let tables = session.catalog_table_names();
+            let views = session.table_names();
             let schema = Arc::new(Schema::new(vec![
                 Field::new("namespace", DataType::Utf8, false),
                 Field::new("tableName", DataType::Utf8, false),
                 Field::new("isTemporary", DataType::Boolean, false),
             ]));
-            let n = names.len();
-            rows_df(
-                session,
-                schema,
-                vec![
-                    strings(vec![Some(String::new()); n]),
-                    strings(names.into_iter().map(Some).collect()),
-                    Arc::new(BooleanArray::from(vec![true; n])),
-                ],
-            )
+            let namespaces = tables.iter().map(|_| Some("default".to_string())).chain(views.iter().map(|_| Some(String::new()))).collect();
+            let temporary: Vec<bool> = tables.iter().map(|_| false).chain(views.iter().map(|_| true)).collect();
+            let names = tables.into_iter().chain(views).map(Some).collect();
+            rows_df(session, schema, vec![strings(namespaces), strings(names), Arc::new(BooleanArray::from(temporary))])
         }
-        Statement::Describe { name, extended: _ } => {
+        Statement::CreateTable(create) => {
+            crate::tables::commands::create_table(session, *create)?;
+            Ok(empty_df(session))
+        }
+        Statement::Insert(insert) => {
+            crate::tables::commands::insert(session, *insert)?;
+            Ok(empty_df(session))
+        }
+        Statement::DropTable { name, if_exists } => {
+            crate::tables::commands::drop_table(session, &name, if_exists)?;
+            Ok(empty_df(session))
+        }
+        Statement::ShowCreateTable { name } => {
+            let Some(meta) = crate::tables::metadata::load(&session.config(), &name)? else {
+                return Err(Error::new(ErrorKind::Other {
+                    class: "EXPECT_PERMANENT_VIEW_NOT_TEMP".into(),
+                    sqlstate: Some("42809".into()),
+                    message: format!("'SHOW CREATE TABLE' expects a permanent view but `{name}` is a temp view."),
+                }));
+            };
+            let schema = Arc::new(Schema::new(vec![Field::new("createtab_stmt", DataType::Utf8, false)]));
+            rows_df(session, schema, vec![strings(vec![Some(crate::tables::commands::show_create(&meta))])])
+        }
+        Statement::CacheTable { name, lazy, plan } => {
+            if let Some(plan) = plan {
+                crate::query::analyze(plan.clone(), &Arc::new(session.config()))?;
+                session.register_view(&name, plan, false)?;
+            }
+            crate::cache::cache_table(session, &name, !lazy)?;
+            Ok(empty_df(session))
+        }
+        Statement::UncacheTable { name, if_exists: _ } => {
+            crate::cache::uncache_table(session, &name)?;
+            Ok(empty_df(session))
+        }
+        Statement::ClearCache => {
+            crate::cache::clear(session)?;
+            Ok(empty_df(session))
+        }
+        Statement::Describe { name, extended } => {
             let df = session.table(&name)?;
-            describe_schema(session, df.logical_plan().schema())
+            let extra = if session.has_temp_view(&name) {
+                vec![]
+            } else {
+                match crate::tables::metadata::load(&session.config(), crate::tables::strip_default(&name))? {
+                    Some(meta) => crate::tables::commands::describe_rows(&meta, extended),
+                    None => vec![],
+                }
+            };
+            describe_schema_with(session, df.logical_plan().schema(), extra)
         }
         Statement::DescribeQuery(plan) => describe_schema(session, plan.schema()),
     }
 }
 
 fn describe_schema(session: &Session, schema: &PlanSchema) -> Result<DataFrame> {
+    describe_schema_with(session, schema, vec![])
+}
+
+/// DESCRIBE rows: the columns, then `extra` rows (partition and table details).
+fn describe_schema_with(session: &Session, schema: &PlanSchema, extra: Vec<(String, String, Option<String>)>) -> Result<DataFrame> {
     let out = Arc::new(Schema::new(vec![
         Field::new("col_name", DataType::Utf8, false),
         Field::new("data_type", DataType::Utf8, false),
         Field::new("comment", DataType::Utf8, true),
     ]));
-    let names = schema.fields().iter().map(|f| Some(f.name().to_string())).collect();
-    let types = schema.fields().iter().map(|f| Some(ember_common::types::catalog_string(f.data_type()))).collect();
-    let comments = vec![None; schema.len()];
+    let mut names: Vec<Option<String>> = schema.fields().iter().map(|f| Some(f.name().to_string())).collect();
+    let mut types: Vec<Option<String>> = schema.fields().iter().map(|f| Some(ember_common::types::catalog_string(f.data_type()))).collect();
+    let mut comments = vec![None; schema.len()];
+    for (n, t, c) in extra {
+        names.push(Some(n));
+        types.push(Some(t));
+        comments.push(c);
+    }
     rows_df(session, out, vec![strings(names), strings(types), strings(comments)])
 }

@@ -180,7 +180,25 @@ impl DataFrame {
 
     /// Groups rows for aggregation: `df.group_by([col("k")]).agg([sum(col("v"))])`.
     pub fn group_by(&self, cols: impl IntoIterator<Item = impl Into<Column>>) -> GroupedData {
-        GroupedData { df: self.clone(), groups: exprs(cols) }
+        GroupedData { df: self.clone(), groups: exprs(cols), sets: None }
+    }
+
+    /// Groups by every prefix of `cols` (`GROUP BY ROLLUP(cols)`).
+    pub fn rollup(&self, cols: impl IntoIterator<Item = impl Into<Column>>) -> GroupedData {
+        let groups = exprs(cols);
+        let sets = (0..=groups.len()).rev().map(|n| (0..n).collect()).collect();
+        GroupedData { df: self.clone(), groups, sets: Some(sets) }
+    }
+
+    /// Groups by every subset of `cols` (`GROUP BY CUBE(cols)`).
+    pub fn cube(&self, cols: impl IntoIterator<Item = impl Into<Column>>) -> GroupedData {
+        let groups = exprs(cols);
+        let indices: Vec<Vec<ember_plan::Expr>> = (0..groups.len()).map(|i| vec![ember_plan::lit(i as i64)]).collect();
+        let sets = ember_plan::grouping_sets::cube(indices)
+            .into_iter()
+            .map(|s| s.iter().filter_map(|e| if let ember_plan::Expr::Literal(v) = e { v.as_i64().map(|i| i as usize) } else { None }).collect())
+            .collect();
+        GroupedData { df: self.clone(), groups, sets: Some(sets) }
     }
 
     /// Aggregates over all rows (`df.agg([max(col("a"))])`).
@@ -244,6 +262,31 @@ impl DataFrame {
     /// Same as [`DataFrame::union`].
     pub fn union_all(&self, other: &DataFrame) -> Result<DataFrame> {
         self.union(other)
+    }
+
+    fn set_operation(&self, other: &DataFrame, kind: ember_plan::SetOpKind, all: bool) -> Result<DataFrame> {
+        let s = ember_plan::SetOperation::try_new(kind, all, std::sync::Arc::new(self.plan.clone()), std::sync::Arc::new(other.plan.clone()))?;
+        Ok(self.with_plan(LogicalPlan::SetOperation(s)))
+    }
+
+    /// Distinct rows present in both (`INTERSECT`).
+    pub fn intersect(&self, other: &DataFrame) -> Result<DataFrame> {
+        self.set_operation(other, ember_plan::SetOpKind::Intersect, false)
+    }
+
+    /// Rows present in both, as multisets (`INTERSECT ALL`).
+    pub fn intersect_all(&self, other: &DataFrame) -> Result<DataFrame> {
+        self.set_operation(other, ember_plan::SetOpKind::Intersect, true)
+    }
+
+    /// Distinct rows of this one not in `other` (`EXCEPT`).
+    pub fn subtract(&self, other: &DataFrame) -> Result<DataFrame> {
+        self.set_operation(other, ember_plan::SetOpKind::Except, false)
+    }
+
+    /// Rows of this one not in `other`, as multisets (`EXCEPT ALL`).
+    pub fn except_all(&self, other: &DataFrame) -> Result<DataFrame> {
+        self.set_operation(other, ember_plan::SetOpKind::Except, true)
     }
 
     /// Gives the DataFrame a name for qualified column references (`alias.col`).
@@ -386,12 +429,22 @@ fn tree_field(out: &mut String, name: &str, dt: &arrow::datatypes::DataType, nul
 pub struct GroupedData {
     df: DataFrame,
     groups: Vec<Expr>,
+    /// ROLLUP / CUBE: the grouping sets, as indices into `groups`
+    sets: Option<Vec<Vec<usize>>>,
 }
 
 impl GroupedData {
     /// Output: the grouping columns, then the aggregates.
     pub fn agg(&self, aggs: impl IntoIterator<Item = impl Into<Column>>) -> Result<DataFrame> {
-        let plan = self.df.builder().aggregate(self.groups.clone(), exprs(aggs))?.build();
+        let Some(sets) = &self.sets else {
+            let plan = self.df.builder().aggregate(self.groups.clone(), exprs(aggs))?.build();
+            return Ok(self.df.with_plan(plan));
+        };
+        let select: Vec<Expr> = self.groups.iter().cloned().chain(exprs(aggs)).collect();
+        let gs = ember_plan::grouping_sets::GroupingSets { exprs: self.groups.iter().cloned().map(Expr::into_unaliased).collect(), sets: sets.clone() };
+        let planner = ember_plan::grouping_sets::plan_grouping_sets(self.df.builder().plan().clone(), gs, &select, &[])?;
+        let out = planner.rewrite_all(&select)?;
+        let plan = LogicalPlanBuilder::from_arc(planner.plan).project(out)?.build();
         Ok(self.df.with_plan(plan))
     }
 

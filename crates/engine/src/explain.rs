@@ -9,7 +9,7 @@ use crate::session::Session;
 
 /// `EXPLAIN` prints the physical plan; `EXPLAIN EXTENDED` every plan of the chain.
 pub(crate) fn explain(session: &Session, plan: &LogicalPlan, extended: bool) -> Result<String> {
-    let qe = QueryExecution::new(session, plan.clone())?;
+    let qe = QueryExecution::for_explain(session, plan.clone())?;
     let physical = explain_with_stages(&qe.physical);
     if !extended {
         return Ok(format!("== Physical Plan ==\n{}", physical.trim_end()));

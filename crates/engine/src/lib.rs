@@ -18,18 +18,25 @@
 //! assert_eq!(out.count().unwrap(), 2);
 //! ```
 
+mod arrow_ipc;
+pub mod cache;
 pub mod catalog;
 pub mod column;
 mod commands;
 mod const_eval;
 pub mod dataframe;
+mod dataframe_subquery;
 mod explain;
 pub mod format;
 pub mod functions;
 pub mod golden;
 mod query;
+mod scalar_subquery;
 pub mod reader;
 pub mod session;
+pub mod stream;
+pub mod tables;
+pub mod writer;
 
 pub use column::Column;
 pub use dataframe::{DataFrame, GroupedData};
@@ -37,3 +44,5 @@ pub use ember_common::{Error, ErrorKind, Result};
 pub use ember_sql::{split_statements, StatementText};
 pub use reader::DataFrameReader;
 pub use session::{Session, SessionBuilder};
+pub use stream::RecordBatchStream;
+pub use writer::{DataFrameWriter, SaveMode};

@@ -13,6 +13,7 @@ use ember_physical::{ExecutionPlan, TaskContext};
 use ember_plan::LogicalPlan;
 
 use crate::const_eval::PhysicalConstEvaluator;
+use crate::scalar_subquery::execute_scalar_subqueries;
 use crate::session::Session;
 
 fn rule_context(config: &Arc<Config>) -> RuleContext {
@@ -33,7 +34,7 @@ pub(crate) fn optimize(plan: LogicalPlan, config: &Arc<Config>) -> Result<Logica
 pub(crate) fn physical_plan(plan: &LogicalPlan, config: &Arc<Config>) -> Result<Arc<dyn ExecutionPlan>> {
     let planner = PhysicalPlanner::new(
         config.clone(),
-        vec![Arc::new(FileScanPlanner), Arc::new(MemoryScanPlanner)],
+        vec![Arc::new(FileScanPlanner), Arc::new(MemoryScanPlanner), Arc::new(crate::cache::CacheScanPlanner)],
     );
     planner.create_physical_plan(plan)
 }
@@ -47,11 +48,26 @@ pub(crate) struct QueryExecution {
 }
 
 impl QueryExecution {
+    /// Plans a query to run: its uncorrelated scalar subqueries are executed now.
     pub fn new(session: &Session, plan: LogicalPlan) -> Result<Self> {
+        Self::build(session, plan, true)
+    }
+
+    /// Plans a query only to show it (EXPLAIN): subqueries are not executed.
+    pub fn for_explain(session: &Session, plan: LogicalPlan) -> Result<Self> {
+        Self::build(session, plan, false)
+    }
+
+    fn build(session: &Session, plan: LogicalPlan, run_subqueries: bool) -> Result<Self> {
         let config = Arc::new(session.config());
         let analyzed = analyze(plan, &config)?;
+        let analyzed = if run_subqueries { crate::cache::substitute(session, analyzed, None)? } else { crate::cache::substitute_lazily(session, analyzed)? };
         let optimized = optimize(analyzed.clone(), &config)?;
-        let physical = physical_plan(&optimized, &config)?;
+        let physical = if run_subqueries {
+            physical_plan(&execute_scalar_subqueries(optimized.clone(), session, &config)?, &config)?
+        } else {
+            physical_plan(&optimized, &config)?
+        };
         Ok(QueryExecution { config, analyzed, optimized, physical })
     }
 

@@ -74,10 +74,31 @@ impl DataFrameReader {
         self.read("parquet", path)
     }
 
+    /// Arrow IPC files (`.arrow`), one partition per file.
+    pub fn arrow(&self, path: &str) -> Result<DataFrame> {
+        self.read("arrow", path)
+    }
+
     fn read(&self, format: &str, path: &str) -> Result<DataFrame> {
+        // Finish any interrupted commit of an Ember write before listing (see writer::committer).
+        crate::writer::committer::recover(std::path::Path::new(path))?;
+        if matches!(format.to_ascii_lowercase().as_str(), "arrow" | "ipc" | "feather") {
+            return Ok(DataFrame::new(self.session.clone(), crate::arrow_ipc::read_arrow_plan(&relation_name(path), path)?));
+        }
         let plan = read_plan(&relation_name(path), format, path, &self.options, self.schema.clone(), self.schema_ddl.as_deref())?;
         Ok(DataFrame::new(self.session.clone(), plan))
     }
+}
+
+/// The reader options plus the session settings file sources read
+/// (`spark.sql.sources.partitionColumnTypeInference.enabled`).
+pub(crate) fn with_session_conf(session: &Session, options: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = options.clone();
+    let key = ember_datasource::table::PARTITION_TYPE_INFERENCE;
+    if let Some(v) = session.config().get(key) {
+        out.entry(key.to_ascii_lowercase()).or_insert_with(|| v.to_string());
+    }
+    out
 }
 
 /// The name a file relation gets in plans (and as its columns' qualifier): the file

@@ -19,6 +19,7 @@ pub(crate) struct SessionState {
     pub catalog: RwLock<Catalog>,
     pub functions: &'static BuiltinRegistry,
     pub scheduler: RwLock<Scheduler>,
+    pub cache: RwLock<crate::cache::CacheManager>,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -63,6 +64,7 @@ impl SessionBuilder {
                 catalog: RwLock::new(Catalog::default()),
                 functions: crate::functions::registry(),
                 scheduler: RwLock::new(scheduler),
+                cache: RwLock::new(crate::cache::CacheManager::default()),
             }),
         })
     }

@@ -45,6 +45,31 @@ impl Scheduler {
         Err(Error::internal("stage graph without a result stage"))
     }
 
+    /// Runs every shuffle stage of `plan` and returns the root of its result stage, whose
+    /// partitions can then be executed one by one (for streaming results or writing files).
+    pub fn run_shuffle_stages(&self, plan: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Arc<dyn ExecutionPlan>> {
+        let graph = StageGraph::build(plan);
+        for stage in &graph.stages {
+            match &stage.output {
+                Some(exchange) => self.run_shuffle_stage(exchange, ctx)?,
+                None => return Ok(stage.root.clone()),
+            }
+        }
+        Err(Error::internal("stage graph without a result stage"))
+    }
+
+    /// Runs `plan` with `task` consuming each result partition's batches (one task per
+    /// partition on the pool), e.g. a file writer; returns each task's output in order.
+    pub fn run_tasks<T, F>(&self, plan: &Arc<dyn ExecutionPlan>, ctx: &TaskContext, task: F) -> Result<Vec<T>>
+    where
+        T: Send,
+        F: Fn(usize, ember_physical::BatchIter) -> Result<T> + Sync + Send,
+    {
+        let root = self.run_shuffle_stages(plan, ctx)?;
+        let n = root.output_partitioning().partition_count();
+        self.pool.install(|| (0..n).into_par_iter().map(|p| task(p, root.execute(p, ctx)?)).collect::<Result<Vec<_>>>())
+    }
+
     /// Runs all partitions of `root` and returns their batches, partition by partition.
     fn run_result_stage(&self, root: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Vec<Vec<RecordBatch>>> {
         let n = root.output_partitioning().partition_count();

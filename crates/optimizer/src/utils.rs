@@ -145,6 +145,10 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
             _ => None,
         },
         LogicalPlan::Generate(_) => None,
+        LogicalPlan::Window(w) => max_rows(&w.input),
+        LogicalPlan::Expand(e) => max_rows(&e.input).map(|n| n.saturating_mul(e.projections.len())),
+        LogicalPlan::SetOperation(s) if !s.all || s.kind == ember_plan::SetOpKind::Except => max_rows(&s.left),
+        LogicalPlan::SetOperation(_) => None,
     }
 }
 

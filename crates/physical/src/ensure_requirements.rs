@@ -63,7 +63,7 @@ fn names(keys: &[PhysicalExprRef]) -> Vec<String> {
 
 /// A lone child is fine when it has one partition or is hash partitioned on a subset
 /// of the keys; co-partitioned children (joins) need exactly the keys and `n`.
-fn satisfies_hash(p: &Partitioning, keys: &[PhysicalExprRef], n: usize, co_partitioned: bool) -> bool {
+pub(crate) fn satisfies_hash(p: &Partitioning, keys: &[PhysicalExprRef], n: usize, co_partitioned: bool) -> bool {
     let required = names(keys);
     match p {
         Partitioning::Hash(have, m) => {

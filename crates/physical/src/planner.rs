@@ -4,6 +4,7 @@
 //! loop join) in `planner/join.rs`.
 
 mod join;
+mod window;
 
 use std::sync::Arc;
 
@@ -119,6 +120,28 @@ impl PhysicalPlanner {
                 self.plan_aggregate(&groups, &[], d.input.schema(), d.input.schema(), input)?
             }
             LogicalPlan::Join(j) => join::plan_join(self, j)?,
+            LogicalPlan::Window(w) => self.plan_window(w)?,
+            LogicalPlan::Expand(e) => {
+                let input = self.plan(&e.input)?;
+                let in_schema = e.input.schema();
+                let projections = e
+                    .projections
+                    .iter()
+                    .map(|p| {
+                        p.iter()
+                            .zip(e.schema.fields())
+                            .map(|(x, f)| {
+                                let t = x.data_type(in_schema)?;
+                                Ok((cast_if_needed(create_physical_expr(x, in_schema)?, &t, f.data_type()), f.name().to_string()))
+                            })
+                            .collect::<Result<Vec<_>>>()
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Arc::new(crate::operators::expand::ExpandExec::try_new(projections, input)?)
+            }
+            LogicalPlan::SetOperation(s) => {
+                return Err(Error::internal(format!("{} must be rewritten into joins before physical planning", s.kind)));
+            }
         })
     }
 

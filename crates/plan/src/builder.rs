@@ -58,6 +58,7 @@ impl LogicalPlanBuilder {
         let exprs = expand_wildcards(exprs, self.plan.schema())?;
         let (input, exprs) = extract_generator(self.plan, exprs)?;
         let exprs = exprs.into_iter().map(name_expr).collect();
+        let (input, exprs) = crate::window_plan::extract_windows(input, exprs)?;
         Ok(Self::from(LogicalPlan::Projection(Projection::try_new(exprs, input)?)))
     }
 
@@ -78,6 +79,9 @@ impl LogicalPlanBuilder {
 
     /// `ORDER BY`; `fetch` keeps the first rows.
     pub fn sort(self, exprs: Vec<SortExpr>) -> Result<Self> {
+        if exprs.iter().any(|e| e.expr.contains_window()) {
+            return Ok(Self::from(crate::window_plan::sort_with_windows(self.plan, exprs)?));
+        }
         Ok(Self::from(LogicalPlan::Sort(Sort::try_new(exprs, self.plan, None)?)))
     }
 
@@ -274,11 +278,21 @@ impl AggregatePlanner {
         for e in exprs.iter().chain(extra) {
             collect_aggregates(e, &mut aggr_calls);
         }
+        if aggr_calls.iter().any(crate::grouping_sets::is_grouping_call) {
+            return Err(crate::grouping_sets::grouping_without_sets());
+        }
         let group_exprs: Vec<Expr> = group_exprs.into_iter().map(|g| g.into_unaliased()).collect();
         let named_groups: Vec<Expr> = group_exprs.iter().cloned().map(name_expr).collect();
         let named_aggs: Vec<Expr> = aggr_calls.iter().cloned().map(name_expr).collect();
         let agg = Aggregate::try_new(input, named_groups, named_aggs)?;
         Ok(AggregatePlanner { plan: Arc::new(LogicalPlan::Aggregate(agg)), group_exprs, aggr_calls })
+    }
+
+    /// A planner over an already built `Aggregate` (`plan`) whose `i`-th group column
+    /// stands for `group_exprs[i]` and whose aggregate columns compute `aggr_calls`
+    /// (GROUPING SETS build theirs in `grouping_sets`).
+    pub fn from_parts(plan: Arc<LogicalPlan>, group_exprs: Vec<Expr>, aggr_calls: Vec<Expr>) -> Self {
+        AggregatePlanner { plan, group_exprs, aggr_calls }
     }
 
     /// Rewrites an expression to read the aggregate's output; a column that is neither

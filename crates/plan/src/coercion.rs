@@ -3,7 +3,9 @@
 //! Expression typing (`Expr::data_type`) and the analyzer's coercion rule both use
 //! these functions, so a plan's schema does not change when casts are inserted.
 
-use arrow::datatypes::{DataType, TimeUnit};
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, TimeUnit};
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
 
@@ -126,6 +128,25 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
             let inner = common_type(fa.data_type(), fb.data_type())?;
             Some(DataType::new_list(inner, true))
         }
+        (DataType::Map(fa, _), DataType::Map(fb, _)) => match (fa.data_type(), fb.data_type()) {
+            (DataType::Struct(ea), DataType::Struct(eb)) if ea.len() == 2 && eb.len() == 2 => {
+                let k = common_type(ea[0].data_type(), eb[0].data_type())?;
+                let v = common_type(ea[1].data_type(), eb[1].data_type())?;
+                let entries = vec![Field::new("key", k, false), Field::new("value", v, true)];
+                Some(DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries.into()), false)), false))
+            }
+            _ => None,
+        },
+        (DataType::Struct(fa), DataType::Struct(fb))
+            if fa.len() == fb.len() && fa.iter().zip(fb.iter()).all(|(x, y)| x.name().eq_ignore_ascii_case(y.name())) =>
+        {
+            let fields = fa
+                .iter()
+                .zip(fb.iter())
+                .map(|(x, y)| Some(Field::new(x.name(), common_type(x.data_type(), y.data_type())?, true)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(DataType::Struct(fields.into()))
+        }
         _ => None,
     }
 }
@@ -222,6 +243,9 @@ fn arithmetic_operand(dt: &DataType) -> Option<DataType> {
 
 fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Result<BinarySignature> {
     use Operator::*;
+    if let Some(sig) = crate::datetime_coercion::datetime_signature(left, op, right) {
+        return Ok(sig);
+    }
     // date +/- int → date_add/date_sub semantics
     if matches!(op, Plus | Minus) {
         if left == &DataType::Date32 && is_integral(right) {
@@ -229,9 +253,6 @@ fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &
         }
         if op == Plus && right == &DataType::Date32 && is_integral(left) {
             return Ok(BinarySignature { left: DataType::Int32, right: DataType::Date32, result: DataType::Date32 });
-        }
-        if op == Minus && left == &DataType::Date32 && right == &DataType::Date32 {
-            return Ok(BinarySignature { left: DataType::Date32, right: DataType::Date32, result: DataType::Int32 });
         }
     }
     let l = arithmetic_operand(left).ok_or_else(|| wrong_type(op, left, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
@@ -309,6 +330,12 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
         (f, DataType::Binary) => is_string(f) || is_integral(f),
         (_, t) if is_string(t) => true,
         (DataType::List(a), DataType::List(b)) => can_cast(a.data_type(), b.data_type()),
+        (DataType::Map(a, _), DataType::Map(b, _)) => match (a.data_type(), b.data_type()) {
+            (DataType::Struct(x), DataType::Struct(y)) if x.len() == 2 && y.len() == 2 => {
+                can_cast(x[0].data_type(), y[0].data_type()) && can_cast(x[1].data_type(), y[1].data_type())
+            }
+            _ => false,
+        },
         (DataType::Struct(a), DataType::Struct(b)) => {
             a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| can_cast(x.data_type(), y.data_type()))
         }

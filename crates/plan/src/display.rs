@@ -81,7 +81,17 @@ impl LogicalPlan {
                     "EmptyRelation".to_string()
                 }
             }
+            LogicalPlan::Window(w) => {
+                let order = w.order_by().iter().map(|o| format!("{} {} {}", qualified(&o.expr), if o.asc { "ASC" } else { "DESC" }, if o.nulls_first { "NULLS FIRST" } else { "NULLS LAST" })).collect::<Vec<_>>().join(", ");
+                format!("Window [{}], [{}], [{order}]", list(&w.window_exprs), list(w.partition_by()))
+            }
             LogicalPlan::Generate(g) => format!("Generate {}, [{}]", Expr::Generator(g.generator.clone()), g.output_names.join(", ")),
+            LogicalPlan::Expand(e) => {
+                let rows = e.projections.iter().map(|p| format!("[{}]", list(p))).collect::<Vec<_>>().join(", ");
+                let cols = e.schema.fields().iter().map(|f| f.name().to_string()).collect::<Vec<_>>().join(", ");
+                format!("Expand [{rows}], [{cols}]")
+            }
+            LogicalPlan::SetOperation(s) => format!("{} {}", self.name(), s.all),
         }
     }
 

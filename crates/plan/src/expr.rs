@@ -11,6 +11,7 @@ use ember_common::{Result, Transformed, TreeNode, TreeNodeRecursion};
 use crate::function::{AggregateFunctionImpl, ScalarFunctionImpl};
 use crate::operator::Operator;
 use crate::scalar::ScalarValue;
+use crate::window::WindowFunction;
 
 /// A reference to a column, optionally qualified by a table or alias.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -116,6 +117,8 @@ impl PartialEq for AggregateFunction {
 pub enum GeneratorKind {
     Explode,
     PosExplode,
+    /// `inline(array<struct>)`: one row per struct, one column per field
+    Inline,
 }
 
 /// `explode(arr)` and friends: one input row becomes zero or more output rows.
@@ -125,6 +128,69 @@ pub struct Generator {
     /// `explode_outer`: a NULL or empty input yields one row of NULLs
     pub outer: bool,
     pub arg: Box<Expr>,
+}
+
+/// A query used as an expression. Its plan may read columns of the enclosing query
+/// through [`Expr::OuterReference`]s (a correlated subquery); the optimizer's subquery
+/// rules turn correlated subqueries into joins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subquery {
+    pub plan: Arc<crate::logical_plan::LogicalPlan>,
+}
+
+impl Subquery {
+    /// The outer columns the subquery reads (directly or in nested subqueries), without duplicates.
+    pub fn outer_refs(&self) -> Vec<OuterReference> {
+        let mut out: Vec<OuterReference> = Vec::new();
+        collect_outer_refs(&self.plan, &mut out);
+        out
+    }
+
+    /// True if the subquery reads columns of an enclosing query.
+    pub fn is_correlated(&self) -> bool {
+        !self.outer_refs().is_empty()
+    }
+}
+
+fn collect_outer_refs(plan: &crate::logical_plan::LogicalPlan, out: &mut Vec<OuterReference>) {
+    for e in plan.expressions() {
+        let _ = e.apply(|x| {
+            match x {
+                Expr::OuterReference(o) if !out.contains(o) => out.push(o.clone()),
+                Expr::ScalarSubquery(s) | Expr::Exists(Exists { subquery: s, .. }) | Expr::InSubquery(InSubquery { subquery: s, .. }) => {
+                    collect_outer_refs(&s.plan, out)
+                }
+                _ => {}
+            }
+            Ok(TreeNodeRecursion::Continue)
+        });
+    }
+    for input in plan.inputs() {
+        collect_outer_refs(input, out);
+    }
+}
+
+/// `expr [NOT] IN (subquery)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct InSubquery {
+    pub expr: Box<Expr>,
+    pub subquery: Subquery,
+    pub negated: bool,
+}
+
+/// `[NOT] EXISTS (subquery)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exists {
+    pub subquery: Subquery,
+    pub negated: bool,
+}
+
+/// A column of an enclosing query, read inside a correlated subquery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OuterReference {
+    pub column: Column,
+    pub data_type: DataType,
+    pub nullable: bool,
 }
 
 /// A sort key.
@@ -173,8 +239,18 @@ pub enum Expr {
     ScalarFunction(ScalarFunction),
     AggregateFunction(AggregateFunction),
     Generator(Generator),
+    /// `f(args) OVER (…)`
+    WindowFunction(WindowFunction),
     /// `*` or `t.*` before expansion
     Wildcard { qualifier: Option<String> },
+    /// `(SELECT …)` returning one value
+    ScalarSubquery(Subquery),
+    /// `x [NOT] IN (SELECT …)`
+    InSubquery(InSubquery),
+    /// `[NOT] EXISTS (SELECT …)`
+    Exists(Exists),
+    /// a column of the enclosing query inside a correlated subquery
+    OuterReference(OuterReference),
 }
 
 impl Expr {
@@ -258,9 +334,24 @@ impl Expr {
         self.exists(|e| matches!(e, Expr::AggregateFunction(_)))
     }
 
+    /// True if the expression contains a window function (`… OVER (…)`).
+    pub fn contains_window(&self) -> bool {
+        self.exists(|e| matches!(e, Expr::WindowFunction(_)))
+    }
+
     /// True if the expression contains a generator (`explode`).
     pub fn contains_generator(&self) -> bool {
         self.exists(|e| matches!(e, Expr::Generator(_)))
+    }
+
+    /// True if the expression contains a subquery (`(SELECT …)`, `IN (SELECT …)`, `EXISTS`).
+    pub fn contains_subquery(&self) -> bool {
+        self.exists(|e| matches!(e, Expr::ScalarSubquery(_) | Expr::InSubquery(_) | Expr::Exists(_)))
+    }
+
+    /// True if the expression reads a column of an enclosing query.
+    pub fn contains_outer_reference(&self) -> bool {
+        self.exists(|e| matches!(e, Expr::OuterReference(_)))
     }
 
     /// True if evaluating the expression twice gives the same result.
@@ -340,6 +431,10 @@ pub fn lit(value: impl Into<ScalarValue>) -> Expr {
     Expr::Literal(value.into())
 }
 
+fn outer_ref_names(s: &Subquery) -> String {
+    s.outer_refs().iter().map(|o| o.column.name.clone()).collect::<Vec<_>>().join(", ")
+}
+
 fn join_args(args: &[Expr]) -> String {
     args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")
 }
@@ -391,7 +486,13 @@ impl fmt::Display for Expr {
                     write!(f, "{body}")
                 }
             }
-            Expr::ScalarFunction(s) => write!(f, "{}({})", s.func.name(), join_args(&s.args)),
+            Expr::ScalarFunction(s) => {
+                let shown: Vec<String> = s.args.iter().map(|a| a.to_string()).collect();
+                match s.func.display_call(&shown) {
+                    Some(text) => write!(f, "{text}"),
+                    None => write!(f, "{}({})", s.func.name(), join_args(&s.args)),
+                }
+            }
             Expr::AggregateFunction(a) => {
                 let distinct = if a.distinct { "DISTINCT " } else { "" };
                 write!(f, "{}({}{})", a.func.name(), distinct, join_args(&a.args))?;
@@ -406,13 +507,34 @@ impl fmt::Display for Expr {
                     (GeneratorKind::Explode, true) => "explode_outer",
                     (GeneratorKind::PosExplode, false) => "posexplode",
                     (GeneratorKind::PosExplode, true) => "posexplode_outer",
+                    (GeneratorKind::Inline, false) => "inline",
+                    (GeneratorKind::Inline, true) => "inline_outer",
                 };
                 write!(f, "{name}({})", g.arg)
             }
+            Expr::WindowFunction(w) => write!(f, "{w}"),
             Expr::Wildcard { qualifier } => match qualifier {
                 Some(q) => write!(f, "{q}.*"),
                 None => write!(f, "*"),
             },
+            Expr::ScalarSubquery(s) => write!(f, "scalarsubquery({})", outer_ref_names(s)),
+            Expr::InSubquery(i) => {
+                let body = format!("({} IN (listquery({})))", i.expr, outer_ref_names(&i.subquery));
+                if i.negated {
+                    write!(f, "(NOT {body})")
+                } else {
+                    write!(f, "{body}")
+                }
+            }
+            Expr::Exists(e) => {
+                let body = format!("exists({})", outer_ref_names(&e.subquery));
+                if e.negated {
+                    write!(f, "(NOT {body})")
+                } else {
+                    write!(f, "{body}")
+                }
+            }
+            Expr::OuterReference(o) => write!(f, "outer({})", o.column.name),
         }
     }
 }
@@ -429,7 +551,13 @@ impl TreeNode for Expr {
             Ok(Box::new(map(*b)?))
         };
         let out = match self {
-            Expr::Column(_) | Expr::Literal(_) | Expr::Wildcard { .. } => self,
+            Expr::Column(_)
+            | Expr::Literal(_)
+            | Expr::Wildcard { .. }
+            | Expr::ScalarSubquery(_)
+            | Expr::Exists(_)
+            | Expr::OuterReference(_) => self,
+            Expr::InSubquery(i) => Expr::InSubquery(InSubquery { expr: map_box(i.expr, &mut map)?, ..i }),
             Expr::Alias(a) => Expr::Alias(Alias { expr: map_box(a.expr, &mut map)?, name: a.name }),
             Expr::BinaryExpr(b) => {
                 let left = map_box(b.left, &mut map)?;
@@ -471,13 +599,29 @@ impl TreeNode for Expr {
                 Expr::AggregateFunction(AggregateFunction { func: a.func, args, distinct: a.distinct, filter })
             }
             Expr::Generator(g) => Expr::Generator(Generator { arg: map_box(g.arg, &mut map)?, ..g }),
+            Expr::WindowFunction(w) => {
+                let args = w.args.into_iter().map(&mut map).collect::<Result<Vec<_>>>()?;
+                let partition_by = w.partition_by.into_iter().map(&mut map).collect::<Result<Vec<_>>>()?;
+                let order_by = w
+                    .order_by
+                    .into_iter()
+                    .map(|o| Ok(SortExpr { expr: map(o.expr)?, ..o }))
+                    .collect::<Result<Vec<_>>>()?;
+                Expr::WindowFunction(WindowFunction { args, partition_by, order_by, ..w })
+            }
         };
         Ok(Transformed::new(out, changed))
     }
 
     fn apply_children<'a, F: FnMut(&'a Self) -> Result<TreeNodeRecursion>>(&'a self, mut f: F) -> Result<TreeNodeRecursion> {
         let children: Vec<&'a Expr> = match self {
-            Expr::Column(_) | Expr::Literal(_) | Expr::Wildcard { .. } => vec![],
+            Expr::Column(_)
+            | Expr::Literal(_)
+            | Expr::Wildcard { .. }
+            | Expr::ScalarSubquery(_)
+            | Expr::Exists(_)
+            | Expr::OuterReference(_) => vec![],
+            Expr::InSubquery(i) => vec![&i.expr],
             Expr::Alias(a) => vec![&a.expr],
             Expr::BinaryExpr(b) => vec![&b.left, &b.right],
             Expr::Not(e) | Expr::Negative(e) | Expr::IsNull(e) | Expr::IsNotNull(e) => vec![e],
@@ -501,6 +645,7 @@ impl TreeNode for Expr {
             Expr::ScalarFunction(s) => s.args.iter().collect(),
             Expr::AggregateFunction(a) => a.args.iter().chain(a.filter.as_deref()).collect(),
             Expr::Generator(g) => vec![&g.arg],
+            Expr::WindowFunction(w) => w.args.iter().chain(&w.partition_by).chain(w.order_by.iter().map(|o| &o.expr)).collect(),
         };
         for c in children {
             if f(c)? == TreeNodeRecursion::Stop {

@@ -34,6 +34,7 @@ impl Expr {
                     DataType::Null => Ok(DataType::Int32),
                     t if coercion::is_numeric(&t) => Ok(t),
                     t if coercion::is_string(&t) => Ok(DataType::Float64),
+                    t if crate::interval::is_interval(&t) => Ok(t),
                     t => Err(unexpected_type(self, 1, &e.to_string(), "(\"NUMERIC\" or \"INTERVAL\")", &t)),
                 }
             }
@@ -73,10 +74,33 @@ impl Expr {
                 let t = g.arg.data_type(schema)?;
                 match (&t, g.kind) {
                     (DataType::List(f) | DataType::LargeList(f), GeneratorKind::Explode | GeneratorKind::PosExplode) => Ok(f.data_type().clone()),
-                    _ => Err(unexpected_type(self, 1, &g.arg.to_string(), "\"ARRAY\"", &t)),
+                    // a map explodes into its entries (`key`, `value`)
+                    (DataType::Map(f, _), GeneratorKind::Explode | GeneratorKind::PosExplode) => Ok(f.data_type().clone()),
+                    (DataType::List(f) | DataType::LargeList(f), GeneratorKind::Inline) if matches!(f.data_type(), DataType::Struct(_)) => {
+                        Ok(f.data_type().clone())
+                    }
+                    (_, GeneratorKind::Inline) => Err(unexpected_type(self, 1, &g.arg.to_string(), "\"ARRAY<STRUCT>\"", &t)),
+                    _ => Err(unexpected_type(self, 1, &g.arg.to_string(), "(\"ARRAY\" or \"MAP\")", &t)),
                 }
             }
             Expr::Wildcard { .. } => Err(Error::internal("wildcard must be expanded before typing")),
+            Expr::WindowFunction(w) => w.data_type(schema),
+            Expr::ScalarSubquery(s) => {
+                let fields = s.plan.schema();
+                if fields.len() != 1 {
+                    return Err(Error::new(ErrorKind::Other {
+                        class: "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN".into(),
+                        sqlstate: Some("42823".into()),
+                        message: format!(
+                            "Invalid subquery: Scalar subquery must return only one column, but got {}.",
+                            fields.len()
+                        ),
+                    }));
+                }
+                Ok(fields.field(0).data_type().clone())
+            }
+            Expr::InSubquery(_) | Expr::Exists(_) => Ok(DataType::Boolean),
+            Expr::OuterReference(o) => Ok(o.data_type.clone()),
         }
     }
 
@@ -88,7 +112,10 @@ impl Expr {
             Expr::Alias(a) => a.expr.nullable(schema)?,
             Expr::IsNull(_) | Expr::IsNotNull(_) => false,
             Expr::AggregateFunction(f) => f.func.nullable(),
+            Expr::WindowFunction(w) => w.nullable(),
             Expr::Not(e) => e.nullable(schema)?,
+            Expr::Exists(_) => false,
+            Expr::OuterReference(o) => o.nullable,
             _ => true,
         })
     }

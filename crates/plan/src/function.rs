@@ -69,6 +69,41 @@ pub trait ScalarFunctionImpl: Send + Sync + Debug {
     fn is_deterministic(&self) -> bool {
         true
     }
+
+    /// This function specialized for the arguments that are literals (`None` where an
+    /// argument is not), for functions whose result type depends on an argument's value,
+    /// e.g. `round(d, 2)` on decimals. `Ok(None)` keeps this function as it is. Called
+    /// when a call is built (SQL binder and DataFrame API alike).
+    fn specialize(&self, _literals: &[Option<&ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
+        Ok(None)
+    }
+
+    /// The values Spark passes for arguments omitted from a call with `given` arguments,
+    /// which it also shows in column names: `round(x)` is `round(x, 0)`.
+    fn implicit_args(&self, _given: usize) -> Vec<ScalarValue> {
+        Vec::new()
+    }
+
+    /// How a call shows in plans and column names, given its rendered arguments, when
+    /// Spark does not write it as `name(args)` (e.g. `a[0]`, `s.f`); `None` for `name(args)`.
+    fn display_call(&self, _args: &[String]) -> Option<String> {
+        None
+    }
+}
+
+/// Prepares a call of `func`: appends the arguments Spark fills in for omitted ones
+/// (see [`ScalarFunctionImpl::implicit_args`]) and specializes `func` for the literal
+/// arguments (see [`ScalarFunctionImpl::specialize`]).
+pub fn specialize_for_args(func: Arc<dyn ScalarFunctionImpl>, args: &mut Vec<crate::Expr>) -> Result<Arc<dyn ScalarFunctionImpl>> {
+    args.extend(func.implicit_args(args.len()).into_iter().map(crate::Expr::Literal));
+    let literals: Vec<Option<&ScalarValue>> = args
+        .iter()
+        .map(|a| match a {
+            crate::Expr::Literal(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    Ok(func.specialize(&literals)?.unwrap_or(func))
 }
 
 /// Accumulates one aggregate for many groups at once, indexed by group number.

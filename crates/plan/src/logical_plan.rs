@@ -14,6 +14,9 @@ use crate::coercion::common_type;
 use crate::expr::{Expr, GeneratorKind, Generator, SortExpr};
 use crate::schema::{PlanField, PlanSchema};
 use crate::table_source::TableSource;
+use crate::window_plan::Window;
+pub use crate::expand::Expand;
+pub use crate::set_operation::{SetOpKind, SetOperation};
 
 /// A node of a logical plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,9 @@ pub enum LogicalPlan {
     TableScan(TableScan),
     EmptyRelation(EmptyRelation),
     Generate(Generate),
+    Window(Window),
+    Expand(Expand),
+    SetOperation(SetOperation),
 }
 
 /// Evaluates expressions for every input row.
@@ -81,7 +87,7 @@ impl Filter {
                 ),
             }));
         }
-        if predicate.contains_aggregate() {
+        if predicate.contains_aggregate() || predicate.contains_window() {
             return Err(Error::new(ErrorKind::Other {
                 class: "INVALID_WHERE_CONDITION".into(),
                 sqlstate: Some("42903".into()),
@@ -293,6 +299,13 @@ impl Union {
 fn aggregate_calls(e: &Expr) -> String {
     let mut calls = Vec::new();
     crate::builder::collect_aggregates(e, &mut calls);
+    let _ = e.apply(|n| {
+        if let Expr::WindowFunction(_) = n {
+            calls.push(n.clone());
+            return Ok(TreeNodeRecursion::Jump);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
     calls.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
 }
 
@@ -439,20 +452,34 @@ pub struct Generate {
     pub generator: Generator,
     /// names of the generated columns (`col`, or `pos`, `col`)
     pub output_names: Vec<String>,
+    /// `LATERAL VIEW explode(x) t AS c`: the generated columns are `t.c`
+    pub qualifier: Option<String>,
     pub schema: PlanSchema,
 }
 
 impl Generate {
+    /// The same node with its generated columns qualified by `qualifier` (a lateral view's name).
+    pub fn with_qualifier(mut self, qualifier: Option<String>) -> Self {
+        let n = self.input.schema().len();
+        let q: Option<Arc<str>> = qualifier.as_deref().map(Arc::from);
+        let fields = self
+            .schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| if i < n { f.clone() } else { PlanField::new(q.clone(), f.field.clone()) })
+            .collect();
+        self.schema = PlanSchema::new(fields);
+        self.qualifier = qualifier;
+        self
+    }
+
     pub fn try_new(input: Arc<LogicalPlan>, generator: Generator, output_names: Vec<String>) -> Result<Self> {
-        let elem = Expr::Generator(generator.clone()).data_type(input.schema())?;
+        // types the generator (and fails on a wrong argument type)
+        Expr::Generator(generator.clone()).data_type(input.schema())?;
+        let arg_type = generator.arg.data_type(input.schema())?;
         let mut fields: Vec<PlanField> = input.schema().fields().to_vec();
-        let generated: Vec<Field> = match generator.kind {
-            GeneratorKind::Explode => vec![Field::new(name_or(&output_names, 0, "col"), elem, true)],
-            GeneratorKind::PosExplode => vec![
-                Field::new(name_or(&output_names, 0, "pos"), DataType::Int32, generator.outer),
-                Field::new(name_or(&output_names, 1, "col"), elem, true),
-            ],
-        };
+        let generated = generated_fields(generator.kind, generator.outer, &arg_type, &output_names);
         if !output_names.is_empty() && output_names.len() != generated.len() {
             return Err(Error::new(ErrorKind::Other {
                 class: "UDTF_ALIAS_NUMBER_MISMATCH".into(),
@@ -466,12 +493,38 @@ impl Generate {
         }
         let names = generated.iter().map(|f| f.name().clone()).collect();
         fields.extend(generated.into_iter().map(|f| PlanField::new(None, f)));
-        Ok(Generate { input, generator, output_names: names, schema: PlanSchema::new(fields) })
+        Ok(Generate { input, generator, output_names: names, qualifier: None, schema: PlanSchema::new(fields) })
     }
 }
 
-fn name_or(names: &[String], i: usize, default: &str) -> String {
-    names.get(i).cloned().unwrap_or_else(|| default.to_string())
+/// The columns a generator adds over an argument of type `arg_type`, named `names` where
+/// given: `col` (array) or `key`, `value` (map), after `pos` for posexplode; the struct's
+/// fields for inline.
+pub fn generated_fields(kind: GeneratorKind, outer: bool, arg_type: &DataType, names: &[String]) -> Vec<Field> {
+    let mut out = Vec::new();
+    if kind == GeneratorKind::PosExplode {
+        out.push(Field::new("pos", DataType::Int32, outer));
+    }
+    match (kind, arg_type) {
+        (GeneratorKind::Inline, DataType::List(f) | DataType::LargeList(f)) => {
+            if let DataType::Struct(fs) = f.data_type() {
+                out.extend(fs.iter().map(|x| Field::new(x.name(), x.data_type().clone(), true)));
+            }
+        }
+        (_, DataType::Map(f, _)) => {
+            if let DataType::Struct(fs) = f.data_type() {
+                out.extend(fs.iter().enumerate().map(|(i, x)| Field::new(x.name(), x.data_type().clone(), i > 0 || outer)));
+            }
+        }
+        (_, DataType::List(f) | DataType::LargeList(f)) => out.push(Field::new("col", f.data_type().clone(), true)),
+        _ => out.push(Field::new("col", DataType::Null, true)),
+    }
+    for (i, f) in out.iter_mut().enumerate() {
+        if let Some(n) = names.get(i) {
+            *f = f.clone().with_name(n.clone());
+        }
+    }
+    out
 }
 
 impl LogicalPlan {
@@ -491,6 +544,9 @@ impl LogicalPlan {
             LogicalPlan::TableScan(t) => &t.schema,
             LogicalPlan::EmptyRelation(e) => &e.schema,
             LogicalPlan::Generate(g) => &g.schema,
+            LogicalPlan::Window(w) => &w.schema,
+            LogicalPlan::Expand(e) => &e.schema,
+            LogicalPlan::SetOperation(s) => &s.schema,
         }
     }
 
@@ -507,6 +563,9 @@ impl LogicalPlan {
             LogicalPlan::Distinct(d) => vec![&d.input],
             LogicalPlan::SubqueryAlias(s) => vec![&s.input],
             LogicalPlan::Generate(g) => vec![&g.input],
+            LogicalPlan::Window(w) => vec![&w.input],
+            LogicalPlan::Expand(e) => vec![&e.input],
+            LogicalPlan::SetOperation(s) => vec![&s.left, &s.right],
             LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) => vec![],
         }
     }
@@ -522,6 +581,8 @@ impl LogicalPlan {
             LogicalPlan::Values(v) => v.rows.iter().flatten().collect(),
             LogicalPlan::TableScan(t) => t.filters.iter().collect(),
             LogicalPlan::Generate(g) => vec![&g.generator.arg],
+            LogicalPlan::Window(w) => w.window_exprs.iter().collect(),
+            LogicalPlan::Expand(e) => e.projections.iter().flatten().collect(),
             _ => vec![],
         }
     }
@@ -584,7 +645,18 @@ impl LogicalPlan {
             LogicalPlan::EmptyRelation(e) => LogicalPlan::EmptyRelation(e.clone()),
             LogicalPlan::Generate(g) => {
                 let generator = Generator { arg: Box::new(take_one(&mut exprs)?), ..g.generator.clone() };
-                LogicalPlan::Generate(Generate::try_new(input()?, generator, g.output_names.clone())?)
+                LogicalPlan::Generate(Generate::try_new(input()?, generator, g.output_names.clone())?.with_qualifier(g.qualifier.clone()))
+            }
+            LogicalPlan::Window(_) => LogicalPlan::Window(Window::try_new(exprs, input()?)?),
+            LogicalPlan::Expand(e) => {
+                let width = e.schema.len();
+                let mut it = exprs.into_iter();
+                let projections = (0..e.projections.len()).map(|_| it.by_ref().take(width).collect()).collect();
+                LogicalPlan::Expand(Expand::try_new(input()?, projections, e.names())?)
+            }
+            LogicalPlan::SetOperation(s) => {
+                let left = input()?;
+                LogicalPlan::SetOperation(SetOperation::try_new(s.kind, s.all, left, input()?)?)
             }
         })
     }
@@ -627,6 +699,12 @@ impl LogicalPlan {
             LogicalPlan::TableScan(_) => "Relation",
             LogicalPlan::EmptyRelation(_) => "OneRowRelation",
             LogicalPlan::Generate(_) => "Generate",
+            LogicalPlan::Window(_) => "Window",
+            LogicalPlan::Expand(_) => "Expand",
+            LogicalPlan::SetOperation(s) => match s.kind {
+                SetOpKind::Intersect => "Intersect",
+                SetOpKind::Except => "Except",
+            },
         }
     }
 

@@ -219,9 +219,26 @@ impl fmt::Display for ScalarValue {
             ScalarValue::Date32(Some(v)) => write!(f, "DATE '{}'", format_date(*v)),
             ScalarValue::TimestampMicros(Some(v), tz) => {
                 let kw = if tz.is_some() { "TIMESTAMP" } else { "TIMESTAMP_NTZ" };
-                write!(f, "{kw} '{}'", format_timestamp_micros(*v, None))
+                // a TIMESTAMP literal shows its wall clock in the zone it was written in
+                let offset = tz.as_deref().and_then(|z| {
+                    let local = crate::datetime::Zone::of(z).to_local(*v)?;
+                    let utc = chrono::DateTime::from_timestamp_micros(*v)?.naive_utc();
+                    Some((local - utc).num_seconds() as i32)
+                });
+                write!(f, "{kw} '{}'", format_timestamp_micros(*v, offset))
             }
-            ScalarValue::Nested(a) => write!(f, "{:?}", a),
+            ScalarValue::Nested(a) => match a.data_type() {
+                DataType::Interval(IntervalUnit::YearMonth) => {
+                    write!(f, "{}", crate::interval::format_year_month(a.as_primitive::<IntervalYearMonthType>().value(0)))
+                }
+                DataType::Interval(IntervalUnit::DayTime) => {
+                    write!(f, "{}", crate::interval::format_day(a.as_primitive::<IntervalDayTimeType>().value(0).days))
+                }
+                DataType::Duration(TimeUnit::Microsecond) => {
+                    write!(f, "{}", crate::interval::format_day_time(a.as_primitive::<DurationMicrosecondType>().value(0)))
+                }
+                _ => write!(f, "{:?}", a),
+            },
             _ => write!(f, "NULL"),
         }
     }

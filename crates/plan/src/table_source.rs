@@ -39,5 +39,10 @@ pub trait TableSource: Send + Sync + Debug {
         None
     }
 
+    /// Estimated (or exact) number of rows, for join ordering.
+    fn estimated_rows(&self) -> Option<u64> {
+        None
+    }
+
     fn as_any(&self) -> &dyn Any;
 }

@@ -1,7 +1,7 @@
 //! `Binder`: the entry points that turn SQL text into bound statements and
 //! expressions, and the CTE scope threaded through query binding.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use ember_common::{Config, Result};
@@ -19,11 +19,27 @@ pub struct Binder<'a> {
     pub(crate) config: &'a Config,
     /// How many `bind_expr` calls are active; the depth check runs at the outermost one.
     pub(crate) expr_nesting: Cell<usize>,
+    /// Schemas of the queries enclosing the subquery being bound, outermost first:
+    /// names not found in a subquery's own FROM resolve against these (correlation).
+    pub(crate) outer_schemas: RefCell<Vec<PlanSchema>>,
+    /// The CTEs visible in each query being bound, innermost last, so a subquery
+    /// in an expression sees the CTEs of the query around it.
+    pub(crate) cte_stack: RefCell<Vec<Vec<(String, Arc<LogicalPlan>)>>>,
+    /// The `WINDOW` clauses of the SELECTs being bound, innermost last.
+    pub(crate) named_windows: RefCell<Vec<Vec<sqlparser::ast::NamedWindowDefinition>>>,
 }
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn CatalogLookup, functions: &'a dyn FunctionRegistry, config: &'a Config) -> Self {
-        Binder { catalog, functions, config, expr_nesting: Cell::new(0) }
+        Binder {
+            catalog,
+            functions,
+            config,
+            expr_nesting: Cell::new(0),
+            outer_schemas: RefCell::new(Vec::new()),
+            cte_stack: RefCell::new(Vec::new()),
+            named_windows: RefCell::new(Vec::new()),
+        }
     }
 
     /// Parses and binds exactly one statement. Errors carry a span into `sql` and the SQL text.
@@ -87,7 +103,18 @@ impl<'p> Scope<'p> {
     }
 
     pub fn add(&mut self, name: &str, plan: LogicalPlan) {
-        self.ctes.push((name.to_ascii_lowercase(), Arc::new(plan)));
+        self.add_arc(name, Arc::new(plan));
+    }
+
+    pub fn add_arc(&mut self, name: &str, plan: Arc<LogicalPlan>) {
+        self.ctes.push((name.to_ascii_lowercase(), plan));
+    }
+
+    /// Every visible CTE, outermost first (so later entries shadow earlier ones).
+    pub fn visible(&self) -> Vec<(String, Arc<LogicalPlan>)> {
+        let mut out = self.parent.map(|p| p.visible()).unwrap_or_default();
+        out.extend(self.ctes.iter().cloned());
+        out
     }
 
     /// The CTE named `name` (case-insensitive); later and inner definitions shadow earlier ones.

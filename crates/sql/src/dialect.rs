@@ -63,8 +63,9 @@ impl Dialect for EmberDialect {
     fn supports_values_as_table_factor(&self) -> bool {
         true
     }
+    /// Spark allows `INTERVAL '2 days 3 hours'` without a unit after the string.
     fn require_interval_qualifier(&self) -> bool {
-        true
+        false
     }
     fn supports_bang_not_operator(&self) -> bool {
         true

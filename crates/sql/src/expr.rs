@@ -76,11 +76,9 @@ impl Binder<'_> {
         use ast::Expr as A;
         let bind = |x: &ast::Expr| self.bind_expr(x, scope);
         Ok(match e {
-            A::CompoundIdentifier(ids) => {
-                let (last, quals) = ids.split_last().ok_or_else(|| Error::internal("empty compound identifier"))?;
-                let q: Vec<&str> = quals.iter().map(|i| i.value.as_str()).collect();
-                self.resolve_column(Some(q.join(".")), &last.value, scope)?
-            }
+            A::CompoundIdentifier(ids) => self.bind_dotted_name(ids, scope)?,
+            A::CompoundFieldAccess { root, access_chain } => self.bind_field_access(root, access_chain, scope)?,
+            A::Struct { values, fields } => self.bind_struct_literal(values, fields, scope)?,
             A::Value(v) => Expr::Literal(self.bind_value(&v.value)?),
             A::TypedString(ts) => {
                 let value = ts.value.clone().into_string().ok_or_else(|| unsupported("a typed literal without a string"))?;
@@ -215,7 +213,7 @@ impl Binder<'_> {
             }
             A::Position { expr, r#in } => self.call_scalar("position", vec![bind(expr)?, bind(r#in)?])?,
             A::Extract { field, expr, .. } => {
-                self.call_scalar(&field.to_string().to_ascii_lowercase(), vec![bind(expr)?])?
+                self.call_scalar("extract", vec![lit(field.to_string().to_ascii_uppercase()), bind(expr)?])?
             }
             A::Ceil { expr, field } | A::Floor { expr, field } => {
                 let name = if matches!(e, A::Ceil { .. }) { "ceil" } else { "floor" };
@@ -231,10 +229,13 @@ impl Binder<'_> {
                 let elems = arr.elem.iter().map(bind).collect::<Result<Vec<_>>>()?;
                 self.call_scalar("array", elems)?
             }
-            A::Subquery(_) | A::InSubquery { .. } | A::Exists { .. } => {
-                return Err(unsupported("subquery expressions"));
+            A::Subquery(q) => self.bind_scalar_subquery(q, scope)?,
+            A::InSubquery { expr, subquery, negated } => self.bind_in_subquery(expr, subquery, *negated, scope)?,
+            A::Exists { subquery, negated } => self.bind_exists(subquery, *negated, scope)?,
+            A::AnyOp { .. } | A::AllOp { .. } => {
+                return Err(unsupported("ANY / ALL subquery comparisons"));
             }
-            A::Interval(_) => return Err(unsupported("INTERVAL literals")),
+            A::Interval(iv) => Expr::Literal(crate::interval::bind_interval(iv)?),
             A::Lambda(_) => return Err(unsupported("lambda functions")),
             A::Identifier(_) | A::Nested(_) | A::BinaryOp { .. } => return self.bind_expr_inner(e, scope),
             other => return Err(unsupported(format!("the expression {other}"))),
@@ -242,7 +243,7 @@ impl Binder<'_> {
     }
 
     /// A column of the schema, or the select expression an alias names.
-    fn resolve_column(&self, qualifier: Option<String>, name: &str, scope: &ExprScope) -> Result<Expr> {
+    pub(crate) fn resolve_column(&self, qualifier: Option<String>, name: &str, scope: &ExprScope) -> Result<Expr> {
         let col = Column::new(qualifier.as_deref(), name);
         match scope.schema.index_of(&col) {
             Ok(i) => Ok(Expr::Column(scope.schema.field(i).column())),
@@ -254,6 +255,11 @@ impl Binder<'_> {
                     });
                     if let Some(x) = found {
                         return Ok(x);
+                    }
+                }
+                if matches!(e.kind(), ErrorKind::UnresolvedColumn { .. }) {
+                    if let Some(outer) = self.resolve_outer_column(&col) {
+                        return Ok(outer);
                     }
                 }
                 Err(e)

@@ -10,19 +10,21 @@ use crate::binder::Binder;
 use crate::errors::{other, span_of, unsupported, ResultExt};
 use crate::expr::ExprScope;
 
-const GENERATORS: [(&str, GeneratorKind, bool); 4] = [
+const GENERATORS: [(&str, GeneratorKind, bool); 6] = [
     ("explode", GeneratorKind::Explode, false),
     ("explode_outer", GeneratorKind::Explode, true),
     ("posexplode", GeneratorKind::PosExplode, false),
     ("posexplode_outer", GeneratorKind::PosExplode, true),
+    ("inline", GeneratorKind::Inline, false),
+    ("inline_outer", GeneratorKind::Inline, true),
 ];
 
 impl Binder<'_> {
     pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
         let name = crate::relation::object_name(&f.name).to_ascii_lowercase();
         let name_span = span_of(&f.name);
-        if f.over.is_some() {
-            return Err(unsupported("window functions"));
+        if let Some(over) = &f.over {
+            return self.bind_window_function(f, &name, over, scope).at(name_span);
         }
         if !f.within_group.is_empty() || f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported(format!("this syntax of the function `{name}`")));
@@ -66,12 +68,30 @@ impl Binder<'_> {
             return Ok(Expr::Generator(Generator { kind: *kind, outer: *outer, arg: Box::new(arg) }));
         }
 
+        if name == "json_tuple" {
+            return self.json_tuple_generator(args).at(name_span);
+        }
+        if name == "from_json" {
+            self.prepare_from_json(&mut args).at(name_span)?;
+        }
         if let Some(func) = self.functions.aggregate(&name) {
             let filter = match &f.filter {
                 Some(x) => Some(Box::new(self.bind_expr(x, scope)?)),
                 None => None,
             };
+            if func.name() == "percentile_approx" && args.len() == 2 {
+                // Spark shows the default accuracy in the column name.
+                args.push(lit(10000));
+            }
             return Ok(Expr::AggregateFunction(AggregateFunction { func, args, distinct, filter }));
+        }
+        if ember_plan::BuiltinWindowFunction::from_name(&name).is_some() {
+            return Err(other(
+                "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
+                "42601",
+                format!("Window function `{name}` requires an OVER clause."),
+            ))
+            .at(name_span);
         }
         if distinct || f.filter.is_some() {
             if self.functions.scalar(&name).is_some() {
@@ -86,9 +106,9 @@ impl Binder<'_> {
     }
 
     /// A call of the registry's scalar function `name`, or UNRESOLVED_ROUTINE.
-    pub(crate) fn call_scalar(&self, name: &str, args: Vec<Expr>) -> Result<Expr> {
+    pub(crate) fn call_scalar(&self, name: &str, mut args: Vec<Expr>) -> Result<Expr> {
         match self.functions.scalar(name) {
-            Some(func) => Ok(Expr::ScalarFunction(ScalarFunction { func, args })),
+            Some(func) => Ok(Expr::ScalarFunction(ScalarFunction { func: ember_plan::function::specialize_for_args(func, &mut args)?, args })),
             None => Err(self.unknown_function(name)),
         }
     }
@@ -96,6 +116,7 @@ impl Binder<'_> {
     fn unknown_function(&self, name: &str) -> Error {
         let mut names = self.functions.names();
         names.extend(GENERATORS.iter().map(|g| g.0.to_string()));
+        names.extend(ember_plan::BuiltinWindowFunction::ALL.iter().map(|w| w.name().to_string()));
         let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
         Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })
     }

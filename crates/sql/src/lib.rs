@@ -17,11 +17,15 @@
 //! ```
 
 mod binder;
+mod ddl;
 mod depth;
 mod dialect;
 mod errors;
 mod expr;
+mod field_access;
+mod lateral_view;
 mod function;
+mod interval;
 mod literal;
 mod parser;
 mod query;
@@ -29,7 +33,9 @@ mod relation;
 mod select;
 mod split;
 mod statement;
+mod subquery;
 mod types;
+mod window;
 
 #[cfg(test)]
 mod test_util;

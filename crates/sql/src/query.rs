@@ -1,4 +1,4 @@
-//! Queries: `WITH` (CTEs), set operations (`UNION [ALL]`), `VALUES`, `ORDER BY` over a
+//! Queries: `WITH` (CTEs), set operations (`UNION`, `INTERSECT`, `EXCEPT`/`MINUS`, each `[ALL]`), `VALUES`, `ORDER BY` over a
 //! query's output, `LIMIT` and `OFFSET`. SELECT blocks are in `select.rs`.
 
 use ember_common::{ErrorKind, Result, Span};
@@ -28,6 +28,13 @@ impl Binder<'_> {
         if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() || q.settings.is_some() || q.format_clause.is_some() || !q.pipe_operators.is_empty() {
             return Err(unsupported("this query clause")).at(span_of(q));
         }
+        self.cte_stack.borrow_mut().push(scope.visible());
+        let out = self.bind_query_body(q, &scope);
+        self.cte_stack.borrow_mut().pop();
+        out
+    }
+
+    fn bind_query_body(&self, q: &ast::Query, scope: &Scope) -> Result<LogicalPlan> {
         let order: &[OrderByExpr] = match &q.order_by {
             None => &[],
             Some(ob) => match &ob.kind {
@@ -36,9 +43,9 @@ impl Binder<'_> {
             },
         };
         let plan = match q.body.as_ref() {
-            SetExpr::Select(s) => self.bind_select(s, order, &scope)?,
+            SetExpr::Select(s) => self.bind_select(s, order, scope)?,
             body => {
-                let plan = self.bind_set_expr(body, &scope)?;
+                let plan = self.bind_set_expr(body, scope)?;
                 self.bind_output_order(plan, order)?
             }
         };
@@ -57,9 +64,19 @@ impl Binder<'_> {
             SetExpr::SetOperation { left, op, set_quantifier, right } => {
                 let l = self.bind_set_expr(left, scope)?;
                 let r = self.bind_set_expr(right, scope)?;
-                match op {
-                    SetOperator::Union => {}
-                    other => return Err(unsupported(other.to_string())).at(span),
+                let kind = match op {
+                    SetOperator::Union => None,
+                    SetOperator::Intersect => Some(ember_plan::SetOpKind::Intersect),
+                    SetOperator::Except | SetOperator::Minus => Some(ember_plan::SetOpKind::Except),
+                };
+                if let Some(kind) = kind {
+                    let all = match set_quantifier {
+                        SetQuantifier::All => true,
+                        SetQuantifier::Distinct | SetQuantifier::None => false,
+                        other => return Err(unsupported(format!("{kind} {other}"))).at(span),
+                    };
+                    let s = ember_plan::SetOperation::try_new(kind, all, std::sync::Arc::new(l), std::sync::Arc::new(r)).at(span)?;
+                    return Ok(LogicalPlan::SetOperation(s));
                 }
                 let b = LogicalPlanBuilder::from(l).union(r).at(span)?;
                 match set_quantifier {

@@ -1,9 +1,11 @@
 //! SELECT blocks: FROM, WHERE, the select list, GROUP BY (expressions, ordinals, select
-//! aliases, `GROUP BY ALL`), HAVING, DISTINCT and ORDER BY, including sort keys that
-//! are not in the select list (added as hidden columns, then projected away).
+//! aliases, `GROUP BY ALL`, GROUPING SETS / ROLLUP / CUBE), HAVING, DISTINCT and ORDER
+//! BY, including sort keys that are not in the select list (added as hidden columns,
+//! then projected away).
 
 use ember_common::{Error, Result, Span};
 use ember_plan::builder::{expand_wildcards, AggregatePlanner};
+use ember_plan::grouping_sets::{cube, plan_grouping_sets, rollup, GroupingItem, GroupingSets};
 use ember_plan::{Column, Expr, Generate, LogicalPlan, LogicalPlanBuilder, SortExpr};
 use sqlparser::ast::{self, GroupByExpr, OrderByExpr, SelectItem, SelectItemQualifiedWildcardKind, WildcardAdditionalOptions};
 
@@ -31,7 +33,9 @@ enum Key {
 impl Binder<'_> {
     pub(crate) fn bind_select(&self, s: &ast::Select, order: &[OrderByExpr], scope: &Scope) -> Result<LogicalPlan> {
         let distinct = check_clauses(s)?;
+        let _windows = self.enter_named_windows(&s.named_window);
         let mut input = self.bind_from(&s.from, scope)?;
+        input = self.bind_lateral_views(input, &s.lateral_views)?;
         if let Some(w) = &s.selection {
             let pred = self.bind_expr(w, &ExprScope::new(input.schema()))?;
             input = input.filter(pred).at(span_of(w))?;
@@ -44,8 +48,8 @@ impl Binder<'_> {
 
         let group_asts: Option<&Vec<ast::Expr>> = match &s.group_by {
             GroupByExpr::All(mods) if mods.is_empty() => None,
-            GroupByExpr::Expressions(v, mods) if mods.is_empty() => Some(v),
-            _ => return Err(unsupported("GROUP BY with ROLLUP, CUBE or GROUPING SETS")).at(span_of(s)),
+            GroupByExpr::Expressions(v, _) => Some(v),
+            _ => return Err(unsupported("GROUP BY ALL with ROLLUP, CUBE or GROUPING SETS")).at(span_of(s)),
         };
         let having = match &s.having {
             Some(h) => Some((self.bind_expr(h, &alias_scope)?, span_of(h))),
@@ -78,9 +82,14 @@ impl Binder<'_> {
             return finish(input, select_exprs, keys, distinct, select_span);
         }
 
-        let group_exprs = match group_asts {
-            None => select_exprs.iter().filter(|e| !e.contains_aggregate()).map(|e| e.unalias().clone()).collect(),
-            Some(g) => g.iter().map(|g| self.bind_group_expr(g, &items, &alias_scope)).collect::<Result<Vec<_>>>()?,
+        let grouping_sets = match &s.group_by {
+            GroupByExpr::Expressions(v, mods) => self.bind_grouping_sets(v, mods, &items, &alias_scope)?,
+            _ => None,
+        };
+        let group_exprs = match (group_asts, &grouping_sets) {
+            (_, Some(_)) => vec![],
+            (None, None) => select_exprs.iter().filter(|e| !e.contains_aggregate() && !e.contains_window()).map(|e| e.unalias().clone()).collect(),
+            (Some(g), None) => g.iter().map(|g| self.bind_group_expr(g, &items, &alias_scope)).collect::<Result<Vec<_>>>()?,
         };
         let mut keys = Vec::with_capacity(order.len());
         for o in order {
@@ -99,7 +108,10 @@ impl Binder<'_> {
             _ => None,
         }));
         let group_span = group_asts.and_then(|g| g.first()).map(span_of).unwrap_or(select_span);
-        let planner = AggregatePlanner::new(input.plan().clone(), group_exprs, &select_exprs, &extra).at(group_span)?;
+        let planner = match grouping_sets {
+            Some(gs) => plan_grouping_sets(input.plan().clone(), gs, &select_exprs, &extra).at(group_span)?,
+            None => AggregatePlanner::new(input.plan().clone(), group_exprs, &select_exprs, &extra).at(group_span)?,
+        };
         let proj = items.iter().map(|i| planner.rewrite(&i.expr).at(i.span)).collect::<Result<Vec<_>>>()?;
         let mut base = LogicalPlanBuilder::from_arc(planner.plan.clone());
         if let Some((h, span)) = &having {
@@ -124,7 +136,9 @@ impl Binder<'_> {
             let schema = input.schema().clone();
             let scope = ExprScope::new(&schema);
             match it {
-                SelectItem::UnnamedExpr(e) => items.push(Item { expr: self.bind_expr(e, &scope)?, span }),
+                SelectItem::UnnamedExpr(e) => {
+                    items.push(Item { expr: crate::field_access::name_dotted_item(e, self.bind_expr(e, &scope)?), span })
+                }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     items.push(Item { expr: self.bind_expr(expr, &scope)?.alias(alias.value.clone()), span })
                 }
@@ -157,12 +171,55 @@ impl Binder<'_> {
                         SelectItemQualifiedWildcardKind::ObjectName(n) => crate::relation::object_name(n),
                         SelectItemQualifiedWildcardKind::Expr(e) => return Err(unsupported(format!("{e}.*"))).at(span),
                     };
-                    let cols = expand_wildcards(vec![Expr::Wildcard { qualifier: Some(q) }], &schema).at(span)?;
+                    let cols = match expand_wildcards(vec![Expr::Wildcard { qualifier: Some(q.clone()) }], &schema) {
+                        Ok(cols) => cols,
+                        // `s.*` over a struct column: one column per field
+                        Err(e) => self.expand_struct_star(&q, &scope).ok_or(e).at(span)?,
+                    };
                     items.extend(cols.into_iter().map(|expr| Item { expr, span }));
                 }
             }
         }
         Ok((input, items))
+    }
+
+    /// `GROUP BY` with `ROLLUP`, `CUBE` or `GROUPING SETS` items, or `WITH ROLLUP` /
+    /// `WITH CUBE`, as grouping sets (the product of the items' sets); `None` for a
+    /// plain GROUP BY.
+    fn bind_grouping_sets(
+        &self,
+        v: &[ast::Expr],
+        mods: &[ast::GroupByWithModifier],
+        items: &[Item],
+        scope: &ExprScope,
+    ) -> Result<Option<GroupingSets>> {
+        let is_set = |e: &ast::Expr| matches!(e, ast::Expr::Rollup(_) | ast::Expr::Cube(_) | ast::Expr::GroupingSets(_));
+        if mods.is_empty() && !v.iter().any(is_set) {
+            return Ok(None);
+        }
+        let bind_list = |list: &[ast::Expr]| list.iter().map(|g| self.bind_group_expr(g, items, scope)).collect::<Result<Vec<_>>>();
+        let bind_lists = |lists: &[Vec<ast::Expr>]| lists.iter().map(|l| bind_list(l)).collect::<Result<Vec<_>>>();
+        let mut grouping_items: Vec<GroupingItem> = Vec::with_capacity(v.len());
+        for e in v {
+            grouping_items.push(match e {
+                ast::Expr::Rollup(lists) => rollup(bind_lists(lists)?),
+                ast::Expr::Cube(lists) => cube(bind_lists(lists)?),
+                ast::Expr::GroupingSets(lists) => bind_lists(lists)?,
+                e => vec![vec![self.bind_group_expr(e, items, scope)?]],
+            });
+        }
+        for m in mods {
+            let all: Vec<Vec<ember_plan::Expr>> = grouping_items.iter().map(|i| i.first().cloned().unwrap_or_default()).collect();
+            if grouping_items.iter().any(|i| i.len() != 1) {
+                return Err(unsupported(format!("{m} together with ROLLUP, CUBE or GROUPING SETS")));
+            }
+            grouping_items = vec![match m {
+                ast::GroupByWithModifier::Rollup => rollup(all),
+                ast::GroupByWithModifier::Cube => cube(all),
+                other => return Err(unsupported(format!("GROUP BY {other}"))),
+            }];
+        }
+        Ok(Some(GroupingSets::from_items(grouping_items)))
     }
 
     /// A GROUP BY entry: an ordinal, an input expression, or a select alias.
@@ -244,11 +301,8 @@ fn check_clauses(s: &ast::Select) -> Result<bool> {
     if s.into.is_some() {
         return bad("SELECT INTO");
     }
-    if !s.lateral_views.is_empty() {
-        return bad("LATERAL VIEW");
-    }
-    if s.qualify.is_some() || !s.named_window.is_empty() {
-        return bad("window functions");
+    if s.qualify.is_some() {
+        return bad("QUALIFY");
     }
     if !s.cluster_by.is_empty() || !s.distribute_by.is_empty() || !s.sort_by.is_empty() {
         return bad("CLUSTER BY, DISTRIBUTE BY and SORT BY");

@@ -45,6 +45,11 @@ impl Binder<'_> {
                 Ok(Statement::Explain { extended, plan: self.bind_query_tokens(c.rest())? })
             }
             "DESCRIBE" | "DESC" => self.bind_describe(tokens),
+            "CREATE" if crate::ddl::is_create_table(tokens) => self.bind_create_table(sql, tokens),
+            "INSERT" => self.bind_insert(tokens),
+            "CACHE" | "UNCACHE" | "CLEAR" => self.bind_cache(tokens),
+            "DROP" if tokens.get(1).is_some_and(|t| is_word(t, "TABLE")) => self.bind_drop_table(tokens),
+            "SHOW" if tokens.get(1).is_some_and(|t| is_word(t, "CREATE")) => self.bind_show_create(tokens),
             "SHOW" => {
                 let mut c = Cursor::new(tokens);
                 if c.eat_words(&["SHOW", "TABLES"]) && c.at_end() {
@@ -185,7 +190,7 @@ impl Binder<'_> {
 }
 
 /// `(key [=] value, …)` after OPTIONS; keys lower-cased, values as text.
-fn parse_options(c: &mut Cursor) -> Result<BTreeMap<String, String>> {
+pub(crate) fn parse_options(c: &mut Cursor) -> Result<BTreeMap<String, String>> {
     c.expect_token(&Token::LParen)?;
     let mut out = BTreeMap::new();
     if c.eat_token(&Token::RParen) {

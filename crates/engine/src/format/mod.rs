@@ -14,8 +14,8 @@ mod golden;
 mod json;
 mod show;
 mod table;
-mod value;
-mod zone;
+pub(crate) mod value;
+pub(crate) mod zone;
 
 pub use delimited::{csv_string, tsv_string};
 pub use golden::{catalog_schema, golden_block, golden_block_from_rows, golden_error, golden_rows, golden_value};

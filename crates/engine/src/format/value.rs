@@ -119,8 +119,13 @@ impl ValueFormatter {
                 out.push_str(&year_month_interval_string(months))
             }
             DataType::Interval(IntervalUnit::DayTime) => {
+                // Spark's `interval day` (see `ember_plan::interval`)
                 let v = array.as_primitive::<IntervalDayTimeType>().value(row);
-                out.push_str(&calendar_interval_string(0, v.days, v.milliseconds as i64 * 1000))
+                if v.milliseconds == 0 {
+                    out.push_str(&ember_plan::interval::format_day(v.days))
+                } else {
+                    out.push_str(&calendar_interval_string(0, v.days, v.milliseconds as i64 * 1000))
+                }
             }
             DataType::Interval(IntervalUnit::MonthDayNano) => {
                 let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);

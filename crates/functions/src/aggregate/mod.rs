@@ -3,12 +3,18 @@
 
 pub mod avg;
 pub mod bool_agg;
+pub mod collect;
 pub mod count;
+pub mod covariance;
 pub mod decimal;
 pub mod first_last;
+pub mod grouping;
 pub mod groups;
+pub mod max_min_by;
 pub mod min_max;
+pub mod percentile;
 pub mod sum;
+pub mod value_lists;
 pub mod variance;
 
 use std::sync::Arc;
@@ -33,6 +39,19 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(variance::Variance::new(variance::Stat::VarPop)),
         Arc::new(variance::Variance::new(variance::Stat::StddevSamp)),
         Arc::new(variance::Variance::new(variance::Stat::StddevPop)),
+        Arc::new(grouping::Grouping::grouping()),
+        Arc::new(grouping::Grouping::grouping_id()),
+        Arc::new(collect::Collect::new(collect::CollectKind::List)),
+        Arc::new(collect::Collect::new(collect::CollectKind::Set)),
+        Arc::new(collect::Collect::new(collect::CollectKind::CountDistinct)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::CovarPop)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::CovarSamp)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::Corr)),
+        Arc::new(max_min_by::MaxMinBy::max_by()),
+        Arc::new(max_min_by::MaxMinBy::min_by()),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Exact)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Median)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Approx)),
     ]
 }
 
@@ -47,6 +66,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("stddev", "stddev_samp"),
     ("std", "stddev_samp"),
     ("variance", "var_samp"),
+    ("approx_percentile", "percentile_approx"),
 ];
 
 #[cfg(test)]

@@ -43,6 +43,15 @@ impl ScalarFunctionImpl for AliasedScalar {
     fn is_deterministic(&self) -> bool {
         self.inner.is_deterministic()
     }
+
+    fn implicit_args(&self, given: usize) -> Vec<ember_plan::ScalarValue> {
+        self.inner.implicit_args(given)
+    }
+
+    fn specialize(&self, literals: &[Option<&ember_plan::ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
+        let specialized = self.inner.specialize(literals).map_err(|e| rename(e, &self.alias))?;
+        Ok(specialized.map(|inner| Arc::new(AliasedScalar { alias: self.alias.clone(), inner }) as Arc<dyn ScalarFunctionImpl>))
+    }
 }
 
 #[derive(Debug)]

@@ -43,7 +43,23 @@ fn check_node(node: &LogicalPlan) -> Result<()> {
         _ => "SELECT list without GROUP BY",
     };
     for e in node.expressions() {
-        check_expr(e, &schema)?;
+        if matches!(node, LogicalPlan::Aggregate(_)) && e.contains_window() {
+            return Err(Error::new(ErrorKind::Other {
+                class: "_LEGACY_ERROR_TEMP_1030".into(),
+                sqlstate: Some("42000".into()),
+                message: "It is not allowed to use a window function inside an aggregate function. Please use the inner window function in a sub-query.".into(),
+            }));
+        }
+        match (node, e.unalias()) {
+            // A Window node's own window functions; their arguments are checked.
+            (LogicalPlan::Window(_), Expr::WindowFunction(w)) => {
+                for a in w.args.iter().chain(&w.partition_by).chain(w.order_by.iter().map(|o| &o.expr)) {
+                    check_expr(a, &schema)?;
+                }
+                e.data_type(&schema)?;
+            }
+            _ => check_expr(e, &schema)?,
+        }
         if !matches!(node, LogicalPlan::Aggregate(_)) && e.contains_aggregate() {
             return Err(Error::new(ErrorKind::InvalidAggregateUse { expr: e.to_string(), context: context.into() }));
         }
@@ -85,6 +101,11 @@ fn check_expr(e: &Expr, schema: &PlanSchema) -> Result<()> {
                 message: format!("The generator is not supported: outside the SELECT clause, found: \"{e}\"."),
             })),
             Expr::BinaryExpr(b) => check_binary(b, schema),
+            Expr::WindowFunction(_) => Err(Error::new(ErrorKind::Other {
+                class: "_LEGACY_ERROR_TEMP_1030".into(),
+                sqlstate: Some("42000".into()),
+                message: format!("It is not allowed to use a window function here: \"{e}\". Window functions may only appear in the SELECT list and ORDER BY; use the window function in a sub-query."),
+            })),
             _ => Ok(()),
         };
         match r {

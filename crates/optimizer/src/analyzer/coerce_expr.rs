@@ -58,6 +58,7 @@ fn coerce_node(e: Expr, schema: &PlanSchema) -> Result<Transformed<Expr>> {
         }
         Expr::Case(c) => coerce_case(c, schema),
         Expr::InList(i) => coerce_in_list(i, schema),
+        Expr::InSubquery(i) => coerce_in_subquery(i, schema),
         Expr::Like(l) => {
             let et = l.expr.data_type(schema)?;
             let pt = l.pattern.data_type(schema)?;
@@ -182,6 +183,30 @@ fn coerce_case(c: Case, schema: &PlanSchema) -> Result<Transformed<Expr>> {
         None => None,
     };
     Ok(Transformed::new(Expr::Case(Case { operand, when_then, else_expr }), changed))
+}
+
+/// `x IN (subquery)`: both sides to their comparison type; the subquery's column is
+/// cast by a projection over its plan.
+fn coerce_in_subquery(i: ember_plan::expr::InSubquery, schema: &PlanSchema) -> Result<Transformed<Expr>> {
+    let et = i.expr.data_type(schema)?;
+    let sub_schema = i.subquery.plan.schema().clone();
+    if sub_schema.len() != 1 {
+        return Ok(Transformed::no(Expr::InSubquery(i)));
+    }
+    let st = sub_schema.field(0).data_type().clone();
+    let Some(target) = ember_plan::coercion::comparison_type(&et, &st) else {
+        return Err(data_diff_types(&Expr::InSubquery(i.clone()).to_string(), "in", &[et, st]));
+    };
+    let (expr, c1) = cast_if_needed(*i.expr, &et, &target);
+    let mut subquery = i.subquery;
+    let c2 = st != target;
+    if c2 {
+        let f = sub_schema.field(0);
+        let cast = Expr::Column(f.column()).cast_to(target).alias(f.name().to_string());
+        let plan = ember_plan::Projection::try_new(vec![cast], subquery.plan.clone())?;
+        subquery = ember_plan::expr::Subquery { plan: std::sync::Arc::new(ember_plan::LogicalPlan::Projection(plan)) };
+    }
+    Ok(Transformed::new(Expr::InSubquery(ember_plan::expr::InSubquery { expr: Box::new(expr), subquery, negated: i.negated }), c1 || c2))
 }
 
 fn coerce_in_list(i: InList, schema: &PlanSchema) -> Result<Transformed<Expr>> {

@@ -9,6 +9,7 @@ pub mod type_coercion;
 use std::sync::Arc;
 
 use ember_common::Result;
+use ember_plan::subquery_plans::map_subquery_plans;
 use ember_plan::LogicalPlan;
 
 use crate::executor::{Batch, RuleExecutor, Strategy};
@@ -41,11 +42,13 @@ impl Analyzer {
     }
 
     pub fn execute(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<LogicalPlan> {
-        self.executor.execute(plan, ctx).map(|(p, _)| p)
+        self.execute_traced(plan, ctx).map(|(p, _)| p)
     }
 
     /// Like [`Analyzer::execute`], also returning the rules that changed the plan.
+    /// Subquery plans are analyzed first, each on its own.
     pub fn execute_traced(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<(LogicalPlan, Vec<String>)> {
+        let plan = map_subquery_plans(plan, &mut |p| self.execute(p, ctx))?.data;
         self.executor.execute(plan, ctx)
     }
 

@@ -49,7 +49,18 @@ pub fn fold(expr: Expr, evaluator: &dyn ConstEvaluator) -> Result<Transformed<Ex
 fn is_foldable(e: &Expr) -> bool {
     !matches!(e, Expr::Literal(_) | Expr::Alias(_))
         && !e.exists(|n| {
-            matches!(n, Expr::Column(_) | Expr::AggregateFunction(_) | Expr::Generator(_) | Expr::Wildcard { .. })
+            matches!(
+                n,
+                Expr::Column(_)
+                    | Expr::AggregateFunction(_)
+                    | Expr::WindowFunction(_)
+                    | Expr::Generator(_)
+                    | Expr::Wildcard { .. }
+                    | Expr::ScalarSubquery(_)
+                    | Expr::InSubquery(_)
+                    | Expr::Exists(_)
+                    | Expr::OuterReference(_)
+            )
         })
         && e.is_deterministic()
 }

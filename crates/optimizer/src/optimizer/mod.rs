@@ -5,18 +5,27 @@ pub mod collapse_projections;
 pub mod combine_filters;
 pub mod combine_limits;
 pub mod constant_folding;
+pub(crate) mod decorrelate;
 pub mod eliminate_noop;
 pub mod eliminate_outer_join;
+pub mod extract_common_predicates;
 pub mod prune_columns;
 pub mod push_down_filter;
 pub mod push_down_limit;
+pub mod reorder_joins;
 pub mod replace_distinct_with_aggregate;
+pub mod replace_except_with_anti_join;
+pub mod replace_intersect_with_semi_join;
+pub mod rewrite_existence_subquery;
+pub mod rewrite_predicate_subquery;
+pub mod rewrite_scalar_subquery;
 pub mod simplify_expressions;
 
 use std::sync::Arc;
 
-use ember_common::Result;
-use ember_plan::LogicalPlan;
+use ember_common::{Result, TreeNode, TreeNodeRecursion};
+use ember_plan::subquery_plans::map_subquery_plans;
+use ember_plan::{Expr, LogicalPlan};
 
 use crate::executor::{Batch, RuleExecutor, Strategy};
 use crate::rule::{Rule, RuleContext};
@@ -26,10 +35,17 @@ pub use combine_limits::CombineLimits;
 pub use constant_folding::ConstantFolding;
 pub use eliminate_noop::EliminateNoop;
 pub use eliminate_outer_join::EliminateOuterJoin;
+pub use extract_common_predicates::ExtractCommonPredicates;
 pub use prune_columns::PruneColumns;
 pub use push_down_filter::PushDownFilter;
 pub use push_down_limit::PushDownLimit;
+pub use reorder_joins::ReorderJoins;
 pub use replace_distinct_with_aggregate::ReplaceDistinctWithAggregate;
+pub use replace_except_with_anti_join::ReplaceExceptWithAntiJoin;
+pub use replace_intersect_with_semi_join::ReplaceIntersectWithSemiJoin;
+pub use rewrite_existence_subquery::RewriteExistenceSubquery;
+pub use rewrite_predicate_subquery::RewritePredicateSubquery;
+pub use rewrite_scalar_subquery::RewriteCorrelatedScalarSubquery;
 pub use simplify_expressions::SimplifyExpressions;
 
 /// Rewrites analyzed plans with Ember's default batches.
@@ -59,13 +75,45 @@ impl Optimizer {
 
     /// Like [`Optimizer::execute`], also returning the rules that changed the plan, in
     /// order, as `"batch/rule"`.
+    /// The subqueries left after decorrelation (uncorrelated scalar subqueries, run by
+    /// the engine before the query) are optimized too, each on its own.
     pub fn execute_traced(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<(LogicalPlan, Vec<String>)> {
-        self.executor.execute(plan, ctx)
+        let (plan, trace) = self.executor.execute(plan, ctx)?;
+        check_no_subquery_left(&plan)?;
+        let plan = map_subquery_plans(plan, &mut |p| self.execute(p, ctx))?.data;
+        Ok((plan, trace))
     }
 
     /// The batches, for tests and EXPLAIN.
     pub fn executor(&self) -> &RuleExecutor {
         &self.executor
+    }
+}
+
+/// After the subquery rules only uncorrelated scalar subqueries may remain.
+fn check_no_subquery_left(plan: &LogicalPlan) -> Result<()> {
+    let mut found: Option<String> = None;
+    let _ = plan.apply(|p| {
+        for e in p.expressions() {
+            let _ = e.apply(|x| {
+                let left = match x {
+                    Expr::Exists(_) | Expr::InSubquery(_) => true,
+                    Expr::ScalarSubquery(s) => s.is_correlated(),
+                    _ => false,
+                };
+                if left && found.is_none() {
+                    found = Some(format!("{x} in {}", p.name()));
+                }
+                Ok(TreeNodeRecursion::Continue)
+            });
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    match found {
+        None => Ok(()),
+        Some(what) => Err(decorrelate::unsupported_correlation(&format!(
+            "{what}: subqueries are supported in SELECT, WHERE and HAVING"
+        ))),
     }
 }
 
@@ -79,7 +127,23 @@ pub fn default_batches() -> Vec<Batch> {
         // First, as Spark's "Replace Operators": later rules (filter pushdown through
         // an Aggregate, column pruning) then see one operator for grouping instead of
         // two.
-        Batch::new("Finish Analysis", Strategy::Once, rules(vec![Arc::new(ReplaceDistinctWithAggregate)])),
+        Batch::new(
+            "Finish Analysis",
+            Strategy::Once,
+            rules(vec![Arc::new(ReplaceIntersectWithSemiJoin), Arc::new(ReplaceExceptWithAntiJoin), Arc::new(ReplaceDistinctWithAggregate)]),
+        ),
+        // Spark's "RewriteSubquery": correlated subqueries become joins before any
+        // pushdown, so the joins take part in it. Each rule also rewrites the
+        // subqueries nested in the subqueries it handles, innermost first.
+        Batch::new(
+            "Rewrite Subquery",
+            Strategy::Once,
+            rules(vec![
+                Arc::new(RewriteCorrelatedScalarSubquery),
+                Arc::new(RewritePredicateSubquery),
+                Arc::new(RewriteExistenceSubquery),
+            ]),
+        ),
         // Spark's operatorOptimizationRuleSet, run to a fixed point: the rules feed each
         // other. Pushdown first (filters reach joins before outer joins are simplified,
         // limits reach scans), then the combining rules that clean up what pushdown
@@ -100,9 +164,13 @@ pub fn default_batches() -> Vec<Batch> {
                 Arc::new(CollapseProjections),
                 Arc::new(ConstantFolding),
                 Arc::new(SimplifyExpressions),
+                Arc::new(ExtractCommonPredicates),
                 Arc::new(EliminateNoop),
             ]),
         ),
+        // Once filters sit in join conditions and scans, inner-join groups are ordered
+        // by estimated size, which needs those filters for its estimates.
+        Batch::new("Join Reorder", Strategy::Once, rules(vec![Arc::new(ReorderJoins)])),
         // Last: pruning needs the final shape (pushed filters add their columns to the
         // scans; filters folded away need none). It may leave a projection over a
         // projection or an identity projection, which the next two rules remove.
@@ -116,3 +184,5 @@ pub fn default_batches() -> Vec<Batch> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod window_tests;

@@ -172,6 +172,20 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
             Ok(Pruned::new(LogicalPlan::Values(Values::try_new(rows, Some(names))?), required))
         }
         LogicalPlan::EmptyRelation(_) => Ok(Pruned::unchanged(plan)),
+        LogicalPlan::Window(w) => prune_window(plan, w, required),
+        LogicalPlan::Expand(e) => {
+            // Keeps the required columns in every projection; the input keeps what they read.
+            let required = effective(&e.schema, required);
+            let projections: Vec<Vec<Expr>> = e.projections.iter().map(|p| required.iter().map(|&i| p[i].clone()).collect()).collect();
+            let child = prune(&e.input, refs(projections.iter().flatten(), e.input.schema())?)?;
+            if required.len() == n && !child.changed {
+                return Ok(Pruned::unchanged(plan));
+            }
+            let names = e.names();
+            let names = required.iter().map(|&i| names[i].clone()).collect();
+            Ok(Pruned::new(LogicalPlan::Expand(ember_plan::Expand::try_new(child.plan, projections, names)?), required))
+        }
+        LogicalPlan::SetOperation(_) => Ok(Pruned::unchanged(plan)),
         LogicalPlan::Generate(g) => {
             let n_in = g.input.schema().len();
             let mut req: Vec<usize> = required.iter().copied().filter(|&i| i < n_in).collect();
@@ -182,10 +196,30 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
             }
             let mut kept = child.kept;
             kept.extend(n_in..n);
-            let gen = Generate::try_new(child.plan, g.generator.clone(), g.output_names.clone())?;
+            let gen = Generate::try_new(child.plan, g.generator.clone(), g.output_names.clone())?.with_qualifier(g.qualifier.clone());
             Ok(Pruned::new(LogicalPlan::Generate(gen), kept))
         }
     }
+}
+
+/// Drops unused window expressions (and the node when none is used); the input keeps
+/// what is required above plus what the window functions read.
+fn prune_window(plan: &Arc<LogicalPlan>, w: &Window, required: Vec<usize>) -> Result<Pruned> {
+    let n_in = w.input.schema().len();
+    let used: Vec<usize> = required.iter().filter(|&&i| i >= n_in).map(|&i| i - n_in).collect();
+    let exprs: Vec<Expr> = used.iter().map(|&k| w.window_exprs[k].clone()).collect();
+    let mut req: Vec<usize> = required.iter().copied().filter(|&i| i < n_in).collect();
+    req.extend(refs(&exprs, w.input.schema())?);
+    let child = prune(&w.input, req)?;
+    if exprs.is_empty() {
+        return Ok(Pruned { plan: child.plan, kept: child.kept, changed: true });
+    }
+    if !child.changed && exprs.len() == w.window_exprs.len() {
+        return Ok(Pruned::unchanged(plan));
+    }
+    let mut kept = child.kept;
+    kept.extend(used.iter().map(|k| n_in + k));
+    Ok(Pruned::new(LogicalPlan::Window(Window::try_new(exprs, child.plan)?), kept))
 }
 
 /// Nodes whose output columns are their input's (Sort, Limit, SubqueryAlias, Distinct).

@@ -15,6 +15,7 @@
 //! - into every input of a Union, columns renamed by position;
 //! - through an Aggregate with grouping, if they read group-by columns only;
 //! - through a Generate, if they do not read the generated columns;
+//! - through a Window, if they read its partition-by columns only;
 //! - into join inputs and conditions, per join type (see `join.rs`);
 //! - into a TableScan (without fetch): added to `scan.filters` when the source can use
 //!   them, and kept above unless the source applies them exactly.
@@ -132,6 +133,25 @@ fn push_filter(f: Filter) -> Result<Transformed<LogicalPlan>> {
                 return Ok(Transformed::no(LogicalPlan::Filter(f)));
             }
             (input.with_new_inputs(vec![with_filter(pushed, a.input.clone())?])?, kept)
+        }
+        LogicalPlan::Window(w) => {
+            // Only conjuncts over partition-by columns: they keep or drop whole
+            // partitions, so the window values of the rows left do not change.
+            let inner = w.input.schema();
+            let keys: Vec<usize> = w
+                .partition_by()
+                .iter()
+                .filter_map(|p| match p {
+                    Expr::Column(c) => inner.index_of(c).ok(),
+                    _ => None,
+                })
+                .collect();
+            let (pushed, kept) =
+                partition_rewrite(candidates, &|c| replace_columns(c, &w.schema, &|i| keys.contains(&i).then(|| column_at(inner, i)).flatten()));
+            if pushed.is_empty() {
+                return Ok(Transformed::no(LogicalPlan::Filter(f)));
+            }
+            (input.with_new_inputs(vec![with_filter(pushed, w.input.clone())?])?, kept)
         }
         LogicalPlan::Generate(g) => {
             let n_in = g.input.schema().len();

@@ -59,6 +59,9 @@ pub(crate) fn evaluate_arithmetic(
         return null_result(&[&l, &r], result_type);
     }
     let (lt, rt) = (l.data_type(), r.data_type());
+    if super::datetime_arith::is_datetime_arithmetic(&lt, &rt) {
+        return super::datetime_arith::evaluate_datetime_arithmetic(op, &l, &r, result_type, ctx);
+    }
     if lt == DataType::Date32 || rt == DataType::Date32 {
         return date_arithmetic(op, &l, &r, result_type, ctx);
     }

@@ -86,6 +86,9 @@ fn comparison(op: Operator, l: &ColumnarValue, r: &ColumnarValue) -> Result<Colu
         }
         return null_result(&[l, r], &DataType::Boolean);
     }
+    if l.data_type().is_nested() {
+        return super::nested_cmp::nested_comparison(op, l, r);
+    }
     apply_binary(l, r, |a, b| {
         let out = match op {
             Operator::Eq => cmp::eq(a, b),

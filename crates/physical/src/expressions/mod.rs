@@ -5,6 +5,7 @@ pub mod binary;
 pub mod case;
 pub mod cast;
 pub mod column;
+mod datetime_arith;
 mod datum;
 pub mod in_list;
 pub mod is_not_null;
@@ -12,7 +13,9 @@ pub mod is_null;
 pub mod like;
 pub mod literal;
 pub mod negative;
+mod nested_cmp;
 pub mod not;
+pub mod pending_subquery;
 pub mod planner;
 pub mod scalar_function;
 #[cfg(test)]
@@ -29,6 +32,7 @@ pub use like::LikeExpr;
 pub use literal::LiteralExpr;
 pub use negative::NegativeExpr;
 pub use not::NotExpr;
+pub use pending_subquery::PendingSubqueryExpr;
 pub use planner::create_physical_expr;
 pub use scalar_function::ScalarFunctionExpr;
 

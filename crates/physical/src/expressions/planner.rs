@@ -12,7 +12,7 @@ use ember_plan::{Expr, Operator, PlanSchema};
 
 use super::{
     BinaryExpr, CaseExpr, CastExpr, ColumnExpr, InListExpr, IsNotNullExpr, IsNullExpr, LikeExpr, LiteralExpr, NegativeExpr, NotExpr,
-    PhysicalExprRef, ScalarFunctionExpr,
+    PendingSubqueryExpr, PhysicalExprRef, ScalarFunctionExpr,
 };
 
 /// Binds `expr` to `input_schema`.
@@ -85,7 +85,16 @@ pub fn create_physical_expr(expr: &Expr, input_schema: &PlanSchema) -> Result<Ph
             let return_type = f.func.return_type(&coerced)?;
             Arc::new(ScalarFunctionExpr::new(f.func.clone(), args, return_type))
         }
-        Expr::AggregateFunction(_) | Expr::Generator(_) | Expr::Wildcard { .. } => {
+        // Uncorrelated scalar subqueries are run before the query and replaced by their
+        // value; one left here is shown by EXPLAIN and never evaluated.
+        Expr::ScalarSubquery(_) => Arc::new(PendingSubqueryExpr::new(expr.to_string(), expr.data_type(input_schema)?)),
+        Expr::AggregateFunction(_)
+        | Expr::WindowFunction(_)
+        | Expr::Generator(_)
+        | Expr::Wildcard { .. }
+        | Expr::InSubquery(_)
+        | Expr::Exists(_)
+        | Expr::OuterReference(_) => {
             return Err(Error::internal(format!("{expr} cannot be evaluated as a scalar expression")))
         }
     })

@@ -24,22 +24,17 @@ pub struct GenerateExec {
 }
 
 impl GenerateExec {
-    /// `output_names`: `[col]` for explode, `[pos, col]` for posexplode.
+    /// `output_names`: `[col]` (array) or `[key, value]` (map) for explode, with `pos` first
+    /// for posexplode; the struct's fields for inline.
     pub fn try_new(kind: GeneratorKind, outer: bool, arg: PhysicalExprRef, output_names: Vec<String>, input: Arc<dyn ExecutionPlan>) -> Result<Self> {
         let in_schema = input.schema();
-        let elem = match arg.data_type(&in_schema)? {
-            DataType::List(f) | DataType::LargeList(f) => f.data_type().clone(),
-            other => return Err(Error::internal(format!("explode over non-array type {other}"))),
-        };
-        let name = |i: usize, d: &str| output_names.get(i).cloned().unwrap_or_else(|| d.to_string());
-        let mut fields: Vec<Field> = in_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-        match kind {
-            GeneratorKind::Explode => fields.push(Field::new(name(0, "col"), elem, true)),
-            GeneratorKind::PosExplode => {
-                fields.push(Field::new(name(0, "pos"), DataType::Int32, outer));
-                fields.push(Field::new(name(1, "col"), elem, true));
-            }
+        let arg_type = arg.data_type(&in_schema)?;
+        match (&arg_type, kind) {
+            (DataType::List(_) | DataType::LargeList(_), _) | (DataType::Map(_, _), GeneratorKind::Explode | GeneratorKind::PosExplode) => {}
+            (other, _) => return Err(Error::internal(format!("explode over unsupported type {other}"))),
         }
+        let mut fields: Vec<Field> = in_schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields.extend(ember_plan::generated_fields(kind, outer, &arg_type, &output_names));
         Ok(GenerateExec { kind, outer, arg, input, schema: Arc::new(Schema::new(fields)) })
     }
 
@@ -56,7 +51,13 @@ impl GenerateExec {
                 let o = l.value_offsets();
                 ((0..l.len()).map(|i| if l.is_null(i) { (0, 0) } else { (o[i] as usize, o[i + 1] as usize) }).collect(), l.values().clone())
             }
-            other => return Err(Error::internal(format!("explode over non-array type {other}"))),
+            DataType::Map(_, _) => {
+                let m = arr.as_map();
+                let o = m.value_offsets();
+                let entries: ArrayRef = Arc::new(m.entries().clone());
+                ((0..m.len()).map(|i| if m.is_null(i) { (0, 0) } else { (o[i] as usize, o[i + 1] as usize) }).collect(), entries)
+            }
+            other => return Err(Error::internal(format!("explode over unsupported type {other}"))),
         };
         let mut rows: Vec<u32> = Vec::new();
         let mut elems: Vec<Option<u32>> = Vec::new();
@@ -81,7 +82,25 @@ impl GenerateExec {
         if self.kind == GeneratorKind::PosExplode {
             columns.push(Arc::new(Int32Array::from(pos)));
         }
-        columns.push(take(values.as_ref(), &UInt32Array::from(elems), None)?);
+        let taken = take(values.as_ref(), &UInt32Array::from(elems), None)?;
+        let split_struct = matches!(arr.data_type(), DataType::Map(_, _)) || self.kind == GeneratorKind::Inline;
+        match (split_struct, taken.as_struct_opt()) {
+            (true, Some(st)) => {
+                // a NULL entry (outer) or NULL struct element gives NULL in every column
+                let nulls = st.logical_nulls();
+                for c in st.columns() {
+                    let c = match &nulls {
+                        Some(n) if n.null_count() > 0 => {
+                            let mask = arrow::array::BooleanArray::new(n.inner().clone(), None);
+                            arrow::compute::nullif(c.as_ref(), &arrow::compute::not(&mask)?)?
+                        }
+                        _ => c.clone(),
+                    };
+                    columns.push(c);
+                }
+            }
+            _ => columns.push(taken),
+        }
         let options = RecordBatchOptions::new().with_row_count(Some(rows.len()));
         Ok(RecordBatch::try_new_with_options(self.schema.clone(), columns, &options)?)
     }
@@ -98,6 +117,8 @@ impl ExecutionPlan for GenerateExec {
             (GeneratorKind::Explode, true) => "explode_outer",
             (GeneratorKind::PosExplode, false) => "posexplode",
             (GeneratorKind::PosExplode, true) => "posexplode_outer",
+            (GeneratorKind::Inline, false) => "inline",
+            (GeneratorKind::Inline, true) => "inline_outer",
         };
         let n = self.input.schema().fields().len();
         let names: Vec<&str> = self.schema.fields().iter().skip(n).map(|f| f.name().as_str()).collect();

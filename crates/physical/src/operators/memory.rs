@@ -207,6 +207,10 @@ impl TableSource for MemTable {
         Some(self.partitions.iter().flatten().map(|b| b.get_array_memory_size() as u64).sum())
     }
 
+    fn estimated_rows(&self) -> Option<u64> {
+        Some(self.partitions.iter().flatten().map(|b| b.num_rows() as u64).sum())
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

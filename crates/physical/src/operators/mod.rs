@@ -1,6 +1,7 @@
 //! Physical operators, one per file.
 
 pub mod exchange;
+pub mod expand;
 pub mod filter;
 pub mod generate;
 pub mod hash_aggregate;
@@ -13,3 +14,4 @@ pub mod range;
 pub mod sort;
 pub mod sort_preserving_merge;
 pub mod union;
+pub mod window;

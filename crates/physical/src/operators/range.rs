@@ -72,6 +72,10 @@ impl TableSource for RangeTable {
         Some(self.spec.len().saturating_mul(8))
     }
 
+    fn estimated_rows(&self) -> Option<u64> {
+        Some(self.spec.len())
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -68,23 +68,7 @@ fn split_keys(cond: Option<&Expr>, left: &PlanSchema, right: &PlanSchema) -> (Ve
 
 /// Rough output size in bytes, for broadcast decisions; `None` when unknown.
 pub(super) fn estimate_size(plan: &LogicalPlan) -> Option<u64> {
-    match plan {
-        LogicalPlan::TableScan(t) => {
-            let total = t.source.estimated_size_bytes()?;
-            let all = t.source.schema().fields().len().max(1) as u64;
-            let used = t.schema.len() as u64;
-            Some(total * used.max(1) / all)
-        }
-        LogicalPlan::Values(v) => Some((v.rows.len() * v.schema.len().max(1) * 8) as u64),
-        LogicalPlan::EmptyRelation(_) => Some(0),
-        LogicalPlan::Filter(f) => estimate_size(&f.input).map(|s| s / 2),
-        LogicalPlan::Projection(p) => estimate_size(&p.input),
-        LogicalPlan::SubqueryAlias(s) => estimate_size(&s.input),
-        LogicalPlan::Sort(s) => estimate_size(&s.input),
-        LogicalPlan::Limit(l) => estimate_size(&l.input),
-        LogicalPlan::Union(u) => u.inputs.iter().map(|i| estimate_size(i)).sum(),
-        _ => None,
-    }
+    ember_plan::statistics::estimate_bytes(plan)
 }
 
 fn can_broadcast(size: Option<u64>, threshold: i64) -> bool {

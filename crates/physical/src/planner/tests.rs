@@ -270,3 +270,43 @@ fn cross_and_non_equi_joins_use_nested_loops() {
     let physical = planner(config("10m")).create_physical_plan(&plan).unwrap();
     assert_eq!(run(&physical, &TaskContext::default()).iter().map(|b| b.num_rows()).sum::<usize>(), 8);
 }
+
+#[test]
+fn window_exchanges_on_partition_keys_and_sorts_once_per_spec() {
+    use ember_plan::window::{BuiltinWindowFunction, WindowFunction, WindowFunctionKind, WindowSpec};
+    let spec = |order: bool| WindowSpec {
+        partition_by: vec![col("name")],
+        order_by: if order { vec![col("id").sort(true, None)] } else { vec![] },
+        frame: None,
+    };
+    let rn = WindowFunction::try_new(WindowFunctionKind::Builtin(BuiltinWindowFunction::RowNumber), vec![], spec(true), false).unwrap();
+    let total = WindowFunction::try_new(WindowFunctionKind::Aggregate(BuiltinRegistry::new().aggregate("sum").unwrap()), vec![col("id")], spec(false), false).unwrap();
+    let everyone = WindowFunction::try_new(
+        WindowFunctionKind::Aggregate(BuiltinRegistry::new().aggregate("count").unwrap()),
+        vec![lit(1)],
+        WindowSpec::default(),
+        false,
+    )
+    .unwrap();
+    let plan = LogicalPlanBuilder::from(people())
+        .project(vec![
+            col("id"),
+            col("name"),
+            Expr::WindowFunction(rn).alias("rn"),
+            Expr::WindowFunction(total).alias("total"),
+            Expr::WindowFunction(everyone).alias("n"),
+        ])
+        .unwrap()
+        .build();
+    let physical = planner(config("-1")).create_physical_plan(&plan).unwrap();
+    let shown = display_plan(&physical);
+    // One exchange on the partition key, shared by both PARTITION BY name windows; a
+    // single-partition exchange for the window without keys.
+    assert_eq!(shown.matches("ExchangeExec hashpartitioning(name").count(), 1, "{shown}");
+    assert_eq!(shown.matches("ExchangeExec SinglePartition").count(), 1, "{shown}");
+    assert_eq!(shown.matches("WindowExec").count(), 3, "{shown}");
+    assert_eq!(
+        rows(&physical, true),
+        "id | name | rn | total | n\n1 | ann | 1 | 1 | 4\n1 | cy | 1 | 1 | 4\n2 | NULL | 1 | 2 | 4\n3 | bob | 1 | 3 | 4"
+    );
+}

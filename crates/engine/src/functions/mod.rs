@@ -12,6 +12,20 @@ use ember_plan::{ColumnarValue, Expr, FunctionContext, FunctionRegistry, ScalarF
 
 use crate::column::Column;
 
+mod aggregates;
+mod collections;
+mod datetime;
+mod math;
+mod strings;
+mod window;
+
+pub use aggregates::*;
+pub use collections::*;
+pub use datetime::*;
+pub use math::*;
+pub use strings::*;
+pub use window::*;
+
 /// The built-in functions, shared by every session.
 pub fn registry() -> &'static BuiltinRegistry {
     static REGISTRY: OnceLock<BuiltinRegistry> = OnceLock::new();
@@ -46,10 +60,13 @@ pub fn null() -> Column {
 
 /// Calls a scalar or aggregate function by name, as `SELECT name(args)` would.
 pub fn call_function(name: &str, args: Vec<Column>) -> Column {
-    let args: Vec<Expr> = args.into_iter().map(|c| c.expr).collect();
+    let mut args: Vec<Expr> = args.into_iter().map(|c| c.expr).collect();
     let reg = registry();
     if let Some(f) = reg.scalar(name) {
-        return Column::from_expr(Expr::ScalarFunction(ScalarFunction { func: f, args }));
+        return match ember_plan::function::specialize_for_args(f, &mut args) {
+            Ok(func) => Column::from_expr(Expr::ScalarFunction(ScalarFunction { func, args })),
+            Err(e) => Column::from_expr(deferred_error(e)),
+        };
     }
     if let Some(f) = reg.aggregate(name) {
         return Column::from_expr(Expr::AggregateFunction(AggregateFunction { func: f, args, distinct: false, filter: None }));

@@ -1,0 +1,564 @@
+//! Window expressions: `f(args) OVER (PARTITION BY … ORDER BY … frame)`. Holds the
+//! window spec and frame types, the ranking and offset functions Spark defines, the
+//! checks Spark's analyzer makes on them (frames, ORDER BY, arguments), their result
+//! types and their Spark column names.
+
+use std::fmt;
+use std::sync::Arc;
+
+use arrow::datatypes::DataType;
+use ember_common::types::catalog_string;
+use ember_common::{Error, ErrorKind, Result};
+
+use crate::coercion::{can_cast, is_integral, is_numeric};
+use crate::expr::{Expr, SortExpr};
+use crate::function::AggregateFunctionImpl;
+use crate::scalar::ScalarValue;
+use crate::schema::PlanSchema;
+
+/// ROWS (physical offsets) or RANGE (offsets on the value of the ORDER BY key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WindowFrameUnits {
+    Rows,
+    Range,
+}
+
+/// One end of a frame. Offsets are literals (`Preceding(1)` is `1 PRECEDING`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowFrameBound {
+    UnboundedPreceding,
+    Preceding(ScalarValue),
+    CurrentRow,
+    Following(ScalarValue),
+    UnboundedFollowing,
+}
+
+/// `ROWS|RANGE BETWEEN start AND end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowFrame {
+    pub units: WindowFrameUnits,
+    pub start: WindowFrameBound,
+    pub end: WindowFrameBound,
+}
+
+impl WindowFrame {
+    pub fn new(units: WindowFrameUnits, start: WindowFrameBound, end: WindowFrameBound) -> Self {
+        WindowFrame { units, start, end }
+    }
+
+    /// `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` (ranking functions).
+    pub fn rows_to_current() -> Self {
+        WindowFrame::new(WindowFrameUnits::Rows, WindowFrameBound::UnboundedPreceding, WindowFrameBound::CurrentRow)
+    }
+
+    /// Spark's default: with ORDER BY, `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT
+    /// ROW` (peers included); without, the whole partition.
+    pub fn default_for(ordered: bool) -> Self {
+        if ordered {
+            WindowFrame::new(WindowFrameUnits::Range, WindowFrameBound::UnboundedPreceding, WindowFrameBound::CurrentRow)
+        } else {
+            WindowFrame::new(WindowFrameUnits::Rows, WindowFrameBound::UnboundedPreceding, WindowFrameBound::UnboundedFollowing)
+        }
+    }
+
+    /// True for frames with a value offset (`n PRECEDING` / `n FOLLOWING`).
+    pub fn has_offsets(&self) -> bool {
+        [&self.start, &self.end].iter().any(|b| matches!(b, WindowFrameBound::Preceding(_) | WindowFrameBound::Following(_)))
+    }
+
+    /// Spark's checks on the frame alone (`SpecifiedWindowFrame.checkInputDataTypes`).
+    fn check(&self, order_by: &[SortExpr]) -> Result<()> {
+        use WindowFrameBound::*;
+        let mismatch =
+            |sub: &'static str, message: String| Err(Error::new(ErrorKind::DatatypeMismatch { sub, expr: format!("\"{self}\""), message }));
+        if matches!(self.start, UnboundedFollowing) || matches!(self.end, UnboundedPreceding) {
+            return mismatch(
+                "SPECIFIED_WINDOW_FRAME_INVALID_BOUND",
+                format!("Window frame upper bound \"{}\" does not follow the lower bound \"{}\".", self.end, self.start),
+            );
+        }
+        for b in [&self.start, &self.end] {
+            if let Preceding(v) | Following(v) = b {
+                let t = v.data_type();
+                let ok = match self.units {
+                    WindowFrameUnits::Rows => is_integral(&t),
+                    WindowFrameUnits::Range => is_numeric(&t),
+                };
+                if !ok || v.is_null() {
+                    return mismatch(
+                        "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+                        format!(
+                            "The data type of the lower bound \"{}\" does not match the expected data type \"{}\".",
+                            catalog_string(&t).to_uppercase(),
+                            if self.units == WindowFrameUnits::Rows { "INT" } else { "NUMERIC" }
+                        ),
+                    );
+                }
+            }
+        }
+        // Spark compares only two value offsets (`CURRENT ROW AND 1 PRECEDING` is an
+        // empty frame, not an error).
+        let both_values = [&self.start, &self.end].iter().all(|b| matches!(b, Preceding(_) | Following(_)));
+        if let (true, Some(l), Some(u)) = (both_values, self.start.signed_offset(), self.end.signed_offset()) {
+            if l > u {
+                return mismatch(
+                    "SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON",
+                    "The lower bound of a window frame must be less than or equal to the upper bound.".into(),
+                );
+            }
+        }
+        if self.units == WindowFrameUnits::Range && self.has_offsets() {
+            let spec = order_by.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
+            match order_by {
+                [] => return mismatch("RANGE_FRAME_WITHOUT_ORDER", "A range window frame cannot be used in an unordered window specification.".into()),
+                [_] => {}
+                _ => {
+                    return mismatch(
+                        "RANGE_FRAME_MULTI_ORDER",
+                        format!("A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: {spec}."),
+                    )
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl WindowFrameBound {
+    /// The offset as a signed number of rows/values (PRECEDING negative), for offsets.
+    pub fn signed_offset(&self) -> Option<f64> {
+        let num = |v: &ScalarValue| -> Option<f64> {
+            match v {
+                ScalarValue::Int8(Some(x)) => Some(*x as f64),
+                ScalarValue::Int16(Some(x)) => Some(*x as f64),
+                ScalarValue::Int32(Some(x)) => Some(*x as f64),
+                ScalarValue::Int64(Some(x)) => Some(*x as f64),
+                ScalarValue::Float32(Some(x)) => Some(*x as f64),
+                ScalarValue::Float64(Some(x)) => Some(*x),
+                ScalarValue::Decimal128(Some(x), _, s) => Some(*x as f64 / 10f64.powi(*s as i32)),
+                _ => None,
+            }
+        };
+        match self {
+            WindowFrameBound::Preceding(v) => num(v).map(|x| -x),
+            WindowFrameBound::Following(v) => num(v),
+            WindowFrameBound::CurrentRow => Some(0.0),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for WindowFrameBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WindowFrameBound::UnboundedPreceding => write!(f, "UNBOUNDED PRECEDING"),
+            WindowFrameBound::Preceding(v) => write!(f, "{v} PRECEDING"),
+            WindowFrameBound::CurrentRow => write!(f, "CURRENT ROW"),
+            WindowFrameBound::Following(v) => write!(f, "{v} FOLLOWING"),
+            WindowFrameBound::UnboundedFollowing => write!(f, "UNBOUNDED FOLLOWING"),
+        }
+    }
+}
+
+impl fmt::Display for WindowFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units = match self.units {
+            WindowFrameUnits::Rows => "ROWS",
+            WindowFrameUnits::Range => "RANGE",
+        };
+        write!(f, "{units} BETWEEN {} AND {}", self.start, self.end)
+    }
+}
+
+/// `PARTITION BY … ORDER BY … [frame]` as written (the frame is resolved against the
+/// function when a [`WindowFunction`] is built).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WindowSpec {
+    pub partition_by: Vec<Expr>,
+    pub order_by: Vec<SortExpr>,
+    pub frame: Option<WindowFrame>,
+}
+
+/// The window functions that are not aggregates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BuiltinWindowFunction {
+    RowNumber,
+    Rank,
+    DenseRank,
+    PercentRank,
+    CumeDist,
+    Ntile,
+    Lag,
+    Lead,
+    FirstValue,
+    LastValue,
+    NthValue,
+}
+
+impl BuiltinWindowFunction {
+    pub const ALL: [BuiltinWindowFunction; 11] = [
+        Self::RowNumber,
+        Self::Rank,
+        Self::DenseRank,
+        Self::PercentRank,
+        Self::CumeDist,
+        Self::Ntile,
+        Self::Lag,
+        Self::Lead,
+        Self::FirstValue,
+        Self::LastValue,
+        Self::NthValue,
+    ];
+
+    /// Spark's (lower-case) function name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::RowNumber => "row_number",
+            Self::Rank => "rank",
+            Self::DenseRank => "dense_rank",
+            Self::PercentRank => "percent_rank",
+            Self::CumeDist => "cume_dist",
+            Self::Ntile => "ntile",
+            Self::Lag => "lag",
+            Self::Lead => "lead",
+            Self::FirstValue => "first_value",
+            Self::LastValue => "last_value",
+            Self::NthValue => "nth_value",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Functions computed from row positions and peers only, with a frame fixed by Spark.
+    pub fn is_ranking(&self) -> bool {
+        matches!(self, Self::RowNumber | Self::Rank | Self::DenseRank | Self::PercentRank | Self::CumeDist | Self::Ntile)
+    }
+
+    /// Spark's `WindowFunction`s need ORDER BY; first_value and last_value are aggregates.
+    fn needs_order(&self) -> bool {
+        !matches!(self, Self::FirstValue | Self::LastValue)
+    }
+
+    /// Allowed argument counts.
+    fn arity(&self) -> (usize, usize) {
+        match self {
+            Self::Ntile => (1, 1),
+            Self::Lag | Self::Lead => (1, 3),
+            Self::FirstValue | Self::LastValue => (1, 2),
+            Self::NthValue => (2, 2),
+            _ => (0, 0),
+        }
+    }
+}
+
+/// What a window expression computes.
+#[derive(Debug, Clone)]
+pub enum WindowFunctionKind {
+    /// Any aggregate (`sum`, `count`, …) over the frame.
+    Aggregate(Arc<dyn AggregateFunctionImpl>),
+    Builtin(BuiltinWindowFunction),
+}
+
+impl WindowFunctionKind {
+    pub fn name(&self) -> &str {
+        match self {
+            WindowFunctionKind::Aggregate(a) => a.name(),
+            WindowFunctionKind::Builtin(b) => b.name(),
+        }
+    }
+}
+
+impl PartialEq for WindowFunctionKind {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (WindowFunctionKind::Aggregate(a), WindowFunctionKind::Aggregate(b)) => a.name() == b.name(),
+            (WindowFunctionKind::Builtin(a), WindowFunctionKind::Builtin(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// `f(args) OVER (spec)` with its frame resolved (never unspecified once built).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowFunction {
+    pub func: WindowFunctionKind,
+    /// For lag/lead always `[input, offset, default]`; for nth_value `[input, n]`.
+    pub args: Vec<Expr>,
+    pub partition_by: Vec<Expr>,
+    pub order_by: Vec<SortExpr>,
+    pub frame: WindowFrame,
+    /// `IGNORE NULLS` (lag, lead, first_value, last_value, nth_value)
+    pub ignore_nulls: bool,
+}
+
+fn other(class: &str, sqlstate: &str, message: String) -> Error {
+    Error::new(ErrorKind::Other { class: class.into(), sqlstate: Some(sqlstate.into()), message })
+}
+
+/// The value of a literal integer argument (`ntile(4)`, `lag(x, 2)`).
+fn int_literal(e: &Expr) -> Option<i64> {
+    match e.unalias() {
+        Expr::Literal(ScalarValue::Int8(Some(v))) => Some(*v as i64),
+        Expr::Literal(ScalarValue::Int16(Some(v))) => Some(*v as i64),
+        Expr::Literal(ScalarValue::Int32(Some(v))) => Some(*v as i64),
+        Expr::Literal(ScalarValue::Int64(Some(v))) => Some(*v),
+        Expr::Negative(inner) => int_literal(inner).map(|v| -v),
+        _ => None,
+    }
+}
+
+impl WindowFunction {
+    /// Checks `func(args) OVER spec` as Spark's analyzer does and resolves its frame:
+    /// the function's own frame for ranking and offset functions, else the spec's, else
+    /// Spark's default.
+    pub fn try_new(func: WindowFunctionKind, mut args: Vec<Expr>, spec: WindowSpec, ignore_nulls: bool) -> Result<Self> {
+        let WindowSpec { partition_by, order_by, frame } = spec;
+        if let Some(f) = &frame {
+            f.check(&order_by)?;
+        }
+        let builtin = match &func {
+            WindowFunctionKind::Aggregate(_) => {
+                if ignore_nulls {
+                    return Err(other(
+                        "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                        "42000",
+                        format!("Invalid SQL syntax: The function `{}` does not support IGNORE NULLS.", func.name()),
+                    ));
+                }
+                let frame = frame.unwrap_or_else(|| WindowFrame::default_for(!order_by.is_empty()));
+                return Ok(WindowFunction { func, args, partition_by, order_by, frame, ignore_nulls });
+            }
+            WindowFunctionKind::Builtin(b) => *b,
+        };
+        let (lo, hi) = builtin.arity();
+        if args.len() < lo || args.len() > hi {
+            let expected = if lo == hi { lo.to_string() } else { format!("[{lo}, {hi}]") };
+            return Err(Error::new(ErrorKind::WrongNumArgs { name: builtin.name().into(), expected, found: args.len() }));
+        }
+        let mut ignore_nulls = ignore_nulls;
+        if matches!(builtin, BuiltinWindowFunction::FirstValue | BuiltinWindowFunction::LastValue) && args.len() == 2 {
+            match args[1].unalias() {
+                Expr::Literal(ScalarValue::Boolean(Some(b))) => ignore_nulls |= *b,
+                e => {
+                    return Err(Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "UNEXPECTED_INPUT_TYPE",
+                        expr: format!("\"{}({}, {e})\"", builtin.name(), args[0]),
+                        message: format!("The second parameter requires the \"BOOLEAN\" type, however \"{e}\" is not a boolean literal."),
+                    }))
+                }
+            }
+            args.truncate(1);
+        }
+        if ignore_nulls && builtin.is_ranking() {
+            return Err(other(
+                "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                "42000",
+                format!("Invalid SQL syntax: The function `{}` does not support IGNORE NULLS.", builtin.name()),
+            ));
+        }
+        if matches!(builtin, BuiltinWindowFunction::Lag | BuiltinWindowFunction::Lead) {
+            if args.len() < 2 {
+                args.push(Expr::Literal(ScalarValue::Int32(Some(1))));
+            }
+            if args.len() < 3 {
+                args.push(Expr::Literal(ScalarValue::Null));
+            }
+        }
+        let call = builtin_sql(builtin, &args);
+        if builtin.needs_order() && order_by.is_empty() {
+            return Err(other(
+                "_LEGACY_ERROR_TEMP_1037",
+                "42000",
+                format!(
+                    "Window function {call} requires window to be ordered, please add ORDER BY clause. For example SELECT {call}(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table."
+                ),
+            ));
+        }
+        let positive = |what: &str, e: &Expr| -> Result<i64> {
+            match int_literal(e) {
+                Some(v) if v > 0 && v <= i32::MAX as i64 => Ok(v),
+                Some(v) => Err(Error::new(ErrorKind::DatatypeMismatch {
+                    sub: "VALUE_OUT_OF_RANGE",
+                    expr: format!("\"{call}\""),
+                    message: format!("The `{what}` must be between (0, {}] (current value = {v}).", i32::MAX),
+                })),
+                None => Err(Error::new(ErrorKind::DatatypeMismatch {
+                    sub: "NON_FOLDABLE_INPUT",
+                    expr: format!("\"{call}\""),
+                    message: format!("the input `{what}` should be a foldable \"INT\" expression; however, got \"{e}\"."),
+                })),
+            }
+        };
+        use BuiltinWindowFunction as B;
+        let required = match builtin {
+            B::RowNumber | B::Rank | B::DenseRank | B::PercentRank => Some(WindowFrame::rows_to_current()),
+            B::CumeDist => {
+                Some(WindowFrame::new(WindowFrameUnits::Range, WindowFrameBound::UnboundedPreceding, WindowFrameBound::CurrentRow))
+            }
+            B::Ntile => {
+                positive("buckets", &args[0])?;
+                Some(WindowFrame::rows_to_current())
+            }
+            B::Lag | B::Lead => {
+                let n = int_literal(&args[1]).ok_or_else(|| {
+                    Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "NON_FOLDABLE_INPUT",
+                        expr: format!("\"{}\"", builtin_sql(builtin, &args)),
+                        message: format!("the input `offset` should be a foldable \"INT\" expression; however, got \"{}\".", args[1]),
+                    })
+                })?;
+                let n = if builtin == B::Lag { -n } else { n };
+                let at = WindowFrameBound::Following(ScalarValue::Int32(Some(n as i32)));
+                if let Some(f) = &frame {
+                    if f.units != WindowFrameUnits::Rows || f.start != at || f.end != at {
+                        return Err(other(
+                            "_LEGACY_ERROR_TEMP_1035",
+                            "42000",
+                            format!("Cannot specify window frame for {} function.", builtin.name()),
+                        ));
+                    }
+                }
+                Some(WindowFrame::new(WindowFrameUnits::Rows, at.clone(), at))
+            }
+            B::NthValue => {
+                positive("offset", &args[1])?;
+                None
+            }
+            B::FirstValue | B::LastValue => None,
+        };
+        let frame = match (required, frame) {
+            (Some(req), Some(given)) if req != given => {
+                return Err(other("_LEGACY_ERROR_TEMP_1036", "42000", format!("Window Frame {given} must match the required frame {req}.")))
+            }
+            (Some(req), _) => req,
+            (None, Some(given)) => given,
+            (None, None) => WindowFrame::default_for(!order_by.is_empty()),
+        };
+        Ok(WindowFunction { func, args, partition_by, order_by, frame, ignore_nulls })
+    }
+
+    /// Partition and order keys (expressions that must be equal for two window
+    /// functions to share a `Window` node).
+    pub fn same_partitioning(&self, other: &WindowFunction) -> bool {
+        self.partition_by == other.partition_by && self.order_by == other.order_by
+    }
+
+    /// The result type over rows of `schema`.
+    pub fn data_type(&self, schema: &PlanSchema) -> Result<DataType> {
+        let types = self.args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+        for p in &self.partition_by {
+            p.data_type(schema)?;
+        }
+        if self.frame.units == WindowFrameUnits::Range && self.frame.has_offsets() {
+            if let Some(o) = self.order_by.first() {
+                let t = o.expr.data_type(schema)?;
+                if !(is_numeric(&t) || t == DataType::Date32) {
+                    return Err(Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "RANGE_FRAME_INVALID_TYPE",
+                        expr: format!("\"{self}\""),
+                        message: format!(
+                            "The data type \"{}\" used in the order specification does not support the data type \"NUMERIC\" which is used in the range frame.",
+                            catalog_string(&t).to_uppercase()
+                        ),
+                    }));
+                }
+            }
+        }
+        for o in &self.order_by {
+            o.expr.data_type(schema)?;
+        }
+        use BuiltinWindowFunction as B;
+        match &self.func {
+            WindowFunctionKind::Aggregate(a) => {
+                let coerced = a.coerce_types(&types)?;
+                a.return_type(&coerced)
+            }
+            WindowFunctionKind::Builtin(b) => match b {
+                B::RowNumber | B::Rank | B::DenseRank | B::Ntile => Ok(DataType::Int32),
+                B::PercentRank | B::CumeDist => Ok(DataType::Float64),
+                B::FirstValue | B::LastValue | B::NthValue => Ok(types[0].clone()),
+                B::Lag | B::Lead => {
+                    let (input, default) = (&types[0], &types[2]);
+                    if *input == DataType::Null {
+                        return Ok(default.clone());
+                    }
+                    if default != input && !can_cast(default, input) {
+                        return Err(Error::new(ErrorKind::DatatypeMismatch {
+                            sub: "UNEXPECTED_INPUT_TYPE",
+                            expr: format!("\"{self}\""),
+                            message: format!(
+                                "The third parameter requires the \"{}\" type, however \"{}\" has the type \"{}\".",
+                                catalog_string(input).to_uppercase(),
+                                self.args[2],
+                                catalog_string(default).to_uppercase()
+                            ),
+                        }));
+                    }
+                    Ok(input.clone())
+                }
+            },
+        }
+    }
+
+    /// Ranking functions and `count` never give NULL.
+    pub fn nullable(&self) -> bool {
+        match &self.func {
+            WindowFunctionKind::Aggregate(a) => a.nullable(),
+            WindowFunctionKind::Builtin(b) => !b.is_ranking(),
+        }
+    }
+}
+
+/// DISTINCT_WINDOW_FUNCTION_UNSUPPORTED for `f(DISTINCT …) OVER …`.
+pub fn distinct_unsupported(w: &WindowFunction) -> Error {
+    let list = w.args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+    other(
+        "DISTINCT_WINDOW_FUNCTION_UNSUPPORTED",
+        "0A000",
+        format!("Distinct window functions are not supported: {}(DISTINCT {list}) OVER {}.", w.func.name(), WindowSpecDisplay(w)),
+    )
+}
+
+/// Spark's SQL text of the function call alone (`RANK()`, `lag(v, 1, NULL)`).
+fn builtin_sql(b: BuiltinWindowFunction, args: &[Expr]) -> String {
+    use BuiltinWindowFunction as B;
+    let list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+    match b {
+        B::Rank | B::DenseRank | B::PercentRank => format!("{}()", b.name().to_uppercase()),
+        _ => format!("{}({list})", b.name()),
+    }
+}
+
+impl fmt::Display for WindowSpecDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let w = self.0;
+        let mut parts = Vec::new();
+        if !w.partition_by.is_empty() {
+            parts.push(format!("PARTITION BY {}", w.partition_by.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")));
+        }
+        if !w.order_by.is_empty() {
+            parts.push(format!("ORDER BY {}", w.order_by.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")));
+        }
+        parts.push(w.frame.to_string());
+        write!(f, "({})", parts.join(" "))
+    }
+}
+
+/// The `( … )` after OVER, as Spark prints it.
+pub struct WindowSpecDisplay<'a>(pub &'a WindowFunction);
+
+impl fmt::Display for WindowFunction {
+    /// Spark's column name: `sum(v) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST
+    /// RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let call = match &self.func {
+            WindowFunctionKind::Aggregate(a) => {
+                format!("{}({})", a.name(), self.args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "))
+            }
+            WindowFunctionKind::Builtin(b) => builtin_sql(*b, &self.args),
+        };
+        write!(f, "{call} OVER {}", WindowSpecDisplay(self))
+    }
+}

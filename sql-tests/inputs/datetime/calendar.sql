@@ -1,0 +1,27 @@
+-- Calendar functions: date_add, datediff, add_months, months_between, last_day, next_day, trunc.
+SELECT date_add(date '2024-02-28', 1), date_add(date '2024-02-28', 2), date_sub(date '2024-03-01', 1);
+SELECT date_add('2024-01-01', 31), date_sub(timestamp '2024-01-01 23:00:00', 1), date_add(date '2024-01-01', -1);
+SELECT date_add(date '2024-01-01', NULL), date_add(NULL, 1);
+SELECT datediff(date '2024-03-01', date '2024-02-01'), datediff('2024-01-01', '2024-12-31'), datediff(timestamp '2024-01-02 01:00:00', date '2024-01-01');
+SELECT add_months(date '2024-01-31', 1), add_months(date '2023-01-31', 1), add_months(date '2024-02-29', 12), add_months(date '2024-03-31', -1);
+SELECT add_months('2024-05-31', 1), add_months(date '2024-01-15', -13), add_months(NULL, 1);
+SELECT months_between(timestamp '1997-02-28 10:30:00', timestamp '1996-10-30 00:00:00');
+SELECT months_between(timestamp '1997-02-28 10:30:00', timestamp '1996-10-30 00:00:00', false);
+SELECT months_between(date '2024-03-31', date '2024-02-29'), months_between(date '2024-01-15', date '2024-03-15'), months_between(date '2024-01-01', date '2024-01-02');
+SELECT months_between(NULL, date '2024-01-01');
+SELECT last_day(date '2024-02-10'), last_day(date '2023-02-10'), last_day('2024-12-01'), last_day(timestamp '2024-04-30 23:59:59');
+SELECT next_day(date '2024-01-01', 'MON'), next_day(date '2024-01-01', 'tuesday'), next_day(date '2024-01-06', 'SU'), next_day(NULL, 'Mon');
+SELECT next_day(date '2024-01-01', 'xx');
+SELECT trunc(date '2024-08-15', 'YEAR'), trunc(date '2024-08-15', 'QUARTER'), trunc(date '2024-08-15', 'MM'), trunc(date '2024-08-15', 'WEEK');
+SELECT trunc(date '2024-08-15', 'DD'), trunc(date '2024-08-15', 'bogus'), trunc(NULL, 'YEAR');
+SELECT date_trunc('YEAR', timestamp '2024-08-15 13:45:30.5'), date_trunc('quarter', timestamp '2024-08-15 13:45:30.5'), date_trunc('MONTH', timestamp '2024-08-15 13:45:30.5');
+SELECT date_trunc('WEEK', timestamp '2024-08-15 13:45:30.5'), date_trunc('DAY', timestamp '2024-08-15 13:45:30.5'), date_trunc('HOUR', timestamp '2024-08-15 13:45:30.5');
+SELECT date_trunc('MINUTE', timestamp '2024-08-15 13:45:30.5'), date_trunc('SECOND', timestamp '2024-08-15 13:45:30.5'), date_trunc('MILLISECOND', timestamp '2024-08-15 13:45:30.123456');
+SELECT date_trunc('decade', timestamp '2024-08-15 13:45:30'), date_trunc('DD', date '2024-08-15');
+SELECT make_date(2024, 2, 29), make_date(2023, 12, 31), make_date(NULL, 1, 1);
+SELECT make_date(2023, 2, 29);
+SELECT make_date(2024, 13, 1);
+SELECT date_add(date '2024-01-01', 'x');
+SELECT date_add(date '2024-01-01', 1.5);
+SELECT datediff(date '2024-01-01');
+SELECT d, date_add(d, 30), add_months(d, 1), last_day(d) FROM VALUES (date '2024-01-31'), (date '2024-02-29'), (NULL) AS t(d) ORDER BY d;

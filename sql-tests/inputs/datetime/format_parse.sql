@@ -1,0 +1,27 @@
+-- Parsing and formatting with Spark's datetime patterns; invalid input under ANSI.
+SELECT to_date('2024-01-31'), to_date('2024-1-5'), to_date(timestamp '2024-01-31 23:59:59'), to_date(NULL);
+SELECT to_date('31/12/2023', 'dd/MM/yyyy'), to_date('Dec 31 2023', 'MMM dd yyyy'), to_date('2024-060', 'yyyy-DDD');
+SELECT to_timestamp('2024-01-31 10:00:00'), to_timestamp('2024-01-31'), to_timestamp('2024-01-31T10:00:00.123');
+SELECT to_timestamp('31/12/2023 23:59', 'dd/MM/yyyy HH:mm'), to_timestamp('2023-12-31 11:59:01 PM', 'yyyy-MM-dd hh:mm:ss a');
+SELECT to_timestamp('2024-01-01 10:00:00+02:00', 'yyyy-MM-dd HH:mm:ssXXX'), to_timestamp('2024-01-01 10:00:00.250', 'yyyy-MM-dd HH:mm:ss.SSS');
+SELECT date_format(timestamp '2024-01-05 13:04:09.123', 'yyyy-MM-dd HH:mm:ss.SSS'), date_format(date '2024-01-05', 'EEEE, MMMM d, yyyy');
+SELECT date_format(timestamp '2024-07-05 01:04:09', 'E MMM dd yy h:mm a'), date_format(date '2024-07-05', 'D Q QQQ'), date_format('2024-07-05', 'yyyy/MM/dd');
+SELECT date_format(timestamp '2024-07-05 01:04:09', 'XXX Z ''at'' HH'), date_format(NULL, 'yyyy'), date_format(date '2024-07-05', NULL);
+SELECT unix_timestamp('2024-01-01 00:00:00'), unix_timestamp(timestamp '1970-01-01 00:01:00'), unix_timestamp(date '1970-01-02');
+SELECT unix_timestamp('01/02/1970', 'dd/MM/yyyy'), to_unix_timestamp('1970-01-01 00:00:10'), to_unix_timestamp('1970-01-01', 'yyyy-MM-dd');
+SELECT from_unixtime(0), from_unixtime(86400 * 366, 'yyyy-MM-dd'), from_unixtime(1700000000, 'EEE HH:mm'), from_unixtime(NULL);
+SELECT current_date() = current_date(), current_timestamp() > timestamp '2024-01-01 00:00:00', now() IS NOT NULL, to_date(now()) >= current_date() - 1;
+SELECT unix_timestamp() > 1700000000, current_date() > date '2024-01-01';
+SELECT to_date('2024-02-30');
+SELECT to_date('not a date');
+SELECT to_date('2024-13-01', 'yyyy-MM-dd');
+SELECT to_timestamp('2024-01-01 25:00:00');
+SELECT to_timestamp('garbage', 'yyyy-MM-dd');
+SELECT unix_timestamp('2024/01/01', 'yyyy-MM-dd');
+SELECT date_format(date '2024-01-01', 'YYYY');
+SELECT date_format(date '2024-01-01', 'yyyy-MM-dd ''unterminated');
+SELECT to_date('2024-01-01', 'bbb');
+SET spark.sql.ansi.enabled=false;
+SELECT to_date('2024-02-30'), to_date('not a date'), to_date('2024-13-01', 'yyyy-MM-dd'), to_timestamp('garbage', 'yyyy-MM-dd');
+SELECT unix_timestamp('2024/01/01', 'yyyy-MM-dd'), make_date(2023, 2, 29), next_day(date '2024-01-01', 'xx'), year('bad');
+SELECT s, to_date(s, 'yyyy-MM-dd') FROM VALUES ('2024-01-01'), ('2024-02-30'), ('x'), (NULL) AS t(s) ORDER BY s;
