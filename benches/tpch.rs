@@ -66,14 +66,20 @@ fn parse_args() -> Result<Args, String> {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         let bad = |what: &str| format!("bad {flag} `{value}`: {what}\n{USAGE}");
         match flag.as_str() {
-            "--sf" => args.sf = value.parse().ok().filter(|s: &f64| *s > 0.0).ok_or_else(|| bad("a positive number"))?,
-            "--threads" => args.threads = value.parse().ok().filter(|t| *t > 0).ok_or_else(|| bad("a positive integer"))?,
+            "--sf" => {
+                args.sf = value.parse().ok().filter(|s: &f64| *s > 0.0).ok_or_else(|| bad("a positive number"))?
+            }
+            "--threads" => {
+                args.threads = value.parse().ok().filter(|t| *t > 0).ok_or_else(|| bad("a positive integer"))?
+            }
             "--partitions" => {
                 args.partitions = Some(value.parse().ok().filter(|t| *t > 0).ok_or_else(|| bad("a positive integer"))?)
             }
             "--format" => args.format = Format::parse(&value).ok_or_else(|| bad("parquet or csv"))?,
             "--queries" => args.queries = parse_queries(&value)?,
-            "--iterations" => args.iterations = value.parse().ok().filter(|t| *t > 0).ok_or_else(|| bad("a positive integer"))?,
+            "--iterations" => {
+                args.iterations = value.parse().ok().filter(|t| *t > 0).ok_or_else(|| bad("a positive integer"))?
+            }
             "--data" => args.data = Some(PathBuf::from(value)),
             "--json" => args.json = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
@@ -138,7 +144,13 @@ fn bench(args: &Args) -> ember_tpch::Result<()> {
     let start = Instant::now();
     let written = generate::generate(args.sf, &dir, args.format)?;
     if !written.is_empty() {
-        eprintln!("generated {} at SF {} in {:.1}s under {}", written.join(", "), args.sf, start.elapsed().as_secs_f64(), dir.display());
+        eprintln!(
+            "generated {} at SF {} in {:.1}s under {}",
+            written.join(", "),
+            args.sf,
+            start.elapsed().as_secs_f64(),
+            dir.display()
+        );
     }
     if args.generate_only {
         return Ok(());

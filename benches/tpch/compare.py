@@ -19,6 +19,7 @@ import math
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -148,9 +149,8 @@ def run_engine(args):
                 run(sql)
                 times.append(time.perf_counter() - t0)
             times = times or [first]
-            times.sort()
-            entry["median_s"] = times[len(times) // 2] if len(times) % 2 else sum(times[len(times) // 2 - 1:][:2]) / 2
-            entry["min_s"] = times[0]
+            entry["median_s"] = statistics.median(times)
+            entry["min_s"] = min(times)
         except Exception as e:  # an engine that cannot run a query: note it and go on
             entry.update(status="ERROR", detail=(str(e).splitlines() or [type(e).__name__])[0][:200], median_s=None, min_s=None)
         results.append(entry)

@@ -14,6 +14,7 @@ use ember_common::types::sql_type_name;
 use ember_common::Result;
 
 use crate::csv_options::CsvOptions;
+use crate::datetime_pattern::DatetimePattern;
 
 const EPOCH_DAYS_CE: i32 = 719_163;
 
@@ -46,26 +47,32 @@ pub fn convert_column(strings: &StringArray, dt: &DataType, opts: &CsvOptions) -
                 .collect();
             safe_cast(&mapped, dt)?
         }
-        DataType::Date32 => match &opts.date_format {
-            Some(p) => Arc::new(
-                strings
-                    .iter()
-                    .map(|v| v.and_then(|s| p.parse_date(s)).map(|d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_CE))
-                    .collect::<Date32Array>(),
-            ),
-            None => safe_cast(strings, dt)?,
-        },
-        DataType::Timestamp(TimeUnit::Microsecond, tz) => match &opts.timestamp_format {
-            Some(p) => Arc::new(
-                strings
-                    .iter()
-                    .map(|v| v.and_then(|s| p.parse_timestamp_micros(s)))
-                    .collect::<TimestampMicrosecondArray>()
-                    .with_timezone_opt(tz.clone()),
-            ),
-            None => safe_cast(strings, dt)?,
-        },
+        DataType::Date32 | DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            parse_datetimes(strings, dt, opts.date_format.as_ref(), opts.timestamp_format.as_ref())?
+        }
         other => safe_cast(strings, other)?,
+    })
+}
+
+/// Dates and timestamps with `dateFormat` / `timestampFormat` when set, else the lenient
+/// default parsing.
+pub fn parse_datetimes(
+    strings: &StringArray,
+    dt: &DataType,
+    date_format: Option<&DatetimePattern>,
+    timestamp_format: Option<&DatetimePattern>,
+) -> Result<ArrayRef> {
+    Ok(match (dt, date_format, timestamp_format) {
+        (DataType::Date32, Some(p), _) => Arc::new(
+            strings
+                .iter()
+                .map(|v| v.and_then(|s| p.parse_date(s)).map(|d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_CE))
+                .collect::<Date32Array>(),
+        ),
+        (DataType::Timestamp(TimeUnit::Microsecond, tz), _, Some(p)) => Arc::new(
+            strings.iter().map(|v| v.and_then(|s| p.parse_timestamp_micros(s))).collect::<TimestampMicrosecondArray>().with_timezone_opt(tz.clone()),
+        ),
+        (other, _, _) => safe_cast(strings, other)?,
     })
 }
 

@@ -19,7 +19,7 @@ use crate::csv_convert::{convert_column, failed_rows, parse_failure};
 use crate::csv_options::CsvOptions;
 use crate::csv_records::{CsvRecord, CsvRecords};
 use crate::listing::FileMeta;
-use crate::scan_util::{filter_iter, limit_iter, scan_details, ScanExtras};
+use crate::scan_util::{filter_iter, limit_iter, ScanExtras};
 use crate::split::{open_range, FileRange};
 
 /// A column the CSV reader produces.
@@ -256,7 +256,7 @@ impl ExecutionPlan for CsvScanExec {
     }
 
     fn details(&self) -> String {
-        scan_details(&self.inner.schema, &self.files, &self.filters, &self.inner.extras.details(self.files.len()))
+        self.inner.extras.explain(&self.inner.schema, &self.inner.read_schema, &self.files, &self.filters, "")
     }
 
     fn schema(&self) -> SchemaRef {

@@ -193,7 +193,7 @@ impl DatetimePattern {
         }
         let offset = p.offset.unwrap_or(0);
         let naive: NaiveDateTime = p.to_naive_datetime_with_offset(offset).ok()?;
-        Some(naive.and_utc().timestamp_micros() - offset as i64 * 1_000_000)
+        naive.and_utc().timestamp_micros().checked_sub(offset as i64 * 1_000_000)
     }
 }
 

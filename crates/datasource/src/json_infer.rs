@@ -11,6 +11,7 @@ use ember_common::{Error, ErrorKind, Result};
 
 use crate::bad_records::{corrupt_column_name, ParseMode};
 use crate::csv_infer::INFER_MAX_ROWS;
+use crate::datetime_pattern::DatetimePattern;
 use crate::encoding::TextEncoding;
 use crate::json_records::{multi_line_records, JsonLines, JsonRecord};
 use crate::listing::FileMeta;
@@ -27,16 +28,14 @@ pub struct JsonOptions {
     pub mode: ParseMode,
     pub corrupt_column: String,
     pub bad_records_path: Option<String>,
+    /// `dateFormat` / `timestampFormat`: DATE and TIMESTAMP fields are read as text and
+    /// parsed with these (else arrow-json's ISO 8601 parsing)
+    pub date_format: Option<DatetimePattern>,
+    pub timestamp_format: Option<DatetimePattern>,
 }
 
 impl JsonOptions {
     pub fn try_new(options: &ReadOptions) -> Result<JsonOptions> {
-        for key in ["dateFormat", "timestampFormat"] {
-            if let Some(v) = options.get(key) {
-                crate::csv_options::pattern_option(options, key)?;
-                return Err(Error::unsupported(format!("the JSON option {key}='{v}' (dates and timestamps in JSON are read in ISO 8601)")));
-            }
-        }
         Ok(JsonOptions {
             sampling_ratio: options.get_ratio("samplingRatio", 1.0)?,
             primitives_as_string: options.get_bool("primitivesAsString", false)?,
@@ -45,6 +44,8 @@ impl JsonOptions {
             mode: ParseMode::from_options(options)?,
             corrupt_column: corrupt_column_name(options),
             bad_records_path: options.get("badRecordsPath").map(str::to_string),
+            date_format: crate::csv_options::pattern_option(options, "dateFormat")?,
+            timestamp_format: crate::csv_options::pattern_option(options, "timestampFormat")?,
         })
     }
 }

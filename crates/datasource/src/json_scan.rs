@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use arrow::array::{new_null_array, ArrayRef, RecordBatch, StringArray};
 use arrow::compute::concat_batches;
-use arrow::datatypes::SchemaRef;
+use arrow::compute::filter_record_batch;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
 use arrow::record_batch::RecordBatchOptions;
@@ -20,10 +21,11 @@ use ember_physical::{BatchIter, ExecutionPlan, Partitioning, TaskContext};
 use ember_plan::Expr;
 
 use crate::bad_records::{handle_bad, BadRecord, BadRecordSink, Verdict};
+use crate::csv_convert::{failed_rows, parse_datetimes, parse_failure};
 use crate::json_infer::JsonOptions;
 use crate::json_records::{multi_line_records, JsonLines, JsonRecord};
 use crate::listing::FileMeta;
-use crate::scan_util::{filter_iter, limit_iter, scan_details, ScanExtras};
+use crate::scan_util::{filter_iter, limit_iter, ScanExtras};
 use crate::split::{line_number_at, open_range, FileRange};
 
 /// A column the JSON reader produces.
@@ -55,6 +57,8 @@ struct Inner {
     opts: JsonOptions,
     sink: Option<Arc<BadRecordSink>>,
     extras: ScanExtras,
+    /// decoded fields read as text and parsed with `dateFormat` / `timestampFormat`: (index, type)
+    formatted: Vec<(usize, DataType)>,
 }
 
 impl JsonScanExec {
@@ -74,7 +78,27 @@ impl JsonScanExec {
         extras: ScanExtras,
     ) -> Self {
         let sink = opts.bad_records_path.as_deref().map(|p| Arc::new(BadRecordSink::new(p)));
-        let inner = Inner { decode_schema, columns, read_schema, schema, opts, sink, extras };
+        let mut formatted = Vec::new();
+        let fields: Vec<Field> = decode_schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let text = match f.data_type() {
+                    DataType::Date32 => opts.date_format.is_some(),
+                    DataType::Timestamp(TimeUnit::Microsecond, _) => opts.timestamp_format.is_some(),
+                    _ => false,
+                };
+                if text {
+                    formatted.push((i, f.data_type().clone()));
+                    Field::new(f.name(), DataType::Utf8, true)
+                } else {
+                    f.as_ref().clone()
+                }
+            })
+            .collect();
+        let decode_schema = Arc::new(Schema::new(fields));
+        let inner = Inner { decode_schema, columns, read_schema, schema, opts, sink, extras, formatted };
         JsonScanExec { files, partitions, inner: Arc::new(inner), filters, fetch }
     }
 
@@ -210,6 +234,8 @@ impl RangeRecords {
         let clean = chunk.iter().all(|r| r.bad_encoding.is_none() && r.text.trim_ascii_start().starts_with(b"{"));
         let mut pieces: Vec<RecordBatch> = Vec::new();
         let mut corrupt: Vec<Option<String>> = Vec::new();
+        // the chunk record of each row
+        let mut row_recs: Vec<usize> = Vec::new();
         let joined_ok = clean && {
             let mut text = Vec::with_capacity(chunk.iter().map(|r| r.text.len() + 1).sum());
             for r in &chunk {
@@ -221,12 +247,14 @@ impl RangeRecords {
         if joined_ok {
             pieces.extend(fast);
             corrupt = vec![None; n];
+            row_recs = (0..n).collect();
         } else {
-            for rec in &chunk {
+            for (ri, rec) in chunk.iter().enumerate() {
                 match decode_one(schema, rec) {
                     Ok(b) => {
                         pieces.push(b);
                         corrupt.push(None);
+                        row_recs.push(ri);
                     }
                     Err(reason) => {
                         let bad = self.bad_record(rec, reason);
@@ -242,6 +270,7 @@ impl RangeRecords {
                             };
                             pieces.push(row);
                             corrupt.push(Some(text));
+                            row_recs.push(ri);
                         }
                     }
                 }
@@ -253,16 +282,39 @@ impl RangeRecords {
         } else {
             concat_batches(schema, &pieces)?
         };
+        let mut decoded_cols = decoded.columns().to_vec();
+        let mut keep: Option<Vec<bool>> = None;
+        for (i, dt) in &inner.formatted {
+            let Some(strings) = decoded_cols.get(*i).and_then(|c| c.as_any().downcast_ref::<StringArray>()).cloned() else { continue };
+            let typed = parse_datetimes(&strings, dt, inner.opts.date_format.as_ref(), inner.opts.timestamp_format.as_ref())?;
+            for r in failed_rows(&strings, typed.as_ref()) {
+                if corrupt[r].is_some() || keep.as_ref().is_some_and(|k| !k[r]) {
+                    continue;
+                }
+                let reason = parse_failure(strings.value(r), dt, schema.field(*i).name());
+                let bad = self.bad_record(&chunk[row_recs[r]], reason);
+                let text = bad.record.clone();
+                match handle_bad(inner.opts.mode, inner.sink.as_deref(), bad)? {
+                    Verdict::Keep => corrupt[r] = Some(text),
+                    Verdict::Drop => keep.get_or_insert_with(|| vec![true; rows])[r] = false,
+                }
+            }
+            decoded_cols[*i] = typed;
+        }
         let mut corrupt = Some(corrupt);
         let mut cols: Vec<ArrayRef> = Vec::with_capacity(inner.columns.len());
         for c in &inner.columns {
             cols.push(match c {
-                JsonColumn::Field(i) => decoded.columns().get(*i).cloned().ok_or_else(|| Error::internal("JSON column missing"))?,
+                JsonColumn::Field(i) => decoded_cols.get(*i).cloned().ok_or_else(|| Error::internal("JSON column missing"))?,
                 JsonColumn::Corrupt => Arc::new(StringArray::from(corrupt.take().unwrap_or_else(|| vec![None; rows]))),
             });
         }
         let opts = RecordBatchOptions::new().with_row_count(Some(rows));
-        Ok(RecordBatch::try_new_with_options(inner.read_schema.clone(), cols, &opts)?)
+        let batch = RecordBatch::try_new_with_options(inner.read_schema.clone(), cols, &opts)?;
+        match keep {
+            None => Ok(batch),
+            Some(k) => Ok(filter_record_batch(&batch, &arrow::array::BooleanArray::from(k))?),
+        }
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
@@ -322,7 +374,7 @@ impl ExecutionPlan for JsonScanExec {
     }
 
     fn details(&self) -> String {
-        scan_details(&self.inner.schema, &self.files, &self.filters, &self.inner.extras.details(self.files.len()))
+        self.inner.extras.explain(&self.inner.schema, &self.inner.read_schema, &self.files, &self.filters, "")
     }
 
     fn schema(&self) -> SchemaRef {

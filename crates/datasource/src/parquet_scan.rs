@@ -19,7 +19,7 @@ use parquet::arrow::ProjectionMask;
 use crate::listing::FileMeta;
 use crate::parquet_pruning::{build_predicate, prune_row_groups};
 use crate::parquet_schema::{find_field, load_metadata, parquet_error};
-use crate::scan_util::{limit_iter, scan_details, ScanExtras};
+use crate::scan_util::{limit_iter, ScanExtras};
 use crate::split::{max_split_bytes, pack, OPEN_COST_BYTES};
 
 /// Consecutive row groups of one file, read by one partition.
@@ -215,8 +215,8 @@ impl ExecutionPlan for ParquetScanExec {
     }
 
     fn details(&self) -> String {
-        let extra = format!("{}RowGroups: {}/{}, ", self.inner.extras.details(self.file_list.len()), self.row_groups_read, self.row_groups_total);
-        scan_details(&self.inner.output, &self.file_list, &self.filters, &extra)
+        let extra = format!("RowGroups: {}/{}, ", self.row_groups_read, self.row_groups_total);
+        self.inner.extras.explain(&self.inner.output, &self.inner.schema, &self.file_list, &self.filters, &extra)
     }
 
     fn schema(&self) -> SchemaRef {

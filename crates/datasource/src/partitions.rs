@@ -194,6 +194,10 @@ impl PartitionFill {
         PartitionFill { output, layout, spec, file_rows }
     }
 
+    pub fn is_partition_column(&self, name: &str) -> bool {
+        self.spec.index_of(name).is_some()
+    }
+
     /// The output batch for `batch`, read from the file at `path`.
     pub fn apply(&self, batch: RecordBatch, path: &str) -> Result<RecordBatch> {
         let rows = batch.num_rows();

@@ -42,13 +42,28 @@ impl ScanExtras {
         }
     }
 
-    /// `Files: 3/1000, ` for EXPLAIN when the table is partitioned.
-    pub fn details(&self, scanned: usize) -> String {
-        if self.fill.is_some() || (scanned != self.files_total && self.files_total > 0) {
-            format!("PartitionsPruned: {scanned}/{} files, ", self.files_total)
-        } else {
-            String::new()
-        }
+    /// The EXPLAIN line of a scan over `files` that reads `read_schema` from them
+    /// (`extra` goes before `ReadSchema`). For a partitioned table, filters on partition
+    /// columns show as `PartitionFilters`, with how many files they left.
+    pub fn explain(&self, output: &SchemaRef, read_schema: &SchemaRef, files: &[Arc<FileMeta>], filters: &[Expr], extra: &str) -> String {
+        let Some(fill) = &self.fill else { return scan_details(output, files, filters, extra) };
+        let (partition, data): (Vec<Expr>, Vec<Expr>) = filters.iter().cloned().partition(|f| {
+            let refs = f.column_refs();
+            !refs.is_empty() && refs.iter().all(|c| fill.is_partition_column(&c.name))
+        });
+        let cols: Vec<&str> = output.fields().iter().map(|f| f.name().as_str()).collect();
+        let show = |fs: &[Expr]| fs.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(", ");
+        format!(
+            "[{}] Location: {}, PartitionFilters: [{}], PartitionsRead: {}/{} files, PushedFilters: [{}], {}ReadSchema: {}",
+            cols.join(", "),
+            files_string(files),
+            show(&partition),
+            files.len(),
+            self.files_total,
+            show(&data),
+            extra,
+            read_schema_string(read_schema)
+        )
     }
 }
 

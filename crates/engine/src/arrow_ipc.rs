@@ -9,7 +9,10 @@ use ember_physical::operators::memory::MemTable;
 use ember_plan::{LogicalPlan, LogicalPlanBuilder};
 
 fn read_error(file: &str, e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::FailedReadFile { file: file.to_string(), message: e.to_string() })
+    Error::new(ErrorKind::FailedReadFile {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// The plan reading the Arrow IPC files at `path` as relation `name`.
@@ -20,16 +23,22 @@ pub(crate) fn read_arrow_plan(name: &str, path: &str) -> Result<LogicalPlan> {
     let mut partitions: Vec<Vec<RecordBatch>> = Vec::new();
     for f in &files {
         let file = std::fs::File::open(&f.path).map_err(|e| read_error(&f.path, e))?;
-        let reader = arrow::ipc::reader::FileReader::try_new(std::io::BufReader::new(file), None).map_err(|e| read_error(&f.path, e))?;
+        let reader = arrow::ipc::reader::FileReader::try_new(std::io::BufReader::new(file), None)
+            .map_err(|e| read_error(&f.path, e))?;
         let file_schema = reader.schema();
         match &schema {
             None => schema = Some(file_schema.clone()),
             Some(s) if s.fields() != file_schema.fields() => {
-                return Err(read_error(&f.path, "the file's schema differs from the first file's schema"));
+                return Err(read_error(
+                    &f.path,
+                    "the file's schema differs from the first file's schema",
+                ));
             }
             Some(_) => {}
         }
-        let batches = reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| read_error(&f.path, e))?;
+        let batches = reader
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| read_error(&f.path, e))?;
         partitions.push(batches);
     }
     let schema = schema.ok_or_else(|| {

@@ -63,7 +63,11 @@ impl CachedRelation {
         let mut parts = session.scheduler().collect(&physical, &ctx)?;
         // The partition count was fixed when the relation was registered.
         parts.resize_with(self.state.partitions.max(parts.len()), Vec::new);
-        let mut guard = self.state.data.lock().map_err(|_| Error::internal("cache lock poisoned"))?;
+        let mut guard = self
+            .state
+            .data
+            .lock()
+            .map_err(|_| Error::internal("cache lock poisoned"))?;
         if guard.is_none() {
             *guard = Some(Arc::new(parts));
         }
@@ -81,7 +85,12 @@ impl TableSource for CachedRelation {
     }
 
     fn estimated_size_bytes(&self) -> Option<u64> {
-        self.state.batches().map(|p| p.iter().flatten().map(|b| b.get_array_memory_size() as u64).sum())
+        self.state.batches().map(|p| {
+            p.iter()
+                .flatten()
+                .map(|b| b.get_array_memory_size() as u64)
+                .sum()
+        })
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -109,16 +118,30 @@ impl CacheManager {
 }
 
 /// Registers `plan` (as bound) for caching; returns the entry (existing or new).
-pub(crate) fn cache_plan(session: &Session, plan: LogicalPlan, name: &str) -> Result<Arc<CachedRelation>> {
+pub(crate) fn cache_plan(
+    session: &Session,
+    plan: LogicalPlan,
+    name: &str,
+) -> Result<Arc<CachedRelation>> {
     let config = Arc::new(session.config());
     let analyzed = crate::query::analyze(plan, &config)?;
     if let Some(e) = session.cache_manager(|m| m.lookup(&analyzed))? {
         return Ok(e);
     }
     let optimized = crate::query::optimize(analyzed.clone(), &config)?;
-    let partitions = crate::query::physical_plan(&optimized, &config)?.output_partitioning().partition_count();
-    let state = CacheState { schema: analyzed.schema().arrow_schema().clone(), name: name.to_string(), partitions, data: Mutex::new(None) };
-    let relation = Arc::new(CachedRelation { plan: analyzed, state: Arc::new(state) });
+    let partitions = crate::query::physical_plan(&optimized, &config)?
+        .output_partitioning()
+        .partition_count();
+    let state = CacheState {
+        schema: analyzed.schema().arrow_schema().clone(),
+        name: name.to_string(),
+        partitions,
+        data: Mutex::new(None),
+    };
+    let relation = Arc::new(CachedRelation {
+        plan: analyzed,
+        state: Arc::new(state),
+    });
     session.cache_manager_mut(|m| m.entries.push(relation.clone()))?;
     Ok(relation)
 }
@@ -170,7 +193,11 @@ pub(crate) fn clear(session: &Session) -> Result<()> {
 /// re-qualified as the subtree was. `None` when the subtree mixes qualifiers in a way
 /// a scan cannot reproduce.
 fn replacement(relation: &Arc<CachedRelation>, schema: &PlanSchema) -> Option<LogicalPlan> {
-    let quals: Vec<Option<&str>> = schema.fields().iter().map(|f| f.qualifier.as_deref()).collect();
+    let quals: Vec<Option<&str>> = schema
+        .fields()
+        .iter()
+        .map(|f| f.qualifier.as_deref())
+        .collect();
     let main = quals.iter().flatten().next().copied();
     if quals.iter().any(|q| q.is_some() && *q != main) {
         return None;
@@ -187,13 +214,24 @@ fn replacement(relation: &Arc<CachedRelation>, schema: &PlanSchema) -> Option<Lo
         .iter()
         .map(|f| {
             let c = Expr::Column(ember_plan::Column::new(Some(&table_name), f.name()));
-            if f.qualifier.is_some() { c } else { c.alias(f.name()) }
+            if f.qualifier.is_some() {
+                c
+            } else {
+                c.alias(f.name())
+            }
         })
         .collect();
-    ember_plan::LogicalPlanBuilder::from(scan).project(exprs).ok().map(|b| b.build())
+    ember_plan::LogicalPlanBuilder::from(scan)
+        .project(exprs)
+        .ok()
+        .map(|b| b.build())
 }
 
-fn replace(plan: LogicalPlan, entries: &[Arc<CachedRelation>], used: &mut Vec<Arc<CachedRelation>>) -> Result<LogicalPlan> {
+fn replace(
+    plan: LogicalPlan,
+    entries: &[Arc<CachedRelation>],
+    used: &mut Vec<Arc<CachedRelation>>,
+) -> Result<LogicalPlan> {
     if let Some(e) = entries.iter().find(|e| e.plan == plan) {
         if let Some(r) = replacement(e, plan.schema()) {
             used.push(e.clone());
@@ -204,13 +242,20 @@ fn replace(plan: LogicalPlan, entries: &[Arc<CachedRelation>], used: &mut Vec<Ar
     if inputs.is_empty() {
         return Ok(plan);
     }
-    let new_inputs = inputs.into_iter().map(|i| replace(i.as_ref().clone(), entries, used).map(Arc::new)).collect::<Result<Vec<_>>>()?;
+    let new_inputs = inputs
+        .into_iter()
+        .map(|i| replace(i.as_ref().clone(), entries, used).map(Arc::new))
+        .collect::<Result<Vec<_>>>()?;
     plan.with_new_inputs(new_inputs)
 }
 
 /// Replaces cached subtrees of an analyzed plan (except `skip`, the relation being
 /// computed) and materializes the caches it uses.
-pub(crate) fn substitute(session: &Session, plan: LogicalPlan, skip: Option<&CachedRelation>) -> Result<LogicalPlan> {
+pub(crate) fn substitute(
+    session: &Session,
+    plan: LogicalPlan,
+    skip: Option<&CachedRelation>,
+) -> Result<LogicalPlan> {
     substitute_inner(session, plan, skip, true)
 }
 
@@ -219,7 +264,12 @@ pub(crate) fn substitute_lazily(session: &Session, plan: LogicalPlan) -> Result<
     substitute_inner(session, plan, None, false)
 }
 
-fn substitute_inner(session: &Session, plan: LogicalPlan, skip: Option<&CachedRelation>, materialize: bool) -> Result<LogicalPlan> {
+fn substitute_inner(
+    session: &Session,
+    plan: LogicalPlan,
+    skip: Option<&CachedRelation>,
+    materialize: bool,
+) -> Result<LogicalPlan> {
     let entries: Vec<Arc<CachedRelation>> = session
         .cache_manager(|m| m.entries.clone())?
         .into_iter()
@@ -252,8 +302,18 @@ impl ExecutionPlan for InMemoryTableScanExec {
     }
 
     fn details(&self) -> String {
-        let cols: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
-        format!("[{}], InMemoryRelation {}, partitions={}", cols.join(", "), self.state.name, self.state.partitions)
+        let cols: Vec<&str> = self
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        format!(
+            "[{}], InMemoryRelation {}, partitions={}",
+            cols.join(", "),
+            self.state.name,
+            self.state.partitions
+        )
     }
 
     fn schema(&self) -> SchemaRef {
@@ -264,7 +324,10 @@ impl ExecutionPlan for InMemoryTableScanExec {
         vec![]
     }
 
-    fn with_new_children(self: Arc<Self>, _children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+    fn with_new_children(
+        self: Arc<Self>,
+        _children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
         Ok(self)
     }
 
@@ -273,9 +336,17 @@ impl ExecutionPlan for InMemoryTableScanExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let data = self.state.batches().ok_or_else(|| Error::internal("cached relation used before it was materialized"))?;
+        let data = self
+            .state
+            .batches()
+            .ok_or_else(|| Error::internal("cached relation used before it was materialized"))?;
         let parts = data.get(partition).cloned().unwrap_or_default();
-        MemoryExec::try_new(vec![parts], self.state.schema.clone(), self.projection.clone())?.execute(0, ctx)
+        MemoryExec::try_new(
+            vec![parts],
+            self.state.schema.clone(),
+            self.projection.clone(),
+        )?
+        .execute(0, ctx)
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -288,21 +359,40 @@ impl ExecutionPlan for InMemoryTableScanExec {
 pub struct CacheScanPlanner;
 
 impl ScanPlanner for CacheScanPlanner {
-    fn plan_scan(&self, scan: &TableScan, _target_partitions: usize, _ctx: &TaskContext) -> Result<Option<Arc<dyn ExecutionPlan>>> {
-        let Some(relation) = scan.source.as_any().downcast_ref::<CachedRelation>() else { return Ok(None) };
+    fn plan_scan(
+        &self,
+        scan: &TableScan,
+        _target_partitions: usize,
+        _ctx: &TaskContext,
+    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        let Some(relation) = scan.source.as_any().downcast_ref::<CachedRelation>() else {
+            return Ok(None);
+        };
         let schema = scan.schema.arrow_schema().clone();
-        Ok(Some(Arc::new(InMemoryTableScanExec { state: relation.state.clone(), projection: scan.projection.clone(), schema })))
+        Ok(Some(Arc::new(InMemoryTableScanExec {
+            state: relation.state.clone(),
+            projection: scan.projection.clone(),
+            schema,
+        })))
     }
 }
 
 impl Session {
     pub(crate) fn cache_manager<T>(&self, f: impl FnOnce(&CacheManager) -> T) -> Result<T> {
-        let m = self.state.cache.read().map_err(|_| Error::internal("cache lock poisoned"))?;
+        let m = self
+            .state
+            .cache
+            .read()
+            .map_err(|_| Error::internal("cache lock poisoned"))?;
         Ok(f(&m))
     }
 
     pub(crate) fn cache_manager_mut<T>(&self, f: impl FnOnce(&mut CacheManager) -> T) -> Result<T> {
-        let mut m = self.state.cache.write().map_err(|_| Error::internal("cache lock poisoned"))?;
+        let mut m = self
+            .state
+            .cache
+            .write()
+            .map_err(|_| Error::internal("cache lock poisoned"))?;
         Ok(f(&mut m))
     }
 
@@ -346,6 +436,7 @@ impl crate::dataframe::DataFrame {
     pub fn is_cached(&self) -> Result<bool> {
         let config = Arc::new(self.session().config());
         let analyzed = crate::query::analyze(self.logical_plan().clone(), &config)?;
-        self.session().cache_manager(|m| m.lookup(&analyzed).is_some())
+        self.session()
+            .cache_manager(|m| m.lookup(&analyzed).is_some())
     }
 }

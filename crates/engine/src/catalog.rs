@@ -115,6 +115,7 @@ impl CatalogLookup for CatalogView<'_> {
     }
 
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan> {
+        crate::writer::committer::recover(std::path::Path::new(path))?;
         let format = FileFormat::from_name(format)?;
         let table = FileTable::try_new(format, vec![path.to_string()], ReadOptions::new(), None)?;
         Ok(LogicalPlanBuilder::scan(&crate::reader::relation_name(path), Arc::new(table))?.build())

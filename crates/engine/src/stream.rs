@@ -25,7 +25,10 @@ pub struct RecordBatchStream {
 
 impl std::fmt::Debug for RecordBatchStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecordBatchStream").field("partition", &self.next_partition).field("partitions", &self.partitions).finish()
+        f.debug_struct("RecordBatchStream")
+            .field("partition", &self.next_partition)
+            .field("partitions", &self.partitions)
+            .finish()
     }
 }
 
@@ -77,8 +80,19 @@ impl DataFrame {
     pub fn execute_stream(&self) -> Result<RecordBatchStream> {
         let qe = self.query_execution()?;
         let ctx = TaskContext::new(qe.config.clone());
-        let root = self.session().scheduler().run_shuffle_stages(&qe.physical, &ctx)?;
+        let root = self
+            .session()
+            .scheduler()
+            .run_shuffle_stages(&qe.physical, &ctx)?;
         let partitions = root.output_partitioning().partition_count();
-        Ok(RecordBatchStream { schema: self.schema(), root, ctx, next_partition: 0, partitions, current: None, failed: false })
+        Ok(RecordBatchStream {
+            schema: self.schema(),
+            root,
+            ctx,
+            next_partition: 0,
+            partitions,
+            current: None,
+            failed: false,
+        })
     }
 }

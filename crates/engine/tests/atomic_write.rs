@@ -16,20 +16,34 @@ const ROWS: i64 = 2000;
 const TARGET_ENV: &str = "EMBER_ATOMIC_TARGET";
 
 fn session() -> Session {
-    Session::builder().config("spark.sql.shuffle.partitions", "4").threads(2).build().unwrap()
+    Session::builder()
+        .config("spark.sql.shuffle.partitions", "4")
+        .threads(2)
+        .build()
+        .unwrap()
 }
 
 /// Writes version `v` of the dataset: ids 0..ROWS, spread over 8 tasks and many files.
 fn write_version(s: &Session, target: &str, v: i64) -> ember::Result<()> {
-    let df = s.sql(&format!("SELECT id, CAST({v} AS BIGINT) AS version FROM range(0, {ROWS}, 1, 8)"))?;
-    df.write().mode("overwrite").option("maxRecordsPerFile", 40).parquet(target)
+    let df = s.sql(&format!(
+        "SELECT id, CAST({v} AS BIGINT) AS version FROM range(0, {ROWS}, 1, 8)"
+    ))?;
+    df.write()
+        .mode("overwrite")
+        .option("maxRecordsPerFile", 40)
+        .parquet(target)
 }
 
 /// The child: overwrite forever with increasing versions (the parent kills it).
 #[test]
 fn atomic_child_writer() {
-    let Ok(target) = std::env::var(TARGET_ENV) else { return };
-    let start: i64 = std::env::var("EMBER_ATOMIC_START").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let Ok(target) = std::env::var(TARGET_ENV) else {
+        return;
+    };
+    let start: i64 = std::env::var("EMBER_ATOMIC_START")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let s = session();
     for v in start.. {
         write_version(&s, &target, v).unwrap();
@@ -45,11 +59,20 @@ fn check(s: &Session, target: &str) -> i64 {
         let id: &Int64Array = b.column(0).as_primitive::<Int64Type>();
         let ver = b.column(1).as_primitive::<Int64Type>();
         for i in 0..b.num_rows() {
-            assert!(ids.insert(id.value(i)), "duplicate id {} (two versions mixed?)", id.value(i));
+            assert!(
+                ids.insert(id.value(i)),
+                "duplicate id {} (two versions mixed?)",
+                id.value(i)
+            );
             versions.insert(ver.value(i));
         }
     }
-    assert_eq!(ids.len() as i64, ROWS, "partial data: {} rows, versions {versions:?}", ids.len());
+    assert_eq!(
+        ids.len() as i64,
+        ROWS,
+        "partial data: {} rows, versions {versions:?}",
+        ids.len()
+    );
     assert_eq!(versions.len(), 1, "versions mixed: {versions:?}");
     *versions.iter().next().unwrap_or(&-1)
 }
@@ -76,7 +99,11 @@ fn killed_writers_leave_old_or_new_data() {
     let s = session();
     write_version(&s, &target, 0).unwrap();
     assert_eq!(check(&s, &target), 0);
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
     let mut rng = Rng(seed);
     let exe = std::env::current_exe().unwrap();
     let started = Instant::now();
@@ -85,7 +112,12 @@ fn killed_writers_leave_old_or_new_data() {
     let mut next_start = 1;
     while kills < 60 && started.elapsed() < Duration::from_secs(20) {
         let mut child = Command::new(&exe)
-            .args(["--exact", "atomic_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "atomic_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(TARGET_ENV, &target)
             .env("EMBER_ATOMIC_START", next_start.to_string())
             .stdout(Stdio::null())
@@ -103,8 +135,14 @@ fn killed_writers_leave_old_or_new_data() {
         }
         seen.insert(v);
     }
-    eprintln!("{kills} kills, {} distinct versions seen (seed {seed})", seen.len());
+    eprintln!(
+        "{kills} kills, {} distinct versions seen (seed {seed})",
+        seen.len()
+    );
     assert!(kills >= 10, "only {kills} kills in the time budget");
     // The children made progress, so kills landed both between and inside commits.
-    assert!(seen.len() >= 2, "no write ever committed: {seen:?} (seed {seed})");
+    assert!(
+        seen.len() >= 2,
+        "no write ever committed: {seen:?} (seed {seed})"
+    );
 }

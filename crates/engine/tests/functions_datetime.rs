@@ -114,7 +114,10 @@ fn parsing_follows_ansi_mode_and_the_session_zone() {
     let s = session_in("America/Los_Angeles");
     let df = dates(&s);
     // ANSI (the default): a string that does not match the pattern is an error
-    let e = df.select([to_date_fmt(col("s"), "dd/MM/yyyy")]).and_then(|d| d.collect()).unwrap_err();
+    let e = df
+        .select([to_date_fmt(col("s"), "dd/MM/yyyy")])
+        .and_then(|d| d.collect())
+        .unwrap_err();
     assert_eq!(e.class(), "CANNOT_PARSE_TIMESTAMP");
     s.sql("SET spark.sql.ansi.enabled=false").unwrap();
     let out = df
@@ -124,7 +127,10 @@ fn parsing_follows_ansi_mode_and_the_session_zone() {
             unix_timestamp_fmt(col("s"), "dd/MM/yyyy"),
             from_unixtime(lit(0i64)),
             to_date(col("ts")),
-            date_format(to_timestamp_fmt(lit("2024-01-01 10:00Z"), "yyyy-MM-dd HH:mmX"), "HH:mm XXX"),
+            date_format(
+                to_timestamp_fmt(lit("2024-01-01 10:00Z"), "yyyy-MM-dd HH:mmX"),
+                "HH:mm XXX",
+            ),
         ])
         .unwrap();
     assert_eq!(
@@ -140,13 +146,22 @@ fn parsing_follows_ansi_mode_and_the_session_zone() {
 #[test]
 fn empty_input_and_many_partitions() {
     let s = session_in("UTC");
-    let empty = dates(&s).filter(col("id").gt(lit(10))).unwrap().select([year(col("d")), add_months(col("d"), 1)]).unwrap();
+    let empty = dates(&s)
+        .filter(col("id").gt(lit(10)))
+        .unwrap()
+        .select([year(col("d")), add_months(col("d"), 1)])
+        .unwrap();
     assert!(rows(&empty.collect().unwrap(), "UTC").is_empty());
     // 1000 days spread over partitions: the per-year counts do not depend on partitioning
     let df = s
         .sql("SELECT date_add(date '2023-06-01', CAST(id AS INT)) AS d FROM range(0, 1000, 1, 7)")
         .unwrap();
     df.create_or_replace_temp_view("days").unwrap();
-    let out = s.sql("SELECT year(d + interval '1' month) AS y, count(*) FROM days GROUP BY 1 ORDER BY 1").unwrap();
-    assert_eq!(rows(&out.collect().unwrap(), "UTC"), vec!["2023\t183", "2024\t366", "2025\t365", "2026\t86"]);
+    let out = s
+        .sql("SELECT year(d + interval '1' month) AS y, count(*) FROM days GROUP BY 1 ORDER BY 1")
+        .unwrap();
+    assert_eq!(
+        rows(&out.collect().unwrap(), "UTC"),
+        vec!["2023\t183", "2024\t366", "2025\t365", "2026\t86"]
+    );
 }

@@ -6,11 +6,7 @@ use ember::functions::*;
 use ember::{DataFrame, Session};
 
 fn session() -> Session {
-    Session::builder()
-        .config("spark.sql.shuffle.partitions", "3")
-        .config("ember.executor.threads", "2")
-        .build()
-        .unwrap()
+    Session::builder().config("spark.sql.shuffle.partitions", "3").config("ember.executor.threads", "2").build().unwrap()
 }
 
 fn rows(batches: &[RecordBatch]) -> Vec<String> {

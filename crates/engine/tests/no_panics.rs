@@ -58,6 +58,7 @@ fn malformed_csv_reports_file_and_line() {
     let err = session
         .read()
         .option("header", "true")
+        .option("mode", "FAILFAST")
         .schema_ddl("id INT, amount DOUBLE, day DATE")
         .csv("sql-tests/data/bad_number.csv")
         .and_then(|df| df.collect())

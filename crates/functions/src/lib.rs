@@ -172,6 +172,10 @@ mod tests {
         let r = BuiltinRegistry::new();
         for name in r.names() {
             let Some(f) = r.aggregate(&name) else { continue };
+            // grouping() / grouping_id() are planned away, never accumulated.
+            if matches!(f.name(), "grouping" | "grouping_id") {
+                continue;
+            }
             for t in [DataType::Int32, DataType::Utf8, DataType::Boolean, DataType::Decimal128(10, 2), DataType::Float64] {
                 let Ok(coerced) = f.coerce_types(&[t]) else { continue };
                 let args: Vec<_> = coerced.iter().map(new_empty_array).collect();

@@ -117,6 +117,8 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
         (DataType::Date32, DataType::Timestamp(u, tz)) | (DataType::Timestamp(u, tz), DataType::Date32) => {
             Some(DataType::Timestamp(*u, tz.clone()))
         }
+        // `interval day` widens to `interval day to second`
+        (a, b) if crate::interval::is_day_time(a) && crate::interval::is_day_time(b) => Some(crate::interval::DAY_TIME),
         (DataType::Timestamp(_, t1), DataType::Timestamp(_, t2)) => {
             Some(DataType::Timestamp(TimeUnit::Microsecond, t1.clone().or(t2.clone())))
         }

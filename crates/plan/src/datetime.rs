@@ -27,7 +27,11 @@ pub fn days_of_date(d: NaiveDate) -> i32 {
 
 /// The last day of the month of `year`-`month`.
 pub fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
@@ -42,7 +46,10 @@ pub fn add_months_to_date(d: NaiveDate, months: i32) -> Option<NaiveDate> {
 
 /// [`add_months_to_date`] on days since the epoch.
 pub fn add_months_to_days(days: i32, months: i32) -> Option<i32> {
-    Some(days_of_date(add_months_to_date(date_of_days(days)?, months)?))
+    Some(days_of_date(add_months_to_date(
+        date_of_days(days)?,
+        months,
+    )?))
 }
 
 /// A session time zone; `None` inside means UTC.
@@ -57,14 +64,23 @@ impl Zone {
     pub fn parse(name: &str) -> Option<Zone> {
         let name = name.trim();
         let upper = name.to_ascii_uppercase();
-        if matches!(upper.as_str(), "UTC" | "GMT" | "Z" | "UT" | "ETC/UTC" | "ETC/GMT") {
+        if matches!(
+            upper.as_str(),
+            "UTC" | "GMT" | "Z" | "UT" | "ETC/UTC" | "ETC/GMT"
+        ) {
             return Some(Zone(None));
         }
         let offset = ["GMT", "UTC", "UT"]
             .iter()
             .find_map(|p| upper.strip_prefix(p).filter(|r| r.starts_with(['+', '-'])))
             .map(normalize_offset);
-        let candidate = offset.unwrap_or_else(|| if name.starts_with(['+', '-']) { normalize_offset(name) } else { name.to_string() });
+        let candidate = offset.unwrap_or_else(|| {
+            if name.starts_with(['+', '-']) {
+                normalize_offset(name)
+            } else {
+                name.to_string()
+            }
+        });
         Tz::from_str(&candidate).ok().map(|tz| Zone(Some(tz)))
     }
 
@@ -102,7 +118,9 @@ impl Zone {
             },
         };
         let t = utc.and_utc();
-        t.timestamp().checked_mul(MICROS_PER_SECOND)?.checked_add(t.timestamp_subsec_micros() as i64)
+        t.timestamp()
+            .checked_mul(MICROS_PER_SECOND)?
+            .checked_add(t.timestamp_subsec_micros() as i64)
     }
 
     /// Midnight of day `days` in this zone, as UTC micros (Spark's date → timestamp).
@@ -152,7 +170,10 @@ mod tests {
     #[test]
     fn zones() {
         let la = Zone::of("America/Los_Angeles");
-        let local = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let local = NaiveDate::from_ymd_opt(2024, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
         assert_eq!(la.to_utc_micros(local), Some(1_704_096_000_000_000));
         assert_eq!(la.to_local(1_704_096_000_000_000), Some(local));
         assert!(Zone::parse("GMT+8").is_some());

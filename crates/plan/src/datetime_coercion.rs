@@ -10,7 +10,11 @@ use crate::interval::{is_day_time, is_interval, is_year_month, DAY, DAY_TIME, YE
 use crate::operator::Operator;
 
 fn sig(left: &DataType, right: &DataType, result: DataType) -> Option<BinarySignature> {
-    Some(BinarySignature { left: left.clone(), right: right.clone(), result })
+    Some(BinarySignature {
+        left: left.clone(),
+        right: right.clone(),
+        result,
+    })
 }
 
 fn is_timestamp(dt: &DataType) -> bool {
@@ -25,7 +29,11 @@ fn date_time_result() -> DataType {
 
 /// The signature of `left op right` when a date, timestamp or interval takes part in
 /// `+ - * /`; `None` leaves the operator to the numeric rules (which report errors).
-pub fn datetime_signature(left: &DataType, op: Operator, right: &DataType) -> Option<BinarySignature> {
+pub fn datetime_signature(
+    left: &DataType,
+    op: Operator,
+    right: &DataType,
+) -> Option<BinarySignature> {
     use DataType as D;
     use Operator::*;
     let (l, r) = (left, right);
@@ -38,13 +46,20 @@ pub fn datetime_signature(left: &DataType, op: Operator, right: &DataType) -> Op
                 // Spark's DateAdd / DateSub with a NULL day count
                 (D::Date32, D::Null) => sig(l, &D::Int32, D::Date32),
                 (D::Date32, i) if is_year_month(i) || i == &DAY => sig(l, r, D::Date32),
-                (i, D::Date32) if op == Plus && (is_year_month(i) || i == &DAY) => sig(l, r, D::Date32),
+                (i, D::Date32) if op == Plus && (is_year_month(i) || i == &DAY) => {
+                    sig(l, r, D::Date32)
+                }
                 (D::Date32, i) if i == &DAY_TIME => sig(l, r, date_time_result()),
                 (i, D::Date32) if op == Plus && i == &DAY_TIME => sig(l, r, date_time_result()),
                 (t, i) if is_timestamp(t) && is_interval(i) => sig(l, r, t.clone()),
                 (i, t) if op == Plus && is_timestamp(t) && is_interval(i) => sig(l, r, t.clone()),
                 (D::Date32, D::Date32) if op == Minus => sig(l, r, DAY),
-                (a, b) if op == Minus && (is_timestamp(a) || is_timestamp(b)) && matches!(a, D::Date32 | D::Timestamp(_, _)) && matches!(b, D::Date32 | D::Timestamp(_, _)) => {
+                (a, b)
+                    if op == Minus
+                        && (is_timestamp(a) || is_timestamp(b))
+                        && matches!(a, D::Date32 | D::Timestamp(_, _))
+                        && matches!(b, D::Date32 | D::Timestamp(_, _)) =>
+                {
                     sig(l, r, DAY_TIME)
                 }
                 (a, b) if is_year_month(a) && is_year_month(b) => sig(l, r, YEAR_MONTH),
@@ -63,7 +78,13 @@ pub fn datetime_signature(left: &DataType, op: Operator, right: &DataType) -> Op
                     None
                 }
             };
-            let class = |i: &DataType| if is_year_month(i) { YEAR_MONTH } else { DAY_TIME };
+            let class = |i: &DataType| {
+                if is_year_month(i) {
+                    YEAR_MONTH
+                } else {
+                    DAY_TIME
+                }
+            };
             match (l, r) {
                 (i, n) if is_interval(i) => sig(l, &number(n)?, class(i)),
                 (n, i) if op == Multiply && is_interval(i) => sig(&number(n)?, r, class(i)),
@@ -81,11 +102,29 @@ mod tests {
     #[test]
     fn spark_result_types() {
         let res = |l: &DataType, op, r: &DataType| datetime_signature(l, op, r).map(|s| s.result);
-        assert_eq!(res(&DataType::Date32, Operator::Minus, &DAY), Some(DataType::Date32));
-        assert_eq!(res(&DataType::Date32, Operator::Plus, &YEAR_MONTH), Some(DataType::Date32));
-        assert_eq!(res(&DataType::Date32, Operator::Minus, &DataType::Date32), Some(DAY));
-        assert_eq!(res(&YEAR_MONTH, Operator::Multiply, &DataType::Int32), Some(YEAR_MONTH));
-        assert_eq!(res(&DAY, Operator::Multiply, &DataType::Int32), Some(DAY_TIME));
-        assert_eq!(res(&DataType::Int32, Operator::Plus, &DataType::Int32), None);
+        assert_eq!(
+            res(&DataType::Date32, Operator::Minus, &DAY),
+            Some(DataType::Date32)
+        );
+        assert_eq!(
+            res(&DataType::Date32, Operator::Plus, &YEAR_MONTH),
+            Some(DataType::Date32)
+        );
+        assert_eq!(
+            res(&DataType::Date32, Operator::Minus, &DataType::Date32),
+            Some(DAY)
+        );
+        assert_eq!(
+            res(&YEAR_MONTH, Operator::Multiply, &DataType::Int32),
+            Some(YEAR_MONTH)
+        );
+        assert_eq!(
+            res(&DAY, Operator::Multiply, &DataType::Int32),
+            Some(DAY_TIME)
+        );
+        assert_eq!(
+            res(&DataType::Int32, Operator::Plus, &DataType::Int32),
+            None
+        );
     }
 }

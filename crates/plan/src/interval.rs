@@ -45,7 +45,9 @@ pub fn year_month_interval(months: i32) -> ScalarValue {
 
 /// An `interval day` literal of `days` days.
 pub fn day_interval(days: i32) -> ScalarValue {
-    ScalarValue::Nested(Arc::new(IntervalDayTimeArray::from(vec![IntervalDayTime::new(days, 0)])))
+    ScalarValue::Nested(Arc::new(IntervalDayTimeArray::from(vec![
+        IntervalDayTime::new(days, 0),
+    ])))
 }
 
 /// An `interval day to second` literal of `micros` microseconds.
@@ -97,8 +99,14 @@ mod tests {
         assert_eq!(format_year_month(14), "INTERVAL '1-2' YEAR TO MONTH");
         assert_eq!(format_year_month(-3), "INTERVAL '-0-3' YEAR TO MONTH");
         assert_eq!(format_day(-90), "INTERVAL '-90' DAY");
-        assert_eq!(format_day_time(93_784_500_000), "INTERVAL '1 02:03:04.5' DAY TO SECOND");
-        assert_eq!(year_month_interval(3).to_string(), "INTERVAL '0-3' YEAR TO MONTH");
+        assert_eq!(
+            format_day_time(93_784_500_000),
+            "INTERVAL '1 02:03:04.5' DAY TO SECOND"
+        );
+        assert_eq!(
+            year_month_interval(3).to_string(),
+            "INTERVAL '0-3' YEAR TO MONTH"
+        );
         assert_eq!(day_interval(90).data_type(), DAY);
     }
 }

@@ -44,6 +44,7 @@ pub mod statistics;
 pub mod subquery_plans;
 pub mod table_source;
 pub mod window;
+pub mod window_frame;
 pub mod window_plan;
 
 pub use builder::LogicalPlanBuilder;

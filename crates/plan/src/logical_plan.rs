@@ -133,6 +133,9 @@ impl Aggregate {
                 return Err(Error::internal(format!("aggregate expression expected, found {a}")));
             }
             if let Expr::AggregateFunction(f) = a.unalias() {
+                if let Some(filter) = &f.filter {
+                    check_aggregate_filter(filter, in_schema)?;
+                }
                 if f.args.iter().any(|x| x.contains_aggregate()) {
                     return Err(Error::new(ErrorKind::Other {
                         class: "NESTED_AGGREGATE_FUNCTION".into(),
@@ -293,6 +296,25 @@ impl Union {
             .collect();
         Ok(Union { inputs, schema: PlanSchema::new(fields) })
     }
+}
+
+/// Spark's checks on an aggregate's `FILTER (WHERE …)`: boolean, no aggregate inside.
+fn check_aggregate_filter(filter: &Expr, in_schema: &PlanSchema) -> Result<()> {
+    let invalid = |sub: &str, detail: String| {
+        Error::new(ErrorKind::Other {
+            class: format!("INVALID_AGGREGATE_FILTER.{sub}"),
+            sqlstate: Some("42903".into()),
+            message: format!("The FILTER expression \"{filter}\" in an aggregate function is invalid. {detail}"),
+        })
+    };
+    if filter.contains_aggregate() {
+        return Err(invalid("CONTAINS_AGGREGATE", format!("Expected a FILTER expression without an aggregation, but found \"{}\".", aggregate_calls(filter))));
+    }
+    let t = filter.data_type(in_schema)?;
+    if !matches!(t, DataType::Boolean | DataType::Null) {
+        return Err(invalid("NOT_BOOLEAN", "Expected a FILTER expression of the BOOLEAN type.".into()));
+    }
+    Ok(())
 }
 
 /// The aggregate calls inside `e`, comma separated, for messages.

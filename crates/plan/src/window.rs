@@ -1,7 +1,7 @@
 //! Window expressions: `f(args) OVER (PARTITION BY … ORDER BY … frame)`. Holds the
-//! window spec and frame types, the ranking and offset functions Spark defines, the
-//! checks Spark's analyzer makes on them (frames, ORDER BY, arguments), their result
-//! types and their Spark column names.
+//! window spec, the ranking and offset functions Spark defines, the checks Spark's
+//! analyzer makes on them (required frames, ORDER BY, arguments), their result types
+//! and their Spark column names. Frames are in `window_frame.rs`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -10,165 +10,13 @@ use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
 
-use crate::coercion::{can_cast, is_integral, is_numeric};
+use crate::coercion::{can_cast, is_numeric};
 use crate::expr::{Expr, SortExpr};
 use crate::function::AggregateFunctionImpl;
 use crate::scalar::ScalarValue;
 use crate::schema::PlanSchema;
 
-/// ROWS (physical offsets) or RANGE (offsets on the value of the ORDER BY key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WindowFrameUnits {
-    Rows,
-    Range,
-}
-
-/// One end of a frame. Offsets are literals (`Preceding(1)` is `1 PRECEDING`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum WindowFrameBound {
-    UnboundedPreceding,
-    Preceding(ScalarValue),
-    CurrentRow,
-    Following(ScalarValue),
-    UnboundedFollowing,
-}
-
-/// `ROWS|RANGE BETWEEN start AND end`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WindowFrame {
-    pub units: WindowFrameUnits,
-    pub start: WindowFrameBound,
-    pub end: WindowFrameBound,
-}
-
-impl WindowFrame {
-    pub fn new(units: WindowFrameUnits, start: WindowFrameBound, end: WindowFrameBound) -> Self {
-        WindowFrame { units, start, end }
-    }
-
-    /// `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` (ranking functions).
-    pub fn rows_to_current() -> Self {
-        WindowFrame::new(WindowFrameUnits::Rows, WindowFrameBound::UnboundedPreceding, WindowFrameBound::CurrentRow)
-    }
-
-    /// Spark's default: with ORDER BY, `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT
-    /// ROW` (peers included); without, the whole partition.
-    pub fn default_for(ordered: bool) -> Self {
-        if ordered {
-            WindowFrame::new(WindowFrameUnits::Range, WindowFrameBound::UnboundedPreceding, WindowFrameBound::CurrentRow)
-        } else {
-            WindowFrame::new(WindowFrameUnits::Rows, WindowFrameBound::UnboundedPreceding, WindowFrameBound::UnboundedFollowing)
-        }
-    }
-
-    /// True for frames with a value offset (`n PRECEDING` / `n FOLLOWING`).
-    pub fn has_offsets(&self) -> bool {
-        [&self.start, &self.end].iter().any(|b| matches!(b, WindowFrameBound::Preceding(_) | WindowFrameBound::Following(_)))
-    }
-
-    /// Spark's checks on the frame alone (`SpecifiedWindowFrame.checkInputDataTypes`).
-    fn check(&self, order_by: &[SortExpr]) -> Result<()> {
-        use WindowFrameBound::*;
-        let mismatch =
-            |sub: &'static str, message: String| Err(Error::new(ErrorKind::DatatypeMismatch { sub, expr: format!("\"{self}\""), message }));
-        if matches!(self.start, UnboundedFollowing) || matches!(self.end, UnboundedPreceding) {
-            return mismatch(
-                "SPECIFIED_WINDOW_FRAME_INVALID_BOUND",
-                format!("Window frame upper bound \"{}\" does not follow the lower bound \"{}\".", self.end, self.start),
-            );
-        }
-        for b in [&self.start, &self.end] {
-            if let Preceding(v) | Following(v) = b {
-                let t = v.data_type();
-                let ok = match self.units {
-                    WindowFrameUnits::Rows => is_integral(&t),
-                    WindowFrameUnits::Range => is_numeric(&t),
-                };
-                if !ok || v.is_null() {
-                    return mismatch(
-                        "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
-                        format!(
-                            "The data type of the lower bound \"{}\" does not match the expected data type \"{}\".",
-                            catalog_string(&t).to_uppercase(),
-                            if self.units == WindowFrameUnits::Rows { "INT" } else { "NUMERIC" }
-                        ),
-                    );
-                }
-            }
-        }
-        // Spark compares only two value offsets (`CURRENT ROW AND 1 PRECEDING` is an
-        // empty frame, not an error).
-        let both_values = [&self.start, &self.end].iter().all(|b| matches!(b, Preceding(_) | Following(_)));
-        if let (true, Some(l), Some(u)) = (both_values, self.start.signed_offset(), self.end.signed_offset()) {
-            if l > u {
-                return mismatch(
-                    "SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON",
-                    "The lower bound of a window frame must be less than or equal to the upper bound.".into(),
-                );
-            }
-        }
-        if self.units == WindowFrameUnits::Range && self.has_offsets() {
-            let spec = order_by.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
-            match order_by {
-                [] => return mismatch("RANGE_FRAME_WITHOUT_ORDER", "A range window frame cannot be used in an unordered window specification.".into()),
-                [_] => {}
-                _ => {
-                    return mismatch(
-                        "RANGE_FRAME_MULTI_ORDER",
-                        format!("A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: {spec}."),
-                    )
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl WindowFrameBound {
-    /// The offset as a signed number of rows/values (PRECEDING negative), for offsets.
-    pub fn signed_offset(&self) -> Option<f64> {
-        let num = |v: &ScalarValue| -> Option<f64> {
-            match v {
-                ScalarValue::Int8(Some(x)) => Some(*x as f64),
-                ScalarValue::Int16(Some(x)) => Some(*x as f64),
-                ScalarValue::Int32(Some(x)) => Some(*x as f64),
-                ScalarValue::Int64(Some(x)) => Some(*x as f64),
-                ScalarValue::Float32(Some(x)) => Some(*x as f64),
-                ScalarValue::Float64(Some(x)) => Some(*x),
-                ScalarValue::Decimal128(Some(x), _, s) => Some(*x as f64 / 10f64.powi(*s as i32)),
-                _ => None,
-            }
-        };
-        match self {
-            WindowFrameBound::Preceding(v) => num(v).map(|x| -x),
-            WindowFrameBound::Following(v) => num(v),
-            WindowFrameBound::CurrentRow => Some(0.0),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for WindowFrameBound {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WindowFrameBound::UnboundedPreceding => write!(f, "UNBOUNDED PRECEDING"),
-            WindowFrameBound::Preceding(v) => write!(f, "{v} PRECEDING"),
-            WindowFrameBound::CurrentRow => write!(f, "CURRENT ROW"),
-            WindowFrameBound::Following(v) => write!(f, "{v} FOLLOWING"),
-            WindowFrameBound::UnboundedFollowing => write!(f, "UNBOUNDED FOLLOWING"),
-        }
-    }
-}
-
-impl fmt::Display for WindowFrame {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let units = match self.units {
-            WindowFrameUnits::Rows => "ROWS",
-            WindowFrameUnits::Range => "RANGE",
-        };
-        write!(f, "{units} BETWEEN {} AND {}", self.start, self.end)
-    }
-}
+pub use crate::window_frame::{WindowFrame, WindowFrameBound, WindowFrameUnits};
 
 /// `PARTITION BY … ORDER BY … [frame]` as written (the frame is resolved against the
 /// function when a [`WindowFunction`] is built).
@@ -560,5 +408,63 @@ impl fmt::Display for WindowFunction {
             WindowFunctionKind::Builtin(b) => builtin_sql(*b, &self.args),
         };
         write!(f, "{call} OVER {}", WindowSpecDisplay(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::col;
+
+    fn spec(order: bool, frame: Option<WindowFrame>) -> WindowSpec {
+        WindowSpec { partition_by: vec![col("k")], order_by: if order { vec![col("v").sort(false, None)] } else { vec![] }, frame }
+    }
+
+    fn builtin(f: BuiltinWindowFunction, args: Vec<Expr>, s: WindowSpec) -> Result<WindowFunction> {
+        WindowFunction::try_new(WindowFunctionKind::Builtin(f), args, s, false)
+    }
+
+    #[test]
+    fn spark_names_and_resolved_frames() {
+        let rank = builtin(BuiltinWindowFunction::Rank, vec![], spec(true, None)).unwrap();
+        assert_eq!(
+            rank.to_string(),
+            "RANK() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+        );
+        let lag = builtin(BuiltinWindowFunction::Lag, vec![col("v")], spec(true, None)).unwrap();
+        assert_eq!(
+            lag.to_string(),
+            "lag(v, 1, NULL) OVER (PARTITION BY k ORDER BY v DESC NULLS LAST ROWS BETWEEN -1 FOLLOWING AND -1 FOLLOWING)"
+        );
+        let first = builtin(BuiltinWindowFunction::FirstValue, vec![col("v")], spec(false, None)).unwrap();
+        assert_eq!(first.frame, WindowFrame::default_for(false));
+        let cume = builtin(BuiltinWindowFunction::CumeDist, vec![], spec(true, None)).unwrap();
+        assert_eq!(cume.frame.units, WindowFrameUnits::Range);
+    }
+
+    #[test]
+    fn spark_frame_and_argument_errors() {
+        let class = |r: Result<WindowFunction>| r.unwrap_err().class();
+        let rows = |s, e| Some(WindowFrame::new(WindowFrameUnits::Rows, s, e));
+        let one = || ScalarValue::Int32(Some(1));
+        assert_eq!(class(builtin(BuiltinWindowFunction::RowNumber, vec![], spec(false, None))), "_LEGACY_ERROR_TEMP_1037");
+        assert_eq!(
+            class(builtin(BuiltinWindowFunction::NthValue, vec![col("v"), Expr::Literal(ScalarValue::Int32(Some(0)))], spec(true, None))),
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE"
+        );
+        let bad = rows(WindowFrameBound::Following(one()), WindowFrameBound::Preceding(one()));
+        assert_eq!(
+            class(builtin(BuiltinWindowFunction::FirstValue, vec![col("v")], spec(true, bad))),
+            "DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON"
+        );
+        let empty = rows(WindowFrameBound::CurrentRow, WindowFrameBound::Preceding(one()));
+        assert!(builtin(BuiltinWindowFunction::FirstValue, vec![col("v")], spec(true, empty)).is_ok());
+        let range = Some(WindowFrame::new(WindowFrameUnits::Range, WindowFrameBound::Preceding(one()), WindowFrameBound::CurrentRow));
+        assert_eq!(
+            class(builtin(BuiltinWindowFunction::LastValue, vec![col("v")], spec(false, range))),
+            "DATATYPE_MISMATCH.RANGE_FRAME_WITHOUT_ORDER"
+        );
+        let other = rows(WindowFrameBound::UnboundedPreceding, WindowFrameBound::UnboundedFollowing);
+        assert_eq!(class(builtin(BuiltinWindowFunction::Rank, vec![], spec(true, other))), "_LEGACY_ERROR_TEMP_1036");
     }
 }

@@ -17,7 +17,12 @@ use crate::types::parse_ddl_schema_with_tz;
 
 /// True for `CREATE [OR REPLACE] [EXTERNAL] TABLE …`.
 pub(crate) fn is_create_table(tokens: &[TokenWithSpan]) -> bool {
-    tokens.iter().skip(1).take(4).take_while(|t| !is_word(t, "VIEW")).any(|t| is_word(t, "TABLE"))
+    tokens
+        .iter()
+        .skip(1)
+        .take(4)
+        .take_while(|t| !is_word(t, "VIEW"))
+        .any(|t| is_word(t, "TABLE"))
 }
 
 /// A quoted string literal at the cursor.
@@ -58,7 +63,11 @@ pub(crate) fn table_name(name: &str) -> String {
 }
 
 impl Binder<'_> {
-    pub(crate) fn bind_create_table(&self, sql: &str, tokens: &[TokenWithSpan]) -> Result<Statement> {
+    pub(crate) fn bind_create_table(
+        &self,
+        sql: &str,
+        tokens: &[TokenWithSpan],
+    ) -> Result<Statement> {
         let mut c = Cursor::new(tokens);
         c.advance();
         if c.eat_words(&["OR", "REPLACE"]) {
@@ -69,7 +78,12 @@ impl Binder<'_> {
         let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
         let (name, name_span) = c.dotted_name()?;
         if name.split('.').count() > 1 && table_name(&name).contains('.') {
-            return Err(other("REQUIRES_SINGLE_PART_NAMESPACE", "42K05", format!("spark_catalog requires a single-part namespace, but got {name}."))).at(name_span);
+            return Err(other(
+                "REQUIRES_SINGLE_PART_NAMESPACE",
+                "42K05",
+                format!("spark_catalog requires a single-part namespace, but got {name}."),
+            ))
+            .at(name_span);
         }
         let name = table_name(&name);
         let mut create = CreateTable {
@@ -119,8 +133,15 @@ impl Binder<'_> {
             } else if c.at_end() {
                 break;
             } else if c.is_word("CLUSTERED") || c.is_word("STORED") || c.is_word("ROW") {
-                return Err(unsupported(format!("the clause {} in CREATE TABLE", c.peek().map(|t| t.token.to_string()).unwrap_or_default()))).at(at);
-            } else if c.peek().is_some_and(|t| t.token == Token::LParen || is_word(t, "SELECT")) {
+                return Err(unsupported(format!(
+                    "the clause {} in CREATE TABLE",
+                    c.peek().map(|t| t.token.to_string()).unwrap_or_default()
+                )))
+                .at(at);
+            } else if c
+                .peek()
+                .is_some_and(|t| t.token == Token::LParen || is_word(t, "SELECT"))
+            {
                 // `CREATE TABLE t SELECT …` without AS is not Spark syntax either.
                 return Err(c.error_here());
             } else {
@@ -155,14 +176,23 @@ impl Binder<'_> {
                 let (col, _) = c.ident()?;
                 let value = if c.eat_token(&Token::Eq) {
                     match c.advance().map(|t| &t.token) {
-                        Some(Token::SingleQuotedString(s)) | Some(Token::DoubleQuotedString(s)) => PartitionValue::Static(Some(s.clone())),
+                        Some(Token::SingleQuotedString(s)) | Some(Token::DoubleQuotedString(s)) => {
+                            PartitionValue::Static(Some(s.clone()))
+                        }
                         Some(Token::Number(n, _)) => PartitionValue::Static(Some(n.clone())),
                         Some(Token::Minus) => match c.advance().map(|t| &t.token) {
-                            Some(Token::Number(n, _)) => PartitionValue::Static(Some(format!("-{n}"))),
+                            Some(Token::Number(n, _)) => {
+                                PartitionValue::Static(Some(format!("-{n}")))
+                            }
                             _ => return Err(c.error_here()),
                         },
-                        Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("NULL") => PartitionValue::Static(None),
-                        Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("TRUE") || w.value.eq_ignore_ascii_case("FALSE") => {
+                        Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("NULL") => {
+                            PartitionValue::Static(None)
+                        }
+                        Some(Token::Word(w))
+                            if w.value.eq_ignore_ascii_case("TRUE")
+                                || w.value.eq_ignore_ascii_case("FALSE") =>
+                        {
                             PartitionValue::Static(Some(w.value.to_ascii_lowercase()))
                         }
                         _ => {
@@ -187,7 +217,12 @@ impl Binder<'_> {
             return Err(c.error_here());
         }
         let query = self.bind_query_tokens(c.rest())?;
-        Ok(Statement::Insert(Box::new(InsertInto { table: table_name(&name), overwrite, partition, query })))
+        Ok(Statement::Insert(Box::new(InsertInto {
+            table: table_name(&name),
+            overwrite,
+            partition,
+            query,
+        })))
     }
 
     /// `DROP TABLE [IF EXISTS] name`.
@@ -199,7 +234,10 @@ impl Binder<'_> {
         let (name, _) = c.dotted_name()?;
         c.eat_word("PURGE");
         c.expect_end()?;
-        Ok(Statement::DropTable { name: table_name(&name), if_exists })
+        Ok(Statement::DropTable {
+            name: table_name(&name),
+            if_exists,
+        })
     }
 
     /// `SHOW CREATE TABLE name [AS SERDE]`.
@@ -212,7 +250,9 @@ impl Binder<'_> {
         c.expect_end()?;
         let name = table_name(&name);
         if self.catalog.table(&name).at(span)?.is_none() {
-            return Err(self.table_not_found(&name, &crate::binder::Scope::root()).with_span(span));
+            return Err(self
+                .table_not_found(&name, &crate::binder::Scope::root())
+                .with_span(span));
         }
         Ok(Statement::ShowCreateTable { name })
     }
@@ -234,7 +274,9 @@ impl Binder<'_> {
             c.expect_end()?;
             let name = table_name(&name);
             if !if_exists && self.catalog.table(&name).at(span)?.is_none() {
-                return Err(self.table_not_found(&name, &crate::binder::Scope::root()).with_span(span));
+                return Err(self
+                    .table_not_found(&name, &crate::binder::Scope::root())
+                    .with_span(span));
             }
             return Ok(Statement::UncacheTable { name, if_exists });
         }
@@ -247,12 +289,22 @@ impl Binder<'_> {
         let name = table_name(&name);
         if c.at_end() {
             if self.catalog.table(&name).at(span)?.is_none() {
-                return Err(self.table_not_found(&name, &crate::binder::Scope::root()).with_span(span));
+                return Err(self
+                    .table_not_found(&name, &crate::binder::Scope::root())
+                    .with_span(span));
             }
-            return Ok(Statement::CacheTable { name, lazy, plan: None });
+            return Ok(Statement::CacheTable {
+                name,
+                lazy,
+                plan: None,
+            });
         }
         c.eat_word("AS");
         let plan = self.bind_query_tokens(c.rest())?;
-        Ok(Statement::CacheTable { name, lazy, plan: Some(plan) })
+        Ok(Statement::CacheTable {
+            name,
+            lazy,
+            plan: Some(plan),
+        })
     }
 }

@@ -79,7 +79,7 @@ impl Binder<'_> {
                 Some(x) => Some(Box::new(self.bind_expr(x, scope)?)),
                 None => None,
             };
-            if func.name() == "percentile_approx" && args.len() == 2 {
+            if matches!(func.name(), "percentile_approx" | "approx_percentile") && args.len() == 2 {
                 // Spark shows the default accuracy in the column name.
                 args.push(lit(10000));
             }

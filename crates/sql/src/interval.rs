@@ -86,11 +86,19 @@ impl Unit {
 }
 
 fn invalid(input: &str, why: &str) -> Error {
-    other("INVALID_INTERVAL_FORMAT", "22006", format!("Error parsing '{input}' to interval. {why}"))
+    other(
+        "INVALID_INTERVAL_FORMAT",
+        "22006",
+        format!("Error parsing '{input}' to interval. {why}"),
+    )
 }
 
 fn overflow(input: &str) -> Error {
-    other("INVALID_INTERVAL_FORMAT", "22006", format!("Error parsing '{input}' to interval. Interval value overflows."))
+    other(
+        "INVALID_INTERVAL_FORMAT",
+        "22006",
+        format!("Error parsing '{input}' to interval. Interval value overflows."),
+    )
 }
 
 /// An accumulated interval: months, plus microseconds, plus whether only whole-day
@@ -124,11 +132,15 @@ pub(crate) fn bind_interval(iv: &ast::Interval) -> Result<ScalarValue> {
     let (text, negated) = interval_text(&iv.value)?;
     let leading = match &iv.leading_field {
         None => None,
-        Some(f) => Some(Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?),
+        Some(f) => Some(
+            Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?,
+        ),
     };
     let last = match &iv.last_field {
         None => None,
-        Some(f) => Some(Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?),
+        Some(f) => Some(
+            Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?,
+        ),
     };
     let mut parts = match (leading, last) {
         (None, _) => parse_unit_string(&text)?,
@@ -149,16 +161,28 @@ fn interval_text(e: &ast::Expr) -> Result<(String, bool)> {
             Value::Number(n, _) => Ok((n.clone(), false)),
             other => match other.clone().into_string() {
                 Some(s) => Ok((s, false)),
-                None => Err(invalid(&other.to_string(), "Expected a string or a number.")),
+                None => Err(invalid(
+                    &other.to_string(),
+                    "Expected a string or a number.",
+                )),
             },
         },
-        ast::Expr::UnaryOp { op: ast::UnaryOperator::Minus, expr } => {
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => {
             let (t, neg) = interval_text(expr)?;
             Ok((t, !neg))
         }
-        ast::Expr::UnaryOp { op: ast::UnaryOperator::Plus, expr } => interval_text(expr),
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Plus,
+            expr,
+        } => interval_text(expr),
         ast::Expr::Nested(inner) => interval_text(inner),
-        other => Err(invalid(&other.to_string(), "Expected a string or a number.")),
+        other => Err(invalid(
+            &other.to_string(),
+            "Expected a string or a number.",
+        )),
     }
 }
 
@@ -173,10 +197,17 @@ fn parse_micros_number(s: &str) -> Option<i128> {
     if int_part.is_empty() && frac.is_empty() {
         return None;
     }
-    if !int_part.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 9 {
+    if !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 9
+    {
         return None;
     }
-    let whole: i128 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+    let whole: i128 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().ok()?
+    };
     let frac6 = format!("{frac:0<6}");
     let frac_v: i128 = frac6[..6].parse().ok()?;
     let v = whole.checked_mul(1_000_000)?.checked_add(frac_v)?;
@@ -185,10 +216,26 @@ fn parse_micros_number(s: &str) -> Option<i128> {
 
 /// `value unit` for one unit (`'3' MONTH`, `'1.5' SECOND`).
 fn add_unit(parts: &mut Parts, input: &str, value: &str, unit: Unit) -> Result<()> {
-    let v = parse_micros_number(value).ok_or_else(|| invalid(input, &format!("Invalid value '{}' for unit '{}'.", value.trim(), format!("{unit:?}").to_lowercase())))?;
+    let v = parse_micros_number(value).ok_or_else(|| {
+        invalid(
+            input,
+            &format!(
+                "Invalid value '{}' for unit '{}'.",
+                value.trim(),
+                format!("{unit:?}").to_lowercase()
+            ),
+        )
+    })?;
     let fractional = v % 1_000_000 != 0;
     if fractional && !matches!(unit, Unit::Second) {
-        return Err(invalid(input, &format!("'{}' is not an integer number of {}s.", value.trim(), format!("{unit:?}").to_lowercase())));
+        return Err(invalid(
+            input,
+            &format!(
+                "'{}' is not an integer number of {}s.",
+                value.trim(),
+                format!("{unit:?}").to_lowercase()
+            ),
+        ));
     }
     let whole = v / 1_000_000;
     match unit {
@@ -199,7 +246,9 @@ fn add_unit(parts: &mut Parts, input: &str, value: &str, unit: Unit) -> Result<(
             parts.days_only = false;
         }
         u => {
-            parts.micros += whole.checked_mul(u.micros()).ok_or_else(|| overflow(input))?;
+            parts.micros += whole
+                .checked_mul(u.micros())
+                .ok_or_else(|| overflow(input))?;
             if !matches!(u, Unit::Day | Unit::Week) {
                 parts.days_only = false;
             }
@@ -212,7 +261,11 @@ fn add_unit(parts: &mut Parts, input: &str, value: &str, unit: Unit) -> Result<(
 }
 
 fn single_unit(text: &str, unit: Unit) -> Result<Parts> {
-    let mut parts = Parts { months: 0, micros: 0, days_only: matches!(unit, Unit::Day | Unit::Week) || unit.is_year_month() };
+    let mut parts = Parts {
+        months: 0,
+        micros: 0,
+        days_only: matches!(unit, Unit::Day | Unit::Week) || unit.is_year_month(),
+    };
     add_unit(&mut parts, text, text, unit)?;
     if unit.is_year_month() {
         parts.days_only = false;
@@ -223,17 +276,26 @@ fn single_unit(text: &str, unit: Unit) -> Result<Parts> {
 /// `'2 days 3 hours'`: pairs of a number and a unit word.
 fn parse_unit_string(text: &str) -> Result<Parts> {
     let body = text.trim();
-    let body = if body.len() >= 8 && body[..8].eq_ignore_ascii_case("interval") { body[8..].trim() } else { body };
+    let body = if body.len() >= 8 && body[..8].eq_ignore_ascii_case("interval") {
+        body[8..].trim()
+    } else {
+        body
+    };
     let words: Vec<&str> = body.split_whitespace().collect();
     if words.is_empty() {
         return Err(invalid(text, "The interval string is empty."));
     }
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return Err(invalid(text, "Expected a number followed by a unit."));
     }
-    let mut parts = Parts { months: 0, micros: 0, days_only: true };
+    let mut parts = Parts {
+        months: 0,
+        micros: 0,
+        days_only: true,
+    };
     for pair in words.chunks(2) {
-        let unit = Unit::from_word(pair[1]).ok_or_else(|| invalid(text, &format!("Invalid unit '{}'.", pair[1])))?;
+        let unit = Unit::from_word(pair[1])
+            .ok_or_else(|| invalid(text, &format!("Invalid unit '{}'.", pair[1])))?;
         add_unit(&mut parts, text, pair[0], unit)?;
     }
     if parts.months != 0 {
@@ -250,19 +312,42 @@ fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     let shape = format!("{from:?} TO {to:?}").to_uppercase();
-    let bad = || invalid(text, &format!("Interval string does not match {} format.", shape.to_lowercase()));
-    let mut parts = Parts { months: 0, micros: 0, days_only: false };
+    let bad = || {
+        invalid(
+            text,
+            &format!(
+                "Interval string does not match {} format.",
+                shape.to_lowercase()
+            ),
+        )
+    };
+    let mut parts = Parts {
+        months: 0,
+        micros: 0,
+        days_only: false,
+    };
     match (from, to) {
         (Unit::Year, Unit::Month) => {
             let (y, m) = body.split_once('-').ok_or_else(bad)?;
             let y: i128 = y.parse().map_err(|_| bad())?;
             let m: i128 = m.parse().map_err(|_| bad())?;
             if !(0..12).contains(&m) {
-                return Err(invalid(text, "month 12 outside range [0, 11]".replace("12", &m.to_string()).as_str()));
+                return Err(invalid(
+                    text,
+                    "month 12 outside range [0, 11]"
+                        .replace("12", &m.to_string())
+                        .as_str(),
+                ));
             }
             parts.months = y * 12 + m;
         }
-        (f, t) if !f.is_year_month() && !t.is_year_month() && f < t && f >= Unit::Day && t <= Unit::Second => {
+        (f, t)
+            if !f.is_year_month()
+                && !t.is_year_month()
+                && f < t
+                && f >= Unit::Day
+                && t <= Unit::Second =>
+        {
             // DAY part separated by a space, the rest by ':'
             let (day_part, time_part) = if f == Unit::Day {
                 let (d, rest) = body.split_once(' ').ok_or_else(bad)?;
@@ -270,11 +355,18 @@ fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
             } else {
                 (None, body)
             };
-            let mut units: Vec<Unit> = [Unit::Hour, Unit::Minute, Unit::Second].into_iter().filter(|u| *u >= f.max(Unit::Hour) && *u <= t).collect();
+            let mut units: Vec<Unit> = [Unit::Hour, Unit::Minute, Unit::Second]
+                .into_iter()
+                .filter(|u| *u >= f.max(Unit::Hour) && *u <= t)
+                .collect();
             if f == Unit::Day && t == Unit::Day {
                 units.clear();
             }
-            let fields: Vec<&str> = if units.is_empty() { Vec::new() } else { time_part.split(':').collect() };
+            let fields: Vec<&str> = if units.is_empty() {
+                Vec::new()
+            } else {
+                time_part.split(':').collect()
+            };
             if fields.len() != units.len() {
                 return Err(bad());
             }
@@ -293,13 +385,31 @@ fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
                     _ => 60,
                 };
                 if i > 0 && micros >= limit * 1_000_000 {
-                    return Err(invalid(text, &format!("{} {} outside range [0, {}]", format!("{u:?}").to_lowercase(), micros / 1_000_000, limit - 1)));
+                    return Err(invalid(
+                        text,
+                        &format!(
+                            "{} {} outside range [0, {}]",
+                            format!("{u:?}").to_lowercase(),
+                            micros / 1_000_000,
+                            limit - 1
+                        ),
+                    ));
                 }
-                total += micros / 1_000_000 * u.micros() + if *u == Unit::Second { micros % 1_000_000 } else { 0 };
+                total += micros / 1_000_000 * u.micros()
+                    + if *u == Unit::Second {
+                        micros % 1_000_000
+                    } else {
+                        0
+                    };
             }
             parts.micros = total;
         }
-        _ => return Err(invalid(text, &format!("Unsupported interval range {shape}."))),
+        _ => {
+            return Err(invalid(
+                text,
+                &format!("Unsupported interval range {shape}."),
+            ))
+        }
     }
     if neg {
         parts.months = -parts.months;
@@ -328,15 +438,27 @@ mod tests {
         assert_eq!(p.micros, 2 * MICROS_PER_DAY + 3 * MICROS_PER_HOUR);
         assert!(!p.days_only);
         assert!(parse_unit_string("1 fortnight").is_err());
-        assert!(parse_unit_string("1 month 1 day").unwrap().into_scalar("x").is_err());
+        assert!(parse_unit_string("1 month 1 day")
+            .unwrap()
+            .into_scalar("x")
+            .is_err());
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(unit_range("1-2", Unit::Year, Unit::Month).unwrap().months, 14);
-        assert_eq!(unit_range("-1-2", Unit::Year, Unit::Month).unwrap().months, -14);
+        assert_eq!(
+            unit_range("1-2", Unit::Year, Unit::Month).unwrap().months,
+            14
+        );
+        assert_eq!(
+            unit_range("-1-2", Unit::Year, Unit::Month).unwrap().months,
+            -14
+        );
         let p = unit_range("1 02:03:04.5", Unit::Day, Unit::Second).unwrap();
-        assert_eq!(p.micros, MICROS_PER_DAY + 2 * MICROS_PER_HOUR + 3 * MICROS_PER_MINUTE + 4_500_000);
+        assert_eq!(
+            p.micros,
+            MICROS_PER_DAY + 2 * MICROS_PER_HOUR + 3 * MICROS_PER_MINUTE + 4_500_000
+        );
         assert!(unit_range("1-12", Unit::Year, Unit::Month).is_err());
     }
 }

@@ -209,11 +209,11 @@ LINE 1: UPDATE people SET id = 1
         ^^^^^^
 SQLSTATE: 0A000
 "#);
-    assert_snapshot!(err("SELECT 1 INTERSECT SELECT 2"), @r#"
-[UNSUPPORTED_FEATURE] The feature is not supported: INTERSECT.
-LINE 1: SELECT 1 INTERSECT SELECT 2
-        ^^^^^^^^^^^^^^^^^^^^^^^^^^^
-SQLSTATE: 0A000
+    assert_snapshot!(err("SELECT 1 INTERSECT SELECT 1, 2"), @r#"
+[NUM_COLUMNS_MISMATCH] INTERSECT can only be performed on inputs with the same number of columns, but the first input has 1 columns and the second input has 2 columns.
+LINE 1: SELECT 1 INTERSECT SELECT 1, 2
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+SQLSTATE: 42826
 "#);
     assert_snapshot!(err("SELECT id FROM people WHERE id IN (SELECT 1)"), @r#"
 [UNSUPPORTED_FEATURE] The feature is not supported: subquery expressions.

@@ -46,7 +46,9 @@ impl Table {
         let mut rows = Vec::new();
         for batch in batches {
             for row in 0..batch.num_rows() {
-                rows.push(batch.columns().iter().map(|c| ember::format::golden_value(c.as_ref(), row, "UTC")).collect());
+                rows.push(
+                    batch.columns().iter().map(|c| ember::format::golden_value(c.as_ref(), row, "UTC")).collect(),
+                );
             }
         }
         Table { columns, rows }

@@ -2,6 +2,7 @@
 //! whose file already exists is kept; new files are written under a temporary name and renamed.
 
 use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,7 +16,9 @@ use tpchgen::generators::{
     CustomerGenerator, LineItemGenerator, NationGenerator, OrderGenerator, PartGenerator, PartSuppGenerator,
     RegionGenerator, SupplierGenerator,
 };
-use tpchgen_arrow::{CustomerArrow, LineItemArrow, NationArrow, OrderArrow, PartArrow, PartSuppArrow, RegionArrow, SupplierArrow};
+use tpchgen_arrow::{
+    CustomerArrow, LineItemArrow, NationArrow, OrderArrow, PartArrow, PartSuppArrow, RegionArrow, SupplierArrow,
+};
 
 use crate::{Result, TABLES};
 
@@ -57,13 +60,10 @@ pub fn table_path(dir: &Path, table: &str, format: Format) -> PathBuf {
 /// the names of the tables it wrote (empty when all were there).
 pub fn generate(sf: f64, dir: &Path, format: Format) -> Result<Vec<&'static str>> {
     std::fs::create_dir_all(dir)?;
-    let missing: Vec<&'static str> =
-        TABLES.iter().copied().filter(|t| !table_path(dir, t, format).exists()).collect();
+    let missing: Vec<&'static str> = TABLES.iter().copied().filter(|t| !table_path(dir, t, format).exists()).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = missing
-            .iter()
-            .map(|&table| scope.spawn(move || write_table(sf, dir, table, format)))
-            .collect();
+        let handles: Vec<_> =
+            missing.iter().map(|&table| scope.spawn(move || write_table(sf, dir, table, format))).collect();
         for handle in handles {
             handle.join().map_err(|_| "a TPC-H generator thread panicked")??;
         }
@@ -117,13 +117,25 @@ fn batches(sf: f64, table: &str) -> Result<Batches> {
     })
 }
 
-/// Generates one table into `<dir>/<table>.<ext>.tmp`, then renames it into place.
+/// Generates one table into `<dir>/<table>.<ext>.<pid>.tmp`, then renames it into place.
 fn write_table(sf: f64, dir: &Path, table: &str, format: Format) -> Result<()> {
     let schema = table_schema(table).ok_or_else(|| format!("unknown TPC-H table `{table}`"))?;
     let path = table_path(dir, table, format);
-    let tmp = path.with_extension(format!("{}.tmp", format.extension()));
-    let file = File::create(&tmp)?;
-    let converted = batches(sf, table)?.map(|batch| -> Result<RecordBatch> { Ok(conform(&batch?, &schema)?) });
+    // A name of this process's own, so that two processes generating the same directory
+    // do not write into one file; the rename is atomic and either copy is complete.
+    let tmp = path.with_extension(format!("{}.{}.tmp", format.extension(), std::process::id()));
+    match write_file(sf, table, &schema, &tmp, format) {
+        Ok(()) => Ok(std::fs::rename(&tmp, &path)?),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_file(sf: f64, table: &str, schema: &SchemaRef, path: &Path, format: Format) -> Result<()> {
+    let file = File::create(path)?;
+    let converted = batches(sf, table)?.map(|batch| -> Result<RecordBatch> { Ok(conform(&batch?, schema)?) });
     match format {
         Format::Parquet => {
             let props = WriterProperties::builder()
@@ -137,13 +149,13 @@ fn write_table(sf: f64, dir: &Path, table: &str, format: Format) -> Result<()> {
             writer.close()?;
         }
         Format::Csv => {
-            let mut writer = arrow::csv::WriterBuilder::new().with_header(true).build(std::io::BufWriter::new(file));
+            let mut writer = arrow::csv::WriterBuilder::new().with_header(true).build(BufWriter::new(file));
             for batch in converted {
                 writer.write(&batch?)?;
             }
+            writer.into_inner().flush()?;
         }
     }
-    std::fs::rename(&tmp, &path)?;
     Ok(())
 }
 

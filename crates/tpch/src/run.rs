@@ -34,8 +34,7 @@ pub fn register_tables(session: &Session, dir: &Path, format: Format) -> Result<
 pub enum Status {
     /// Ran and matched the answer.
     Pass,
-    /// Ran, but its rows differ from the answer (or there is no answer to check against:
-    /// then `Unchecked`).
+    /// Ran, but its rows differ from the answer.
     Fail(String),
     /// Ran; no answer file for this scale factor.
     Unchecked,

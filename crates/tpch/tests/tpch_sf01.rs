@@ -17,10 +17,14 @@ use ember_tpch::run::{register_tables, run_query, Status};
 use ember_tpch::{answers_dir, generate, queries, Format};
 
 /// Queries that do not pass yet, and why.
-const EXPECTED_FAILURES: &[(u32, &str)] = &[];
+const EXPECTED_FAILURES: &[(u32, &str)] = &[(
+    11,
+    "TIMEOUT: the uncorrelated scalar subquery's plan is not optimized (Optimizer::execute skips \
+     subquery plans), so its comma join runs as a cross join of partsupp x supplier x nation",
+)];
 
 /// How long one query may run (dev profile: the passing ones take well under a second).
-const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+const QUERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const CHILD_ENV: &str = "EMBER_TPCH_QUERY";
 const RESULT_PREFIX: &str = "@@TPCH ";
@@ -50,15 +54,11 @@ fn run_in_child(n: u32) -> (f64, String) {
         .args(["tpch_sf01_matches_answers", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, n.to_string())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start the query's process");
-    let mut stdout = child.stdout.take().expect("child stdout");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        out
-    });
+    let stdout = drain(child.stdout.take().expect("child stdout"));
+    let stderr = drain(child.stderr.take().expect("child stderr"));
     loop {
         if child.try_wait().expect("wait for the query's process").is_some() {
             break;
@@ -70,12 +70,29 @@ fn run_in_child(n: u32) -> (f64, String) {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = reader.join().unwrap_or_default();
+    let out = stdout.join().unwrap_or_default();
     let line = out.lines().find_map(|l| l.split_once(RESULT_PREFIX).map(|(_, rest)| rest)).map(str::to_string);
     match line.as_deref().and_then(|l| l.split_once(' ')) {
         Some((secs, status)) => (secs.parse().unwrap_or(0.0), status.to_string()),
-        None => (start.elapsed().as_secs_f64(), "CRASH: the query's process ended without a result".to_string()),
+        None => {
+            // A panic: its message is the line after "panicked at".
+            let err = stderr.join().unwrap_or_default();
+            let lines: Vec<&str> = err.lines().collect();
+            let panic = lines.iter().position(|l| l.contains("panicked at")).map_or(String::new(), |i| {
+                format!(": {} {}", lines[i].trim(), lines.get(i + 1).copied().unwrap_or("").trim())
+            });
+            (start.elapsed().as_secs_f64(), format!("CRASH: the query's process ended without a result{panic}"))
+        }
     }
+}
+
+/// Reads a child's pipe to its end on a thread of its own (so a full pipe never blocks it).
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = pipe.read_to_string(&mut out);
+        out
+    })
 }
 
 #[test]

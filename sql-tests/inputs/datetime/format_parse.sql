@@ -25,3 +25,4 @@ SET spark.sql.ansi.enabled=false;
 SELECT to_date('2024-02-30'), to_date('not a date'), to_date('2024-13-01', 'yyyy-MM-dd'), to_timestamp('garbage', 'yyyy-MM-dd');
 SELECT unix_timestamp('2024/01/01', 'yyyy-MM-dd'), make_date(2023, 2, 29), next_day(date '2024-01-01', 'xx'), year('bad');
 SELECT s, to_date(s, 'yyyy-MM-dd') FROM VALUES ('2024-01-01'), ('2024-02-30'), ('x'), (NULL) AS t(s) ORDER BY s;
+SELECT current_date = current_date(), current_timestamp IS NOT NULL;

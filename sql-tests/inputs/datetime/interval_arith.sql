@@ -18,7 +18,8 @@ SELECT interval '1' year + interval '2' month, interval '1' day + interval '2' h
 SELECT interval '3' month / 0;
 SELECT date '2024-01-01' + CAST(NULL AS INT), CAST(NULL AS DATE) + interval '1' month, date '2024-01-01' - NULL;
 SELECT interval '3' month > interval '2' month, interval '1' year = interval '12' month, interval '2' day < interval '3' day, interval '25' hour > interval '1 00:00:00' day to second;
-SELECT interval '1' day = interval '24' hour;
+SELECT interval '1' day = interval '24' hour, interval '2' day > interval '47' hour, coalesce(interval '1' day, interval '1' hour);
+SELECT interval '1' month = interval '30' day;
 SELECT INTERVAL '3' FORTNIGHT;
 SELECT INTERVAL '3 fortnights';
 SELECT INTERVAL '1 month 1 day';
@@ -27,3 +28,6 @@ SELECT INTERVAL '1-13' YEAR TO MONTH;
 SELECT date '2024-01-01' + 'abc';
 SELECT l_shipdate, l_shipdate + interval '1' month AS next FROM VALUES (date '2024-01-31'), (date '2023-12-31'), (NULL) AS t(l_shipdate);
 SELECT d FROM VALUES (date '1998-08-01'), (date '1998-09-02'), (date '1998-09-03') AS t(d) WHERE d <= date '1998-12-01' - interval '90' day;
+SELECT timestamp_ntz '2024-01-31 10:00:00' + interval '1' month, timestamp_ntz '2024-01-31 10:00:00' - interval '1 02:00:00' day to second;
+SELECT timestamp '2024-01-01 06:00:00' - date '2023-12-31', date '2024-01-02' - timestamp '2024-01-01 12:00:00';
+SELECT d - interval '1' year AS prev, d + interval '1' day * 2 AS later FROM VALUES (date '2000-02-29'), (date '1900-03-01') AS t(d) ORDER BY d;

@@ -7,6 +7,7 @@ SELECT round(CAST(1.5 AS FLOAT)), round(123.456F, 1);
 SELECT floor(-1.5D), ceil(-1.5D), floor(5), ceil(1.2), floor(-3.7), ceiling(0.1);
 SELECT floor(3.1411, 3), floor(3.1411, -3), ceil(3.1411, 3), ceil(3.1411, -3), ceil(-0.1);
 SELECT floor(NULL), ceil(CAST(NULL AS DOUBLE)), floor('2.5'), ceil(1.0E20D);
+SELECT ceil(2.5D, 0), floor(-2.25D, 1), ceil(7, -1);
 SELECT abs(-5), abs(-2.50), abs(-1.5D), abs(NULL), abs(0);
 SELECT abs(-2147483648);
 SELECT sqrt(16), sqrt(2), sqrt(-1), sqrt(NULL), cbrt(27), cbrt(-8);

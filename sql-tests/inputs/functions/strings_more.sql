@@ -2,7 +2,7 @@
 -- formatting, hashing and encodings, with NULLs, empty strings and bad arguments.
 SELECT instr('SparkSQL', 'SQL'), instr('abc', ''), instr(NULL, 'a'), instr('héllo', 'l'), instr('abc', 'x');
 SELECT locate('bar', 'foobarbar'), locate('bar', 'foobarbar', 5), locate('x', 'abc'), locate('', 'abc', 2), locate('a', 'abc', 0), locate('a', 'abc', NULL);
-SELECT position('bar', 'foobarbar'), locate(NULL, 'abc'), locate('é', 'héé', 3), locate('b', 'abc', 10);
+SELECT POSITION('bar' IN 'foobarbar'), position('bar', 'foobarbar'), locate(NULL, 'abc'), locate('é', 'héé', 3), locate('b', 'abc', 10);
 SELECT lpad('hi', 5, '??'), rpad('hi', 5, '??'), lpad('hello', 3), rpad('', 2, 'ab'), lpad('hi', -1, 'x'), lpad(NULL, 3, 'x');
 SELECT ltrim('  a  '), rtrim('  a  '), ltrim('xxaxx', 'x'), rtrim('xxaxx', 'x'), trim(BOTH 'x' FROM 'xxaxx'), ltrim(NULL);
 SELECT replace('ABCabc', 'abc', 'DEF'), replace('aaa', 'a'), replace('abc', '', 'x'), replace(NULL, 'a', 'b');

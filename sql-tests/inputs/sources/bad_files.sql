@@ -1,4 +1,4 @@
--- Malformed files fail with the file and line; empty files and bad options are clear errors.
+-- Malformed records under the default PERMISSIVE mode (bad fields NULL, short rows padded, bad JSON lines in _corrupt_record); empty files and bad options are clear errors.
 CREATE OR REPLACE TEMPORARY VIEW bad (id INT, amount DOUBLE, day DATE) USING csv OPTIONS (path 'sql-tests/data/bad_number.csv', header 'true');
 SELECT * FROM bad;
 SELECT id FROM bad WHERE id = 1;

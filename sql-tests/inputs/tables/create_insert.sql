@@ -41,7 +41,12 @@ SELECT * FROM scores ORDER BY score NULLS FIRST;
 SHOW CREATE TABLE scores;
 DESCRIBE EXTENDED scores;
 
+-- Table names are case-insensitive and kept lower-case.
+CREATE TABLE MixedCase (a INT) USING json;
+INSERT INTO mixedcase VALUES (1);
+SELECT * FROM MIXEDCASE;
 SHOW TABLES;
+DROP TABLE MixedCase;
 CREATE TEMPORARY VIEW tv AS SELECT 1 AS one;
 SHOW TABLES;
 

@@ -33,3 +33,5 @@ SELECT id % 3 AS k, id, sum(id) OVER (PARTITION BY id % 3) AS s, row_number() OV
 SELECT count(*), sum(rn), max(rn) FROM (SELECT row_number() OVER (PARTITION BY id % 7 ORDER BY id) AS rn FROM range(0, 100000, 1, 4));
 SELECT max(s), count(DISTINCT s) FROM (SELECT sum(id) OVER (ORDER BY id) AS s FROM range(0, 200000, 1, 4));
 SELECT sum(m) FROM (SELECT max(id) OVER (ORDER BY id ROWS BETWEEN 5 PRECEDING AND 5 FOLLOWING) AS m FROM range(0, 50000, 1, 4));
+SELECT dept, sum(salary) AS total FROM emp GROUP BY dept ORDER BY rank() OVER (ORDER BY sum(salary) DESC);
+EXPLAIN EXTENDED SELECT id, rank() OVER (PARTITION BY dept ORDER BY salary DESC) AS r, lag(id) OVER (PARTITION BY dept ORDER BY salary DESC) AS prev, count(*) OVER () AS n FROM emp WHERE dept = 'eng';

@@ -116,6 +116,9 @@ impl Column {
 fn over(expr: Expr, spec: &WindowSpec) -> Result<Expr> {
     let spec = spec.to_plan();
     match expr {
+        Expr::AggregateFunction(a) if a.filter.is_some() => {
+            Err(Error::unsupported(format!("FILTER in the window function `{}`", a.func.name())))
+        }
         Expr::AggregateFunction(a) => {
             let w = WindowFunction::try_new(WindowFunctionKind::Aggregate(a.func), a.args, spec, false)?;
             if a.distinct {

@@ -39,7 +39,9 @@ pub fn warehouse_dir(config: &Config) -> PathBuf {
 }
 
 fn meta_path(config: &Config, name: &str) -> PathBuf {
-    warehouse_dir(config).join(CATALOG_DIR).join(format!("{}.json", name.to_ascii_lowercase()))
+    warehouse_dir(config)
+        .join(CATALOG_DIR)
+        .join(format!("{}.json", name.to_ascii_lowercase()))
 }
 
 fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> Error {
@@ -56,13 +58,21 @@ impl TableMeta {
         let fields = self
             .columns
             .iter()
-            .map(|(n, t)| Ok(Field::new(n, ember_sql::parse_data_type_with_tz(t, time_zone)?, true)))
+            .map(|(n, t)| {
+                Ok(Field::new(
+                    n,
+                    ember_sql::parse_data_type_with_tz(t, time_zone)?,
+                    true,
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(Schema::new(fields)))
     }
 
     pub fn is_partition_column(&self, name: &str) -> bool {
-        self.partition_by.iter().any(|p| p.eq_ignore_ascii_case(name))
+        self.partition_by
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(name))
     }
 
     fn to_json(&self) -> Value {
@@ -84,13 +94,27 @@ impl TableMeta {
             .get("columns")?
             .as_array()?
             .iter()
-            .map(|c| Some((c.get("name")?.as_str()?.to_string(), c.get("type")?.as_str()?.to_string())))
+            .map(|c| {
+                Some((
+                    c.get("name")?.as_str()?.to_string(),
+                    c.get("type")?.as_str()?.to_string(),
+                ))
+            })
             .collect::<Option<Vec<_>>>()?;
-        let partition_by = v.get("partition_by")?.as_array()?.iter().map(|p| p.as_str().map(|x| x.to_string())).collect::<Option<Vec<_>>>()?;
+        let partition_by = v
+            .get("partition_by")?
+            .as_array()?
+            .iter()
+            .map(|p| p.as_str().map(|x| x.to_string()))
+            .collect::<Option<Vec<_>>>()?;
         let options = v
             .get("options")
             .and_then(|o| o.as_object())
-            .map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         Some(TableMeta {
             name: s("name")?,
@@ -117,7 +141,9 @@ pub fn load(config: &Config, name: &str) -> Result<Option<TableMeta>> {
         Err(e) => return Err(io("read", &path, e)),
     };
     let value: Value = serde_json::from_str(&text).map_err(|e| io("parse", &path, e))?;
-    TableMeta::from_json(&value).map(Some).ok_or_else(|| io("parse", &path, "missing fields"))
+    TableMeta::from_json(&value)
+        .map(Some)
+        .ok_or_else(|| io("parse", &path, "missing fields"))
 }
 
 /// Writes (or replaces) the metadata of `meta.name`.
@@ -126,8 +152,12 @@ pub fn save(config: &Config, meta: &TableMeta) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
     }
-    let tmp = path.with_extension(format!("json.{}.tmp", super::super::writer::committer::random_hex(4)));
-    let text = serde_json::to_string_pretty(&meta.to_json()).map_err(|e| io("serialize", &path, e))?;
+    let tmp = path.with_extension(format!(
+        "json.{}.tmp",
+        super::super::writer::committer::random_hex(4)
+    ));
+    let text =
+        serde_json::to_string_pretty(&meta.to_json()).map_err(|e| io("serialize", &path, e))?;
     std::fs::write(&tmp, text).map_err(|e| io("write", &tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| io("rename", &tmp, e))
 }
@@ -145,12 +175,16 @@ pub fn remove(config: &Config, name: &str) -> Result<bool> {
 /// Names of all tables in the warehouse, sorted.
 pub fn list(config: &Config) -> Vec<String> {
     let dir = warehouse_dir(config).join(CATALOG_DIR);
-    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
     let mut names: Vec<String> = entries
         .flatten()
         .filter_map(|e| {
             let n = e.file_name().to_string_lossy().to_string();
-            n.strip_suffix(".json").filter(|s| !s.contains(".json.")).map(|_| e.path())
+            n.strip_suffix(".json")
+                .filter(|s| !s.contains(".json."))
+                .map(|_| e.path())
         })
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .filter_map(|t| serde_json::from_str::<Value>(&t).ok())
@@ -168,11 +202,17 @@ mod tests {
     fn round_trips_through_the_warehouse() {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::new();
-        config.set(keys::WAREHOUSE_DIR, &dir.path().to_string_lossy()).unwrap();
+        config
+            .set(keys::WAREHOUSE_DIR, &dir.path().to_string_lossy())
+            .unwrap();
         let meta = TableMeta {
             name: "Sales".into(),
             provider: "csv".into(),
-            columns: vec![("id".into(), "int".into()), ("d".into(), "decimal(10,2)".into()), ("p".into(), "string".into())],
+            columns: vec![
+                ("id".into(), "int".into()),
+                ("d".into(), "decimal(10,2)".into()),
+                ("p".into(), "string".into()),
+            ],
             partition_by: vec!["p".into()],
             location: "x/sales".into(),
             managed: false,
@@ -183,7 +223,10 @@ mod tests {
         save(&config, &meta).unwrap();
         assert_eq!(load(&config, "SALES").unwrap(), Some(meta.clone()));
         assert_eq!(list(&config), vec!["Sales".to_string()]);
-        assert_eq!(meta.schema("UTC").unwrap().field(1).data_type(), &arrow::datatypes::DataType::Decimal128(10, 2));
+        assert_eq!(
+            meta.schema("UTC").unwrap().field(1).data_type(),
+            &arrow::datatypes::DataType::Decimal128(10, 2)
+        );
         assert!(remove(&config, "sales").unwrap());
         assert!(!remove(&config, "sales").unwrap());
         assert_eq!(load(&config, "../etc").unwrap(), None);

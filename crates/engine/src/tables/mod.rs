@@ -14,12 +14,22 @@ use crate::session::Session;
 impl Session {
     /// True if a temporary view `name` exists.
     pub(crate) fn has_temp_view(&self, name: &str) -> bool {
-        self.state.catalog.read().map(|c| c.get(name).is_some()).unwrap_or(false)
+        self.state
+            .catalog
+            .read()
+            .map(|c| c.get(name).is_some())
+            .unwrap_or(false)
     }
 
     /// The plan of a temporary view, else of a catalog table (not the cached one).
     pub(crate) fn table_plan_uncached(&self, name: &str) -> Result<LogicalPlan> {
-        if let Some(p) = self.state.catalog.read().ok().and_then(|c| c.get(name).cloned()) {
+        if let Some(p) = self
+            .state
+            .catalog
+            .read()
+            .ok()
+            .and_then(|c| c.get(name).cloned())
+        {
             return Ok(p);
         }
         let name = strip_default(name);

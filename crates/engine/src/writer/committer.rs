@@ -58,7 +58,12 @@ pub fn random_hex(n_bytes: usize) -> String {
     let mut out = String::new();
     while out.len() < n_bytes * 2 {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
         h.write_u32(std::process::id());
         h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
         out.push_str(&format!("{:016x}", h.finish()));
@@ -70,7 +75,14 @@ pub fn random_hex(n_bytes: usize) -> String {
 /// A uuid-shaped random string (`8-4-4-4-12` hex digits).
 pub fn random_uuid() -> String {
     let h = random_hex(16);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// What a committed job does to the files already in the target.
@@ -96,9 +108,17 @@ pub struct Job {
 impl Job {
     /// Creates `<target>/_temporary/<job>/data/`.
     pub fn setup(target: &Path) -> Result<Job> {
-        let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        let job = Job { target: target.to_path_buf(), id: format!("{millis:015}-{}", random_hex(4)), uuid: random_uuid() };
-        fs::create_dir_all(job.data_dir()).map_err(|e| io("create directory", &job.data_dir(), e))?;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let job = Job {
+            target: target.to_path_buf(),
+            id: format!("{millis:015}-{}", random_hex(4)),
+            uuid: random_uuid(),
+        };
+        fs::create_dir_all(job.data_dir())
+            .map_err(|e| io("create directory", &job.data_dir(), e))?;
         Ok(job)
     }
 
@@ -134,7 +154,8 @@ impl Job {
         }
         let tmp = self.staging_dir().join("_COMMIT.tmp");
         let mut file = fs::File::create(&tmp).map_err(|e| io("create", &tmp, e))?;
-        file.write_all(text.as_bytes()).map_err(|e| io("write", &tmp, e))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| io("write", &tmp, e))?;
         file.sync_all().map_err(|e| io("sync", &tmp, e))?;
         let manifest = self.staging_dir().join(MANIFEST);
         fs::rename(&tmp, &manifest).map_err(|e| io("rename", &tmp, e))?;
@@ -157,7 +178,11 @@ fn list_files(dir: &Path, rel: &str, out: &mut Vec<String>, visible_only: bool) 
             continue;
         }
         let path = entry.path();
-        let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if path.is_dir() {
             list_files(&path, &child, out, visible_only)?;
         } else {
@@ -169,7 +194,9 @@ fn list_files(dir: &Path, rel: &str, out: &mut Vec<String>, visible_only: bool) 
 
 /// Removes empty visible directories under `dir` (not `dir` itself).
 fn remove_empty_dirs(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
@@ -190,13 +217,23 @@ fn roll_forward(target: &Path, staging: &Path) -> Result<()> {
     };
     let mut lines = text.lines();
     if lines.next() != Some("ember-commit 1") {
-        return Err(Error::internal(format!("unknown commit manifest {}", manifest.display())));
+        return Err(Error::internal(format!(
+            "unknown commit manifest {}",
+            manifest.display()
+        )));
     }
     let kind = match lines.next() {
         Some("append") => CommitKind::Append,
         Some("overwrite-partitions") => CommitKind::OverwritePartitions,
-        Some(l) if l.starts_with("overwrite") => CommitKind::Overwrite(l.trim_start_matches("overwrite").trim().to_string()),
-        _ => return Err(Error::internal(format!("malformed commit manifest {}", manifest.display()))),
+        Some(l) if l.starts_with("overwrite") => {
+            CommitKind::Overwrite(l.trim_start_matches("overwrite").trim().to_string())
+        }
+        _ => {
+            return Err(Error::internal(format!(
+                "malformed commit manifest {}",
+                manifest.display()
+            )))
+        }
     };
     let files: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
     let data = staging.join("data");
@@ -217,7 +254,11 @@ fn roll_forward(target: &Path, staging: &Path) -> Result<()> {
     }
     if let CommitKind::Overwrite(prefix) = &kind {
         let keep: HashSet<&str> = files.iter().copied().collect();
-        let root = if prefix.is_empty() { target.to_path_buf() } else { target.join(prefix) };
+        let root = if prefix.is_empty() {
+            target.to_path_buf()
+        } else {
+            target.join(prefix)
+        };
         let mut existing = Vec::new();
         list_files(&root, prefix.trim_end_matches('/'), &mut existing, true)?;
         for rel in existing {
@@ -233,13 +274,25 @@ fn roll_forward(target: &Path, staging: &Path) -> Result<()> {
     }
     if kind == CommitKind::OverwritePartitions {
         let keep: HashSet<&str> = files.iter().copied().collect();
-        let dirs: HashSet<&str> = files.iter().map(|f| f.rsplit_once('/').map(|(d, _)| d).unwrap_or("")).collect();
+        let dirs: HashSet<&str> = files
+            .iter()
+            .map(|f| f.rsplit_once('/').map(|(d, _)| d).unwrap_or(""))
+            .collect();
         for dir in dirs {
-            let Ok(entries) = fs::read_dir(target.join(dir)) else { continue };
+            let Ok(entries) = fs::read_dir(target.join(dir)) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().to_string();
-                let rel = if dir.is_empty() { name.clone() } else { format!("{dir}/{name}") };
-                if name.starts_with(['_', '.']) || !entry.path().is_file() || keep.contains(rel.as_str()) {
+                let rel = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                if name.starts_with(['_', '.'])
+                    || !entry.path().is_file()
+                    || keep.contains(rel.as_str())
+                {
                     continue;
                 }
                 match fs::remove_file(entry.path()) {
@@ -265,8 +318,14 @@ fn roll_forward(target: &Path, staging: &Path) -> Result<()> {
 /// first. Cheap when there is no `_temporary` directory.
 pub fn recover(target: &Path) -> Result<()> {
     let tmp = target.join(TEMPORARY_DIR);
-    let Ok(entries) = fs::read_dir(&tmp) else { return Ok(()) };
-    let mut jobs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.join(MANIFEST).exists()).collect();
+    let Ok(entries) = fs::read_dir(&tmp) else {
+        return Ok(());
+    };
+    let mut jobs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join(MANIFEST).exists())
+        .collect();
     jobs.sort();
     for job in jobs {
         roll_forward(target, &job)?;
@@ -332,7 +391,10 @@ mod tests {
         put(&job.data_dir().join("p=a/newer.csv"), "newer");
         put(&job.data_dir().join("p=b/first.csv"), "b");
         job.commit(&CommitKind::OverwritePartitions).unwrap();
-        assert_eq!(visible(&target), vec!["more.csv", "old.csv", "p=a/newer.csv", "p=b/first.csv"]);
+        assert_eq!(
+            visible(&target),
+            vec!["more.csv", "old.csv", "p=a/newer.csv", "p=b/first.csv"]
+        );
         assert_eq!(random_uuid().len(), 36);
     }
 }

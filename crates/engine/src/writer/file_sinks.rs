@@ -62,28 +62,43 @@ impl WriteFormat {
 }
 
 fn io(path: &str, e: std::io::Error) -> Error {
-    Error::new(ErrorKind::Other { class: "FAILED_WRITE_FILE".into(), sqlstate: Some("58030".into()), message: format!("Failed to write file {path}: {e}") })
+    Error::new(ErrorKind::Other {
+        class: "FAILED_WRITE_FILE".into(),
+        sqlstate: Some("58030".into()),
+        message: format!("Failed to write file {path}: {e}"),
+    })
 }
 
 fn get<'a>(options: &'a BTreeMap<String, String>, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().find_map(|k| options.get(&k.to_ascii_lowercase()).map(|s| s.as_str()))
+    keys.iter()
+        .find_map(|k| options.get(&k.to_ascii_lowercase()).map(|s| s.as_str()))
 }
 
 fn get_bool(options: &BTreeMap<String, String>, key: &str, default: bool) -> Result<bool> {
     match get(options, &[key]) {
         None => Ok(default),
-        Some(v) => ember_common::config::parse_bool(v)
-            .ok_or_else(|| Error::invalid_argument(format!("The value '{v}' of the option '{key}' is invalid: it must be 'true' or 'false'."))),
+        Some(v) => ember_common::config::parse_bool(v).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "The value '{v}' of the option '{key}' is invalid: it must be 'true' or 'false'."
+            ))
+        }),
     }
 }
 
-fn get_char(options: &BTreeMap<String, String>, keys: &[&str], default: Option<char>) -> Result<Option<char>> {
+fn get_char(
+    options: &BTreeMap<String, String>,
+    keys: &[&str],
+    default: Option<char>,
+) -> Result<Option<char>> {
     match get(options, keys) {
         None => Ok(default),
         Some("") => Ok(None),
         Some("\\t") => Ok(Some('\t')),
         Some(v) if v.chars().count() == 1 => Ok(v.chars().next()),
-        Some(v) => Err(Error::invalid_argument(format!("The value '{v}' of the option '{}' is invalid: it must be a single character.", keys[0]))),
+        Some(v) => Err(Error::invalid_argument(format!(
+            "The value '{v}' of the option '{}' is invalid: it must be a single character.",
+            keys[0]
+        ))),
     }
 }
 
@@ -137,14 +152,23 @@ fn text_codec(name: Option<&str>) -> Result<TextCompression> {
         None => Ok(TextCompression::None),
         Some(s) if s == "none" || s == "uncompressed" => Ok(TextCompression::None),
         Some(s) if s == "gzip" => Ok(TextCompression::Gzip),
-        Some(s) => Err(Error::invalid_argument(format!("Codec [{s}] is not available. Known codecs are none, uncompressed, gzip."))),
+        Some(s) => Err(Error::invalid_argument(format!(
+            "Codec [{s}] is not available. Known codecs are none, uncompressed, gzip."
+        ))),
     }
 }
 
 /// CSV cannot hold nested values, as Spark says.
 fn check_csv_types(schema: &SchemaRef) -> Result<()> {
     for f in schema.fields() {
-        if matches!(f.data_type(), DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(_, _) | DataType::Binary) {
+        if matches!(
+            f.data_type(),
+            DataType::List(_)
+                | DataType::LargeList(_)
+                | DataType::Struct(_)
+                | DataType::Map(_, _)
+                | DataType::Binary
+        ) {
             return Err(Error::new(ErrorKind::Other {
                 class: "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE".into(),
                 sqlstate: Some("0A000".into()),
@@ -161,17 +185,35 @@ fn check_csv_types(schema: &SchemaRef) -> Result<()> {
 
 impl SinkFactory {
     /// Validates `options` (lower-case keys) for `format` over files of `schema`.
-    pub fn try_new(format: WriteFormat, schema: SchemaRef, options: &BTreeMap<String, String>, time_zone: &str) -> Result<Self> {
-        let mut factory = SinkFactory { format, schema: schema.clone(), parquet: None, csv: None, text_compression: TextCompression::None, time_zone: time_zone.to_string() };
+    pub fn try_new(
+        format: WriteFormat,
+        schema: SchemaRef,
+        options: &BTreeMap<String, String>,
+        time_zone: &str,
+    ) -> Result<Self> {
+        let mut factory = SinkFactory {
+            format,
+            schema: schema.clone(),
+            parquet: None,
+            csv: None,
+            text_compression: TextCompression::None,
+            time_zone: time_zone.to_string(),
+        };
         match format {
             WriteFormat::Parquet => {
-                let (codec, ext) = parquet_codec(get(options, &["compression", "parquet.compression"]).unwrap_or("snappy"))?;
+                let (codec, ext) = parquet_codec(
+                    get(options, &["compression", "parquet.compression"]).unwrap_or("snappy"),
+                )?;
                 let props = WriterProperties::builder().set_compression(codec).build();
                 factory.parquet = Some((props, ext));
             }
             WriteFormat::Csv => {
                 check_csv_types(&schema)?;
-                check_patterns(get(options, &["dateFormat"]), get(options, &["timestampFormat"]), "CSV")?;
+                check_patterns(
+                    get(options, &["dateFormat"]),
+                    get(options, &["timestampFormat"]),
+                    "CSV",
+                )?;
                 factory.text_compression = text_codec(get(options, &["compression", "codec"]))?;
                 let sep = get_char(options, &["sep", "delimiter"], Some(','))?
                     .ok_or_else(|| Error::invalid_argument("The value '' of the option 'sep' is invalid: the delimiter cannot be empty."))?;
@@ -186,7 +228,11 @@ impl SinkFactory {
                 });
             }
             WriteFormat::Json => {
-                check_patterns(get(options, &["dateFormat"]), get(options, &["timestampFormat"]), "JSON")?;
+                check_patterns(
+                    get(options, &["dateFormat"]),
+                    get(options, &["timestampFormat"]),
+                    "JSON",
+                )?;
                 factory.text_compression = text_codec(get(options, &["compression", "codec"]))?;
             }
             WriteFormat::Arrow => {}
@@ -196,9 +242,16 @@ impl SinkFactory {
 
     /// The file name suffix, e.g. `.snappy.parquet`, `.csv.gz`.
     pub fn extension(&self) -> String {
-        let gz = if self.text_compression == TextCompression::Gzip { ".gz" } else { "" };
+        let gz = if self.text_compression == TextCompression::Gzip {
+            ".gz"
+        } else {
+            ""
+        };
         match self.format {
-            WriteFormat::Parquet => format!("{}.parquet", self.parquet.as_ref().map(|p| p.1).unwrap_or("")),
+            WriteFormat::Parquet => format!(
+                "{}.parquet",
+                self.parquet.as_ref().map(|p| p.1).unwrap_or("")
+            ),
             WriteFormat::Csv => format!(".csv{gz}"),
             WriteFormat::Json => format!(".json{gz}"),
             WriteFormat::Arrow => ".arrow".to_string(),
@@ -212,28 +265,47 @@ impl SinkFactory {
         Ok(match self.format {
             WriteFormat::Parquet => {
                 let props = self.parquet.as_ref().map(|p| p.0.clone());
-                let writer = ArrowWriter::try_new(file, self.schema.clone(), props).map_err(|e| Error::internal(format!("parquet writer: {e}")))?;
-                Box::new(ParquetSink { writer, path: display })
+                let writer = ArrowWriter::try_new(file, self.schema.clone(), props)
+                    .map_err(|e| Error::internal(format!("parquet writer: {e}")))?;
+                Box::new(ParquetSink {
+                    writer,
+                    path: display,
+                })
             }
             WriteFormat::Arrow => {
-                let writer = arrow::ipc::writer::FileWriter::try_new(BufWriter::new(file), &self.schema)?;
+                let writer =
+                    arrow::ipc::writer::FileWriter::try_new(BufWriter::new(file), &self.schema)?;
                 Box::new(ArrowSink { writer })
             }
             WriteFormat::Csv | WriteFormat::Json => {
                 let out: Box<dyn Write + Send> = match self.text_compression {
                     TextCompression::None => Box::new(BufWriter::new(file)),
-                    TextCompression::Gzip => Box::new(flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default())),
+                    TextCompression::Gzip => Box::new(flate2::write::GzEncoder::new(
+                        BufWriter::new(file),
+                        flate2::Compression::default(),
+                    )),
                 };
                 let values = TextValues::new(&self.time_zone);
                 match &self.csv {
                     Some(csv) if self.format == WriteFormat::Csv => {
-                        let mut sink = CsvSink { out, settings: csv.clone(), values, path: display, line: String::new() };
+                        let mut sink = CsvSink {
+                            out,
+                            settings: csv.clone(),
+                            values,
+                            path: display,
+                            line: String::new(),
+                        };
                         if csv.header {
                             sink.write_header(&self.schema)?;
                         }
                         Box::new(sink)
                     }
-                    _ => Box::new(JsonSink { out, values, path: display, line: String::new() }),
+                    _ => Box::new(JsonSink {
+                        out,
+                        values,
+                        path: display,
+                        line: String::new(),
+                    }),
                 }
             }
         })
@@ -247,12 +319,17 @@ struct ParquetSink {
 
 impl FileSink for ParquetSink {
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.writer.write(batch).map_err(|e| io(&self.path, std::io::Error::other(e.to_string())))
+        self.writer
+            .write(batch)
+            .map_err(|e| io(&self.path, std::io::Error::other(e.to_string())))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
         let path = self.path.clone();
-        let file = self.writer.into_inner().map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| io(&path, std::io::Error::other(e.to_string())))?;
         file.sync_all().map_err(|e| io(&path, e))
     }
 }
@@ -291,14 +368,18 @@ impl CsvSink {
             self.line.push_str(&cell);
         }
         self.line.push('\n');
-        self.out.write_all(self.line.as_bytes()).map_err(|e| io(&self.path, e))
+        self.out
+            .write_all(self.line.as_bytes())
+            .map_err(|e| io(&self.path, e))
     }
 
     /// A field quoted when it must be (or always with `quoteAll`); quotes and escape
     /// characters inside are escaped with the escape character.
     fn quoted(&self, value: &str) -> String {
         let s = &self.settings;
-        let Some(q) = s.quote else { return value.to_string() };
+        let Some(q) = s.quote else {
+            return value.to_string();
+        };
         let must = s.quote_all
             || value.contains([s.sep, q, '\n', '\r'])
             || s.escape.is_some_and(|e| value.contains(e))
@@ -332,12 +413,18 @@ impl FileSink for CsvSink {
                     self.settings.null_value.clone()
                 } else {
                     let v = self.values.scalar(col.as_ref(), row);
-                    if v.is_empty() { self.settings.empty_value.clone() } else { self.quoted(&v) }
+                    if v.is_empty() {
+                        self.settings.empty_value.clone()
+                    } else {
+                        self.quoted(&v)
+                    }
                 };
                 self.line.push_str(&cell);
             }
             self.line.push('\n');
-            self.out.write_all(self.line.as_bytes()).map_err(|e| io(&self.path, e))?;
+            self.out
+                .write_all(self.line.as_bytes())
+                .map_err(|e| io(&self.path, e))?;
         }
         Ok(())
     }
@@ -374,7 +461,11 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -395,9 +486,17 @@ impl JsonSink {
             return;
         }
         match array.data_type() {
-            DataType::Boolean | DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 | DataType::Decimal128(_, _) | DataType::Decimal256(_, _) => {
-                out.push_str(&self.values.scalar(array, row))
-            }
+            DataType::Boolean
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+            | DataType::Decimal128(_, _)
+            | DataType::Decimal256(_, _) => out.push_str(&self.values.scalar(array, row)),
             DataType::Float32 | DataType::Float64 => {
                 let s = self.values.scalar(array, row);
                 if s == "NaN" || s.ends_with("Infinity") {
@@ -421,7 +520,12 @@ impl JsonSink {
             }
             DataType::Struct(fields) => {
                 let s = array.as_struct();
-                self.object(out, fields.iter().map(|f| f.name().as_str()), s.columns(), row);
+                self.object(
+                    out,
+                    fields.iter().map(|f| f.name().as_str()),
+                    s.columns(),
+                    row,
+                );
             }
             DataType::Map(_, _) => {
                 let m = array.as_map();
@@ -442,7 +546,13 @@ impl JsonSink {
         }
     }
 
-    fn object<'a>(&self, out: &mut String, names: impl Iterator<Item = &'a str>, columns: &[Arc<dyn Array>], row: usize) {
+    fn object<'a>(
+        &self,
+        out: &mut String,
+        names: impl Iterator<Item = &'a str>,
+        columns: &[Arc<dyn Array>],
+        row: usize,
+    ) {
         out.push('{');
         let mut first = true;
         for (name, col) in names.zip(columns) {
@@ -467,9 +577,16 @@ impl FileSink for JsonSink {
         let mut line = std::mem::take(&mut self.line);
         for row in 0..batch.num_rows() {
             line.clear();
-            self.object(&mut line, schema.fields().iter().map(|f| f.name().as_str()), batch.columns(), row);
+            self.object(
+                &mut line,
+                schema.fields().iter().map(|f| f.name().as_str()),
+                batch.columns(),
+                row,
+            );
             line.push('\n');
-            self.out.write_all(line.as_bytes()).map_err(|e| io(&self.path, e))?;
+            self.out
+                .write_all(line.as_bytes())
+                .map_err(|e| io(&self.path, e))?;
         }
         self.line = line;
         Ok(())

@@ -63,7 +63,10 @@ impl SaveMode {
 
 /// `partitionOverwriteMode` (writer option, else `spark.sql.sources.partitionOverwriteMode`)
 /// is `dynamic`: an overwrite replaces only the partitions it writes.
-pub(crate) fn dynamic_overwrite(options: &BTreeMap<String, String>, config: &ember_common::Config) -> bool {
+pub(crate) fn dynamic_overwrite(
+    options: &BTreeMap<String, String>,
+    config: &ember_common::Config,
+) -> bool {
     options
         .get("partitionoverwritemode")
         .map(|s| s.as_str())
@@ -76,7 +79,9 @@ pub(crate) fn path_exists_error(path: &str) -> Error {
     Error::new(ErrorKind::Other {
         class: "PATH_ALREADY_EXISTS".into(),
         sqlstate: Some("42K04".into()),
-        message: format!("Path {path} already exists. Set mode as \"overwrite\" to overwrite the existing path."),
+        message: format!(
+            "Path {path} already exists. Set mode as \"overwrite\" to overwrite the existing path."
+        ),
     })
 }
 
@@ -92,7 +97,13 @@ pub struct DataFrameWriter {
 
 impl DataFrameWriter {
     pub(crate) fn new(df: DataFrame) -> Self {
-        DataFrameWriter { df, format: None, mode: Ok(SaveMode::ErrorIfExists), partition_by: vec![], options: BTreeMap::new() }
+        DataFrameWriter {
+            df,
+            format: None,
+            mode: Ok(SaveMode::ErrorIfExists),
+            partition_by: vec![],
+            options: BTreeMap::new(),
+        }
     }
 
     /// `error`/`errorifexists` (default), `append`, `overwrite` or `ignore`; an unknown
@@ -117,7 +128,8 @@ impl DataFrameWriter {
     /// `quote`, `escape`, `nullValue`, `emptyValue`, `quoteAll`, `dateFormat`,
     /// `timestampFormat`, `maxRecordsPerFile`.
     pub fn option(mut self, key: &str, value: impl ToString) -> Self {
-        self.options.insert(key.to_ascii_lowercase(), value.to_string());
+        self.options
+            .insert(key.to_ascii_lowercase(), value.to_string());
         self
     }
 
@@ -131,7 +143,10 @@ impl DataFrameWriter {
     /// Partitions the output by these columns: one directory per value
     /// (`c=value/`), the columns themselves are left out of the files.
     pub fn partition_by<S: AsRef<str>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
-        self.partition_by = columns.into_iter().map(|c| c.as_ref().to_string()).collect();
+        self.partition_by = columns
+            .into_iter()
+            .map(|c| c.as_ref().to_string())
+            .collect();
         self
     }
 
@@ -162,20 +177,31 @@ impl DataFrameWriter {
         let mode = self.resolved_mode()?;
         let format = WriteFormat::from_name(self.format.as_deref().unwrap_or("parquet"))?;
         if path.trim().is_empty() {
-            return Err(Error::invalid_argument("Expected exactly one path to be specified, but got: ''."));
+            return Err(Error::invalid_argument(
+                "Expected exactly one path to be specified, but got: ''.",
+            ));
         }
         let target = Path::new(path);
         committer::recover(target)?;
         let commit = match (mode, target.exists()) {
             (SaveMode::ErrorIfExists, true) => return Err(path_exists_error(path)),
             (SaveMode::Ignore, true) => return Ok(()),
-            (SaveMode::Overwrite, _) if !self.partition_by.is_empty() && dynamic_overwrite(&self.options, &self.df.session().config()) => {
+            (SaveMode::Overwrite, _)
+                if !self.partition_by.is_empty()
+                    && dynamic_overwrite(&self.options, &self.df.session().config()) =>
+            {
                 CommitKind::OverwritePartitions
             }
             (SaveMode::Overwrite, _) => CommitKind::Overwrite(String::new()),
             _ => CommitKind::Append,
         };
-        let request = WriteRequest { format, target, partition_by: &self.partition_by, options: &self.options, commit };
+        let request = WriteRequest {
+            format,
+            target,
+            partition_by: &self.partition_by,
+            options: &self.options,
+            commit,
+        };
         run_write_job(self.df.session(), self.df.logical_plan().clone(), &request)?;
         Ok(())
     }
@@ -183,7 +209,11 @@ impl DataFrameWriter {
 
 impl DataFrameWriter {
     fn resolved_mode(&self) -> Result<SaveMode> {
-        self.mode.clone().map_err(|m| SaveMode::parse(&m).err().unwrap_or_else(|| Error::internal("save mode")))
+        self.mode.clone().map_err(|m| {
+            SaveMode::parse(&m)
+                .err()
+                .unwrap_or_else(|| Error::internal("save mode"))
+        })
     }
 
     /// Writes the rows as the catalog table `name` (Spark's `saveAsTable`): creates it
@@ -198,7 +228,9 @@ impl DataFrameWriter {
         let plan = self.df.logical_plan().clone();
         match (mode, existing) {
             (SaveMode::ErrorIfExists, Some(_)) => {
-                Err(Error::new(ErrorKind::TableOrViewAlreadyExists { name: format!("spark_catalog.default.{name}") }))
+                Err(Error::new(ErrorKind::TableOrViewAlreadyExists {
+                    name: format!("spark_catalog.default.{name}"),
+                }))
             }
             (SaveMode::Ignore, Some(_)) => Ok(()),
             (SaveMode::Append, Some(meta)) => {
@@ -217,8 +249,18 @@ impl DataFrameWriter {
                         Ok(ember_plan::Expr::Column(f.column()))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                let query = ember_plan::LogicalPlanBuilder::from(plan).project(exprs)?.build();
-                crate::tables::commands::insert(&session, ember_plan::InsertInto { table: name, overwrite: false, partition: vec![], query })
+                let query = ember_plan::LogicalPlanBuilder::from(plan)
+                    .project(exprs)?
+                    .build();
+                crate::tables::commands::insert(
+                    &session,
+                    ember_plan::InsertInto {
+                        table: name,
+                        overwrite: false,
+                        partition: vec![],
+                        query,
+                    },
+                )
             }
             (mode, existing) => {
                 if mode == SaveMode::Overwrite && existing.is_some() {
@@ -252,7 +294,15 @@ impl DataFrameWriter {
         let overwrite = self.resolved_mode()? == SaveMode::Overwrite;
         let table = crate::tables::strip_default(name).to_string();
         let query = self.df.logical_plan().clone();
-        crate::tables::commands::insert(self.df.session(), ember_plan::InsertInto { table, overwrite, partition: vec![], query })
+        crate::tables::commands::insert(
+            self.df.session(),
+            ember_plan::InsertInto {
+                table,
+                overwrite,
+                partition: vec![],
+                query,
+            },
+        )
     }
 }
 

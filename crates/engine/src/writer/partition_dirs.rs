@@ -16,7 +16,26 @@ use crate::format::value::{is_null_at, Style, ValueFormatter};
 pub const DEFAULT_PARTITION_NAME: &str = "__HIVE_DEFAULT_PARTITION__";
 
 fn needs_escape(c: char) -> bool {
-    matches!(c, '\u{01}'..='\u{1F}' | '"' | '#' | '%' | '\'' | '*' | '/' | ':' | '=' | '?' | '\\' | '\u{7F}' | '{' | '[' | ']' | '^')
+    matches!(
+        c,
+        '\u{01}'
+            ..='\u{1F}'
+                | '"'
+                | '#'
+                | '%'
+                | '\''
+                | '*'
+                | '/'
+                | ':'
+                | '='
+                | '?'
+                | '\\'
+                | '\u{7F}'
+                | '{'
+                | '['
+                | ']'
+                | '^'
+    )
 }
 
 /// Escapes a column name or value for a path segment: `a/b` → `a%2Fb`.
@@ -52,11 +71,24 @@ pub fn unescape_path_name(s: &str) -> String {
 }
 
 /// `col=value` segments of one row, joined with `/` and ending in `/`.
-fn row_dir(names: &[String], columns: &[&dyn Array], row: usize, formatter: &ValueFormatter) -> String {
+fn row_dir(
+    names: &[String],
+    columns: &[&dyn Array],
+    row: usize,
+    formatter: &ValueFormatter,
+) -> String {
     let mut dir = String::new();
     for (name, col) in names.iter().zip(columns) {
-        let value = if is_null_at(*col, row) { String::new() } else { formatter.format(*col, row) };
-        let value = if value.is_empty() { DEFAULT_PARTITION_NAME.to_string() } else { escape_path_name(&value) };
+        let value = if is_null_at(*col, row) {
+            String::new()
+        } else {
+            formatter.format(*col, row)
+        };
+        let value = if value.is_empty() {
+            DEFAULT_PARTITION_NAME.to_string()
+        } else {
+            escape_path_name(&value)
+        };
         dir.push_str(&escape_path_name(name));
         dir.push('=');
         dir.push_str(&value);
@@ -68,14 +100,26 @@ fn row_dir(names: &[String], columns: &[&dyn Array], row: usize, formatter: &Val
 /// Splits `batch` by the values of the columns at `partition_cols`: one piece per
 /// directory (in order of first appearance), each without the partition columns.
 /// With no partition columns, the whole batch goes to the directory `""`.
-pub fn split_by_partition(batch: &RecordBatch, partition_cols: &[usize], time_zone: &str) -> Result<Vec<(String, RecordBatch)>> {
+pub fn split_by_partition(
+    batch: &RecordBatch,
+    partition_cols: &[usize],
+    time_zone: &str,
+) -> Result<Vec<(String, RecordBatch)>> {
     if partition_cols.is_empty() {
         return Ok(vec![(String::new(), batch.clone())]);
     }
     let schema = batch.schema();
-    let data_cols: Vec<usize> = (0..schema.fields().len()).filter(|i| !partition_cols.contains(i)).collect();
-    let names: Vec<String> = partition_cols.iter().map(|&i| schema.field(i).name().clone()).collect();
-    let columns: Vec<&dyn Array> = partition_cols.iter().map(|&i| batch.column(i).as_ref()).collect();
+    let data_cols: Vec<usize> = (0..schema.fields().len())
+        .filter(|i| !partition_cols.contains(i))
+        .collect();
+    let names: Vec<String> = partition_cols
+        .iter()
+        .map(|&i| schema.field(i).name().clone())
+        .collect();
+    let columns: Vec<&dyn Array> = partition_cols
+        .iter()
+        .map(|&i| batch.column(i).as_ref())
+        .collect();
     let formatter = ValueFormatter::new(Style::Pretty, time_zone);
     let mut order: Vec<String> = Vec::new();
     let mut rows: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
@@ -99,7 +143,13 @@ pub fn split_by_partition(batch: &RecordBatch, partition_cols: &[usize], time_zo
 
 /// The schema of the files: `schema` without the partition columns.
 pub fn data_schema(schema: &Schema, partition_cols: &[usize]) -> Arc<Schema> {
-    let fields: Vec<_> = schema.fields().iter().enumerate().filter(|(i, _)| !partition_cols.contains(i)).map(|(_, f)| f.clone()).collect();
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !partition_cols.contains(i))
+        .map(|(_, f)| f.clone())
+        .collect();
     Arc::new(Schema::new(fields))
 }
 
@@ -121,8 +171,19 @@ mod tests {
     #[test]
     fn splits_rows_by_directory() {
         let batch = RecordBatch::try_from_iter(vec![
-            ("v", Arc::new(Int32Array::from(vec![1, 2, 3, 4])) as ArrayRef),
-            ("c", Arc::new(StringArray::from(vec![Some("a/b"), None, Some("a/b"), Some("")])) as ArrayRef),
+            (
+                "v",
+                Arc::new(Int32Array::from(vec![1, 2, 3, 4])) as ArrayRef,
+            ),
+            (
+                "c",
+                Arc::new(StringArray::from(vec![
+                    Some("a/b"),
+                    None,
+                    Some("a/b"),
+                    Some(""),
+                ])) as ArrayRef,
+            ),
         ])
         .unwrap();
         let pieces = split_by_partition(&batch, &[1], "UTC").unwrap();

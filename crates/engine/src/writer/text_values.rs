@@ -17,15 +17,23 @@ pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
 /// Checks the date and timestamp patterns of writer options (only Spark's defaults
 /// and the reader's default are supported).
-pub fn check_patterns(date_format: Option<&str>, timestamp_format: Option<&str>, format: &str) -> Result<()> {
+pub fn check_patterns(
+    date_format: Option<&str>,
+    timestamp_format: Option<&str>,
+    format: &str,
+) -> Result<()> {
     if let Some(d) = date_format {
         if d != DEFAULT_DATE_FORMAT {
-            return Err(Error::unsupported(format!("{format} option dateFormat='{d}' (only '{DEFAULT_DATE_FORMAT}')")));
+            return Err(Error::unsupported(format!(
+                "{format} option dateFormat='{d}' (only '{DEFAULT_DATE_FORMAT}')"
+            )));
         }
     }
     if let Some(t) = timestamp_format {
         if t != DEFAULT_TIMESTAMP_FORMAT && t != "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]" {
-            return Err(Error::unsupported(format!("{format} option timestampFormat='{t}' (only '{DEFAULT_TIMESTAMP_FORMAT}')")));
+            return Err(Error::unsupported(format!(
+                "{format} option timestampFormat='{t}' (only '{DEFAULT_TIMESTAMP_FORMAT}')"
+            )));
         }
     }
     Ok(())
@@ -39,17 +47,29 @@ pub struct TextValues {
 
 impl TextValues {
     pub fn new(time_zone: &str) -> Self {
-        TextValues { numbers: ValueFormatter::new(Style::Pretty, time_zone), zone: SessionZone::parse(time_zone) }
+        TextValues {
+            numbers: ValueFormatter::new(Style::Pretty, time_zone),
+            zone: SessionZone::parse(time_zone),
+        }
     }
 
     /// `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` of microseconds since the epoch (UTC instant).
     /// A timestamp without time zone is printed without an offset.
     pub fn timestamp(&self, micros: i64, with_zone: bool) -> String {
-        let offset = if with_zone { self.zone.offset_seconds(micros).unwrap_or(0) } else { 0 };
+        let offset = if with_zone {
+            self.zone.offset_seconds(micros).unwrap_or(0)
+        } else {
+            0
+        };
         let local = micros + offset as i64 * 1_000_000;
         let days = local.div_euclid(86_400_000_000);
         let in_day = local.rem_euclid(86_400_000_000);
-        let (h, m, s, ms) = (in_day / 3_600_000_000, in_day / 60_000_000 % 60, in_day / 1_000_000 % 60, in_day / 1000 % 1000);
+        let (h, m, s, ms) = (
+            in_day / 3_600_000_000,
+            in_day / 60_000_000 % 60,
+            in_day / 1_000_000 % 60,
+            in_day / 1000 % 1000,
+        );
         let date = format_date(days as i32);
         let zone = if !with_zone {
             String::new()
@@ -66,7 +86,11 @@ impl TextValues {
     /// The value at `row` (not null) of a scalar column as text.
     pub fn scalar(&self, array: &dyn Array, row: usize) -> String {
         match array.data_type() {
-            DataType::Date32 => format_date(array.as_primitive::<arrow::datatypes::Date32Type>().value(row)),
+            DataType::Date32 => format_date(
+                array
+                    .as_primitive::<arrow::datatypes::Date32Type>()
+                    .value(row),
+            ),
             DataType::Timestamp(unit, tz) => {
                 let micros = timestamp_micros(array, row, unit);
                 self.timestamp(micros, tz.is_some())
@@ -79,19 +103,24 @@ impl TextValues {
 fn timestamp_micros(array: &dyn Array, row: usize, unit: &TimeUnit) -> i64 {
     use arrow::datatypes::*;
     match unit {
-        TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row).saturating_mul(1_000_000),
-        TimeUnit::Millisecond => array.as_primitive::<TimestampMillisecondType>().value(row).saturating_mul(1000),
+        TimeUnit::Second => array
+            .as_primitive::<TimestampSecondType>()
+            .value(row)
+            .saturating_mul(1_000_000),
+        TimeUnit::Millisecond => array
+            .as_primitive::<TimestampMillisecondType>()
+            .value(row)
+            .saturating_mul(1000),
         TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(row),
         TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row) / 1000,
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
     use arrow::array::{Date32Array, Float64Array, TimestampMicrosecondArray};
+    use std::sync::Arc;
 
     #[test]
     fn renders_like_spark() {

@@ -44,12 +44,19 @@ struct TaskWriter<'a> {
 
 impl TaskWriter<'_> {
     fn new_file(&mut self, dir: &str) -> Result<OpenFile> {
-        let name = format!("part-{:05}-{}.c{:03}{}", self.task, self.job.uuid, self.next_file, self.extension);
+        let name = format!(
+            "part-{:05}-{}.c{:03}{}",
+            self.task, self.job.uuid, self.next_file, self.extension
+        );
         self.next_file += 1;
         self.files += 1;
         let dir_path = self.job.data_dir().join(dir);
-        std::fs::create_dir_all(&dir_path).map_err(|e| Error::internal(format!("cannot create {}: {e}", dir_path.display())))?;
-        Ok(OpenFile { sink: self.factory.open(&dir_path.join(name))?, rows: 0 })
+        std::fs::create_dir_all(&dir_path)
+            .map_err(|e| Error::internal(format!("cannot create {}: {e}", dir_path.display())))?;
+        Ok(OpenFile {
+            sink: self.factory.open(&dir_path.join(name))?,
+            rows: 0,
+        })
     }
 
     fn write(&mut self, dir: String, mut piece: RecordBatch) -> Result<()> {
@@ -81,17 +88,35 @@ impl TaskWriter<'_> {
 }
 
 /// Indices of the partition columns in `schema`, in the order given.
-pub(crate) fn partition_indices(schema: &arrow::datatypes::Schema, names: &[String]) -> Result<Vec<usize>> {
+pub(crate) fn partition_indices(
+    schema: &arrow::datatypes::Schema,
+    names: &[String],
+) -> Result<Vec<usize>> {
     let mut out = Vec::new();
     for n in names {
-        let i = schema.fields().iter().position(|f| f.name().eq_ignore_ascii_case(n)).ok_or_else(|| {
-            let cols: Vec<String> = schema.fields().iter().map(|f| format!("`{}`", f.name())).collect();
-            Error::new(ember_common::ErrorKind::UnresolvedColumn {
-                name: n.clone(),
-                suggestions: ember_common::suggest::closest(n, schema.fields().iter().map(|f| f.name().as_str()), 5),
-            })
-            .context(format!("Partition column `{n}` not found in schema [{}].", cols.join(", ")))
-        })?;
+        let i = schema
+            .fields()
+            .iter()
+            .position(|f| f.name().eq_ignore_ascii_case(n))
+            .ok_or_else(|| {
+                let cols: Vec<String> = schema
+                    .fields()
+                    .iter()
+                    .map(|f| format!("`{}`", f.name()))
+                    .collect();
+                Error::new(ember_common::ErrorKind::UnresolvedColumn {
+                    name: n.clone(),
+                    suggestions: ember_common::suggest::closest(
+                        n,
+                        schema.fields().iter().map(|f| f.name().as_str()),
+                        5,
+                    ),
+                })
+                .context(format!(
+                    "Partition column `{n}` not found in schema [{}].",
+                    cols.join(", ")
+                ))
+            })?;
         if out.contains(&i) {
             return Err(Error::new(ember_common::ErrorKind::Other {
                 class: "COLUMN_ALREADY_EXISTS".into(),
@@ -112,7 +137,11 @@ pub(crate) fn partition_indices(schema: &arrow::datatypes::Schema, names: &[Stri
 }
 
 /// Runs `plan` and writes its rows as `request` says; returns the number of files.
-pub(crate) fn run_write_job(session: &Session, plan: LogicalPlan, request: &WriteRequest) -> Result<usize> {
+pub(crate) fn run_write_job(
+    session: &Session,
+    plan: LogicalPlan,
+    request: &WriteRequest,
+) -> Result<usize> {
     let qe = QueryExecution::new(session, plan)?;
     let schema = qe.physical.schema();
     let part_cols = partition_indices(&schema, request.partition_by)?;
@@ -132,7 +161,16 @@ pub(crate) fn run_write_job(session: &Session, plan: LogicalPlan, request: &Writ
     let extension = factory.extension();
     let run = || -> Result<usize> {
         let task = |p: usize, batches: BatchIter| -> Result<usize> {
-            let mut w = TaskWriter { task: p, job: &job, factory: &factory, extension: extension.clone(), max_records, open: HashMap::new(), next_file: 0, files: 0 };
+            let mut w = TaskWriter {
+                task: p,
+                job: &job,
+                factory: &factory,
+                extension: extension.clone(),
+                max_records,
+                open: HashMap::new(),
+                next_file: 0,
+                files: 0,
+            };
             for batch in batches {
                 let batch = batch?;
                 for (dir, piece) in split_by_partition(&batch, &part_cols, &tz)? {
@@ -141,7 +179,11 @@ pub(crate) fn run_write_job(session: &Session, plan: LogicalPlan, request: &Writ
             }
             w.finish()
         };
-        let files: usize = session.scheduler().run_tasks(&qe.physical, &ctx, task)?.into_iter().sum();
+        let files: usize = session
+            .scheduler()
+            .run_tasks(&qe.physical, &ctx, task)?
+            .into_iter()
+            .sum();
         if files == 0 && part_cols.is_empty() {
             // As Spark: an empty result still writes one file carrying the schema.
             let name = format!("part-00000-{}.c000{}", job.uuid, extension);

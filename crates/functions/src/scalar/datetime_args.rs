@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::datatypes::{DataType, Date32Type, Float64Type, Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType};
+use arrow::datatypes::{
+    DataType, Date32Type, Float64Type, Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType,
+};
 use chrono::{NaiveDate, NaiveTime};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::coercion::{is_integral, is_numeric, is_string};
@@ -24,7 +26,11 @@ pub struct Env {
 
 impl Env {
     pub fn of(ctx: &FunctionContext) -> Env {
-        Env { zone: Zone::of(&ctx.time_zone), zone_name: ctx.time_zone.to_string(), ansi: ctx.ansi }
+        Env {
+            zone: Zone::of(&ctx.time_zone),
+            zone_name: ctx.time_zone.to_string(),
+            ansi: ctx.ansi,
+        }
     }
 }
 
@@ -55,7 +61,11 @@ fn coerce_param(name: &str, i: usize, p: Param, dt: &DataType) -> Result<DataTyp
         },
         Param::Int | Param::Long | Param::Double => {
             // ANSI implicit casts: integers widen, strings cast; decimals do not narrow to ints
-            let accepted = if p == Param::Double { is_numeric(dt) } else { is_integral(dt) };
+            let accepted = if p == Param::Double {
+                is_numeric(dt)
+            } else {
+                is_integral(dt)
+            };
             if accepted || is_string(dt) || dt == &DataType::Null {
                 ok(match p {
                     Param::Int => DataType::Int32,
@@ -100,8 +110,21 @@ fn no_implicit(_given: usize) -> Vec<ScalarValue> {
 }
 
 impl DatetimeFn {
-    pub const fn new(name: &'static str, params: &'static [Param], ret: fn() -> DataType, eval: Eval) -> Self {
-        DatetimeFn { name, params, min_args: params.len(), ret, eval, deterministic: true, implicit: no_implicit }
+    pub const fn new(
+        name: &'static str,
+        params: &'static [Param],
+        ret: fn() -> DataType,
+        eval: Eval,
+    ) -> Self {
+        DatetimeFn {
+            name,
+            params,
+            min_args: params.len(),
+            ret,
+            eval,
+            deterministic: true,
+            implicit: no_implicit,
+        }
     }
 
     pub const fn with_implicit(mut self, implicit: fn(usize) -> Vec<ScalarValue>) -> Self {
@@ -127,18 +150,30 @@ impl ScalarFunctionImpl for DatetimeFn {
 
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name, t.len(), self.min_args, self.params.len())?;
-        t.iter().zip(self.params).enumerate().map(|(i, (dt, p))| coerce_param(self.name, i, *p, dt)).collect()
+        t.iter()
+            .zip(self.params)
+            .enumerate()
+            .map(|(i, (dt, p))| coerce_param(self.name, i, *p, dt))
+            .collect()
     }
 
     fn return_type(&self, _t: &[DataType]) -> Result<DataType> {
         Ok((self.ret)())
     }
 
-    fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue> {
+    fn invoke(
+        &self,
+        args: &[ColumnarValue],
+        num_rows: usize,
+        ctx: &FunctionContext,
+    ) -> Result<ColumnarValue> {
         let env = Env::of(ctx);
         if args.is_empty() {
             let one = (self.eval)(&[], 1, &env)?;
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(one.as_ref(), 0)?));
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                one.as_ref(),
+                0,
+            )?));
         }
         eval_arrays(args, num_rows, |a, n| (self.eval)(a, n, &env))
     }
@@ -154,7 +189,11 @@ impl ScalarFunctionImpl for DatetimeFn {
 
 /// The CAST_INVALID_INPUT error for a string that is no `to` value.
 pub fn invalid_input(value: &str, to: &str) -> Error {
-    Error::new(ErrorKind::CastInvalidInput { value: value.to_string(), from: "STRING".into(), to: to.into() })
+    Error::new(ErrorKind::CastInvalidInput {
+        value: value.to_string(),
+        from: "STRING".into(),
+        to: to.into(),
+    })
 }
 
 fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
@@ -202,7 +241,9 @@ fn parse_zone_suffix(s: &str) -> Option<Zone> {
 
 /// `[h]h[:[m]m[:[s]s[.fraction]]]` as micros of the day, and the rest of the string.
 fn parse_time_part(s: &str) -> Option<(i64, &str)> {
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
+        .unwrap_or(s.len());
     let (time, rest) = s.split_at(end);
     let (hms, frac) = match time.split_once('.') {
         Some((a, f)) => (a, Some(f)),
@@ -230,7 +271,10 @@ fn parse_time_part(s: &str) -> Option<(i64, &str)> {
         None => 0,
     };
     NaiveTime::from_hms_opt(h, m, sec)?;
-    Some(((h as i64 * 3600 + m as i64 * 60 + sec as i64) * MICROS_PER_SECOND + micros, rest))
+    Some((
+        (h as i64 * 3600 + m as i64 * 60 + sec as i64) * MICROS_PER_SECOND + micros,
+        rest,
+    ))
 }
 
 /// Spark's string → timestamp cast: a date, then ` ` or `T` and a time, then an
@@ -243,8 +287,16 @@ pub fn parse_timestamp(s: &str, zone: Zone) -> Option<i64> {
         None => (t, ""),
     };
     let date = parse_date_part(date_s)?;
-    let (time_micros, zone_s) = if rest.is_empty() { (0, "") } else { parse_time_part(rest)? };
-    let zone = if zone_s.trim().is_empty() { zone } else { parse_zone_suffix(zone_s)? };
+    let (time_micros, zone_s) = if rest.is_empty() {
+        (0, "")
+    } else {
+        parse_time_part(rest)?
+    };
+    let zone = if zone_s.trim().is_empty() {
+        zone
+    } else {
+        parse_zone_suffix(zone_s)?
+    };
     let local = date.and_hms_opt(0, 0, 0)? + chrono::Duration::microseconds(time_micros);
     zone.to_utc_micros(local)
 }
@@ -256,7 +308,10 @@ pub fn as_days(a: &ArrayRef, env: &Env) -> Result<Vec<Option<i32>>> {
         DataType::Date32 => a.as_primitive::<Date32Type>().iter().collect(),
         DataType::Timestamp(_, tz) => {
             let zone = if tz.is_some() { env.zone } else { Zone::UTC };
-            a.as_primitive::<TimestampMicrosecondType>().iter().map(|v| v.and_then(|m| zone.micros_to_days(m))).collect()
+            a.as_primitive::<TimestampMicrosecondType>()
+                .iter()
+                .map(|v| v.and_then(|m| zone.micros_to_days(m)))
+                .collect()
         }
         DataType::Null => vec![None; a.len()],
         _ => {
@@ -278,8 +333,15 @@ pub fn as_days(a: &ArrayRef, env: &Env) -> Result<Vec<Option<i32>>> {
 /// Every row of a datetime argument as UTC micros (dates at midnight in the session zone).
 pub fn as_micros(a: &ArrayRef, env: &Env) -> Result<Vec<Option<i64>>> {
     Ok(match a.data_type() {
-        DataType::Date32 => a.as_primitive::<Date32Type>().iter().map(|v| v.and_then(|d| env.zone.date_to_micros(d))).collect(),
-        DataType::Timestamp(_, _) => a.as_primitive::<TimestampMicrosecondType>().iter().collect(),
+        DataType::Date32 => a
+            .as_primitive::<Date32Type>()
+            .iter()
+            .map(|v| v.and_then(|d| env.zone.date_to_micros(d)))
+            .collect(),
+        DataType::Timestamp(_, _) => a
+            .as_primitive::<TimestampMicrosecondType>()
+            .iter()
+            .collect(),
         DataType::Null => vec![None; a.len()],
         _ => {
             let s = as_strings(a)?;
@@ -337,7 +399,10 @@ pub fn strings(a: &ArrayRef) -> Result<Vec<Option<String>>> {
     if a.data_type() == &DataType::Null {
         return Ok(vec![None; a.len()]);
     }
-    Ok(as_strings(a)?.iter().map(|v| v.map(str::to_string)).collect())
+    Ok(as_strings(a)?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
 }
 
 #[cfg(test)]
@@ -352,9 +417,18 @@ mod tests {
         assert_eq!(parse_date("2024"), Some(19723));
         assert_eq!(parse_date("2024-02-30"), None);
         assert_eq!(parse_date("abc"), None);
-        assert_eq!(parse_timestamp("1970-01-01 00:00:01.5", Zone::UTC), Some(1_500_000));
-        assert_eq!(parse_timestamp("1970-01-01T01:00:00+01:00", Zone::UTC), Some(0));
-        assert_eq!(parse_timestamp("1970-01-01 00:00:00", Zone::of("+02:00")), Some(-7_200_000_000));
+        assert_eq!(
+            parse_timestamp("1970-01-01 00:00:01.5", Zone::UTC),
+            Some(1_500_000)
+        );
+        assert_eq!(
+            parse_timestamp("1970-01-01T01:00:00+01:00", Zone::UTC),
+            Some(0)
+        );
+        assert_eq!(
+            parse_timestamp("1970-01-01 00:00:00", Zone::of("+02:00")),
+            Some(-7_200_000_000)
+        );
         assert_eq!(parse_timestamp("1970-01-01 25:00:00", Zone::UTC), None);
     }
 }

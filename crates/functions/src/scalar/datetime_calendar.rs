@@ -10,9 +10,14 @@ use arrow::array::{ArrayRef, Date32Array, Float64Array, Int32Array, TimestampMic
 use arrow::datatypes::DataType;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Weekday};
 use ember_common::{Error, ErrorKind};
-use ember_plan::datetime::{add_months_to_date, date_of_days, days_of_date, last_day_of_month, micros_of_day, MICROS_PER_SECOND};
+use ember_plan::datetime::{
+    add_months_to_date, date_of_days, days_of_date, last_day_of_month, micros_of_day,
+    MICROS_PER_SECOND,
+};
 
-use super::datetime_args::{as_days, as_micros, bools, ints, strings, timestamp_type, zone_of, DatetimeFn, Param};
+use super::datetime_args::{
+    as_days, as_micros, bools, ints, strings, timestamp_type, zone_of, DatetimeFn, Param,
+};
 
 fn date_type() -> DataType {
     DataType::Date32
@@ -31,35 +36,70 @@ fn dates(v: Vec<Option<i32>>) -> ArrayRef {
 }
 
 pub fn date_add() -> DatetimeFn {
-    DatetimeFn::new("date_add", &[Param::Datetime, Param::Int], date_type, |a, _, env| {
-        let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
-        Ok(dates(d.iter().zip(&n).map(|(d, n)| d.zip(*n).and_then(|(d, n)| d.checked_add(n))).collect()))
-    })
+    DatetimeFn::new(
+        "date_add",
+        &[Param::Datetime, Param::Int],
+        date_type,
+        |a, _, env| {
+            let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
+            Ok(dates(
+                d.iter()
+                    .zip(&n)
+                    .map(|(d, n)| d.zip(*n).and_then(|(d, n)| d.checked_add(n)))
+                    .collect(),
+            ))
+        },
+    )
 }
 
 pub fn date_sub() -> DatetimeFn {
-    DatetimeFn::new("date_sub", &[Param::Datetime, Param::Int], date_type, |a, _, env| {
-        let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
-        Ok(dates(d.iter().zip(&n).map(|(d, n)| d.zip(*n).and_then(|(d, n)| d.checked_sub(n))).collect()))
-    })
+    DatetimeFn::new(
+        "date_sub",
+        &[Param::Datetime, Param::Int],
+        date_type,
+        |a, _, env| {
+            let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
+            Ok(dates(
+                d.iter()
+                    .zip(&n)
+                    .map(|(d, n)| d.zip(*n).and_then(|(d, n)| d.checked_sub(n)))
+                    .collect(),
+            ))
+        },
+    )
 }
 
 pub fn datediff() -> DatetimeFn {
-    DatetimeFn::new("datediff", &[Param::Datetime, Param::Datetime], int_type, |a, _, env| {
-        let (e, s) = (as_days(&a[0], env)?, as_days(&a[1], env)?);
-        Ok(Arc::new(e.iter().zip(&s).map(|(e, s)| e.zip(*s).map(|(e, s)| e - s)).collect::<Int32Array>()))
-    })
+    DatetimeFn::new(
+        "datediff",
+        &[Param::Datetime, Param::Datetime],
+        int_type,
+        |a, _, env| {
+            let (e, s) = (as_days(&a[0], env)?, as_days(&a[1], env)?);
+            Ok(Arc::new(
+                e.iter()
+                    .zip(&s)
+                    .map(|(e, s)| e.zip(*s).map(|(e, s)| e - s))
+                    .collect::<Int32Array>(),
+            ))
+        },
+    )
 }
 
 pub fn add_months() -> DatetimeFn {
-    DatetimeFn::new("add_months", &[Param::Datetime, Param::Int], date_type, |a, _, env| {
-        let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
-        let out = d.iter().zip(&n).map(|(d, n)| {
-            let (d, n) = d.zip(*n)?;
-            Some(days_of_date(add_months_to_date(date_of_days(d)?, n)?))
-        });
-        Ok(dates(out.collect()))
-    })
+    DatetimeFn::new(
+        "add_months",
+        &[Param::Datetime, Param::Int],
+        date_type,
+        |a, _, env| {
+            let (d, n) = (as_days(&a[0], env)?, ints(&a[1]));
+            let out = d.iter().zip(&n).map(|(d, n)| {
+                let (d, n) = d.zip(*n)?;
+                Some(days_of_date(add_months_to_date(date_of_days(d)?, n)?))
+            });
+            Ok(dates(out.collect()))
+        },
+    )
 }
 
 fn is_last_day(d: NaiveDate) -> bool {
@@ -86,18 +126,33 @@ fn months_between_local(t1: NaiveDateTime, t2: NaiveDateTime, round_off: bool) -
 }
 
 pub fn months_between() -> DatetimeFn {
-    DatetimeFn::new("months_between", &[Param::Datetime, Param::Datetime, Param::Bool], double_type, |a, n, env| {
-        let (z1, z2) = (zone_of(&a[0], env), zone_of(&a[1], env));
-        let (t1, t2) = (as_micros(&a[0], env)?, as_micros(&a[1], env)?);
-        let round: Vec<Option<bool>> = if a.len() > 2 { bools(&a[2]) } else { vec![Some(true); n] };
-        let out = (0..n).map(|i| {
-            let (x, y, r) = (t1[i]?, t2[i]?, round[i]?);
-            Some(months_between_local(z1.to_local(x)?, z2.to_local(y)?, r))
-        });
-        Ok(Arc::new(out.collect::<Float64Array>()))
-    })
+    DatetimeFn::new(
+        "months_between",
+        &[Param::Datetime, Param::Datetime, Param::Bool],
+        double_type,
+        |a, n, env| {
+            let (z1, z2) = (zone_of(&a[0], env), zone_of(&a[1], env));
+            let (t1, t2) = (as_micros(&a[0], env)?, as_micros(&a[1], env)?);
+            let round: Vec<Option<bool>> = if a.len() > 2 {
+                bools(&a[2])
+            } else {
+                vec![Some(true); n]
+            };
+            let out = (0..n).map(|i| {
+                let (x, y, r) = (t1[i]?, t2[i]?, round[i]?);
+                Some(months_between_local(z1.to_local(x)?, z2.to_local(y)?, r))
+            });
+            Ok(Arc::new(out.collect::<Float64Array>()))
+        },
+    )
     .optional(2)
-    .with_implicit(|given| if given == 2 { vec![ember_plan::ScalarValue::Boolean(Some(true))] } else { Vec::new() })
+    .with_implicit(|given| {
+        if given == 2 {
+            vec![ember_plan::ScalarValue::Boolean(Some(true))]
+        } else {
+            Vec::new()
+        }
+    })
 }
 
 pub fn last_day() -> DatetimeFn {
@@ -126,33 +181,38 @@ fn day_of_week(name: &str) -> Option<Weekday> {
 }
 
 pub fn next_day() -> DatetimeFn {
-    DatetimeFn::new("next_day", &[Param::Datetime, Param::Str], date_type, |a, n, env| {
-        let (d, names) = (as_days(&a[0], env)?, strings(&a[1])?);
-        let mut out = Vec::with_capacity(n);
-        for (d, name) in d.iter().zip(&names) {
-            let (Some(d), Some(name)) = (d, name) else {
-                out.push(None);
-                continue;
-            };
-            let Some(target) = day_of_week(name) else {
-                if env.ansi {
-                    return Err(Error::new(ErrorKind::Other {
-                        class: "ILLEGAL_DAY_OF_WEEK".into(),
-                        sqlstate: Some("22009".into()),
-                        message: format!("Illegal input for day of week: {name}."),
-                    }));
-                }
-                out.push(None);
-                continue;
-            };
-            let from = date_of_days(*d).map(|x| x.weekday().num_days_from_monday() as i32);
-            out.push(from.map(|f| {
-                let ahead = (target.num_days_from_monday() as i32 - f).rem_euclid(7);
-                d + if ahead == 0 { 7 } else { ahead }
-            }));
-        }
-        Ok(dates(out))
-    })
+    DatetimeFn::new(
+        "next_day",
+        &[Param::Datetime, Param::Str],
+        date_type,
+        |a, n, env| {
+            let (d, names) = (as_days(&a[0], env)?, strings(&a[1])?);
+            let mut out = Vec::with_capacity(n);
+            for (d, name) in d.iter().zip(&names) {
+                let (Some(d), Some(name)) = (d, name) else {
+                    out.push(None);
+                    continue;
+                };
+                let Some(target) = day_of_week(name) else {
+                    if env.ansi {
+                        return Err(Error::new(ErrorKind::Other {
+                            class: "ILLEGAL_DAY_OF_WEEK".into(),
+                            sqlstate: Some("22009".into()),
+                            message: format!("Illegal input for day of week: {name}."),
+                        }));
+                    }
+                    out.push(None);
+                    continue;
+                };
+                let from = date_of_days(*d).map(|x| x.weekday().num_days_from_monday() as i32);
+                out.push(from.map(|f| {
+                    let ahead = (target.num_days_from_monday() as i32 - f).rem_euclid(7);
+                    d + if ahead == 0 { 7 } else { ahead }
+                }));
+            }
+            Ok(dates(out))
+        },
+    )
 }
 
 /// A truncation level of `date_trunc` / `trunc`.
@@ -205,36 +265,67 @@ fn trunc_local(t: NaiveDateTime, l: Level) -> Option<NaiveDateTime> {
         Level::Hour => t.date().and_hms_opt(t.hour(), 0, 0)?,
         Level::Minute => t.date().and_hms_opt(t.hour(), t.minute(), 0)?,
         Level::Second => t.date().and_hms_opt(t.hour(), t.minute(), t.second())?,
-        Level::Millisecond => t.date().and_hms_nano_opt(t.hour(), t.minute(), t.second(), nanos / 1_000_000 * 1_000_000)?,
+        Level::Millisecond => t.date().and_hms_nano_opt(
+            t.hour(),
+            t.minute(),
+            t.second(),
+            nanos / 1_000_000 * 1_000_000,
+        )?,
         _ => t,
     };
     Some(time)
 }
 
 pub fn date_trunc() -> DatetimeFn {
-    DatetimeFn::new("date_trunc", &[Param::Str, Param::Datetime], timestamp_type, |a, _, env| {
-        let (fmts, ts) = (strings(&a[0])?, as_micros(&a[1], env)?);
-        let zone = zone_of(&a[1], env);
-        let out = fmts.iter().zip(&ts).map(|(f, t)| {
-            let l = level(f.as_deref()?)?;
-            zone.to_utc_micros(trunc_local(zone.to_local((*t)?)?, l)?)
-        });
-        Ok(Arc::new(out.collect::<TimestampMicrosecondArray>().with_timezone("UTC")))
-    })
+    DatetimeFn::new(
+        "date_trunc",
+        &[Param::Str, Param::Datetime],
+        timestamp_type,
+        |a, _, env| {
+            let (fmts, ts) = (strings(&a[0])?, as_micros(&a[1], env)?);
+            let zone = zone_of(&a[1], env);
+            let out = fmts.iter().zip(&ts).map(|(f, t)| {
+                let l = level(f.as_deref()?)?;
+                zone.to_utc_micros(trunc_local(zone.to_local((*t)?)?, l)?)
+            });
+            Ok(Arc::new(
+                out.collect::<TimestampMicrosecondArray>()
+                    .with_timezone("UTC"),
+            ))
+        },
+    )
 }
 
 pub fn trunc() -> DatetimeFn {
-    DatetimeFn::new("trunc", &[Param::Datetime, Param::Str], date_type, |a, _, env| {
-        let (d, fmts) = (as_days(&a[0], env)?, strings(&a[1])?);
-        let out = d.iter().zip(&fmts).map(|(d, f)| {
-            let l = level(f.as_deref()?).filter(|l| *l <= Level::Week)?;
-            Some(days_of_date(trunc_date(date_of_days((*d)?)?, l)?))
-        });
-        Ok(dates(out.collect()))
-    })
+    DatetimeFn::new(
+        "trunc",
+        &[Param::Datetime, Param::Str],
+        date_type,
+        |a, _, env| {
+            let (d, fmts) = (as_days(&a[0], env)?, strings(&a[1])?);
+            let out = d.iter().zip(&fmts).map(|(d, f)| {
+                let l = level(f.as_deref()?).filter(|l| *l <= Level::Week)?;
+                Some(days_of_date(trunc_date(date_of_days((*d)?)?, l)?))
+            });
+            Ok(dates(out.collect()))
+        },
+    )
 }
 
-const MONTH_NAMES: [&str; 12] = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"];
+const MONTH_NAMES: [&str; 12] = [
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+];
 
 fn out_of_bounds(message: String) -> Error {
     Error::new(ErrorKind::Other {
@@ -246,10 +337,14 @@ fn out_of_bounds(message: String) -> Error {
 
 fn make_one(y: i32, m: i32, d: i32) -> std::result::Result<NaiveDate, String> {
     if !(1..=12).contains(&m) {
-        return Err(format!("Invalid value for MonthOfYear (valid values 1 - 12): {m}"));
+        return Err(format!(
+            "Invalid value for MonthOfYear (valid values 1 - 12): {m}"
+        ));
     }
     if !(1..=31).contains(&d) {
-        return Err(format!("Invalid value for DayOfMonth (valid values 1 - 28/31): {d}"));
+        return Err(format!(
+            "Invalid value for DayOfMonth (valid values 1 - 28/31): {d}"
+        ));
     }
     NaiveDate::from_ymd_opt(y, m as u32, d as u32).ok_or_else(|| {
         if m == 2 && d == 29 {
@@ -261,22 +356,27 @@ fn make_one(y: i32, m: i32, d: i32) -> std::result::Result<NaiveDate, String> {
 }
 
 pub fn make_date() -> DatetimeFn {
-    DatetimeFn::new("make_date", &[Param::Int, Param::Int, Param::Int], date_type, |a, n, env| {
-        let (y, m, d) = (ints(&a[0]), ints(&a[1]), ints(&a[2]));
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            let (Some(y), Some(m), Some(d)) = (y[i], m[i], d[i]) else {
-                out.push(None);
-                continue;
-            };
-            match make_one(y, m, d) {
-                Ok(date) => out.push(Some(days_of_date(date))),
-                Err(msg) if env.ansi => return Err(out_of_bounds(msg)),
-                Err(_) => out.push(None),
+    DatetimeFn::new(
+        "make_date",
+        &[Param::Int, Param::Int, Param::Int],
+        date_type,
+        |a, n, env| {
+            let (y, m, d) = (ints(&a[0]), ints(&a[1]), ints(&a[2]));
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let (Some(y), Some(m), Some(d)) = (y[i], m[i], d[i]) else {
+                    out.push(None);
+                    continue;
+                };
+                match make_one(y, m, d) {
+                    Ok(date) => out.push(Some(days_of_date(date))),
+                    Err(msg) if env.ansi => return Err(out_of_bounds(msg)),
+                    Err(_) => out.push(None),
+                }
             }
-        }
-        Ok(dates(out))
-    })
+            Ok(dates(out))
+        },
+    )
 }
 
 #[cfg(test)]
@@ -289,16 +389,31 @@ mod tests {
 
     #[test]
     fn months_between_matches_spark() {
-        assert_eq!(months_between_local(t("1997-02-28 10:30:00"), t("1996-10-30 00:00:00"), true), 3.94959677);
-        assert_eq!(months_between_local(t("2024-03-31 00:00:00"), t("2024-02-29 00:00:00"), true), 1.0);
-        assert_eq!(months_between_local(t("2024-01-15 00:00:00"), t("2024-01-15 12:00:00"), true), 0.0);
+        assert_eq!(
+            months_between_local(t("1997-02-28 10:30:00"), t("1996-10-30 00:00:00"), true),
+            3.94959677
+        );
+        assert_eq!(
+            months_between_local(t("2024-03-31 00:00:00"), t("2024-02-29 00:00:00"), true),
+            1.0
+        );
+        assert_eq!(
+            months_between_local(t("2024-01-15 00:00:00"), t("2024-01-15 12:00:00"), true),
+            0.0
+        );
     }
 
     #[test]
     fn truncation_and_days() {
         let d = NaiveDate::from_ymd_opt(2024, 8, 15).unwrap();
-        assert_eq!(trunc_date(d, Level::Quarter), NaiveDate::from_ymd_opt(2024, 7, 1));
-        assert_eq!(trunc_date(d, Level::Week), NaiveDate::from_ymd_opt(2024, 8, 12));
+        assert_eq!(
+            trunc_date(d, Level::Quarter),
+            NaiveDate::from_ymd_opt(2024, 7, 1)
+        );
+        assert_eq!(
+            trunc_date(d, Level::Week),
+            NaiveDate::from_ymd_opt(2024, 8, 12)
+        );
         assert_eq!(day_of_week("tu"), Some(Weekday::Tue));
         assert!(make_one(2023, 2, 29).is_err());
         assert!(make_one(2024, 13, 1).unwrap_err().contains("MonthOfYear"));

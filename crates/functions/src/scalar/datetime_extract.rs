@@ -6,7 +6,10 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Int32Array, Int8Array};
-use arrow::datatypes::{DataType, DurationMicrosecondType, IntervalDayTimeType, IntervalUnit, IntervalYearMonthType, TimeUnit};
+use arrow::datatypes::{
+    DataType, DurationMicrosecondType, IntervalDayTimeType, IntervalUnit, IntervalYearMonthType,
+    TimeUnit,
+};
 use chrono::{Datelike, Timelike};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::datetime::{date_of_days, MICROS_PER_DAY};
@@ -55,7 +58,10 @@ impl Field {
     }
 
     fn is_time(self) -> bool {
-        matches!(self, Field::Hour | Field::Minute | Field::Second | Field::SecondFraction)
+        matches!(
+            self,
+            Field::Hour | Field::Minute | Field::Second | Field::SecondFraction
+        )
     }
 
     fn of_date(self, days: i32) -> Option<i32> {
@@ -86,7 +92,10 @@ fn extract_rows(field: Field, a: &ArrayRef, env: &Env) -> Result<ArrayRef> {
         if field == Field::SecondFraction {
             let out: Decimal128Array = micros
                 .iter()
-                .map(|m| m.and_then(|m| zone.to_local(m)).map(|t| t.second() as i128 * 1_000_000 + (t.nanosecond() / 1000) as i128))
+                .map(|m| {
+                    m.and_then(|m| zone.to_local(m))
+                        .map(|t| t.second() as i128 * 1_000_000 + (t.nanosecond() / 1000) as i128)
+                })
                 .collect();
             return Ok(Arc::new(out.with_precision_and_scale(8, 6)?));
         }
@@ -103,13 +112,19 @@ fn extract_rows(field: Field, a: &ArrayRef, env: &Env) -> Result<ArrayRef> {
         return Ok(Arc::new(out));
     }
     let days = as_days(a, env)?;
-    Ok(Arc::new(days.iter().map(|d| d.and_then(|d| field.of_date(d))).collect::<Int32Array>()))
+    Ok(Arc::new(
+        days.iter()
+            .map(|d| d.and_then(|d| field.of_date(d)))
+            .collect::<Int32Array>(),
+    ))
 }
 
 macro_rules! field_fn {
     ($fn_name:ident, $sql:literal, $field:expr) => {
         pub fn $fn_name() -> DatetimeFn {
-            DatetimeFn::new($sql, &[Param::Datetime], int_type, |a, _, env| extract_rows($field, &a[0], env))
+            DatetimeFn::new($sql, &[Param::Datetime], int_type, |a, _, env| {
+                extract_rows($field, &a[0], env)
+            })
         }
     };
 }
@@ -135,12 +150,20 @@ pub struct Extract {
 }
 
 impl Extract {
+    /// `extract(field FROM x)`.
+    #[allow(clippy::self_named_constructors)]
     pub fn extract() -> Self {
-        Extract { name: "extract", field: None }
+        Extract {
+            name: "extract",
+            field: None,
+        }
     }
 
     pub fn date_part() -> Self {
-        Extract { name: "date_part", field: None }
+        Extract {
+            name: "date_part",
+            field: None,
+        }
     }
 
     fn field(&self) -> Result<Field> {
@@ -157,7 +180,10 @@ impl Extract {
         Error::new(ErrorKind::Other {
             class: "INVALID_EXTRACT_FIELD".into(),
             sqlstate: Some("42601".into()),
-            message: format!("Cannot extract {field} from \"{}\".", ember_common::types::sql_type_name(source)),
+            message: format!(
+                "Cannot extract {field} from \"{}\".",
+                ember_common::types::sql_type_name(source)
+            ),
         })
     }
 
@@ -167,9 +193,17 @@ impl Extract {
         Ok(match (source, field) {
             (DataType::Interval(IntervalUnit::YearMonth), Field::Year) => DataType::Int32,
             (DataType::Interval(IntervalUnit::YearMonth), Field::Month) => DataType::Int8,
-            (DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_), Field::Day) => DataType::Int32,
-            (DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_), Field::Hour | Field::Minute) => DataType::Int8,
-            (DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_), Field::SecondFraction) => DataType::Decimal128(8, 6),
+            (DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_), Field::Day) => {
+                DataType::Int32
+            }
+            (
+                DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_),
+                Field::Hour | Field::Minute,
+            ) => DataType::Int8,
+            (
+                DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_),
+                Field::SecondFraction,
+            ) => DataType::Decimal128(8, 6),
             _ => return Err(self.invalid_field(&name, source)),
         })
     }
@@ -180,19 +214,50 @@ fn interval_rows(field: Field, a: &ArrayRef) -> Result<ArrayRef> {
         let v = a.as_primitive::<IntervalYearMonthType>();
         return Ok(match field {
             Field::Year => Arc::new(v.iter().map(|m| m.map(|m| m / 12)).collect::<Int32Array>()),
-            _ => Arc::new(v.iter().map(|m| m.map(|m| (m % 12) as i8)).collect::<Int8Array>()),
+            _ => Arc::new(
+                v.iter()
+                    .map(|m| m.map(|m| (m % 12) as i8))
+                    .collect::<Int8Array>(),
+            ),
         });
     }
     let micros: Vec<Option<i64>> = match a.data_type() {
-        DataType::Interval(IntervalUnit::DayTime) => a.as_primitive::<IntervalDayTimeType>().iter().map(|v| v.map(|v| v.days as i64 * MICROS_PER_DAY)).collect(),
-        DataType::Duration(TimeUnit::Microsecond) => a.as_primitive::<DurationMicrosecondType>().iter().collect(),
+        DataType::Interval(IntervalUnit::DayTime) => a
+            .as_primitive::<IntervalDayTimeType>()
+            .iter()
+            .map(|v| v.map(|v| v.days as i64 * MICROS_PER_DAY))
+            .collect(),
+        DataType::Duration(TimeUnit::Microsecond) => {
+            a.as_primitive::<DurationMicrosecondType>().iter().collect()
+        }
         _ => vec![None; a.len()],
     };
     Ok(match field {
-        Field::Day => Arc::new(micros.iter().map(|m| m.map(|m| (m / MICROS_PER_DAY) as i32)).collect::<Int32Array>()),
-        Field::Hour => Arc::new(micros.iter().map(|m| m.map(|m| (m % MICROS_PER_DAY / 3_600_000_000) as i8)).collect::<Int8Array>()),
-        Field::Minute => Arc::new(micros.iter().map(|m| m.map(|m| (m % 3_600_000_000 / 60_000_000) as i8)).collect::<Int8Array>()),
-        _ => Arc::new(micros.iter().map(|m| m.map(|m| (m % 60_000_000) as i128)).collect::<Decimal128Array>().with_precision_and_scale(8, 6)?),
+        Field::Day => Arc::new(
+            micros
+                .iter()
+                .map(|m| m.map(|m| (m / MICROS_PER_DAY) as i32))
+                .collect::<Int32Array>(),
+        ),
+        Field::Hour => Arc::new(
+            micros
+                .iter()
+                .map(|m| m.map(|m| (m % MICROS_PER_DAY / 3_600_000_000) as i8))
+                .collect::<Int8Array>(),
+        ),
+        Field::Minute => Arc::new(
+            micros
+                .iter()
+                .map(|m| m.map(|m| (m % 3_600_000_000 / 60_000_000) as i8))
+                .collect::<Int8Array>(),
+        ),
+        _ => Arc::new(
+            micros
+                .iter()
+                .map(|m| m.map(|m| (m % 60_000_000) as i128))
+                .collect::<Decimal128Array>()
+                .with_precision_and_scale(8, 6)?,
+        ),
     })
 }
 
@@ -203,11 +268,19 @@ impl ScalarFunctionImpl for Extract {
 
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name, t.len(), 2, 2)?;
+        self.field()?;
         let source = match &t[1] {
             d if is_interval(d) => d.clone(),
             DataType::Date32 | DataType::Timestamp(_, _) | DataType::Null => t[1].clone(),
             d if ember_plan::coercion::is_string(d) => DataType::Utf8,
-            d => return Err(unexpected_type(self.name, 2, "\"DATE\" or \"TIMESTAMP\" or \"INTERVAL\"", d)),
+            d => {
+                return Err(unexpected_type(
+                    self.name,
+                    2,
+                    "\"DATE\" or \"TIMESTAMP\" or \"INTERVAL\"",
+                    d,
+                ))
+            }
         };
         Ok(vec![string_arg(self.name, 1, &t[0])?, source])
     }
@@ -221,13 +294,27 @@ impl ScalarFunctionImpl for Extract {
         }
     }
 
-    fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue> {
+    fn invoke(
+        &self,
+        args: &[ColumnarValue],
+        num_rows: usize,
+        ctx: &FunctionContext,
+    ) -> Result<ColumnarValue> {
         let field = self.field()?;
         let env = Env::of(ctx);
-        eval_arrays(&args[1..], num_rows, |a, _| if is_interval(a[0].data_type()) { interval_rows(field, &a[0]) } else { extract_rows(field, &a[0], &env) })
+        eval_arrays(&args[1..], num_rows, |a, _| {
+            if is_interval(a[0].data_type()) {
+                interval_rows(field, &a[0])
+            } else {
+                extract_rows(field, &a[0], &env)
+            }
+        })
     }
 
-    fn specialize(&self, literals: &[Option<&ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
+    fn specialize(
+        &self,
+        literals: &[Option<&ScalarValue>],
+    ) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
         match literals.first() {
             Some(Some(ScalarValue::Utf8(Some(name)))) => {
                 let field = Field::parse(name).ok_or_else(|| {
@@ -237,7 +324,10 @@ impl ScalarFunctionImpl for Extract {
                         message: format!("Cannot extract {name} from the source."),
                     })
                 })?;
-                Ok(Some(Arc::new(Extract { name: self.name, field: Some((field, name.clone())) })))
+                Ok(Some(Arc::new(Extract {
+                    name: self.name,
+                    field: Some((field, name.clone())),
+                })))
             }
             _ => Ok(None),
         }
@@ -259,9 +349,18 @@ mod tests {
     #[test]
     fn fields_of_dates() {
         let d = strs(&[Some("2024-02-29"), None, Some("2023-01-01")]);
-        assert_eq!(render(&call(&year(), vec![d.clone()]).unwrap()), "[2024, NULL, 2023]");
-        assert_eq!(render(&call(&dayofweek(), vec![d.clone()]).unwrap()), "[5, NULL, 1]");
-        assert_eq!(render(&call(&weekofyear(), vec![d.clone()]).unwrap()), "[9, NULL, 52]");
+        assert_eq!(
+            render(&call(&year(), vec![d.clone()]).unwrap()),
+            "[2024, NULL, 2023]"
+        );
+        assert_eq!(
+            render(&call(&dayofweek(), vec![d.clone()]).unwrap()),
+            "[5, NULL, 1]"
+        );
+        assert_eq!(
+            render(&call(&weekofyear(), vec![d.clone()]).unwrap()),
+            "[9, NULL, 52]"
+        );
         assert_eq!(render(&call(&quarter(), vec![d]).unwrap()), "[1, NULL, 1]");
         assert_eq!(Field::parse("dow"), Some(Field::DayOfWeek));
         assert_eq!(Field::parse("fortnight"), None);

@@ -20,8 +20,29 @@ pub struct Pattern {
     items: Vec<Item>,
 }
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 fn bad_pattern(pattern: &str, why: String) -> Error {
     Error::new(ember_common::ErrorKind::Other {
@@ -77,8 +98,15 @@ impl Pattern {
                     }
                     other => return Err(bad_pattern(pattern, format!("Illegal pattern character '{other}'"))),
                 }
-                if (c == 'a' && n > 1) || (matches!(c, 'd' | 'H' | 'h' | 'k' | 'K' | 'm' | 's') && n > 2) || (c == 'D' && n > 3) || (matches!(c, 'X' | 'x') && n > 5) {
-                    return Err(bad_pattern(pattern, format!("Too many pattern letters: {c}")));
+                if (c == 'a' && n > 1)
+                    || (matches!(c, 'd' | 'H' | 'h' | 'k' | 'K' | 'm' | 's') && n > 2)
+                    || (c == 'D' && n > 3)
+                    || (matches!(c, 'X' | 'x') && n > 5)
+                {
+                    return Err(bad_pattern(
+                        pattern,
+                        format!("Too many pattern letters: {c}"),
+                    ));
                 }
                 items.push(Item::Field(c, n));
                 i += n;
@@ -140,7 +168,7 @@ fn offset_text(out: &mut String, secs: i32, colon: bool, with_minutes: bool, z_f
     let a = secs.unsigned_abs();
     out.push(sign);
     out.push_str(&format!("{:02}", a / 3600));
-    if with_minutes || a % 3600 != 0 {
+    if with_minutes || !a.is_multiple_of(3600) {
         if colon {
             out.push(':');
         }
@@ -148,7 +176,14 @@ fn offset_text(out: &mut String, secs: i32, colon: bool, with_minutes: bool, z_f
     }
 }
 
-fn format_field(out: &mut String, c: char, n: usize, t: &NaiveDateTime, offset: i32, zone_id: &str) {
+fn format_field(
+    out: &mut String,
+    c: char,
+    n: usize,
+    t: &NaiveDateTime,
+    offset: i32,
+    zone_id: &str,
+) {
     match c {
         'y' => {
             if n == 2 {
@@ -167,7 +202,15 @@ fn format_field(out: &mut String, c: char, n: usize, t: &NaiveDateTime, offset: 
         'H' => pad(out, t.hour() as i64, n),
         'k' => pad(out, if t.hour() == 0 { 24 } else { t.hour() as i64 }, n),
         'K' => pad(out, (t.hour() % 12) as i64, n),
-        'h' => pad(out, if t.hour() % 12 == 0 { 12 } else { (t.hour() % 12) as i64 }, n),
+        'h' => pad(
+            out,
+            if t.hour().is_multiple_of(12) {
+                12
+            } else {
+                (t.hour() % 12) as i64
+            },
+            n,
+        ),
         'm' => pad(out, t.minute() as i64, n),
         's' => pad(out, t.second() as i64, n),
         'S' => {
@@ -189,7 +232,9 @@ fn format_field(out: &mut String, c: char, n: usize, t: &NaiveDateTime, offset: 
             match n {
                 1 | 2 => pad(out, q as i64, n),
                 3 => out.push_str(&format!("Q{q}")),
-                _ => out.push_str(["1st quarter", "2nd quarter", "3rd quarter", "4th quarter"][(q - 1) as usize]),
+                _ => out.push_str(
+                    ["1st quarter", "2nd quarter", "3rd quarter", "4th quarter"][(q - 1) as usize],
+                ),
             }
         }
         'G' => out.push_str(if t.year() > 0 { "AD" } else { "BC" }),
@@ -276,7 +321,12 @@ impl Parser<'_> {
 
     /// Between `min` and `max` ASCII digits.
     fn number(&mut self, min: usize, max: usize) -> Option<i64> {
-        let digits = self.rest().bytes().take(max).take_while(|b| b.is_ascii_digit()).count();
+        let digits = self
+            .rest()
+            .bytes()
+            .take(max)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if digits < min {
             return None;
         }
@@ -289,7 +339,11 @@ impl Parser<'_> {
     fn name(&mut self, names: &[&str], short: bool) -> Option<usize> {
         let rest = self.rest().to_ascii_lowercase();
         for (i, n) in names.iter().enumerate() {
-            let cand = if short { n[..3].to_ascii_lowercase() } else { n.to_ascii_lowercase() };
+            let cand = if short {
+                n[..3].to_ascii_lowercase()
+            } else {
+                n.to_ascii_lowercase()
+            };
             if rest.starts_with(&cand) {
                 self.pos += cand.len();
                 return Some(i);
@@ -318,7 +372,13 @@ impl Parser<'_> {
         let (min, max) = if n == 1 { (1, 2) } else { (n, n) };
         match c {
             'y' => {
-                let v = if n == 2 { 2000 + self.number(2, 2)? } else if n == 1 { self.number(1, 9)? } else { self.number(n, 9.max(n))? };
+                let v = if n == 2 {
+                    2000 + self.number(2, 2)?
+                } else if n == 1 {
+                    self.number(1, 9)?
+                } else {
+                    self.number(n, 9.max(n))?
+                };
                 f.year = Some(v as i32);
             }
             'M' | 'L' => {
@@ -357,7 +417,10 @@ impl Parser<'_> {
             'x' | 'Z' => f.offset = Some(self.offset(false)?),
             _ => {
                 // a zone id: up to the next whitespace
-                let len = self.rest().find(char::is_whitespace).unwrap_or(self.rest().len());
+                let len = self
+                    .rest()
+                    .find(char::is_whitespace)
+                    .unwrap_or(self.rest().len());
                 let id = &self.rest()[..len];
                 let zone = ember_plan::datetime::Zone::parse(id)?;
                 self.pos += len;
@@ -382,9 +445,18 @@ mod tests {
     fn formats() {
         let p = |s: &str| Pattern::compile(s).unwrap();
         let v = t("2024-01-05 13:04:09.123");
-        assert_eq!(p("yyyy-MM-dd HH:mm:ss.SSS").format(&v, 0, "UTC"), "2024-01-05 13:04:09.123");
-        assert_eq!(p("EEEE, MMMM d, yy h:mm a").format(&v, 0, "UTC"), "Friday, January 5, 24 1:04 PM");
-        assert_eq!(p("E MMM D Q 'at' XXX Z").format(&v, 3600, "x"), "Fri Jan 5 1 at +01:00 +0100");
+        assert_eq!(
+            p("yyyy-MM-dd HH:mm:ss.SSS").format(&v, 0, "UTC"),
+            "2024-01-05 13:04:09.123"
+        );
+        assert_eq!(
+            p("EEEE, MMMM d, yy h:mm a").format(&v, 0, "UTC"),
+            "Friday, January 5, 24 1:04 PM"
+        );
+        assert_eq!(
+            p("E MMM D Q 'at' XXX Z").format(&v, 3600, "x"),
+            "Fri Jan 5 1 at +01:00 +0100"
+        );
         assert_eq!(p("XXX").format(&v, 0, "UTC"), "Z");
         assert!(Pattern::compile("YYYY").is_err());
         assert!(Pattern::compile("'open").is_err());
@@ -393,11 +465,27 @@ mod tests {
     #[test]
     fn parses_strictly() {
         let p = |s: &str| Pattern::compile(s).unwrap();
-        assert_eq!(p("yyyy-MM-dd").parse("2024-02-29").map(|x| x.0), Some(t("2024-02-29 00:00:00")));
-        assert_eq!(p("dd/MM/yyyy HH:mm").parse("31/12/2023 23:59").map(|x| x.0), Some(t("2023-12-31 23:59:00")));
+        assert_eq!(
+            p("yyyy-MM-dd").parse("2024-02-29").map(|x| x.0),
+            Some(t("2024-02-29 00:00:00"))
+        );
+        assert_eq!(
+            p("dd/MM/yyyy HH:mm").parse("31/12/2023 23:59").map(|x| x.0),
+            Some(t("2023-12-31 23:59:00"))
+        );
         assert_eq!(p("yyyy-MM-dd").parse("2024-02-30"), None);
         assert_eq!(p("yyyy-MM-dd").parse("2024-02-01 extra"), None);
-        assert_eq!(p("MMM d yyyy h:mm a").parse("Jan 5 2024 1:04 PM").map(|x| x.0), Some(t("2024-01-05 13:04:00")));
-        assert_eq!(p("yyyy-MM-dd HH:mmXXX").parse("2024-01-01 10:00+02:00").map(|x| x.1), Some(Some(7200)));
+        assert_eq!(
+            p("MMM d yyyy h:mm a")
+                .parse("Jan 5 2024 1:04 PM")
+                .map(|x| x.0),
+            Some(t("2024-01-05 13:04:00"))
+        );
+        assert_eq!(
+            p("yyyy-MM-dd HH:mmXXX")
+                .parse("2024-01-01 10:00+02:00")
+                .map(|x| x.1),
+            Some(Some(7200))
+        );
     }
 }

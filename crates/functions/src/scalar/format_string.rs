@@ -61,7 +61,11 @@ fn parse(fmt: &str) -> Result<Vec<Piece>> {
             j += 1;
         }
         if j > i && j < chars.len() && chars[j] == '$' {
-            let n: usize = chars[i..j].iter().collect::<String>().parse().map_err(|_| format_error(format!("Illegal format argument index in '{fmt}'")))?;
+            let n: usize = chars[i..j]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .map_err(|_| format_error(format!("Illegal format argument index in '{fmt}'")))?;
             if n == 0 {
                 return Err(format_error(format!("Illegal format argument index = 0 in '{fmt}'")));
             }
@@ -108,7 +112,10 @@ fn parse(fmt: &str) -> Result<Vec<Piece>> {
             'n' => text.push('\n'),
             's' | 'S' | 'd' | 'x' | 'X' | 'o' | 'f' | 'e' | 'E' | 'b' | 'B' | 'c' | 'C' => {
                 if spec.left && spec.width.is_none() {
-                    return Err(format_error(format!("Missing width in format specifier '{}'", chars[start..i].iter().collect::<String>())));
+                    return Err(format_error(format!(
+                        "Missing width in format specifier '{}'",
+                        chars[start..i].iter().collect::<String>()
+                    )));
                 }
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
@@ -254,7 +261,10 @@ fn display(v: &ScalarValue) -> String {
 }
 
 fn illegal_conversion(c: char, v: &ScalarValue) -> Error {
-    format_error(format!("Conversion = {c} is not applicable to a value of type {}", ember_common::types::catalog_string(&v.data_type()).to_uppercase()))
+    format_error(format!(
+        "Conversion = {c} is not applicable to a value of type {}",
+        ember_common::types::catalog_string(&v.data_type()).to_uppercase()
+    ))
 }
 
 fn integer_of(v: &ScalarValue) -> Option<(i128, u32)> {
@@ -450,10 +460,16 @@ mod tests {
         let i = |v: i32| ScalarValue::Int32(Some(v));
         let d = |v: f64| ScalarValue::Float64(Some(v));
         assert_eq!(fmt("%s and %S", vec![ScalarValue::from("a"), ScalarValue::Utf8(None)]), "a and NULL");
-        assert_eq!(fmt("[%5s|%-5s|%.2s]", vec![ScalarValue::from("ab"), ScalarValue::from("ab"), ScalarValue::from("abc")]), "[   ab|ab   |ab]");
+        assert_eq!(
+            fmt("[%5s|%-5s|%.2s]", vec![ScalarValue::from("ab"), ScalarValue::from("ab"), ScalarValue::from("abc")]),
+            "[   ab|ab   |ab]"
+        );
         assert_eq!(fmt("%d %05d %+d %,d %(d", vec![i(42), i(-42), i(7), i(1234567), i(-3)]), "42 -0042 +7 1,234,567 (3)");
         assert_eq!(fmt("%x %X %o", vec![i(255), i(-1), i(8)]), "ff FFFFFFFF 10");
-        assert_eq!(fmt("%f %.2f %.1f %.0f %,.2f", vec![d(1.5), d(2.675), d(0.25), d(2.5), d(1234567.891)]), "1.500000 2.68 0.3 3 1,234,567.89");
+        assert_eq!(
+            fmt("%f %.2f %.1f %.0f %,.2f", vec![d(1.5), d(2.675), d(0.25), d(2.5), d(1234567.891)]),
+            "1.500000 2.68 0.3 3 1,234,567.89"
+        );
         assert_eq!(fmt("%e %.2E %.2e", vec![d(12345.678), d(0.0009999), d(0.000999)]), "1.234568e+04 1.00E-03 9.99e-04");
         assert_eq!(fmt("%2$s %1$s %%%n", vec![ScalarValue::from("a"), ScalarValue::from("b")]), "b a %\n");
         let dec = ScalarValue::Decimal128(Some(-12345), 10, 3);

@@ -13,7 +13,13 @@ use super::string_fn::{Param, StringFunction};
 use super::utils::{as_ints, as_strings, char_len, char_offset};
 
 pub fn locate() -> StringFunction {
-    StringFunction { name: "locate", params: &[Param::Str, Param::Str, Param::Int], min_args: 2, returns: DataType::Int32, kernel: locate_kernel }
+    StringFunction {
+        name: "locate",
+        params: &[Param::Str, Param::Str, Param::Int],
+        min_args: 2,
+        returns: DataType::Int32,
+        kernel: locate_kernel,
+    }
 }
 
 /// Spark's `UTF8String.indexOf(sub, start) + 1`.

@@ -176,9 +176,8 @@ impl ScalarFunctionImpl for BinaryMath {
                 return Ok(Arc::new(out) as ArrayRef);
             }
             let (l, r) = (as_doubles(&a[0])?, as_doubles(&a[1])?);
-            let out: Float64Array = (0..n)
-                .map(|i| if l.is_null(i) || r.is_null(i) { None } else { (self.f)(l.value(i), r.value(i)) })
-                .collect();
+            let out: Float64Array =
+                (0..n).map(|i| if l.is_null(i) || r.is_null(i) { None } else { (self.f)(l.value(i), r.value(i)) }).collect();
             Ok(Arc::new(out) as ArrayRef)
         })
     }

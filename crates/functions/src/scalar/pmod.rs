@@ -50,10 +50,16 @@ fn pmod_rows<T: ArrowPrimitiveType>(
 
 macro_rules! int_pmod {
     ($l:expr, $r:expr, $ansi:expr, $t:ty) => {{
-        let out = pmod_rows::<$t>($l.as_primitive(), $r.as_primitive(), $ansi, |n| n == 0, |a, n| {
-            let m = a.wrapping_rem(n);
-            Some(if m < 0 { m.wrapping_add(n).wrapping_rem(n) } else { m })
-        })?;
+        let out = pmod_rows::<$t>(
+            $l.as_primitive(),
+            $r.as_primitive(),
+            $ansi,
+            |n| n == 0,
+            |a, n| {
+                let m = a.wrapping_rem(n);
+                Some(if m < 0 { m.wrapping_add(n).wrapping_rem(n) } else { m })
+            },
+        )?;
         Arc::new(out) as ArrayRef
     }};
 }
@@ -84,17 +90,29 @@ impl ScalarFunctionImpl for Pmod {
                 (DataType::Int32, _) => int_pmod!(l, r, ansi, Int32Type),
                 (DataType::Int64, _) => int_pmod!(l, r, ansi, Int64Type),
                 (DataType::Float32, _) => {
-                    let out = pmod_rows::<Float32Type>(l.as_primitive(), r.as_primitive(), ansi, |n| n == 0.0, |a, n| {
-                        let m = a % n;
-                        Some(if m < 0.0 { (m + n) % n } else { m })
-                    })?;
+                    let out = pmod_rows::<Float32Type>(
+                        l.as_primitive(),
+                        r.as_primitive(),
+                        ansi,
+                        |n| n == 0.0,
+                        |a, n| {
+                            let m = a % n;
+                            Some(if m < 0.0 { (m + n) % n } else { m })
+                        },
+                    )?;
                     Arc::new(out) as ArrayRef
                 }
                 (DataType::Float64, _) => {
-                    let out = pmod_rows::<Float64Type>(l.as_primitive(), r.as_primitive(), ansi, |n| n == 0.0, |a, n| {
-                        let m = a % n;
-                        Some(if m < 0.0 { (m + n) % n } else { m })
-                    })?;
+                    let out = pmod_rows::<Float64Type>(
+                        l.as_primitive(),
+                        r.as_primitive(),
+                        ansi,
+                        |n| n == 0.0,
+                        |a, n| {
+                            let m = a % n;
+                            Some(if m < 0.0 { (m + n) % n } else { m })
+                        },
+                    )?;
                     Arc::new(out) as ArrayRef
                 }
                 (DataType::Decimal128(_, _), DataType::Decimal128(p, s)) => {
@@ -103,10 +121,16 @@ impl ScalarFunctionImpl for Pmod {
                         Ok(cast_with_options(x, &DataType::Decimal128(38, *s), &CastOptions { safe: false, ..Default::default() })?)
                     };
                     let (la, ra) = (at_scale(l)?, at_scale(r)?);
-                    let out = pmod_rows::<Decimal128Type>(la.as_primitive(), ra.as_primitive(), ansi, |n| n == 0, |a, n| {
-                        let m = a % n;
-                        Some(if m < 0 { (m + n) % n } else { m })
-                    })?;
+                    let out = pmod_rows::<Decimal128Type>(
+                        la.as_primitive(),
+                        ra.as_primitive(),
+                        ansi,
+                        |n| n == 0,
+                        |a, n| {
+                            let m = a % n;
+                            Some(if m < 0 { (m + n) % n } else { m })
+                        },
+                    )?;
                     let limit = 10i128.checked_pow(*p as u32).unwrap_or(i128::MAX);
                     let out: Decimal128Array = out.iter().map(|v| v.filter(|v| v.abs() < limit)).collect();
                     Arc::new(out.with_precision_and_scale(*p, *s)?) as ArrayRef

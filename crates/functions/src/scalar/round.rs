@@ -266,8 +266,9 @@ impl ScalarFunctionImpl for Round {
                     Arc::new(out) as ArrayRef
                 }
                 DataType::Float32 => {
-                    let out: Float32Array =
-                        x.as_primitive::<Float32Type>().unary(|v| round_double(format!("{v}").parse::<f64>().unwrap_or(v as f64), scale, mode) as f32);
+                    let out: Float32Array = x
+                        .as_primitive::<Float32Type>()
+                        .unary(|v| round_double(format!("{v}").parse::<f64>().unwrap_or(v as f64), scale, mode) as f32);
                     Arc::new(out) as ArrayRef
                 }
                 DataType::Int8 => round_ints::<Int8Type>(x, scale, mode, |v| v as i8),

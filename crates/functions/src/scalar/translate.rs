@@ -12,7 +12,13 @@ use super::string_fn::{Param, StringFunction};
 use super::utils::{as_strings, StringOut};
 
 pub fn translate() -> StringFunction {
-    StringFunction { name: "translate", params: &[Param::Str, Param::Str, Param::Str], min_args: 3, returns: DataType::Utf8, kernel: translate_kernel }
+    StringFunction {
+        name: "translate",
+        params: &[Param::Str, Param::Str, Param::Str],
+        min_args: 3,
+        returns: DataType::Utf8,
+        kernel: translate_kernel,
+    }
 }
 
 /// `from` char → replacement (`None` deletes).

@@ -70,7 +70,7 @@ impl Optimizer {
     }
 
     pub fn execute(&self, plan: LogicalPlan, ctx: &RuleContext) -> Result<LogicalPlan> {
-        self.executor.execute(plan, ctx).map(|(p, _)| p)
+        self.execute_traced(plan, ctx).map(|(p, _)| p)
     }
 
     /// Like [`Optimizer::execute`], also returning the rules that changed the plan, in

@@ -13,10 +13,10 @@
 //!
 //! The shared rewrite is in `replace_intersect_with_semi_join`.
 
-use ember_common::{Result, Transformed, TreeNode};
+use ember_common::{Result, Transformed};
 use ember_plan::{JoinType, LogicalPlan, SetOpKind};
 
-use super::replace_intersect_with_semi_join::rewrite_set_operation;
+use super::replace_intersect_with_semi_join::rewrite_all;
 use crate::rule::{Rule, RuleContext};
 
 pub struct ReplaceExceptWithAntiJoin;
@@ -27,10 +27,7 @@ impl Rule for ReplaceExceptWithAntiJoin {
     }
 
     fn apply(&self, plan: LogicalPlan, _ctx: &RuleContext) -> Result<Transformed<LogicalPlan>> {
-        plan.transform_up(|node| match node {
-            LogicalPlan::SetOperation(s) if s.kind == SetOpKind::Except => Ok(Transformed::yes(rewrite_set_operation(&s, JoinType::LeftAnti)?)),
-            other => Ok(Transformed::no(other)),
-        })
+        rewrite_all(plan, SetOpKind::Except, JoinType::LeftAnti)
     }
 }
 

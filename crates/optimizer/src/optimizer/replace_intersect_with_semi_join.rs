@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::DataType;
 use ember_common::{Error, Result, Transformed, TreeNode};
+use ember_plan::subquery_plans::{contains_subquery, map_subquery_plans};
 use ember_plan::expr::Case;
 use ember_plan::{
     conjunction, BuiltinWindowFunction, Distinct, Expr, JoinType, LogicalPlan, LogicalPlanBuilder, Operator, PlanSchema, ScalarValue,
@@ -47,11 +48,23 @@ impl Rule for ReplaceIntersectWithSemiJoin {
     }
 
     fn apply(&self, plan: LogicalPlan, _ctx: &RuleContext) -> Result<Transformed<LogicalPlan>> {
-        plan.transform_up(|node| match node {
-            LogicalPlan::SetOperation(s) if s.kind == SetOpKind::Intersect => Ok(Transformed::yes(rewrite_set_operation(&s, JoinType::LeftSemi)?)),
-            other => Ok(Transformed::no(other)),
-        })
+        rewrite_all(plan, SetOpKind::Intersect, JoinType::LeftSemi)
     }
+}
+
+/// Rewrites every `kind` set operation in `plan` and in the plans of its subqueries.
+pub(crate) fn rewrite_all(plan: LogicalPlan, kind: SetOpKind, join_type: JoinType) -> Result<Transformed<LogicalPlan>> {
+    let t = plan.transform_up(|node| match node {
+        LogicalPlan::SetOperation(s) if s.kind == kind => Ok(Transformed::yes(rewrite_set_operation(&s, join_type)?)),
+        other => Ok(Transformed::no(other)),
+    })?;
+    if !contains_subquery(&t.data) {
+        return Ok(t);
+    }
+    let changed = t.transformed;
+    let mut inner = |p: LogicalPlan| rewrite_all(p, kind, join_type).map(|x| x.data);
+    let out = map_subquery_plans(t.data, &mut inner)?;
+    Ok(Transformed { data: out.data, transformed: changed || out.transformed })
 }
 
 /// The join form of `s` (see the module docs) with `join_type` semi or anti.

@@ -360,7 +360,9 @@ mod tests {
         let r = ColumnarValue::Scalar(ScalarValue::Int32(Some(5)));
         let out = evaluate_arithmetic(Operator::Plus, l.clone(), r, &DataType::Date32, &ansi(true)).unwrap();
         assert!(matches!(out, ColumnarValue::Scalar(ScalarValue::Date32(Some(15)))), "{out:?}");
-        let out = evaluate_arithmetic(Operator::Minus, l.clone(), l, &DataType::Int32, &ansi(true)).unwrap();
-        assert!(matches!(out, ColumnarValue::Scalar(ScalarValue::Int32(Some(0)))), "{out:?}");
+        // date - date is Spark's `interval day` (see datetime_arith.rs)
+        let out = evaluate_arithmetic(Operator::Minus, l.clone(), l, &ember_plan::interval::DAY, &ansi(true)).unwrap();
+        assert_eq!(out.data_type(), ember_plan::interval::DAY);
+        assert_eq!(format!("{}", ScalarValue::try_from_array(out.into_array(1).unwrap().as_ref(), 0).unwrap()), "INTERVAL '0' DAY");
     }
 }

@@ -82,6 +82,9 @@ pub fn cast_array(array: &ArrayRef, to: &DataType, strict: bool) -> Result<Array
             Arc::new(array.as_primitive::<Float32Type>().iter().map(|v| v.map(format_f32)).collect::<StringArray>())
         }
         (DataType::Timestamp(TimeUnit::Microsecond, tz), DataType::Utf8) => timestamp_to_string(array, tz.as_deref())?,
+        (DataType::Interval(arrow::datatypes::IntervalUnit::DayTime), DataType::Duration(TimeUnit::Microsecond)) => {
+            super::datetime_arith::day_interval_to_micros(array)?
+        }
         _ if is_string => {
             let cleaned = clean_number_strings(array, to, strict)?;
             cast_with_options(&cleaned, to, &CastOptions { safe: true, ..Default::default() })?

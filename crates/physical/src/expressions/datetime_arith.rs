@@ -6,8 +6,14 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Date32Array, DurationMicrosecondArray, IntervalDayTimeArray, IntervalYearMonthArray, TimestampMicrosecondArray};
-use arrow::datatypes::{DataType, Date32Type, DurationMicrosecondType, Float64Type, Int64Type, IntervalDayTime, IntervalDayTimeType, IntervalUnit, IntervalYearMonthType, TimeUnit, TimestampMicrosecondType};
+use arrow::array::{
+    Array, ArrayRef, AsArray, Date32Array, DurationMicrosecondArray, IntervalDayTimeArray,
+    IntervalYearMonthArray, TimestampMicrosecondArray,
+};
+use arrow::datatypes::{
+    DataType, Date32Type, DurationMicrosecondType, Float64Type, Int64Type, IntervalDayTime,
+    IntervalDayTimeType, IntervalUnit, IntervalYearMonthType, TimeUnit, TimestampMicrosecondType,
+};
 use chrono::Duration;
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::datetime::{add_months_to_date, Zone, MICROS_PER_DAY};
@@ -16,7 +22,11 @@ use ember_plan::{ColumnarValue, FunctionContext, Operator, ScalarValue};
 
 /// True when `l op r` is evaluated here rather than by the numeric kernels.
 pub(crate) fn is_datetime_arithmetic(l: &DataType, r: &DataType) -> bool {
-    is_interval(l) || is_interval(r) || matches!(l, DataType::Timestamp(_, _)) || matches!(r, DataType::Timestamp(_, _)) || (l == &DataType::Date32 && r == &DataType::Date32)
+    is_interval(l)
+        || is_interval(r)
+        || matches!(l, DataType::Timestamp(_, _))
+        || matches!(r, DataType::Timestamp(_, _))
+        || (l == &DataType::Date32 && r == &DataType::Date32)
 }
 
 fn overflow(op: Operator) -> Error {
@@ -26,7 +36,10 @@ fn overflow(op: Operator) -> Error {
         Operator::Multiply => "multiply",
         _ => "divide",
     };
-    Error::new(ErrorKind::ArithmeticOverflow { op: name.into(), message: "Datetime or interval overflow".into() })
+    Error::new(ErrorKind::ArithmeticOverflow {
+        op: name.into(),
+        message: "Datetime or interval overflow".into(),
+    })
 }
 
 fn divided_by_zero() -> Error {
@@ -41,17 +54,55 @@ fn divided_by_zero() -> Error {
 fn ints(a: &ArrayRef) -> Result<Vec<Option<i64>>> {
     let get = |i: usize, v: i64| if a.is_null(i) { None } else { Some(v) };
     Ok(match a.data_type() {
-        DataType::Date32 => a.as_primitive::<Date32Type>().values().iter().enumerate().map(|(i, v)| get(i, *v as i64)).collect(),
-        DataType::Interval(IntervalUnit::YearMonth) => {
-            a.as_primitive::<IntervalYearMonthType>().values().iter().enumerate().map(|(i, v)| get(i, *v as i64)).collect()
-        }
-        DataType::Interval(IntervalUnit::DayTime) => {
-            a.as_primitive::<IntervalDayTimeType>().values().iter().enumerate().map(|(i, v)| get(i, v.days as i64)).collect()
-        }
-        DataType::Duration(TimeUnit::Microsecond) => a.as_primitive::<DurationMicrosecondType>().values().iter().enumerate().map(|(i, v)| get(i, *v)).collect(),
-        DataType::Timestamp(TimeUnit::Microsecond, _) => a.as_primitive::<TimestampMicrosecondType>().values().iter().enumerate().map(|(i, v)| get(i, *v)).collect(),
-        DataType::Int64 => a.as_primitive::<Int64Type>().values().iter().enumerate().map(|(i, v)| get(i, *v)).collect(),
-        DataType::Float64 => a.as_primitive::<Float64Type>().values().iter().enumerate().map(|(i, v)| get(i, v.to_bits() as i64)).collect(),
+        DataType::Date32 => a
+            .as_primitive::<Date32Type>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, *v as i64))
+            .collect(),
+        DataType::Interval(IntervalUnit::YearMonth) => a
+            .as_primitive::<IntervalYearMonthType>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, *v as i64))
+            .collect(),
+        DataType::Interval(IntervalUnit::DayTime) => a
+            .as_primitive::<IntervalDayTimeType>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, v.days as i64))
+            .collect(),
+        DataType::Duration(TimeUnit::Microsecond) => a
+            .as_primitive::<DurationMicrosecondType>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, *v))
+            .collect(),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => a
+            .as_primitive::<TimestampMicrosecondType>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, *v))
+            .collect(),
+        DataType::Int64 => a
+            .as_primitive::<Int64Type>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, *v))
+            .collect(),
+        DataType::Float64 => a
+            .as_primitive::<Float64Type>()
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| get(i, v.to_bits() as i64))
+            .collect(),
         DataType::Null => vec![None; a.len()],
         other => return Err(Error::internal(format!("datetime arithmetic on {other}"))),
     })
@@ -59,17 +110,48 @@ fn ints(a: &ArrayRef) -> Result<Vec<Option<i64>>> {
 
 /// Builds the result array of `dt` from integer payloads.
 fn build(dt: &DataType, values: Vec<Option<i64>>, op: Operator) -> Result<ArrayRef> {
-    let narrow = |v: Option<i64>| v.map(|x| i32::try_from(x).map_err(|_| overflow(op))).transpose();
+    let narrow = |v: Option<i64>| {
+        v.map(|x| i32::try_from(x).map_err(|_| overflow(op)))
+            .transpose()
+    };
     Ok(match dt {
-        DataType::Date32 => Arc::new(values.into_iter().map(narrow).collect::<Result<Date32Array>>()?),
-        DataType::Interval(IntervalUnit::YearMonth) => Arc::new(values.into_iter().map(narrow).collect::<Result<IntervalYearMonthArray>>()?),
-        DataType::Interval(IntervalUnit::DayTime) => Arc::new(
-            values.into_iter().map(|v| Ok(narrow(v)?.map(|d| IntervalDayTime::new(d, 0)))).collect::<Result<IntervalDayTimeArray>>()?,
+        DataType::Date32 => Arc::new(
+            values
+                .into_iter()
+                .map(narrow)
+                .collect::<Result<Date32Array>>()?,
         ),
-        DataType::Duration(TimeUnit::Microsecond) => Arc::new(DurationMicrosecondArray::from(values)),
-        DataType::Timestamp(TimeUnit::Microsecond, tz) => Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(tz.clone())),
-        other => return Err(Error::internal(format!("datetime arithmetic result {other}"))),
+        DataType::Interval(IntervalUnit::YearMonth) => Arc::new(
+            values
+                .into_iter()
+                .map(narrow)
+                .collect::<Result<IntervalYearMonthArray>>()?,
+        ),
+        DataType::Interval(IntervalUnit::DayTime) => Arc::new(
+            values
+                .into_iter()
+                .map(|v| Ok(narrow(v)?.map(|d| IntervalDayTime::new(d, 0))))
+                .collect::<Result<IntervalDayTimeArray>>()?,
+        ),
+        DataType::Duration(TimeUnit::Microsecond) => {
+            Arc::new(DurationMicrosecondArray::from(values))
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, tz) => {
+            Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(tz.clone()))
+        }
+        other => {
+            return Err(Error::internal(format!(
+                "datetime arithmetic result {other}"
+            )))
+        }
     })
+}
+
+/// `interval day` values as `interval day to second` (the common type of the two).
+pub(crate) fn day_interval_to_micros(a: &ArrayRef) -> Result<ArrayRef> {
+    let days = ints(a)?;
+    let micros = days.into_iter().map(|d| d.map(|d| d.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(Operator::Multiply))).transpose());
+    Ok(Arc::new(micros.collect::<Result<DurationMicrosecondArray>>()?))
 }
 
 /// `timestamp + months` on the local calendar of `zone`.
@@ -82,7 +164,9 @@ fn timestamp_add_months(zone: Zone, micros: i64, months: i64) -> Option<i64> {
 /// `timestamp + day-time interval`: whole days on the local calendar, then the rest.
 fn timestamp_add_micros(zone: Zone, micros: i64, delta: i64) -> Option<i64> {
     let (days, rest) = (delta / MICROS_PER_DAY, delta % MICROS_PER_DAY);
-    let local = zone.to_local(micros)?.checked_add_signed(Duration::try_days(days)?)?;
+    let local = zone
+        .to_local(micros)?
+        .checked_add_signed(Duration::try_days(days)?)?;
     let local = local.checked_add_signed(Duration::microseconds(rest))?;
     zone.to_utc_micros(local)
 }
@@ -92,7 +176,11 @@ fn div_half_up(a: i64, b: i64) -> Option<i64> {
     let (a, b) = (a as i128, b as i128);
     let q = a / b;
     let r = a % b;
-    let q = if 2 * r.abs() >= b.abs() { q + if (a < 0) != (b < 0) { -1 } else { 1 } } else { q };
+    let q = if 2 * r.abs() >= b.abs() {
+        q + if (a < 0) != (b < 0) { -1 } else { 1 }
+    } else {
+        q
+    };
     i64::try_from(q).ok()
 }
 
@@ -106,7 +194,13 @@ fn round_half_up(v: f64) -> Option<i64> {
 }
 
 /// Evaluates `l op r` for the shapes `datetime_signature` types.
-pub(crate) fn evaluate_datetime_arithmetic(op: Operator, l: &ColumnarValue, r: &ColumnarValue, result_type: &DataType, ctx: &FunctionContext) -> Result<ColumnarValue> {
+pub(crate) fn evaluate_datetime_arithmetic(
+    op: Operator,
+    l: &ColumnarValue,
+    r: &ColumnarValue,
+    result_type: &DataType,
+    ctx: &FunctionContext,
+) -> Result<ColumnarValue> {
     let all_scalar = matches!((l, r), (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_)));
     let n = match (l, r) {
         (ColumnarValue::Array(a), _) | (_, ColumnarValue::Array(a)) => a.len(),
@@ -134,10 +228,20 @@ pub(crate) fn evaluate_datetime_arithmetic(op: Operator, l: &ColumnarValue, r: &
             _ => (&lt, &rt, a, b),
         };
         // `interval day * n` and `interval day / n` are day-time intervals of micros
-        let a = if a_t == &DAY && matches!(op, Operator::Multiply | Operator::Divide) { a.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))? } else { a };
-        let b = if b_t == &DAY && op == Operator::Multiply { b.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))? } else { b };
+        let a = if a_t == &DAY && matches!(op, Operator::Multiply | Operator::Divide) {
+            a.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))?
+        } else {
+            a
+        };
+        let b = if b_t == &DAY && op == Operator::Multiply {
+            b.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))?
+        } else {
+            b
+        };
         let out = match (a_t, b_t, op) {
-            (_, DataType::Float64, Operator::Multiply) => round_half_up(a as f64 * f64::from_bits(b as u64)),
+            (_, DataType::Float64, Operator::Multiply) => {
+                round_half_up(a as f64 * f64::from_bits(b as u64))
+            }
             (_, DataType::Float64, _) => {
                 let d = f64::from_bits(b as u64);
                 if d == 0.0 {
@@ -165,19 +269,31 @@ pub(crate) fn evaluate_datetime_arithmetic(op: Operator, l: &ColumnarValue, r: &
                 let start = zone.date_to_micros(a as i32).ok_or_else(|| overflow(op))?;
                 timestamp_add_micros(zone, start, b * sign)
             }
-            (DataType::Timestamp(_, _), i, _) if i == &YEAR_MONTH => timestamp_add_months(zone, a, b * sign),
+            (DataType::Timestamp(_, _), i, _) if i == &YEAR_MONTH => {
+                timestamp_add_months(zone, a, b * sign)
+            }
             (DataType::Timestamp(_, _), i, _) if i == &DAY || i == &DAY_TIME => {
                 let delta = as_micros(i, b).ok_or_else(|| overflow(op))?;
-                timestamp_add_micros(zone, a, delta.checked_mul(sign).ok_or_else(|| overflow(op))?)
+                timestamp_add_micros(
+                    zone,
+                    a,
+                    delta.checked_mul(sign).ok_or_else(|| overflow(op))?,
+                )
             }
             // timestamp - timestamp, date - timestamp, timestamp - date
             (x, y, Operator::Minus) if !is_interval(x) && !is_interval(y) => {
-                let (a, b) = (as_micros(x, a).ok_or_else(|| overflow(op))?, as_micros(y, b).ok_or_else(|| overflow(op))?);
+                let (a, b) = (
+                    as_micros(x, a).ok_or_else(|| overflow(op))?,
+                    as_micros(y, b).ok_or_else(|| overflow(op))?,
+                );
                 a.checked_sub(b)
             }
             // interval ± interval
             (x, y, _) if result_type == &DAY_TIME => {
-                let (a, b) = (as_micros(x, a).ok_or_else(|| overflow(op))?, as_micros(y, b).ok_or_else(|| overflow(op))?);
+                let (a, b) = (
+                    as_micros(x, a).ok_or_else(|| overflow(op))?,
+                    as_micros(y, b).ok_or_else(|| overflow(op))?,
+                );
                 a.checked_add(b.checked_mul(sign).ok_or_else(|| overflow(op))?)
             }
             _ => a.checked_add(b * sign),
@@ -193,7 +309,10 @@ pub(crate) fn evaluate_datetime_arithmetic(op: Operator, l: &ColumnarValue, r: &
     }
     let arr = build(result_type, out, op)?;
     if all_scalar {
-        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(arr.as_ref(), 0)?))
+        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+            arr.as_ref(),
+            0,
+        )?))
     } else {
         Ok(ColumnarValue::Array(arr))
     }
@@ -205,7 +324,13 @@ mod tests {
     use ember_plan::interval::{day_interval, year_month_interval};
 
     fn eval(l: ScalarValue, op: Operator, r: ScalarValue, rt: DataType) -> Result<String> {
-        let v = evaluate_datetime_arithmetic(op, &ColumnarValue::Scalar(l), &ColumnarValue::Scalar(r), &rt, &FunctionContext::default())?;
+        let v = evaluate_datetime_arithmetic(
+            op,
+            &ColumnarValue::Scalar(l),
+            &ColumnarValue::Scalar(r),
+            &rt,
+            &FunctionContext::default(),
+        )?;
         match v {
             ColumnarValue::Scalar(s) => Ok(format!("{s}")),
             ColumnarValue::Array(_) => Ok("array".into()),
@@ -216,17 +341,44 @@ mod tests {
     fn tpch_dates() {
         // 1998-12-01 is day 10561
         let d = ScalarValue::Date32(Some(10561));
-        assert_eq!(eval(d.clone(), Operator::Minus, day_interval(90), DataType::Date32).unwrap(), "DATE '1998-09-02'");
-        assert_eq!(eval(d, Operator::Plus, year_month_interval(3), DataType::Date32).unwrap(), "DATE '1999-03-01'");
+        assert_eq!(
+            eval(
+                d.clone(),
+                Operator::Minus,
+                day_interval(90),
+                DataType::Date32
+            )
+            .unwrap(),
+            "DATE '1998-09-02'"
+        );
+        assert_eq!(
+            eval(d, Operator::Plus, year_month_interval(3), DataType::Date32).unwrap(),
+            "DATE '1999-03-01'"
+        );
         // 2024-01-31 + 1 month
-        assert_eq!(eval(ScalarValue::Date32(Some(19753)), Operator::Plus, year_month_interval(1), DataType::Date32).unwrap(), "DATE '2024-02-29'");
+        assert_eq!(
+            eval(
+                ScalarValue::Date32(Some(19753)),
+                Operator::Plus,
+                year_month_interval(1),
+                DataType::Date32
+            )
+            .unwrap(),
+            "DATE '2024-02-29'"
+        );
     }
 
     #[test]
     fn interval_times_number_rounds_half_up() {
         assert_eq!(div_half_up(5, 2), Some(3));
         assert_eq!(div_half_up(-5, 2), Some(-3));
-        let e = eval(year_month_interval(3), Operator::Divide, ScalarValue::Int64(Some(0)), YEAR_MONTH).unwrap_err();
+        let e = eval(
+            year_month_interval(3),
+            Operator::Divide,
+            ScalarValue::Int64(Some(0)),
+            YEAR_MONTH,
+        )
+        .unwrap_err();
         assert_eq!(e.class(), "INTERVAL_DIVIDED_BY_ZERO");
     }
 }

@@ -131,7 +131,7 @@ mod tests {
         assert_eq!(p.output_partitioning().partition_count(), 3);
         assert!(p.schema().field(0).is_nullable() && !p.schema().field(1).is_nullable());
         let out = collect_partitions_serial(&p, &TaskContext::default()).unwrap();
-        insta::assert_snapshot!(render(&out), @"");
+        insta::assert_snapshot!(render(&out), @"1/0 NULL/0 NULL/1 NULL/1 3/0 NULL/1 7/0 NULL/1");
     }
 
     #[test]

@@ -219,4 +219,50 @@ mod tests {
         1 | [10, 11] | 1 | 11
         ");
     }
+
+    /// Maps (`{a -> 1, b -> NULL}`, NULL, `{}`) and arrays of structs over two partitions,
+    /// one of them empty.
+    fn nested_input() -> Arc<dyn ExecutionPlan> {
+        use arrow::array::{MapBuilder, StringBuilder, StructArray};
+        let mut mb = MapBuilder::new(None, StringBuilder::new(), arrow::array::Int32Builder::new());
+        mb.keys().append_value("a");
+        mb.values().append_value(1);
+        mb.keys().append_value("b");
+        mb.values().append_null();
+        mb.append(true).unwrap();
+        mb.append(false).unwrap();
+        mb.append(true).unwrap();
+        let maps: ArrayRef = Arc::new(mb.finish());
+        let st = StructArray::from(vec![
+            (Arc::new(Field::new("a", DataType::Int32, true)), Arc::new(Int32Array::from(vec![Some(1), None, Some(3)])) as ArrayRef),
+        ]);
+        let st = StructArray::try_new(st.fields().clone(), st.columns().to_vec(), Some(vec![true, true, false].into())).unwrap();
+        let field = Arc::new(Field::new_list_field(st.data_type().clone(), true));
+        let structs: ArrayRef = Arc::new(ListArray::try_new(field, arrow::buffer::OffsetBuffer::from_lengths([2, 0, 1]), Arc::new(st), None).unwrap());
+        let ids: ArrayRef = Arc::new(Int32Array::from(vec![1, 2, 3]));
+        let b = RecordBatch::try_from_iter(vec![("id", ids), ("m", maps), ("s", structs)]).unwrap();
+        Arc::new(MemoryExec::try_new(vec![vec![b.clone()], vec![b.slice(0, 0)]], b.schema(), None).unwrap())
+    }
+
+    fn show_nested(kind: GeneratorKind, outer: bool, col: usize, names: Vec<String>) -> String {
+        let name = if col == 1 { "m" } else { "s" };
+        let g: Arc<dyn ExecutionPlan> = Arc::new(GenerateExec::try_new(kind, outer, Arc::new(ColumnExpr::new(name, col)), names, nested_input()).unwrap());
+        let out = collect_partitions_serial(&g, &TaskContext::default()).unwrap();
+        let mut s = crate::display_plan(&g).lines().next().unwrap().to_string();
+        s.push('\n');
+        s.push_str(&crate::expressions::test_fmt::fmt_batches(&out, false));
+        s
+    }
+
+    #[test]
+    fn explode_maps_into_keys_and_values() {
+        insta::assert_snapshot!(show_nested(GeneratorKind::PosExplode, true, 1, vec![]), @"");
+        insta::assert_snapshot!(show_nested(GeneratorKind::Explode, false, 1, vec!["k".into(), "v".into()]), @"");
+    }
+
+    #[test]
+    fn inline_structs_into_columns() {
+        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, false, 2, vec![]), @"");
+        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, true, 2, vec![]), @"");
+    }
 }

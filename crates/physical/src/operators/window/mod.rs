@@ -145,10 +145,10 @@ impl WindowExec {
         // -0.0 / 0.0 and NaNs are equal keys, as in the sort below this operator.
         let part_keys = self.partition_by.iter().map(|e| eval(e).map(normalize_floats)).collect::<Result<Vec<_>>>()?;
         let order_keys = self.order_by.iter().map(|o| eval(&o.expr).map(normalize_floats)).collect::<Result<Vec<_>>>()?;
-        let partitions = if part_keys.is_empty() { Vec::from([0..n]) } else { partition(&part_keys)?.ranges() };
+        let partitions = if part_keys.is_empty() { std::iter::once(0..n).collect() } else { partition(&part_keys)?.ranges() };
         let mut all_keys = part_keys;
         all_keys.extend(order_keys.iter().cloned());
-        let peers = if all_keys.is_empty() { Vec::from([0..n]) } else { partition(&all_keys)?.ranges() };
+        let peers = if all_keys.is_empty() { std::iter::once(0..n).collect() } else { partition(&all_keys)?.ranges() };
         let layout = Layout::new(partitions, &peers, n);
         let first_order = order_keys.first().zip(self.order_by.first()).map(|(k, o)| (k, o.options.descending));
         let mut columns = batch.columns().to_vec();
