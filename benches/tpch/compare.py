@@ -219,7 +219,7 @@ def report(results, args):
     engines = [r["engine"] for r in results]
     by = {r["engine"]: {q["query"]: q for q in r["queries"]} for r in results}
     peers = [e for e in engines if e != "ember"]
-    head = "query " + "".join("%14s" % e for e in engines) + "".join("%14s" % ("ember/" + p) for p in peers if "ember" in by)
+    head = "query " + "".join("%14s" % e for e in engines) + "".join("%17s" % ("ember/" + p) for p in peers if "ember" in by)
     print("\nTPC-H SF %s, %d threads, median of %d runs (seconds; FAIL = wrong rows, ERROR = not run)" % (args.sf, args.threads, args.iterations))
     print(head)
     for n in parse_queries(args.queries):
@@ -234,7 +234,7 @@ def report(results, args):
             for p in peers:
                 tp = by[p].get(n, {})
                 ok = te.get("status") == "pass" and tp.get("status") == "pass"
-                cells.append("%14s" % ("%.2fx" % (te["median_s"] / tp["median_s"]) if ok and tp["median_s"] else "-"))
+                cells.append("%17s" % ("%.2fx" % (te["median_s"] / tp["median_s"]) if ok and tp["median_s"] else "-"))
         print("Q%02d   " % n + "".join(cells))
     print("\nper engine: queries passed, geometric mean over its passed queries, peak RSS")
     for e in engines:

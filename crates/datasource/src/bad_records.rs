@@ -118,7 +118,8 @@ impl BadRecordSink {
             "reason": r.reason,
             "record": r.record,
         });
-        let io = |e: std::io::Error| Error::new(ErrorKind::FailedReadFile { file: self.dir.to_string_lossy().into(), message: e.to_string() });
+        let io =
+            |e: std::io::Error| Error::new(ErrorKind::FailedReadFile { file: self.dir.to_string_lossy().into(), message: e.to_string() });
         let mut guard = self.file.lock().map_err(|_| Error::internal("bad record sink poisoned"))?;
         if guard.is_none() {
             std::fs::create_dir_all(&self.dir).map_err(io)?;

@@ -70,7 +70,11 @@ pub fn parse_datetimes(
                 .collect::<Date32Array>(),
         ),
         (DataType::Timestamp(TimeUnit::Microsecond, tz), _, Some(p)) => Arc::new(
-            strings.iter().map(|v| v.and_then(|s| p.parse_timestamp_micros(s))).collect::<TimestampMicrosecondArray>().with_timezone_opt(tz.clone()),
+            strings
+                .iter()
+                .map(|v| v.and_then(|s| p.parse_timestamp_micros(s)))
+                .collect::<TimestampMicrosecondArray>()
+                .with_timezone_opt(tz.clone()),
         ),
         (other, _, _) => safe_cast(strings, other)?,
     })
@@ -125,7 +129,8 @@ mod tests {
 
     #[test]
     fn formatted_dates_and_timestamps() {
-        let opts = CsvOptions::try_new(&ReadOptions::new().with("dateFormat", "dd/MM/yyyy").with("timestampFormat", "dd/MM/yyyy HH:mm")).unwrap();
+        let opts =
+            CsvOptions::try_new(&ReadOptions::new().with("dateFormat", "dd/MM/yyyy").with("timestampFormat", "dd/MM/yyyy HH:mm")).unwrap();
         let s = StringArray::from(vec!["02/01/1970", "1970-01-02"]);
         let out = convert_column(&s, &DataType::Date32, &opts).unwrap();
         assert_eq!(out.as_primitive::<arrow::datatypes::Date32Type>().value(0), 1);

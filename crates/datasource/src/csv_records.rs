@@ -66,7 +66,16 @@ impl CsvRecords {
     pub fn new(open: OpenRange, path: &str, opts: &CsvOptions, skip_header: bool, keep_raw: bool) -> CsvRecords {
         let rec = Arc::new(Mutex::new(Recording::default()));
         let reader = opts.csv_reader(Recorder { inner: open.reader, rec: rec.clone() });
-        CsvRecords { reader, rec, path: path.to_string(), first_line_start: open.first_line_start, base_line: None, skip_header, keep_raw, comment: opts.comment }
+        CsvRecords {
+            reader,
+            rec,
+            path: path.to_string(),
+            first_line_start: open.first_line_start,
+            base_line: None,
+            skip_header,
+            keep_raw,
+            comment: opts.comment,
+        }
     }
 
     /// Reads the next record into `out`; `false` at the end.

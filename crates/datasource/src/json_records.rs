@@ -90,7 +90,12 @@ pub fn multi_line_records(mut reader: Box<dyn BufRead + Send>, path: &str, encod
             None => break,
             Some(Ok(serde_json::Value::Array(items))) => {
                 for item in items {
-                    out.push(JsonRecord { text: item.to_string().into_bytes(), line: line_of(start), byte: start as u64, bad_encoding: None });
+                    out.push(JsonRecord {
+                        text: item.to_string().into_bytes(),
+                        line: line_of(start),
+                        byte: start as u64,
+                        bad_encoding: None,
+                    });
                 }
             }
             Some(Ok(value)) => {

@@ -76,7 +76,10 @@ fn conflicting(paths: &[&str]) -> Error {
     Error::new(ErrorKind::Other {
         class: "CONFLICTING_PARTITION_COLUMN_NAMES".into(),
         sqlstate: Some("KD009".into()),
-        message: format!("Conflicting partition column names detected:\n{}", paths.iter().map(|p| format!("\t{p}")).collect::<Vec<_>>().join("\n")),
+        message: format!(
+            "Conflicting partition column names detected:\n{}",
+            paths.iter().map(|p| format!("\t{p}")).collect::<Vec<_>>().join("\n")
+        ),
     })
 }
 
@@ -95,7 +98,8 @@ pub fn discover(files: &[ListedFile], infer_types: bool, user_schema: Option<&Sc
     let parsed: Vec<Vec<(String, Option<String>)>> = files.iter().map(parse_partition).collect();
     let Some(first) = parsed.iter().find(|p| !p.is_empty()) else { return Ok(None) };
     let names: Vec<String> = first.iter().map(|(k, _)| k.clone()).collect();
-    let same = |p: &Vec<(String, Option<String>)>| p.len() == names.len() && p.iter().zip(&names).all(|((k, _), n)| k.eq_ignore_ascii_case(n));
+    let same =
+        |p: &Vec<(String, Option<String>)>| p.len() == names.len() && p.iter().zip(&names).all(|((k, _), n)| k.eq_ignore_ascii_case(n));
     if let Some(bad) = parsed.iter().position(|p| !same(p)) {
         let good = parsed.iter().position(same).unwrap_or(0);
         let dir = |i: usize| Path::new(&files[i].meta.path).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
@@ -264,7 +268,12 @@ mod tests {
         assert_eq!(spec.prune(&[col("k").eq(col("other"))]).unwrap(), vec![true; 4]);
         let kept = spec.select(&keep).unwrap();
         let out = Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, true), Field::new("k", DataType::Int32, true)]));
-        let fill = PartitionFill::new(out.clone(), vec![FillColumn::Read(0), FillColumn::Partition(0)], kept, &["/base/k=2/p.csv", "/base/k=3/p.csv"]);
+        let fill = PartitionFill::new(
+            out.clone(),
+            vec![FillColumn::Read(0), FillColumn::Partition(0)],
+            kept,
+            &["/base/k=2/p.csv", "/base/k=3/p.csv"],
+        );
         let read = RecordBatch::try_new(
             Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, true)])),
             vec![Arc::new(arrow::array::Int32Array::from(vec![7, 8]))],

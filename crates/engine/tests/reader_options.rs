@@ -98,7 +98,10 @@ fn partition_filters_open_only_the_matching_files() {
     assert_eq!(opened(&table) - before, 1000);
 
     let plan = sql_rows(&s, "EXPLAIN SELECT id FROM t WHERE a = 3 AND b = 7").join("\n");
-    assert!(plan.contains("PartitionFilters: [(a = 3), (b = 7)], PartitionsRead: 1/1000 files, PushedFilters: [], ReadSchema: struct<id:int>"), "{plan}");
+    assert!(
+        plan.contains("PartitionFilters: [(a = 3), (b = 7)], PartitionsRead: 1/1000 files, PushedFilters: [], ReadSchema: struct<id:int>"),
+        "{plan}"
+    );
 }
 
 fn write_parquet(path: &Path, batch: &RecordBatch) {
@@ -145,11 +148,8 @@ fn partition_value_types_and_nulls() {
     let df = s.read().json(&dir.path().to_string_lossy()).unwrap();
     assert_eq!(df.struct_string(), "struct<v:bigint,d:date,n:bigint,s:string,k:double>");
     assert_eq!(rows(&df), vec!["1|2024-01-31|1|x|NULL", "2|2024-02-01|3000000000|1.5|2.5"]);
-    let df = s
-        .read()
-        .option("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-        .json(&dir.path().to_string_lossy())
-        .unwrap();
+    let df =
+        s.read().option("spark.sql.sources.partitionColumnTypeInference.enabled", "false").json(&dir.path().to_string_lossy()).unwrap();
     assert_eq!(df.struct_string(), "struct<v:bigint,d:string,n:string,s:string,k:string>");
 }
 
@@ -199,13 +199,8 @@ fn bad_records_path_keeps_what_was_rejected() {
     let p = write(dir.path(), "in/t.csv", b"a,b\n1,2\n3,x\n4\n5,6\n");
     let bad_dir = dir.path().join("bad");
     let s = session();
-    let df = s
-        .read()
-        .option("header", "true")
-        .option("badRecordsPath", bad_dir.to_string_lossy())
-        .schema_ddl("a INT, b INT")
-        .csv(&p)
-        .unwrap();
+    let df =
+        s.read().option("header", "true").option("badRecordsPath", bad_dir.to_string_lossy()).schema_ddl("a INT, b INT").csv(&p).unwrap();
     assert_eq!(rows(&df), vec!["1|2", "5|6"]);
     let mut lines = Vec::new();
     for f in walk(&bad_dir) {
@@ -247,10 +242,7 @@ fn modes_for_csv_and_json() {
 
     let json = write(dir.path(), "t.json", b"{\"a\": 1, \"b\": \"x\"}\n{\"a\": \"one\", \"b\": \"y\"}\n[1]\n{\"a\":\n");
     let df = s.read().schema_ddl("a BIGINT, b STRING, _corrupt_record STRING").json(&json).unwrap();
-    assert_eq!(
-        rows(&df),
-        vec!["1|x|NULL", "NULL|NULL|[1]", "NULL|NULL|{\"a\":", "NULL|y|{\"a\": \"one\", \"b\": \"y\"}"]
-    );
+    assert_eq!(rows(&df), vec!["1|x|NULL", "NULL|NULL|[1]", "NULL|NULL|{\"a\":", "NULL|y|{\"a\": \"one\", \"b\": \"y\"}"]);
     let df = s.read().option("mode", "DROPMALFORMED").schema_ddl("a BIGINT, b STRING").json(&json).unwrap();
     assert_eq!(rows(&df), vec!["1|x"]);
 }
@@ -303,11 +295,14 @@ fn parquet_merge_schema_widens_types() {
     let merged = s.read().option("mergeSchema", "true").parquet(&path).unwrap();
     assert_eq!(merged.struct_string(), "struct<a:bigint,b:string>");
     assert_eq!(rows(&merged), vec!["1|NULL", "2|NULL", "5000000000|x"]);
-    write_parquet(&dir.path().join("3.parquet"), &RecordBatch::try_new(
-        Arc::new(Schema::new(vec![Field::new("a", DataType::Utf8, false)])),
-        vec![Arc::new(StringArray::from(vec!["s"]))],
-    )
-    .unwrap());
+    write_parquet(
+        &dir.path().join("3.parquet"),
+        &RecordBatch::try_new(
+            Arc::new(Schema::new(vec![Field::new("a", DataType::Utf8, false)])),
+            vec![Arc::new(StringArray::from(vec!["s"]))],
+        )
+        .unwrap(),
+    );
     let err = s.read().option("mergeSchema", "true").parquet(&path).unwrap_err();
     assert_eq!(err.class(), "CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE");
 }

@@ -53,11 +53,7 @@ impl Expand {
                 nullable[i] |= f.is_nullable();
             }
         }
-        let fields = names
-            .into_iter()
-            .enumerate()
-            .map(|(i, (q, n))| PlanField::new(q, Field::new(n, types[i].clone(), nullable[i])))
-            .collect();
+        let fields = names.into_iter().enumerate().map(|(i, (q, n))| PlanField::new(q, Field::new(n, types[i].clone(), nullable[i]))).collect();
         Ok(Expand { input, projections, schema: PlanSchema::new(fields) })
     }
 

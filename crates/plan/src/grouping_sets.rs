@@ -130,9 +130,7 @@ pub fn plan_grouping_sets(input: Arc<LogicalPlan>, gs: GroupingSets, exprs: &[Ex
         call_bits.push(grouping_call_bits(c, &groups)?);
     }
     let in_schema = input.schema().clone();
-    let gid_of = |set: &[usize], bits: &[usize]| -> i64 {
-        bits.iter().fold(0i64, |acc, b| (acc << 1) | i64::from(!set.contains(b)))
-    };
+    let gid_of = |set: &[usize], bits: &[usize]| -> i64 { bits.iter().fold(0i64, |acc, b| (acc << 1) | i64::from(!set.contains(b))) };
     let all_bits: Vec<usize> = (0..k).collect();
     let duplicates = sets.iter().enumerate().any(|(i, s)| sets[..i].iter().any(|t| same_set(s, t)));
     let mut projections = Vec::with_capacity(sets.len());
@@ -251,7 +249,9 @@ mod tests {
 
     #[test]
     fn rollup_cube_and_products() {
-        let show = |item: GroupingItem| item.iter().map(|s| format!("({})", s.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(","))).collect::<Vec<_>>().join(" ");
+        let show = |item: GroupingItem| {
+            item.iter().map(|s| format!("({})", s.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(","))).collect::<Vec<_>>().join(" ")
+        };
         assert_eq!(show(rollup(vec![vec![col("a")], vec![col("b")]])), "(a,b) (a) ()");
         assert_eq!(show(cube(vec![vec![col("a")], vec![col("b")]])), "(a,b) (a) (b) ()");
         let gs = GroupingSets::from_items(vec![vec![vec![col("a")]], rollup(vec![vec![col("b"), col("c")]])]);

@@ -115,6 +115,16 @@ impl Binder<'_> {
         self.call_scalar("struct", args)
     }
 
+    /// `arrays_zip(a, s.b, x + 1)`: each array preceded by its field name (`a`, `b`, `2`).
+    pub(crate) fn arrays_zip_args(&self, args: Vec<Expr>) -> Vec<Expr> {
+        let mut out = Vec::with_capacity(args.len() * 2);
+        for (i, a) in args.into_iter().enumerate() {
+            out.push(lit(zip_field_name(&a, i)));
+            out.push(a);
+        }
+        out
+    }
+
     /// `from_json(json, 'a INT, b STRING')`: the schema string becomes a NULL of its type.
     pub(crate) fn prepare_from_json(&self, args: &mut [Expr]) -> Result<()> {
         if args.len() != 2 {
@@ -156,6 +166,19 @@ fn check_extract_base(e: &Expr, scope: &ExprScope) -> Result<()> {
             catalog_string(&t).to_uppercase()
         ),
     ))
+}
+
+/// The field Spark names an `arrays_zip` argument by: its column or field name, else its position.
+fn zip_field_name(e: &Expr, i: usize) -> String {
+    match e {
+        Expr::Column(c) => c.name.clone(),
+        Expr::Alias(a) => a.name.clone(),
+        Expr::ScalarFunction(f) if f.func.name() == "get_field" => match f.args.get(1) {
+            Some(Expr::Literal(ScalarValue::Utf8(Some(n)))) => n.clone(),
+            _ => i.to_string(),
+        },
+        _ => i.to_string(),
+    }
 }
 
 fn other_error(message: String) -> Error {

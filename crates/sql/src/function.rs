@@ -71,6 +71,9 @@ impl Binder<'_> {
         if name == "json_tuple" {
             return self.json_tuple_generator(args).at(name_span);
         }
+        if name == "arrays_zip" {
+            args = self.arrays_zip_args(args);
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }
@@ -82,6 +85,10 @@ impl Binder<'_> {
             if matches!(func.name(), "percentile_approx" | "approx_percentile") && args.len() == 2 {
                 // Spark shows the default accuracy in the column name.
                 args.push(lit(10000));
+            }
+            if func.name() == "percentile" && args.len() == 2 {
+                // …and the default frequency.
+                args.push(lit(1));
             }
             return Ok(Expr::AggregateFunction(AggregateFunction { func, args, distinct, filter }));
         }

@@ -197,6 +197,10 @@ fn parse_micros_number(s: &str) -> Option<i128> {
     if int_part.is_empty() && frac.is_empty() {
         return None;
     }
+    // at most 18 integer digits, so unit multiplications stay far inside i128
+    if int_part.len() > 18 {
+        return None;
+    }
     if !int_part.chars().all(|c| c.is_ascii_digit())
         || !frac.chars().all(|c| c.is_ascii_digit())
         || frac.len() > 9
@@ -329,15 +333,10 @@ fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
     match (from, to) {
         (Unit::Year, Unit::Month) => {
             let (y, m) = body.split_once('-').ok_or_else(bad)?;
-            let y: i128 = y.parse().map_err(|_| bad())?;
-            let m: i128 = m.parse().map_err(|_| bad())?;
+            let y: i128 = y.parse::<i64>().map_err(|_| bad())?.into();
+            let m: i128 = m.parse::<i64>().map_err(|_| bad())?.into();
             if !(0..12).contains(&m) {
-                return Err(invalid(
-                    text,
-                    "month 12 outside range [0, 11]"
-                        .replace("12", &m.to_string())
-                        .as_str(),
-                ));
+                return Err(invalid(text, &format!("month {m} outside range [0, 11]")));
             }
             parts.months = y * 12 + m;
         }
@@ -372,7 +371,7 @@ fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
             }
             let mut total: i128 = 0;
             if let Some(d) = day_part {
-                let d: i128 = d.parse().map_err(|_| bad())?;
+                let d: i128 = d.parse::<i64>().map_err(|_| bad())?.into();
                 total += d * MICROS_PER_DAY;
             }
             for (i, (u, v)) in units.iter().zip(&fields).enumerate() {

@@ -215,12 +215,12 @@ LINE 1: SELECT 1 INTERSECT SELECT 1, 2
         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 SQLSTATE: 42826
 "#);
-    assert_snapshot!(err("SELECT id FROM people WHERE id IN (SELECT 1)"), @r#"
-[UNSUPPORTED_FEATURE] The feature is not supported: subquery expressions.
-LINE 1: SELECT id FROM people WHERE id IN (SELECT 1)
-                                    ^^^^^^^^^^^^^^^
-SQLSTATE: 0A000
-"#);
+    assert_snapshot!(err("SELECT id FROM people WHERE id > ANY (SELECT 1)"), @r"
+    [UNSUPPORTED_FEATURE] The feature is not supported: ANY / ALL subquery comparisons.
+    LINE 1: SELECT id FROM people WHERE id > ANY (SELECT 1)
+                                        ^^^^^^^^^^^^^^^^^^
+    SQLSTATE: 0A000
+    ");
     assert_snapshot!(err("SELECT sum(age) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM people"), @r#"
 [UNSUPPORTED_FEATURE] The feature is not supported: GROUPS window frames.
 LINE 1: SELECT sum(age) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM people

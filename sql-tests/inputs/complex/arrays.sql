@@ -42,3 +42,6 @@ SELECT size(array(array(1), array(2, 3))), array(array(1, 2), NULL), array(named
 SELECT sort_array(NULL), array_distinct(NULL), array_max(NULL), slice(NULL, 1, 1), array_contains(NULL, 1), element_at(NULL, 1);
 SELECT array_union(NULL, array(1)), array_join(NULL, ','), flatten(NULL), array_position(NULL, 1);
 SELECT a, sort_array(a), a[0] FROM (SELECT array(id, id * 2) AS a FROM range(3)) ORDER BY a DESC;
+SELECT arrays_zip(array(1, 2), array('a')), arrays_zip(a, s) FROM arr WHERE id = 1;
+SELECT arrays_zip(a, s) FROM arr ORDER BY id;
+SELECT arrays_zip(array(), array()), arrays_zip(array(1), NULL);

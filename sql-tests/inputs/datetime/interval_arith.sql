@@ -31,3 +31,5 @@ SELECT d FROM VALUES (date '1998-08-01'), (date '1998-09-02'), (date '1998-09-03
 SELECT timestamp_ntz '2024-01-31 10:00:00' + interval '1' month, timestamp_ntz '2024-01-31 10:00:00' - interval '1 02:00:00' day to second;
 SELECT timestamp '2024-01-01 06:00:00' - date '2023-12-31', date '2024-01-02' - timestamp '2024-01-01 12:00:00';
 SELECT d - interval '1' year AS prev, d + interval '1' day * 2 AS later FROM VALUES (date '2000-02-29'), (date '1900-03-01') AS t(d) ORDER BY d;
+SELECT interval '178956970-7' year to month + interval '1' month;
+SELECT INTERVAL '99999999999999999999' DAY;

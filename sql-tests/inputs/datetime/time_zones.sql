@@ -12,3 +12,7 @@ SELECT from_unixtime(0), date_format(date '2024-01-01', 'HH:mm XXX'), unix_times
 SELECT to_date(timestamp '2024-01-01 20:00:00'), date_format(timestamp '2024-01-01 20:00:00', 'yyyy-MM-dd HH:mm');
 SET spark.sql.session.timeZone=UTC;
 SELECT from_unixtime(0), unix_timestamp(timestamp '2024-01-01 00:00:00');
+SET spark.sql.session.timeZone=Asia/Kolkata;
+SELECT CAST(to_timestamp('2024-01-01 10:00:00') AS STRING), CAST(timestamp '2024-01-01 10:00:00' AS STRING), CAST(date '2024-01-01' + interval '90' minute AS STRING);
+SELECT concat('at ', date_trunc('HOUR', timestamp '2024-01-01 10:45:00')), CAST(CAST('2024-01-01 10:00:00' AS TIMESTAMP) AS DATE);
+SELECT CAST(to_timestamp('2024-01-01 02:00:00') AS DATE), to_date(to_timestamp('2024-01-01 02:00:00')), CAST(now() AS DATE) = current_date();

@@ -40,3 +40,5 @@ SELECT percentile_approx(x, 0.5, -1) FROM s;
 SELECT corr(w, x) FROM s;
 SELECT max_by(x) FROM s;
 SELECT percentile(w, 0.5) FROM s;
+SELECT percentile(col, 0.5, freq) FROM VALUES (1, 1), (2, 3), (10, 0), (5, NULL) AS tab(col, freq);
+SELECT percentile(col, 0.5, freq) FROM VALUES (1, -1) AS tab(col, freq);

@@ -81,3 +81,10 @@ CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reade
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', multiLine 'yes');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', dateFormat 'yyyy-MM-dd''T');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', pathGlobFilter '[');
+-- JSON dateFormat / timestampFormat: a value the pattern does not read is a malformed record
+CREATE OR REPLACE TEMPORARY VIEW jdates (id BIGINT, day DATE, at TIMESTAMP, _corrupt_record STRING) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', dateFormat 'dd/MM/yyyy', timestampFormat 'dd/MM/yyyy HH:mm');
+SELECT * FROM jdates ORDER BY id;
+CREATE OR REPLACE TEMPORARY VIEW jdates_drop (id BIGINT, day DATE, at TIMESTAMP) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', dateFormat 'dd/MM/yyyy', timestampFormat 'dd/MM/yyyy HH:mm', mode 'DROPMALFORMED');
+SELECT * FROM jdates_drop ORDER BY id;
+CREATE OR REPLACE TEMPORARY VIEW jdates_fail (id BIGINT, day DATE) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', dateFormat 'dd/MM/yyyy', mode 'FAILFAST');
+SELECT * FROM jdates_fail;

@@ -43,7 +43,7 @@ pub fn var_pop(c: Column) -> Column {
 }
 /// Exact percentile `p` (0 to 1), interpolated; a double.
 pub fn percentile(c: Column, p: f64) -> Column {
-    agg("percentile", vec![c, lit(p)], false)
+    agg("percentile", vec![c, lit(p), lit(1)], false)
 }
 /// `percentile_approx(c, p, accuracy)`: an element of the input (Spark's default
 /// accuracy is 10000).

@@ -81,6 +81,20 @@ pub fn array_remove(c: Column, value: impl Into<Column>) -> Column {
 pub fn slice(c: Column, start: impl Into<Column>, length: impl Into<Column>) -> Column {
     call_function("slice", vec![c, start.into(), length.into()])
 }
+/// One struct per position of the arrays, fields named after the columns (`0`, `1`, … otherwise).
+pub fn arrays_zip(cols: impl IntoIterator<Item = Column>) -> Column {
+    let mut args = Vec::new();
+    for (i, c) in cols.into_iter().enumerate() {
+        let name = match c.expr() {
+            Expr::Column(col) => col.name.clone(),
+            Expr::Alias(a) => a.name.clone(),
+            _ => i.to_string(),
+        };
+        args.push(lit(name.as_str()));
+        args.push(c);
+    }
+    call_function("arrays_zip", args)
+}
 pub fn flatten(c: Column) -> Column {
     call_function("flatten", vec![c])
 }

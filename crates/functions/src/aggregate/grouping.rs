@@ -16,7 +16,7 @@ pub struct Grouping {
 }
 
 impl Grouping {
-    pub fn grouping() -> Self {
+    pub fn new_grouping() -> Self {
         Grouping { is_id: false }
     }
 
@@ -64,10 +64,10 @@ mod tests {
 
     #[test]
     fn types_and_no_evaluation() {
-        assert_eq!(Grouping::grouping().return_type(&[DataType::Int32]).unwrap(), DataType::Int8);
+        assert_eq!(Grouping::new_grouping().return_type(&[DataType::Int32]).unwrap(), DataType::Int8);
         assert_eq!(Grouping::grouping_id().return_type(&[]).unwrap(), DataType::Int64);
-        assert!(Grouping::grouping().coerce_types(&[]).is_err());
-        let err = Grouping::grouping().create_accumulator(&[DataType::Int32], &FunctionContext::default()).err().unwrap();
+        assert!(Grouping::new_grouping().coerce_types(&[]).is_err());
+        let err = Grouping::new_grouping().create_accumulator(&[DataType::Int32], &FunctionContext::default()).err().unwrap();
         assert!(err.to_string().contains("UNSUPPORTED_GROUPING_EXPRESSION"), "{err}");
     }
 }

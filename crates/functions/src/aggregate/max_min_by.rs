@@ -58,13 +58,7 @@ impl AggregateFunctionImpl for MaxMinBy {
     fn create_accumulator(&self, t: &[DataType], _: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
         check_arity(self.name(), t.len(), 2, 2)?;
         let converter = RowConverter::new(vec![SortField::new(t[1].clone())])?;
-        Ok(Box::new(MaxMinByAccumulator {
-            is_max: self.is_max,
-            types: (t[0].clone(), t[1].clone()),
-            converter,
-            batches: vec![],
-            best: vec![],
-        }))
+        Ok(Box::new(MaxMinByAccumulator { is_max: self.is_max, types: (t[0].clone(), t[1].clone()), converter, batches: vec![], best: vec![] }))
     }
 }
 
@@ -86,7 +80,7 @@ impl GroupsAccumulator for MaxMinByAccumulator {
         };
         check_len(x.as_ref(), gi)?;
         check_len(ord.as_ref(), gi)?;
-        let rows = self.converter.convert_columns(&[ord.clone()])?;
+        let rows = self.converter.convert_columns(std::slice::from_ref(ord))?;
         let batch = self.batches.len();
         let (best, is_max) = (&mut self.best, self.is_max);
         let mut used = false;
@@ -95,7 +89,13 @@ impl GroupsAccumulator for MaxMinByAccumulator {
             let row = rows.row(r);
             let better = match &best[g] {
                 None => true,
-                Some((b, _, _)) => if is_max { row > b.row() } else { row < b.row() },
+                Some((b, _, _)) => {
+                    if is_max {
+                        row > b.row()
+                    } else {
+                        row < b.row()
+                    }
+                }
             };
             if better {
                 best[g] = Some((row.owned(), batch, r));
@@ -151,7 +151,13 @@ mod tests {
     #[test]
     fn merges_partials() {
         let t = [DataType::Utf8, DataType::Int32];
-        let out = two_phase(&MaxMinBy::max_by(), &t, &ctx(), vec![strs(&[Some("a"), Some("b")]), i32s(&[Some(1), Some(2)])], vec![strs(&[Some("c"), Some("d")]), i32s(&[Some(0), Some(9)])]);
+        let out = two_phase(
+            &MaxMinBy::max_by(),
+            &t,
+            &ctx(),
+            vec![strs(&[Some("a"), Some("b")]), i32s(&[Some(1), Some(2)])],
+            vec![strs(&[Some("c"), Some("d")]), i32s(&[Some(0), Some(9)])],
+        );
         insta::assert_snapshot!(out, @"[a, d]");
     }
 }

@@ -39,7 +39,7 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(variance::Variance::new(variance::Stat::VarPop)),
         Arc::new(variance::Variance::new(variance::Stat::StddevSamp)),
         Arc::new(variance::Variance::new(variance::Stat::StddevPop)),
-        Arc::new(grouping::Grouping::grouping()),
+        Arc::new(grouping::Grouping::new_grouping()),
         Arc::new(grouping::Grouping::grouping_id()),
         Arc::new(collect::Collect::new(collect::CollectKind::List)),
         Arc::new(collect::Collect::new(collect::CollectKind::Set)),

@@ -1,4 +1,5 @@
-//! `percentile(x, p)` (exact, interpolated between neighbours, double), `median(x)`
+//! `percentile(x, p[, frequency])` (exact, interpolated between neighbours, double;
+//! each value counted `frequency` times), `median(x)`
 //! (`percentile(x, 0.5)`) and `percentile_approx(x, p[, accuracy])` /
 //! `approx_percentile`: here computed exactly as the value Spark's summaries return
 //! while they hold every value: the smallest value for `p <= 1/accuracy`, the largest
@@ -57,7 +58,7 @@ impl AggregateFunctionImpl for Percentile {
         let name = self.name();
         match self.kind {
             PercentileKind::Median => check_arity(name, t.len(), 1, 1)?,
-            PercentileKind::Exact => check_arity(name, t.len(), 2, 2)?,
+            PercentileKind::Exact => check_arity(name, t.len(), 2, 3)?,
             PercentileKind::Approx => check_arity(name, t.len(), 2, 3)?,
         }
         let value = match (&t[0], self.kind) {
@@ -76,7 +77,8 @@ impl AggregateFunctionImpl for Percentile {
         }
         if let Some(a) = t.get(2) {
             if !is_integral(a) {
-                return Err(unexpected_type(name, 3, "\"INT\"", a));
+                let wanted = if self.kind == PercentileKind::Exact { "\"BIGINT\"" } else { "\"INT\"" };
+                return Err(unexpected_type(name, 3, wanted, a));
             }
             out.push(DataType::Int64);
         }
@@ -132,6 +134,23 @@ fn out_of_range(what: &str, range: &str, value: String) -> Error {
         expr: format!("\"{what}\""),
         message: format!("The `{what}` must be between {range} (current value = {value})."),
     })
+}
+
+/// `percentile`'s frequency argument as repeat counts (NULL: the row is skipped).
+fn frequencies(a: &ArrayRef) -> Result<Vec<u64>> {
+    let a = cast(a, &DataType::Int64)?;
+    let a = a.as_primitive::<arrow::datatypes::Int64Type>();
+    a.iter()
+        .map(|v| match v {
+            None => Ok(0),
+            Some(x) if x >= 0 => Ok(x as u64),
+            Some(x) => Err(Error::new(ErrorKind::Other {
+                class: "_LEGACY_ERROR_TEMP_2013".into(),
+                sqlstate: Some("22003".into()),
+                message: format!("Negative values found in the frequency argument of percentile: {x}."),
+            })),
+        })
+        .collect()
 }
 
 /// The percentages given by argument `p` (its first row; it is a constant).
@@ -202,8 +221,13 @@ impl GroupsAccumulator for PercentileAccumulator {
         if p.is_some() {
             self.percentages = p;
         }
-        self.note_accuracy(values.get(2))?;
-        self.lists.add(first_arg(values, "percentile")?, gi, f, n)
+        let v = first_arg(values, "percentile")?;
+        if self.kind != PercentileKind::Exact {
+            self.note_accuracy(values.get(2))?;
+            return self.lists.add(v, gi, f, n);
+        }
+        let times = values.get(2).map(frequencies).transpose()?;
+        self.lists.add_repeated(v, times.as_deref(), gi, f, n)
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef], gi: &[usize], n: usize) -> Result<()> {
@@ -250,7 +274,11 @@ impl GroupsAccumulator for PercentileAccumulator {
                 exact.push(doubles.as_ref().map(|d| {
                     let d = d.as_primitive::<Float64Type>();
                     let (a, b) = (d.value(start + lo), d.value(start + hi));
-                    if w == 0.0 { a } else { a + (b - a) * w }
+                    if w == 0.0 {
+                        a
+                    } else {
+                        a + (b - a) * w
+                    }
                 }));
             }
         }
@@ -259,7 +287,11 @@ impl GroupsAccumulator for PercentileAccumulator {
             let null = arrow::array::new_null_array(&self.value_type, 1);
             sources.push(null.as_ref());
             let idx: Vec<(usize, usize)> = picks.iter().map(|p| p.map(|i| (0, i)).unwrap_or((1, 0))).collect();
-            if idx.is_empty() { arrow::array::new_empty_array(&self.value_type) } else { interleave(&sources, &idx)? }
+            if idx.is_empty() {
+                arrow::array::new_empty_array(&self.value_type)
+            } else {
+                interleave(&sources, &idx)?
+            }
         } else {
             Arc::new(Float64Array::from(exact))
         };

@@ -34,6 +34,11 @@ impl ValueLists {
 
     /// Adds the non-NULL values of `v` whose filter is true.
     pub fn add(&mut self, v: &ArrayRef, gi: &[usize], f: Option<&BooleanArray>, n: usize) -> Result<()> {
+        self.add_repeated(v, None, gi, f, n)
+    }
+
+    /// Like [`ValueLists::add`], each value `times[row]` times (`None`: once).
+    pub fn add_repeated(&mut self, v: &ArrayRef, times: Option<&[u64]>, gi: &[usize], f: Option<&BooleanArray>, n: usize) -> Result<()> {
         grow(&mut self.refs, n, Vec::new());
         check_len(v.as_ref(), gi)?;
         if v.data_type() != &self.data_type {
@@ -44,8 +49,11 @@ impl ValueLists {
         let refs = &mut self.refs;
         let mut used = false;
         for_each_row(gi, nulls.as_ref(), f, n, |r, g| {
-            refs[g].push((batch, r));
-            used = true;
+            let k = times.map(|t| t[r]).unwrap_or(1);
+            for _ in 0..k {
+                refs[g].push((batch, r));
+            }
+            used |= k > 0;
             Ok(())
         })?;
         if used {
@@ -99,7 +107,7 @@ impl ValueLists {
             return Ok((values, offsets));
         }
         let converter = RowConverter::new(vec![SortField::new(self.data_type.clone())])?;
-        let rows = converter.convert_columns(&[values.clone()])?;
+        let rows = converter.convert_columns(std::slice::from_ref(&values))?;
         let mut keep: Vec<(usize, usize)> = Vec::with_capacity(flat.len());
         let mut start = 0;
         for r in &refs {

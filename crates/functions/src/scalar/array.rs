@@ -8,7 +8,6 @@ use arrow::buffer::OffsetBuffer;
 use arrow::compute::{cast, interleave, SortOptions};
 use arrow::datatypes::{DataType, Field};
 use ember_common::Result;
-use ember_plan::coercion::common_type;
 use ember_plan::{ColumnarValue, FunctionContext, ScalarFunctionImpl};
 
 use super::conditional::common_or_error;
@@ -70,12 +69,10 @@ impl ScalarFunctionImpl for ArrayContains {
 
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
         check_arity("array_contains", t.len(), 2, 2)?;
-        let elem = match &t[0] {
-            DataType::List(f) => f.data_type().clone(),
-            DataType::Null => DataType::Null,
-            other => return Err(unexpected_type("array_contains", 1, "\"ARRAY\"", other)),
-        };
-        let common = common_type(&elem, &t[1]).ok_or_else(|| unexpected_type("array_contains", 2, &format!("\"{}\"", ember_common::types::catalog_string(&elem).to_uppercase()), &t[1]))?;
+        if !matches!(&t[0], DataType::List(_) | DataType::Null) {
+            return Err(unexpected_type("array_contains", 1, "\"ARRAY\"", &t[0]));
+        }
+        let common = super::collection_util::elem_and_value("array_contains", &t[0], &t[1])?;
         Ok(vec![DataType::new_list(common.clone(), true), common])
     }
 

@@ -1,6 +1,7 @@
 //! Array functions over whole elements: `sort_array`, `array_sort`, `array_distinct`,
 //! `array_union`, `array_intersect`, `array_except`, `array_max`, `array_min`,
-//! `array_position`, `array_remove`, `array_join`, `slice`, `flatten`, `sequence`.
+//! `array_position`, `array_remove`, `array_join`, `slice`, `flatten`, `sequence`,
+//! `arrays_zip`.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -563,6 +564,103 @@ impl ScalarFunctionImpl for Sequence {
             }
             let values: ArrayRef = cast_to(&(Arc::new(Int64Array::from(values)) as ArrayRef), &out_type)?;
             take_lists(&values, &rows)
+        })
+    }
+}
+
+/// `arrays_zip(a, b, …)`: one struct per position, fields named after the arguments
+/// (the binder passes `'name', array` pairs, like `struct`); shorter arrays give NULLs.
+#[derive(Debug)]
+pub struct ArraysZip {
+    names: Vec<String>,
+}
+
+pub fn arrays_zip() -> ArraysZip {
+    ArraysZip { names: vec![] }
+}
+
+impl ArraysZip {
+    fn fields(&self, t: &[DataType]) -> Result<arrow::datatypes::Fields> {
+        if t.len() != self.names.len() * 2 {
+            return Err(error("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", "42K09", "`arrays_zip` expects its arguments as name, array pairs."));
+        }
+        let mut fields = Vec::with_capacity(self.names.len());
+        for (i, name) in self.names.iter().enumerate() {
+            let e = array_arg("arrays_zip", i + 1, &t[2 * i + 1])?;
+            fields.push(arrow::datatypes::Field::new(name, e, true));
+        }
+        Ok(fields.into())
+    }
+}
+
+impl ScalarFunctionImpl for ArraysZip {
+    fn name(&self) -> &str {
+        "arrays_zip"
+    }
+    fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
+        let fields = self.fields(t)?;
+        let mut out = Vec::with_capacity(t.len());
+        for f in fields.iter() {
+            out.push(DataType::Utf8);
+            out.push(list_type(f.data_type().clone()));
+        }
+        Ok(out)
+    }
+    fn return_type(&self, t: &[DataType]) -> Result<DataType> {
+        Ok(list_type(DataType::Struct(self.fields(t)?)))
+    }
+    fn specialize(&self, literals: &[Option<&ember_plan::ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
+        let mut names = Vec::with_capacity(literals.len() / 2);
+        for l in literals.iter().step_by(2) {
+            match l {
+                Some(ember_plan::ScalarValue::Utf8(Some(s))) => names.push(s.clone()),
+                _ => {
+                    return Err(error(
+                        "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                        "42K09",
+                        "`arrays_zip` expects its arguments as name, array pairs.",
+                    ))
+                }
+            }
+        }
+        Ok(Some(Arc::new(ArraysZip { names })))
+    }
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        let arrays: Vec<&str> = args.iter().skip(1).step_by(2).map(|s| s.as_str()).collect();
+        Some(format!("arrays_zip({})", arrays.join(", ")))
+    }
+    fn invoke(&self, args: &[ColumnarValue], num_rows: usize, _: &FunctionContext) -> Result<ColumnarValue> {
+        let types: Vec<DataType> = args.iter().map(|a| a.data_type()).collect();
+        let fields = self.fields(&types)?;
+        eval_arrays(args, num_rows, |a, n| {
+            let lists: Vec<ListArray> = a.iter().skip(1).step_by(2).map(list_of).collect::<Result<_>>()?;
+            let mut per_field: Vec<Vec<Option<u32>>> = vec![Vec::new(); lists.len()];
+            let mut lens = Vec::with_capacity(n);
+            let mut valid = Vec::with_capacity(n);
+            for i in 0..n {
+                if lists.iter().any(|l| l.is_null(i)) {
+                    lens.push(0);
+                    valid.push(false);
+                    continue;
+                }
+                let len = lists.iter().map(|l| row_range(l, i).len()).max().unwrap_or(0);
+                for (k, l) in lists.iter().enumerate() {
+                    let r = row_range(l, i);
+                    per_field[k].extend((0..len).map(|j| if j < r.len() { Some((r.start + j) as u32) } else { None }));
+                }
+                lens.push(len);
+                valid.push(true);
+            }
+            let columns = lists
+                .iter()
+                .zip(per_field)
+                .map(|(l, idx)| Ok(arrow::compute::take(l.values().as_ref(), &arrow::array::UInt32Array::from(idx), None)?))
+                .collect::<Result<Vec<ArrayRef>>>()?;
+            let total: usize = lens.iter().sum();
+            let st = arrow::array::StructArray::try_new_with_length(fields.clone(), columns, None, total)?;
+            let field = Arc::new(arrow::datatypes::Field::new_list_field(st.data_type().clone(), true));
+            let nulls = arrow::buffer::NullBuffer::from(valid);
+            Ok(Arc::new(ListArray::try_new(field, arrow::buffer::OffsetBuffer::from_lengths(lens), Arc::new(st), Some(nulls))?) as ArrayRef)
         })
     }
 }

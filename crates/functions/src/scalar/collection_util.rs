@@ -159,3 +159,66 @@ pub fn error(class: &str, state: &str, message: impl Into<String>) -> Error {
 pub fn null_map_key() -> Error {
     error("NULL_MAP_KEY", "2200E", "Cannot use null as map key.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BuiltinRegistry;
+    use arrow::array::new_empty_array;
+    use ember_plan::{ColumnarValue, FunctionContext, FunctionRegistry, ScalarValue};
+
+    /// Every collection and JSON function takes zero-row batches of complex types, and
+    /// its result has the type it declares.
+    #[test]
+    fn empty_batches_of_complex_types() {
+        let list = list_type(DataType::Int32);
+        let map = map_type(DataType::Utf8, DataType::Int32);
+        let strukt = DataType::Struct(vec![Field::new("a", DataType::Int32, true)].into());
+        let signatures: Vec<Vec<DataType>> = vec![
+            vec![list.clone()],
+            vec![list.clone(), DataType::Int32],
+            vec![list.clone(), list.clone()],
+            vec![list.clone(), DataType::Int32, DataType::Int32],
+            vec![list.clone(), DataType::Utf8],
+            vec![map.clone()],
+            vec![map.clone(), DataType::Utf8],
+            vec![strukt.clone()],
+            vec![DataType::Utf8, DataType::Utf8],
+            vec![DataType::Int32, DataType::Int32],
+            vec![DataType::Utf8, strukt],
+            vec![list_type(list)],
+            vec![DataType::Null],
+        ];
+        let r = BuiltinRegistry::new();
+        let mut calls = 0;
+        for name in r.names() {
+            let Some(f) = r.scalar(&name) else { continue };
+            if !["array", "map", "struct", "json", "element", "get", "size", "slice", "flatten", "sequence", "sort"]
+                .iter()
+                .any(|p| name.contains(p))
+            {
+                continue;
+            }
+            for sig in &signatures {
+                let Ok(coerced) = f.coerce_types(sig) else { continue };
+                let Ok(rt) = f.return_type(&coerced) else { continue };
+                let args: Vec<ColumnarValue> = coerced.iter().map(|t| ColumnarValue::Array(new_empty_array(t))).collect();
+                let out = f.invoke(&args, 0, &FunctionContext::default()).unwrap().into_array(0).unwrap();
+                assert_eq!(out.len(), 0, "{name}");
+                assert_eq!(out.data_type(), &rt, "{name} {sig:?}");
+                calls += 1;
+            }
+        }
+        assert!(calls > 30, "{calls}");
+        // a one-row call with scalars gives a scalar
+        let f = r.scalar("map_keys").unwrap();
+        let m = crate::scalar::map_fns::build_map(
+            Arc::new(arrow::array::StringArray::from(vec!["k"])),
+            Arc::new(arrow::array::Int32Array::from(vec![1])),
+            &[Some(1)],
+        )
+        .unwrap();
+        let out = f.invoke(&[ColumnarValue::Scalar(ScalarValue::Nested(m))], 5, &FunctionContext::default()).unwrap();
+        assert!(matches!(out, ColumnarValue::Scalar(_)));
+    }
+}

@@ -297,7 +297,9 @@ pub fn parse_timestamp(s: &str, zone: Zone) -> Option<i64> {
     } else {
         parse_zone_suffix(zone_s)?
     };
-    let local = date.and_hms_opt(0, 0, 0)? + chrono::Duration::microseconds(time_micros);
+    let local = date
+        .and_hms_opt(0, 0, 0)?
+        .checked_add_signed(chrono::Duration::microseconds(time_micros))?;
     zone.to_utc_micros(local)
 }
 

@@ -79,7 +79,7 @@ pub fn datediff() -> DatetimeFn {
             Ok(Arc::new(
                 e.iter()
                     .zip(&s)
-                    .map(|(e, s)| e.zip(*s).map(|(e, s)| e - s))
+                    .map(|(e, s)| e.zip(*s).and_then(|(e, s)| e.checked_sub(s)))
                     .collect::<Int32Array>(),
             ))
         },
@@ -251,7 +251,9 @@ fn trunc_date(d: NaiveDate, l: Level) -> Option<NaiveDate> {
         Level::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1)?,
         Level::Quarter => NaiveDate::from_ymd_opt(d.year(), d.month0() / 3 * 3 + 1, 1)?,
         Level::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?,
-        Level::Week => d - Duration::days(d.weekday().num_days_from_monday() as i64),
+        Level::Week => {
+            d.checked_sub_signed(Duration::days(d.weekday().num_days_from_monday() as i64))?
+        }
         _ => d,
     })
 }

@@ -56,7 +56,7 @@ fn parse_with(pattern: &Pattern, text: &str, zone: Zone) -> Option<i64> {
     let (local, offset) = pattern.parse(text)?;
     match offset {
         Some(secs) => {
-            let utc = local - chrono::Duration::seconds(secs as i64);
+            let utc = local.checked_sub_signed(chrono::Duration::seconds(secs as i64))?;
             Zone::UTC.to_utc_micros(utc)
         }
         None => zone.to_utc_micros(local),

@@ -93,6 +93,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(array_fns::Slice),
         Arc::new(array_fns::Flatten),
         Arc::new(array_fns::Sequence),
+        Arc::new(array_fns::arrays_zip()),
         Arc::new(element_at::element_at()),
         Arc::new(element_at::try_element_at()),
         Arc::new(element_at::get()),

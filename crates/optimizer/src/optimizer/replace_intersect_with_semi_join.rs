@@ -25,11 +25,11 @@ use std::sync::Arc;
 
 use arrow::datatypes::DataType;
 use ember_common::{Error, Result, Transformed, TreeNode};
-use ember_plan::subquery_plans::{contains_subquery, map_subquery_plans};
 use ember_plan::expr::Case;
+use ember_plan::subquery_plans::{contains_subquery, map_subquery_plans};
 use ember_plan::{
-    conjunction, BuiltinWindowFunction, Distinct, Expr, JoinType, LogicalPlan, LogicalPlanBuilder, Operator, PlanSchema, ScalarValue,
-    SetOpKind, SetOperation, SortExpr, WindowFunction, WindowFunctionKind, WindowSpec,
+    conjunction, BuiltinWindowFunction, Distinct, Expr, JoinType, LogicalPlan, LogicalPlanBuilder, Operator, PlanSchema, ScalarValue, SetOpKind, SetOperation,
+    SortExpr, WindowFunction, WindowFunctionKind, WindowSpec,
 };
 
 use crate::rule::{Rule, RuleContext};
@@ -93,9 +93,8 @@ fn prepare_side(side: &Arc<LogicalPlan>, target: &PlanSchema, all: bool, is_righ
     let schema = side.schema().clone();
     let mut cols = Vec::with_capacity(schema.len());
     for i in 0..schema.len() {
-        let c = column_at(&schema, i).ok_or_else(|| {
-            Error::unsupported(format!("INTERSECT or EXCEPT over inputs with two columns named `{}`", schema.field(i).name()))
-        })?;
+        let c = column_at(&schema, i)
+            .ok_or_else(|| Error::unsupported(format!("INTERSECT or EXCEPT over inputs with two columns named `{}`", schema.field(i).name())))?;
         cols.push(c);
     }
     let mut plan = LogicalPlanBuilder::from_arc(side.clone());
@@ -157,9 +156,7 @@ fn null_safe_eq(l: Expr, r: Expr, t: &DataType, nullable: bool) -> Expr {
     let Some(zero) = zero else {
         return Expr::binary(l, Operator::NullSafeEq, r);
     };
-    let fill = |e: Expr| {
-        Expr::Case(Case { operand: None, when_then: vec![(e.clone().is_null(), Expr::Literal(zero.clone()))], else_expr: Some(Box::new(e)) })
-    };
+    let fill = |e: Expr| Expr::Case(Case { operand: None, when_then: vec![(e.clone().is_null(), Expr::Literal(zero.clone()))], else_expr: Some(Box::new(e)) });
     fill(l.clone()).eq(fill(r.clone())).and(l.is_null().eq(r.is_null()))
 }
 

@@ -54,11 +54,23 @@ impl PhysicalExpr for CastExpr {
             return Ok(v);
         }
         let strict = ctx.functions.ansi && !self.try_cast;
-        apply_unary(&v, |a| cast_array(a, &self.to, strict))
+        let zone = ctx.functions.time_zone.clone();
+        apply_unary(&v, |a| cast_array(&in_session_zone(a, &self.to, &zone), &self.to, strict))
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+/// A `TIMESTAMP` (with local time zone) converts to strings and dates in the session
+/// time zone, whatever zone its type was labelled with when the plan was built.
+fn in_session_zone(a: &ArrayRef, to: &DataType, zone: &Arc<str>) -> ArrayRef {
+    match (a.data_type(), to) {
+        (DataType::Timestamp(TimeUnit::Microsecond, Some(tz)), t) if tz != zone && !matches!(t, DataType::Timestamp(_, _)) => {
+            Arc::new(a.as_primitive::<TimestampMicrosecondType>().clone().with_timezone(zone.clone()))
+        }
+        _ => a.clone(),
     }
 }
 

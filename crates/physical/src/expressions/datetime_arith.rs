@@ -150,8 +150,16 @@ fn build(dt: &DataType, values: Vec<Option<i64>>, op: Operator) -> Result<ArrayR
 /// `interval day` values as `interval day to second` (the common type of the two).
 pub(crate) fn day_interval_to_micros(a: &ArrayRef) -> Result<ArrayRef> {
     let days = ints(a)?;
-    let micros = days.into_iter().map(|d| d.map(|d| d.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(Operator::Multiply))).transpose());
-    Ok(Arc::new(micros.collect::<Result<DurationMicrosecondArray>>()?))
+    let micros = days.into_iter().map(|d| {
+        d.map(|d| {
+            d.checked_mul(MICROS_PER_DAY)
+                .ok_or_else(|| overflow(Operator::Multiply))
+        })
+        .transpose()
+    });
+    Ok(Arc::new(
+        micros.collect::<Result<DurationMicrosecondArray>>()?,
+    ))
 }
 
 /// `timestamp + months` on the local calendar of `zone`.
@@ -238,6 +246,7 @@ pub(crate) fn evaluate_datetime_arithmetic(
         } else {
             b
         };
+        let bs = || b.checked_mul(sign).ok_or_else(|| overflow(op));
         let out = match (a_t, b_t, op) {
             (_, DataType::Float64, Operator::Multiply) => {
                 round_half_up(a as f64 * f64::from_bits(b as u64))
@@ -260,17 +269,17 @@ pub(crate) fn evaluate_datetime_arithmetic(
             (DataType::Int64, _, _) => a.checked_mul(b),
             (DataType::Date32, i, _) if i == &YEAR_MONTH => {
                 let d = ember_plan::datetime::date_of_days(a as i32).ok_or_else(|| overflow(op))?;
-                let months = i32::try_from(b * sign).map_err(|_| overflow(op))?;
+                let months = i32::try_from(bs()?).map_err(|_| overflow(op))?;
                 add_months_to_date(d, months).map(|d| ember_plan::datetime::days_of_date(d) as i64)
             }
-            (DataType::Date32, i, _) if i == &DAY => a.checked_add(b * sign),
+            (DataType::Date32, i, _) if i == &DAY => a.checked_add(bs()?),
             (DataType::Date32, DataType::Date32, _) => a.checked_sub(b),
             (DataType::Date32, i, _) if i == &DAY_TIME => {
                 let start = zone.date_to_micros(a as i32).ok_or_else(|| overflow(op))?;
-                timestamp_add_micros(zone, start, b * sign)
+                timestamp_add_micros(zone, start, bs()?)
             }
             (DataType::Timestamp(_, _), i, _) if i == &YEAR_MONTH => {
-                timestamp_add_months(zone, a, b * sign)
+                timestamp_add_months(zone, a, bs()?)
             }
             (DataType::Timestamp(_, _), i, _) if i == &DAY || i == &DAY_TIME => {
                 let delta = as_micros(i, b).ok_or_else(|| overflow(op))?;
@@ -296,7 +305,7 @@ pub(crate) fn evaluate_datetime_arithmetic(
                 );
                 a.checked_add(b.checked_mul(sign).ok_or_else(|| overflow(op))?)
             }
-            _ => a.checked_add(b * sign),
+            _ => a.checked_add(bs()?),
         };
         out.map(Some).ok_or_else(|| overflow(op))
     };

@@ -54,11 +54,7 @@ impl ExecutionPlan for ExpandExec {
     }
 
     fn details(&self) -> String {
-        let rows: Vec<String> = self
-            .projections
-            .iter()
-            .map(|p| format!("[{}]", p.iter().map(|(e, _)| e.to_string()).collect::<Vec<_>>().join(", ")))
-            .collect();
+        let rows: Vec<String> = self.projections.iter().map(|p| format!("[{}]", p.iter().map(|(e, _)| e.to_string()).collect::<Vec<_>>().join(", "))).collect();
         let names: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
         format!("[{}], [{}]", rows.join(", "), names.join(", "))
     }
@@ -150,7 +146,7 @@ mod tests {
             let a = b.column(0).as_primitive::<Int32Type>();
             let g = b.column(1).as_primitive::<Int64Type>();
             for i in 0..b.num_rows() {
-                let av = a.is_valid(i).then(|| a.value(i).to_string()).unwrap_or("NULL".into());
+                let av = if a.is_valid(i) { a.value(i).to_string() } else { "NULL".into() };
                 rows.push(format!("{av}/{}", g.value(i)));
             }
         }

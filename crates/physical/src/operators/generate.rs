@@ -256,13 +256,38 @@ mod tests {
 
     #[test]
     fn explode_maps_into_keys_and_values() {
-        insta::assert_snapshot!(show_nested(GeneratorKind::PosExplode, true, 1, vec![]), @"");
-        insta::assert_snapshot!(show_nested(GeneratorKind::Explode, false, 1, vec!["k".into(), "v".into()]), @"");
+        insta::assert_snapshot!(show_nested(GeneratorKind::PosExplode, true, 1, vec![]), @r"
+        GenerateExec posexplode_outer(m#1), [pos, key, value]
+        id | m | s | pos | key | value
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | 0 | a | 1
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | 1 | b | NULL
+        2 | NULL | [] | NULL | NULL | NULL
+        3 | {} | [NULL] | NULL | NULL | NULL
+        ");
+        insta::assert_snapshot!(show_nested(GeneratorKind::Explode, false, 1, vec!["k".into(), "v".into()]), @r"
+        GenerateExec explode(m#1), [k, v]
+        id | m | s | k | v
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | a | 1
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | b | NULL
+        ");
     }
 
     #[test]
     fn inline_structs_into_columns() {
-        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, false, 2, vec![]), @"");
-        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, true, 2, vec![]), @"");
+        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, false, 2, vec![]), @r"
+        GenerateExec inline(s#2), [a]
+        id | m | s | a
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | 1
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | NULL
+        3 | {} | [NULL] | NULL
+        ");
+        insta::assert_snapshot!(show_nested(GeneratorKind::Inline, true, 2, vec![]), @r"
+        GenerateExec inline_outer(s#2), [a]
+        id | m | s | a
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | 1
+        1 | {a: 1, b: NULL} | [{a: 1}, {a: NULL}] | NULL
+        2 | NULL | [] | NULL
+        3 | {} | [NULL] | NULL
+        ");
     }
 }
