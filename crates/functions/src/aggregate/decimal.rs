@@ -7,13 +7,24 @@ use ember_plan::coercion::adjust_precision_scale;
 
 /// 10^n for n <= 38.
 pub fn pow10(n: u32) -> i128 {
-    10i128.pow(n.min(38))
+    POW10[n.min(38) as usize] as i128
 }
 
 /// True if `v` has at most `precision` digits.
 pub fn fits(v: i128, precision: u8) -> bool {
-    v.unsigned_abs() < 10u128.pow(precision.min(38) as u32)
+    v.unsigned_abs() < POW10[precision.min(38) as usize]
 }
+
+/// `10^n` for `n` in `0..=38`: `fits` runs once per aggregated row.
+const POW10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// The ARITHMETIC_OVERFLOW Spark raises when a decimal sum overflows.
 pub fn sum_overflow() -> Error {

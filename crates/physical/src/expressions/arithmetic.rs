@@ -153,6 +153,9 @@ fn decimal_arithmetic(op: Operator, l: &ColumnarValue, r: &ColumnarValue, result
     if matches!(op, Operator::Divide | Operator::IntDivide) {
         return decimal_divide(op, l, r, result_type, ctx);
     }
+    if let Some(fast) = super::decimal_fast::try_decimal_i128(op, l, r, result_type)? {
+        return Ok(fast);
+    }
     let wide = |v: &ColumnarValue| -> Result<ColumnarValue> {
         match v.data_type() {
             DataType::Decimal128(p, s) => super::datum::apply_unary(v, |a| Ok(cast_with_options(a, &DataType::Decimal256(p.max(38), s), &CastOptions::default())?)),

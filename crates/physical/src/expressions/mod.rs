@@ -7,6 +7,7 @@ pub mod cast;
 pub mod column;
 mod datetime_arith;
 mod datum;
+mod decimal_fast;
 pub mod in_list;
 pub mod is_not_null;
 pub mod is_null;

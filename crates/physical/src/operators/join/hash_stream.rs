@@ -13,7 +13,7 @@ use arrow_row::Rows;
 use ember_common::Result;
 use ember_plan::JoinType;
 
-use super::hash_table::{JoinTable, NONE};
+use super::hash_table::{int_key_values, JoinTable, NONE};
 use super::keys::{evaluate_keys, keys_valid};
 use super::output::{
     filter_pairs, left_only_batch, left_preserved, pair_batch, right_only_batch, right_preserved, row_count_u32, split_batch,
@@ -65,6 +65,8 @@ impl HashJoinSpec {
 struct ProbeBatch {
     batch: RecordBatch,
     keys: Rows,
+    /// The probe keys as `i64` when the table has a single integer key.
+    int_keys: Option<Vec<i64>>,
     valid: Option<NullBuffer>,
     row: usize,
     /// Next build row of the current probe row's chain; `None`: the row is not started.
@@ -118,9 +120,10 @@ impl HashJoinStream {
         row_count_u32(batch.num_rows())?;
         let cols = evaluate_keys(&self.spec.probe_on, &self.spec.key_types, &batch, &self.ctx)?;
         let valid = keys_valid(&cols);
-        let keys = self.table.encoder.encode(&cols)?;
+        let int_keys = if self.table.has_int_keys() { int_key_values(&cols) } else { None };
+        let keys = if int_keys.is_some() { self.table.encoder.empty_rows() } else { self.table.encoder.encode(&cols)? };
         let matched = vec![false; batch.num_rows()];
-        Ok(ProbeBatch { batch, keys, valid, row: 0, cursor: None, matched })
+        Ok(ProbeBatch { batch, keys, int_keys, valid, row: 0, cursor: None, matched })
     }
 
     /// Gathers up to `batch_size` candidate pairs, filters them and records matches.
@@ -136,7 +139,10 @@ impl HashJoinStream {
             let mut cursor = match pb.cursor {
                 Some(c) => c,
                 None if pb.valid.as_ref().is_some_and(|v| v.is_null(r)) => NONE,
-                None => table.first_match(pb.keys.row(r)),
+                None => match &pb.int_keys {
+                    Some(ints) => table.first_match_int(ints[r]),
+                    None => table.first_match(pb.keys.row(r)),
+                },
             };
             if exists_only && spec.probe_is_left() {
                 pb.matched[r] = cursor != NONE;

@@ -1,5 +1,6 @@
 //! The build side of a hash join: all build rows in one batch, their keys row-encoded,
-//! and a hash table from key to the first row of a chain of equal-key rows.
+//! and a hash table from key to the first row of a chain of equal-key rows. A single
+//! integer key (TPC-H's joins) skips the row encoding: keys are compared as `i64`.
 
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
@@ -20,6 +21,8 @@ pub(crate) struct JoinTable {
     pub(crate) batch: RecordBatch,
     pub(crate) encoder: KeyEncoder,
     keys: Rows,
+    /// The key as `i64` when there is exactly one integer key (then `keys` is empty).
+    int_keys: Option<Vec<i64>>,
     /// `(hash, first row)` per distinct non-NULL key.
     map: HashTable<(u64, u32)>,
     /// `next[i]`: the next build row with the same key as row `i`, or [`NONE`].
@@ -43,9 +46,30 @@ impl JoinTable {
         let encoder = KeyEncoder::new(key_types.to_vec())?;
         let cols = evaluate_keys(on, key_types, &batch, ctx)?;
         let valid = keys_valid(&cols);
-        let keys = encoder.encode(&cols)?;
         let mut map: HashTable<(u64, u32)> = HashTable::with_capacity(n as usize);
         let mut next = vec![NONE; n as usize];
+        if let Some(ints) = int_key_values(&cols) {
+            // In reverse, as below, so each chain lists rows in input order.
+            for i in (0..n).rev() {
+                if valid.as_ref().is_some_and(|v| v.is_null(i as usize)) {
+                    continue;
+                }
+                let k = ints[i as usize];
+                let hash = hash_int(k);
+                match map.find_mut(hash, |&(h, head)| h == hash && ints[head as usize] == k) {
+                    Some(entry) => {
+                        next[i as usize] = entry.1;
+                        entry.1 = i;
+                    }
+                    None => {
+                        map.insert_unique(hash, (hash, i), |&(h, _)| h);
+                    }
+                }
+            }
+            let keys = encoder.empty_rows();
+            return Ok(JoinTable { batch, encoder, keys, int_keys: Some(ints), map, next });
+        }
+        let keys = encoder.encode(&cols)?;
         // Insert in reverse so that each chain lists rows in input order.
         for i in (0..n).rev() {
             if valid.as_ref().is_some_and(|v| v.is_null(i as usize)) {
@@ -63,7 +87,7 @@ impl JoinTable {
                 }
             }
         }
-        Ok(JoinTable { batch, encoder, keys, map, next })
+        Ok(JoinTable { batch, encoder, keys, int_keys: None, map, next })
     }
 
     pub(crate) fn num_rows(&self) -> usize {
@@ -76,7 +100,45 @@ impl JoinTable {
         self.map.find(hash, |&(h, head)| h == hash && self.keys.row(head as usize) == row).map_or(NONE, |&(_, head)| head)
     }
 
+    /// True if probes pass `i64` keys to [`JoinTable::first_match_int`].
+    pub(crate) fn has_int_keys(&self) -> bool {
+        self.int_keys.is_some()
+    }
+
+    /// First build row whose single integer key equals `k`.
+    pub(crate) fn first_match_int(&self, k: i64) -> u32 {
+        let Some(ints) = &self.int_keys else { return NONE };
+        let hash = hash_int(k);
+        self.map.find(hash, |&(h, head)| h == hash && ints[head as usize] == k).map_or(NONE, |&(_, head)| head)
+    }
+
     pub(crate) fn next_match(&self, row: u32) -> u32 {
         self.next[row as usize]
     }
+}
+
+/// The values of a single integer key column as `i64` (NULL slots hold arbitrary
+/// values; callers skip them); `None` for other keys.
+pub(crate) fn int_key_values(cols: &[arrow::array::ArrayRef]) -> Option<Vec<i64>> {
+    use arrow::array::AsArray;
+    use arrow::datatypes::{Date32Type, Int16Type, Int32Type, Int64Type, Int8Type};
+    let [c] = cols else { return None };
+    Some(match c.data_type() {
+        DataType::Int64 => c.as_primitive::<Int64Type>().values().to_vec(),
+        DataType::Int32 => c.as_primitive::<Int32Type>().values().iter().map(|&v| v as i64).collect(),
+        DataType::Int16 => c.as_primitive::<Int16Type>().values().iter().map(|&v| v as i64).collect(),
+        DataType::Int8 => c.as_primitive::<Int8Type>().values().iter().map(|&v| v as i64).collect(),
+        DataType::Date32 => c.as_primitive::<Date32Type>().values().iter().map(|&v| v as i64).collect(),
+        _ => return None,
+    })
+}
+
+/// A fast, well-mixed hash of an integer key (the murmur3 finalizer).
+fn hash_int(k: i64) -> u64 {
+    let mut h = k as u64;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
