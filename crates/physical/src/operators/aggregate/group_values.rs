@@ -8,7 +8,7 @@ use arrow_row::Rows;
 use ember_common::Result;
 use hashbrown::HashTable;
 
-use crate::operators::hash_join::keys::KeyEncoder;
+use crate::operators::hash_join::keys::{hash_int, KeyEncoder};
 
 /// Maps distinct key tuples to dense group indices `0..len()`, in first-seen order.
 #[derive(Debug)]
@@ -30,15 +30,6 @@ struct IntGroups {
     null_group: Option<usize>,
 }
 
-/// The murmur3 finalizer: a fast, well-mixed hash of an integer key.
-fn hash_int(k: i64) -> u64 {
-    let mut h = k as u64;
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
-}
 
 impl GroupValues {
     pub(crate) fn new(types: Vec<DataType>) -> Result<Self> {

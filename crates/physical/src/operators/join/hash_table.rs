@@ -8,7 +8,7 @@ use arrow_row::{Row, Rows};
 use ember_common::Result;
 use hashbrown::HashTable;
 
-use super::keys::{evaluate_keys, keys_valid, KeyEncoder};
+use super::keys::{evaluate_keys, hash_int, keys_valid, KeyEncoder};
 use super::output::row_count_u32;
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::PhysicalExprRef;
@@ -131,14 +131,4 @@ pub(crate) fn int_key_values(cols: &[arrow::array::ArrayRef]) -> Option<Vec<i64>
         DataType::Date32 => c.as_primitive::<Date32Type>().values().iter().map(|&v| v as i64).collect(),
         _ => return None,
     })
-}
-
-/// A fast, well-mixed hash of an integer key (the murmur3 finalizer).
-fn hash_int(k: i64) -> u64 {
-    let mut h = k as u64;
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
 }

@@ -107,3 +107,14 @@ impl KeyEncoder {
         self.hasher.hash_one(row)
     }
 }
+
+/// A fast, well-mixed hash of an integer key (the murmur3 finalizer), for
+/// single-integer join and grouping keys.
+pub(crate) fn hash_int(k: i64) -> u64 {
+    let mut h = k as u64;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
