@@ -135,7 +135,7 @@ impl Zone {
 }
 
 /// `+8` → `+08:00`, `-5:30` → `-05:30`, `+0800` → `+08:00`; anything else unchanged.
-fn normalize_offset(s: &str) -> String {
+pub fn normalize_offset(s: &str) -> String {
     let (sign, rest) = s.split_at(1);
     let (h, m) = match rest.split_once(':') {
         Some((h, m)) => (h.to_string(), m.to_string()),

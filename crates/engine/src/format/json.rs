@@ -101,7 +101,8 @@ fn write_json(out: &mut String, f: &ValueFormatter, array: &dyn Array, row: usiz
     }
 }
 
-fn write_json_string(out: &mut String, s: &str) {
+/// `s` as a JSON string literal (also used by the JSON file writer).
+pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -11,7 +11,7 @@
 
 mod delimited;
 mod golden;
-mod json;
+pub(crate) mod json;
 mod show;
 mod table;
 pub(crate) mod value;

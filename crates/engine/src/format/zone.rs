@@ -6,6 +6,7 @@ use std::str::FromStr;
 use arrow::array::temporal_conversions::as_datetime_with_timezone;
 use arrow::array::timezone::Tz;
 use arrow::datatypes::TimestampMicrosecondType;
+use ember_plan::datetime::normalize_offset;
 
 /// A parsed session time zone. Unknown names fall back to UTC (the engine validates
 /// `spark.sql.session.timeZone` when it is set, so this only guards against bugs).
@@ -43,19 +44,6 @@ impl SessionZone {
     }
 }
 
-/// `+8` → `+08:00`, `-5:30` → `-05:30`, `+0800` → `+08:00`; anything else unchanged.
-fn normalize_offset(s: &str) -> String {
-    let (sign, rest) = s.split_at(1);
-    let (h, m) = match rest.split_once(':') {
-        Some((h, m)) => (h.to_string(), m.to_string()),
-        None if rest.len() == 4 => (rest[..2].to_string(), rest[2..].to_string()),
-        None => (rest.to_string(), "00".to_string()),
-    };
-    match (h.parse::<u32>(), m.parse::<u32>()) {
-        (Ok(h), Ok(m)) if h <= 18 && m < 60 => format!("{sign}{h:02}:{m:02}"),
-        _ => s.to_string(),
-    }
-}
 
 #[cfg(test)]
 mod tests {
