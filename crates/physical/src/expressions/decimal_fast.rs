@@ -87,6 +87,12 @@ pub(crate) fn try_decimal_i128(op: Operator, l: &ColumnarValue, r: &ColumnarValu
     let div = pow10(shift);
     let limit = pow10(po);
     let nulls = NullBuffer::union(a.nulls(), b.nulls());
+    if shift == 0 {
+        if let Some(out) = unchecked_if_in_bounds(op, &a, &b, n, ml, mr, limit) {
+            let array = Decimal128Array::new(out.into(), nulls).with_precision_and_scale(po, so as i8)?;
+            return Ok(Some(ColumnarValue::Array(Arc::new(array))));
+        }
+    }
     let has_nulls = nulls.as_ref().is_some_and(|m| m.null_count() > 0);
     let mut out: Vec<i128> = Vec::with_capacity(n);
     for i in 0..n {
@@ -118,6 +124,48 @@ pub(crate) fn try_decimal_i128(op: Operator, l: &ColumnarValue, r: &ColumnarValu
     }
     let array = Decimal128Array::new(out.into(), nulls).with_precision_and_scale(po, so as i8)?;
     Ok(Some(ColumnarValue::Array(Arc::new(array))))
+}
+
+impl Side<'_> {
+    /// The largest absolute value (NULL slots included: they only make the bound looser).
+    fn max_abs(&self) -> u128 {
+        match self {
+            Side::Array(a) => a.values().iter().fold(0u128, |m, v| m.max(v.unsigned_abs())),
+            Side::Scalar(v) => v.unsigned_abs(),
+        }
+    }
+}
+
+/// The rows of `a op b` without per-row checks, when the operands' largest absolute
+/// values prove that no row can overflow `limit` (the result precision); `None` when
+/// they do not. Only for results at the operands' raw scale (no rounding).
+fn unchecked_if_in_bounds(op: Operator, a: &Side<'_>, b: &Side<'_>, n: usize, ml: i128, mr: i128, limit: i128) -> Option<Vec<i128>> {
+    let (ma, mb) = (a.max_abs(), b.max_abs());
+    let bound = match op {
+        Operator::Multiply if ma <= i64::MAX as u128 && mb <= i64::MAX as u128 => ma.checked_mul(mb)?,
+        Operator::Plus | Operator::Minus => ma.checked_mul(ml as u128)?.checked_add(mb.checked_mul(mr as u128)?)?,
+        _ => return None,
+    };
+    if bound >= limit as u128 {
+        return None;
+    }
+    Some(match op {
+        // Both operands fit 64 bits: one widening multiply per row.
+        Operator::Multiply => zip_with(a, b, n, |x, y| (x as i64 as i128) * (y as i64 as i128)),
+        Operator::Plus => zip_with(a, b, n, |x, y| x * ml + y * mr),
+        _ => zip_with(a, b, n, |x, y| x * ml - y * mr),
+    })
+}
+
+/// `f(a[i], b[i])` for every row, with a loop specialized per array/scalar shape.
+#[inline(always)]
+fn zip_with(a: &Side<'_>, b: &Side<'_>, n: usize, f: impl Fn(i128, i128) -> i128) -> Vec<i128> {
+    match (a, b) {
+        (Side::Array(x), Side::Array(y)) => x.values().iter().zip(y.values().iter()).map(|(&x, &y)| f(x, y)).collect(),
+        (Side::Array(x), Side::Scalar(y)) => x.values().iter().map(|&x| f(x, *y)).collect(),
+        (Side::Scalar(x), Side::Array(y)) => y.values().iter().map(|&y| f(*x, y)).collect(),
+        (Side::Scalar(x), Side::Scalar(y)) => vec![f(*x, *y); n],
+    }
 }
 
 #[cfg(test)]

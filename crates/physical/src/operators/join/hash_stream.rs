@@ -6,14 +6,12 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use arrow::array::UInt32Array;
-use arrow::buffer::NullBuffer;
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use arrow_row::Rows;
 use ember_common::Result;
 use ember_plan::JoinType;
 
-use super::hash_table::{int_key_values, JoinTable, NONE};
+use super::hash_table::{JoinTable, NONE};
 use super::keys::{evaluate_keys, keys_valid};
 use super::output::{
     filter_pairs, left_only_batch, left_preserved, pair_batch, right_only_batch, right_preserved, row_count_u32, split_batch,
@@ -64,10 +62,8 @@ impl HashJoinSpec {
 
 struct ProbeBatch {
     batch: RecordBatch,
-    keys: Rows,
-    /// The probe keys as `i64` when the table has a single integer key.
-    int_keys: Option<Vec<i64>>,
-    valid: Option<NullBuffer>,
+    /// First matching build row per probe row ([`NONE`]: none).
+    heads: Vec<u32>,
     row: usize,
     /// Next build row of the current probe row's chain; `None`: the row is not started.
     cursor: Option<u32>,
@@ -120,10 +116,9 @@ impl HashJoinStream {
         row_count_u32(batch.num_rows())?;
         let cols = evaluate_keys(&self.spec.probe_on, &self.spec.key_types, &batch, &self.ctx)?;
         let valid = keys_valid(&cols);
-        let int_keys = if self.table.has_int_keys() { int_key_values(&cols) } else { None };
-        let keys = if int_keys.is_some() { self.table.encoder.empty_rows() } else { self.table.encoder.encode(&cols)? };
+        let heads = self.table.probe(&cols, valid.as_ref())?;
         let matched = vec![false; batch.num_rows()];
-        Ok(ProbeBatch { batch, keys, int_keys, valid, row: 0, cursor: None, matched })
+        Ok(ProbeBatch { batch, heads, row: 0, cursor: None, matched })
     }
 
     /// Gathers up to `batch_size` candidate pairs, filters them and records matches.
@@ -132,39 +127,53 @@ impl HashJoinStream {
         let spec = &self.spec;
         let table = &self.table;
         let limit = self.ctx.batch_size().max(1);
+        let n = pb.batch.num_rows();
         let exists_only = spec.is_semi_or_anti() && spec.filter.is_none();
+        if exists_only && spec.probe_is_left() {
+            // A semi or anti join streaming its left side only asks whether a match exists.
+            for r in pb.row..n {
+                pb.matched[r] = pb.heads[r] != NONE;
+            }
+            pb.row = n;
+            return Ok(());
+        }
         let (mut pi, mut bi) = (Vec::new(), Vec::new());
-        while pb.row < pb.batch.num_rows() && pi.len() < limit {
-            let r = pb.row;
-            let mut cursor = match pb.cursor {
-                Some(c) => c,
-                None if pb.valid.as_ref().is_some_and(|v| v.is_null(r)) => NONE,
-                None => match &pb.int_keys {
-                    Some(ints) => table.first_match_int(ints[r]),
-                    None => table.first_match(pb.keys.row(r)),
-                },
-            };
-            if exists_only && spec.probe_is_left() {
-                pb.matched[r] = cursor != NONE;
-                cursor = NONE;
-            } else if exists_only && cursor != NONE && self.visited[cursor as usize] {
-                // The whole chain was marked when this key was first probed.
-                cursor = NONE;
-            }
-            while cursor != NONE && pi.len() < limit {
-                if exists_only {
-                    self.visited[cursor as usize] = true;
-                } else {
+        if table.is_unique() && !exists_only {
+            // At most one match per probe row: no chains to follow.
+            let end = n.min(pb.row + limit);
+            pi.reserve(end - pb.row);
+            bi.reserve(end - pb.row);
+            for r in pb.row..end {
+                let h = pb.heads[r];
+                if h != NONE {
                     pi.push(r as u32);
-                    bi.push(cursor);
+                    bi.push(h);
                 }
-                cursor = table.next_match(cursor);
             }
-            if cursor == NONE {
-                pb.row += 1;
-                pb.cursor = None;
-            } else {
-                pb.cursor = Some(cursor);
+            pb.row = end;
+        } else {
+            while pb.row < n && pi.len() < limit {
+                let r = pb.row;
+                let mut cursor = pb.cursor.unwrap_or(pb.heads[r]);
+                if exists_only && cursor != NONE && self.visited[cursor as usize] {
+                    // The whole chain was marked when this key was first probed.
+                    cursor = NONE;
+                }
+                while cursor != NONE && pi.len() < limit {
+                    if exists_only {
+                        self.visited[cursor as usize] = true;
+                    } else {
+                        pi.push(r as u32);
+                        bi.push(cursor);
+                    }
+                    cursor = table.next_match(cursor);
+                }
+                if cursor == NONE {
+                    pb.row += 1;
+                    pb.cursor = None;
+                } else {
+                    pb.cursor = Some(cursor);
+                }
             }
         }
         if pi.is_empty() {
@@ -173,14 +182,25 @@ impl HashJoinStream {
         let (pi, bi) = (UInt32Array::from(pi), UInt32Array::from(bi));
         let (left, li, right, ri) =
             if spec.probe_is_left() { (&pb.batch, &pi, &table.batch, &bi) } else { (&table.batch, &bi, &pb.batch, &pi) };
-        let keep = match &spec.filter {
-            Some(f) => Some(filter_pairs(f, &spec.filter_schema, left, li, right, ri, &self.ctx)?),
-            None => None,
-        };
         let track_build = !self.visited.is_empty();
+        let Some(f) = &spec.filter else {
+            for &p in pi.values() {
+                pb.matched[p as usize] = true;
+            }
+            if track_build {
+                for &b in bi.values() {
+                    self.visited[b as usize] = true;
+                }
+            }
+            if !spec.is_semi_or_anti() {
+                self.pending.push_back(pair_batch(&spec.schema, left, li, right, ri)?);
+            }
+            return Ok(());
+        };
+        let keep = filter_pairs(f, &spec.filter_schema, left, li, right, ri, &self.ctx)?;
         let (mut kept_p, mut kept_b) = (Vec::new(), Vec::new());
         for k in 0..pi.len() {
-            if keep.as_ref().is_some_and(|m| !m[k]) {
+            if !keep[k] {
                 continue;
             }
             let (p, b) = (pi.value(k), bi.value(k));

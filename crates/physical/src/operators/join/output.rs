@@ -48,7 +48,16 @@ pub(crate) fn filter_schema(left: &Schema, right: &Schema) -> SchemaRef {
     Arc::new(Schema::new(left.fields().iter().chain(right.fields().iter()).cloned().collect::<Vec<_>>()))
 }
 
+/// The rows `idx` of every column; a run of consecutive indices (a probe batch whose
+/// rows all matched once) is a zero-copy slice.
 fn take_columns(batch: &RecordBatch, idx: &UInt32Array) -> Result<Vec<ArrayRef>> {
+    let v = idx.values();
+    if idx.null_count() == 0 && !v.is_empty() && v.windows(2).all(|w| w[1] == w[0].wrapping_add(1)) {
+        let (start, len) = (v[0] as usize, v.len());
+        if start + len <= batch.num_rows() {
+            return Ok(batch.columns().iter().map(|c| c.slice(start, len)).collect());
+        }
+    }
     batch.columns().iter().map(|c| Ok(arrow::compute::take(c.as_ref(), idx, None)?)).collect()
 }
 
