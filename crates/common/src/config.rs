@@ -16,6 +16,8 @@ pub mod keys {
     pub const WAREHOUSE_DIR: &str = "spark.sql.warehouse.dir";
     pub const EXECUTOR_THREADS: &str = "ember.executor.threads";
     pub const BATCH_SIZE: &str = "ember.execution.batchSize";
+    pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
+    pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "spark.sql.optimizer.runtimeFilter.creationSideThreshold";
 }
 
 /// A snapshot of session settings. Cheap to clone.
@@ -44,12 +46,12 @@ impl Config {
                 Ok(n) if n > 0 => {}
                 _ => return Err(invalid("It must be a positive integer.")),
             },
-            keys::ANSI_ENABLED | keys::CASE_SENSITIVE => {
+            keys::ANSI_ENABLED | keys::CASE_SENSITIVE | keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION => {
                 if parse_bool(&value).is_none() {
                     return Err(invalid("It must be 'true' or 'false'."));
                 }
             }
-            keys::BROADCAST_THRESHOLD | keys::MAX_PARTITION_BYTES => {
+            keys::BROADCAST_THRESHOLD | keys::MAX_PARTITION_BYTES | keys::RUNTIME_FILTER_CREATION_THRESHOLD => {
                 if parse_bytes(&value).is_none() {
                     return Err(invalid("It must be a size such as 10485760, 10m or -1."));
                 }
@@ -79,6 +81,8 @@ impl Config {
             keys::EXECUTOR_THREADS => self.executor_threads().to_string(),
             keys::BATCH_SIZE => self.batch_size().to_string(),
             keys::MAX_PARTITION_BYTES => self.max_partition_bytes().to_string(),
+            keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION => self.runtime_filter_semi_join_reduction().to_string(),
+            keys::RUNTIME_FILTER_CREATION_THRESHOLD => self.runtime_filter_creation_threshold().to_string(),
             _ => return None,
         })
     }
@@ -111,6 +115,16 @@ impl Config {
 
     pub fn batch_size(&self) -> usize {
         self.get(keys::BATCH_SIZE).and_then(|v| v.parse().ok()).unwrap_or(8192)
+    }
+
+    /// Semi-join reduction of aggregated join inputs (Spark's default is off; Ember's on).
+    pub fn runtime_filter_semi_join_reduction(&self) -> bool {
+        self.get(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION).and_then(parse_bool).unwrap_or(true)
+    }
+
+    /// The largest estimated key set, in bytes, a runtime filter is built from.
+    pub fn runtime_filter_creation_threshold(&self) -> i64 {
+        self.get(keys::RUNTIME_FILTER_CREATION_THRESHOLD).and_then(parse_bytes).unwrap_or(10 * 1024 * 1024)
     }
 
     pub fn max_partition_bytes(&self) -> u64 {

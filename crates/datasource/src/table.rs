@@ -323,6 +323,13 @@ impl TableSource for FileTable {
         }
     }
 
+    fn int_column_range(&self, column: &str) -> Option<(i64, i64)> {
+        match self.format {
+            FileFormat::Parquet => crate::parquet_row_count::parquet_int_range(&self.files, column),
+            FileFormat::Csv | FileFormat::Json => None,
+        }
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

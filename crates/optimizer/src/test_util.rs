@@ -225,3 +225,31 @@ pub fn scan_g() -> LogicalPlan {
 pub fn explode(e: Expr) -> Expr {
     Expr::Generator(ember_plan::expr::Generator { kind: ember_plan::expr::GeneratorKind::Explode, outer: false, arg: Box::new(e) })
 }
+
+/// A table source with a known row count, for rules that use estimates.
+#[derive(Debug)]
+pub struct SizedSource {
+    pub schema: SchemaRef,
+    pub rows: u64,
+}
+
+impl TableSource for SizedSource {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn describe(&self) -> String {
+        format!("{} rows", self.rows)
+    }
+    fn estimated_rows(&self) -> Option<u64> {
+        Some(self.rows)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A table `name` of `rows` rows with bigint columns `<name>_k` and `<name>_v`.
+pub fn sized_table(name: &str, rows: u64) -> LogicalPlanBuilder {
+    let fields = ["k", "v"].map(|c| Field::new(format!("{name}_{c}"), DataType::Int64, true));
+    LogicalPlanBuilder::scan(name, Arc::new(SizedSource { schema: Arc::new(Schema::new(fields.to_vec())), rows })).unwrap()
+}

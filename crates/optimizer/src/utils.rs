@@ -99,7 +99,7 @@ pub fn replace_columns(expr: &Expr, schema: &PlanSchema, f: &dyn Fn(usize) -> Op
 
 /// Indices in `schema` of the columns `expr` refers to; `None` if one does not resolve.
 pub fn column_indices(expr: &Expr, schema: &PlanSchema) -> Option<Vec<usize>> {
-    expr.column_refs().iter().map(|c| schema.index_of(c).ok()).collect()
+    expr.column_refs().iter().map(|c| schema.find(c)).collect()
 }
 
 /// A projection of `input` keeping exactly the fields at `positions`, as bare columns

@@ -157,7 +157,15 @@ impl PlanSchema {
 
     /// True if the column resolves uniquely here.
     pub fn has_column(&self, col: &Column) -> bool {
-        self.index_of(col).is_ok()
+        self.find(col).is_some()
+    }
+
+    /// [`PlanSchema::index_of`] without building an error (no name suggestions), for
+    /// rules that probe many columns.
+    pub fn find(&self, col: &Column) -> Option<usize> {
+        let found = self.matches(col.relation.as_deref(), &col.name);
+        let first = *found.first()?;
+        found.iter().all(|&i| self.fields[i] == self.fields[first]).then_some(first)
     }
 
     /// The UNRESOLVED_COLUMN error for `col`, with the closest names as suggestions.

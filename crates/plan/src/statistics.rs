@@ -28,7 +28,14 @@ pub fn estimate_rows(plan: &LogicalPlan) -> Option<f64> {
                 None => rows,
             }
         }
-        LogicalPlan::Filter(f) => estimate_rows(&f.input)? * selectivity(&f.predicate),
+        LogicalPlan::Filter(f) => match f.input.as_ref() {
+            // Conjuncts also pushed into the scan below are counted there once.
+            LogicalPlan::TableScan(t) => crate::expr::split_conjunction(&f.predicate)
+                .into_iter()
+                .filter(|c| !t.filters.contains(c))
+                .fold(estimate_rows(&f.input)?, |r, c| r * selectivity(c)),
+            _ => estimate_rows(&f.input)? * selectivity(&f.predicate),
+        },
         LogicalPlan::Projection(p) => estimate_rows(&p.input)?,
         LogicalPlan::SubqueryAlias(s) => estimate_rows(&s.input)?,
         LogicalPlan::Sort(s) => {
@@ -46,6 +53,9 @@ pub fn estimate_rows(plan: &LogicalPlan) -> Option<f64> {
             let (l, r) = (estimate_rows(&j.left)?, estimate_rows(&j.right)?);
             let equi = j.condition.as_ref().is_some_and(has_equality);
             match j.join_type {
+                // At most one row per left row, and (keys being mostly unique on the
+                // right) not many more than the right side's rows.
+                JoinType::LeftSemi if equi => l.min(r),
                 JoinType::LeftSemi | JoinType::LeftAnti => l,
                 JoinType::Cross => l * r,
                 JoinType::Inner if !equi => l * r * 0.5,
@@ -71,6 +81,36 @@ pub fn estimate_rows(plan: &LogicalPlan) -> Option<f64> {
 }
 
 /// Estimated output size in bytes: rows times the width of the output row.
+/// An upper bound on the distinct values of column `idx` of `plan`: the range of the
+/// integer column it reads, from the source's metadata (`None`: unknown).
+pub fn distinct_bound(plan: &LogicalPlan, idx: usize) -> Option<f64> {
+    let column_of = |e: &Expr, input: &LogicalPlan| match e.unalias() {
+        Expr::Column(c) => input.schema().find(c),
+        _ => None,
+    };
+    match plan {
+        LogicalPlan::TableScan(t) => {
+            let (lo, hi) = t.source.int_column_range(plan.schema().fields().get(idx)?.name())?;
+            Some((hi as f64 - lo as f64 + 1.0).max(1.0))
+        }
+        LogicalPlan::Filter(f) => distinct_bound(&f.input, idx),
+        LogicalPlan::SubqueryAlias(s) => distinct_bound(&s.input, idx),
+        LogicalPlan::Sort(s) => distinct_bound(&s.input, idx),
+        LogicalPlan::Limit(l) => distinct_bound(&l.input, idx),
+        LogicalPlan::Projection(p) => distinct_bound(&p.input, column_of(p.exprs.get(idx)?, &p.input)?),
+        LogicalPlan::Aggregate(a) => distinct_bound(&a.input, column_of(a.group_exprs.get(idx)?, &a.input)?),
+        LogicalPlan::Join(j) => {
+            let left_len = j.left.schema().len();
+            match j.join_type {
+                _ if idx < left_len => distinct_bound(&j.left, idx),
+                JoinType::LeftSemi | JoinType::LeftAnti => None,
+                _ => distinct_bound(&j.right, idx - left_len),
+            }
+        }
+        _ => None,
+    }
+}
+
 pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
     if let LogicalPlan::TableScan(t) = plan {
         if t.source.estimated_rows().is_none() && t.filters.is_empty() && t.fetch.is_none() {

@@ -44,5 +44,11 @@ pub trait TableSource: Send + Sync + Debug {
         None
     }
 
+    /// `(min, max)` of an integer column, from file metadata, for join ordering: a
+    /// column cannot have more distinct values than `max - min + 1`.
+    fn int_column_range(&self, _column: &str) -> Option<(i64, i64)> {
+        None
+    }
+
     fn as_any(&self) -> &dyn Any;
 }

@@ -9,9 +9,11 @@ pub(crate) mod decorrelate;
 pub mod eliminate_noop;
 pub mod eliminate_outer_join;
 pub mod extract_common_predicates;
+pub mod inject_runtime_filter;
 pub mod prune_columns;
 pub mod push_down_filter;
 pub mod push_down_limit;
+pub mod push_down_semi_join;
 pub mod reorder_joins;
 pub mod replace_distinct_with_aggregate;
 pub mod replace_except_with_anti_join;
@@ -36,9 +38,11 @@ pub use constant_folding::ConstantFolding;
 pub use eliminate_noop::EliminateNoop;
 pub use eliminate_outer_join::EliminateOuterJoin;
 pub use extract_common_predicates::ExtractCommonPredicates;
+pub use inject_runtime_filter::InjectRuntimeFilter;
 pub use prune_columns::PruneColumns;
 pub use push_down_filter::PushDownFilter;
 pub use push_down_limit::PushDownLimit;
+pub use push_down_semi_join::PushDownLeftSemiAntiJoin;
 pub use reorder_joins::ReorderJoins;
 pub use replace_distinct_with_aggregate::ReplaceDistinctWithAggregate;
 pub use replace_except_with_anti_join::ReplaceExceptWithAntiJoin;
@@ -157,6 +161,7 @@ pub fn default_batches() -> Vec<Batch> {
             Strategy::FixedPoint(100),
             rules(vec![
                 Arc::new(PushDownFilter),
+                Arc::new(PushDownLeftSemiAntiJoin),
                 Arc::new(CombineFilters),
                 Arc::new(EliminateOuterJoin),
                 Arc::new(PushDownLimit),
@@ -171,6 +176,9 @@ pub fn default_batches() -> Vec<Batch> {
         // Once filters sit in join conditions and scans, inner-join groups are ordered
         // by estimated size, which needs those filters for its estimates.
         Batch::new("Join Reorder", Strategy::Once, rules(vec![Arc::new(ReorderJoins)])),
+        // Spark's "InjectRuntimeFilter", after join ordering: key sets of small filtered
+        // join inputs reduce the scans aggregated on the other side.
+        Batch::new("Inject Runtime Filter", Strategy::Once, rules(vec![Arc::new(InjectRuntimeFilter)])),
         // Last: pruning needs the final shape (pushed filters add their columns to the
         // scans; filters folded away need none). It may leave a projection over a
         // projection or an identity projection, which the next two rules remove.

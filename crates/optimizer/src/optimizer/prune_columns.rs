@@ -294,7 +294,7 @@ fn prune_scan(plan: &Arc<LogicalPlan>, t: &TableScan, required: Vec<usize>) -> R
     let mut req = required;
     // Keep the columns of pushed filters: the source may need them to apply them.
     for f in &t.filters {
-        req.extend(f.column_refs().iter().filter_map(|c| t.schema.index_of(c).ok()));
+        req.extend(f.column_refs().iter().filter_map(|c| t.schema.find(c)));
     }
     let req = effective(&t.schema, req);
     if req.len() == n {

@@ -142,7 +142,7 @@ fn push_filter(f: Filter) -> Result<Transformed<LogicalPlan>> {
                 .partition_by()
                 .iter()
                 .filter_map(|p| match p {
-                    Expr::Column(c) => inner.index_of(c).ok(),
+                    Expr::Column(c) => inner.find(c),
                     _ => None,
                 })
                 .collect();

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use ember_common::{Result, Transformed, TreeNode};
 use ember_plan::expr::split_conjunction_owned;
-use ember_plan::statistics::estimate_rows;
+use ember_plan::statistics::{distinct_bound, estimate_rows};
 use ember_plan::{conjunction, Column, Expr, Join, JoinType, LogicalPlan, Projection};
 
 use crate::rule::{Rule, RuleContext};
@@ -117,7 +117,8 @@ fn greedy(leaves: Vec<LogicalPlan>, conds: Vec<Expr>) -> Result<LogicalPlan> {
     let rows: Vec<f64> = leaves.iter().map(|l| estimate_rows(l).unwrap_or(1e12)).collect();
     let mut remaining: Vec<(usize, LogicalPlan)> = leaves.into_iter().enumerate().collect();
     let first = (0..remaining.len()).fold(0, |best, i| if rows[remaining[i].0] > rows[remaining[best].0] { i } else { best });
-    let (_, mut current) = remaining.remove(first);
+    let (first_index, mut current) = remaining.remove(first);
+    let mut current_rows = rows[first_index];
     while !remaining.is_empty() {
         // Equi-join conditions connect inputs first (hash joins); other conditions
         // only when nothing is equi-connected; cross joins last.
@@ -139,9 +140,14 @@ fn greedy(leaves: Vec<LogicalPlan>, conds: Vec<Expr>) -> Result<LogicalPlan> {
         } else {
             (0..remaining.len()).collect()
         };
-        let pick = pool.iter().copied().fold(pool[0], |best, i| if rows[remaining[i].0] < rows[remaining[best].0] { i } else { best });
+        // The input giving the smallest estimated join; on ties, the smallest input.
+        let outs: Vec<f64> = pool.iter().map(|&i| join_rows(&current, current_rows, &remaining[i].1, rows[remaining[i].0], &conds)).collect();
+        let better = |a: usize, b: usize| (outs[a], rows[remaining[pool[a]].0]) < (outs[b], rows[remaining[pool[b]].0]);
+        let best = (0..pool.len()).fold(0, |best, k| if better(k, best) { k } else { best });
+        let (pick, out) = (pool[best], outs[best]);
         let (_, next) = remaining.remove(pick);
         current = join(current, next, &mut conds)?;
+        current_rows = out;
     }
     if !conds.is_empty() {
         // Conditions on no column at all (constants) go on top.
@@ -151,6 +157,39 @@ fn greedy(leaves: Vec<LogicalPlan>, conds: Vec<Expr>) -> Result<LogicalPlan> {
         }
     }
     Ok(current)
+}
+
+/// Estimated rows of `current ⋈ next`: `|current| · |next| / max(ndv)` over their
+/// column equalities, with each column's distinct values bounded by its rows and its
+/// source's value range (so `c_nationkey = s_nationkey` is seen to multiply rows);
+/// the larger input when no equality is on plain columns.
+fn join_rows(current: &LogicalPlan, current_rows: f64, next: &LogicalPlan, next_rows: f64, conds: &[(Expr, Vec<Column>)]) -> f64 {
+    let ndv = |p: &LogicalPlan, rows: f64, c: &Column| {
+        let bound = p.schema().find(c).and_then(|i| distinct_bound(p, i));
+        bound.map_or(rows, |b| b.min(rows)).max(1.0)
+    };
+    let mut best = f64::INFINITY;
+    for (c, _) in conds {
+        let Expr::BinaryExpr(e) = c else { continue };
+        let (Expr::Column(a), Expr::Column(b)) = (e.left.as_ref(), e.right.as_ref()) else { continue };
+        if e.op != ember_plan::Operator::Eq {
+            continue;
+        }
+        let (in_cur, in_next) = if current.schema().has_column(a) && next.schema().has_column(b) {
+            (a, b)
+        } else if current.schema().has_column(b) && next.schema().has_column(a) {
+            (b, a)
+        } else {
+            continue;
+        };
+        let d = ndv(current, current_rows, in_cur).max(ndv(next, next_rows, in_next));
+        best = best.min(current_rows * next_rows / d);
+    }
+    if best.is_finite() {
+        best
+    } else {
+        current_rows.max(next_rows)
+    }
 }
 
 /// `x = y` with `x` over one input and `y` over the other.
