@@ -7,6 +7,11 @@
 //!  [--queries 1,3,5-7] [--iterations 3] [--partitions N] [--data DIR] [--json FILE] [--generate-only]`
 
 use std::path::PathBuf;
+
+/// As in `ember` (the CLI): buffers are reused instead of returned to the kernel.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use ember::Session;

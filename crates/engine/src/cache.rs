@@ -227,6 +227,30 @@ fn replacement(relation: &Arc<CachedRelation>, schema: &PlanSchema) -> Option<Lo
         .map(|b| b.build())
 }
 
+/// Runs an optimized `plan` once and returns a scan of its batches with the same
+/// output columns, or `None` when its qualifiers cannot be reproduced by a scan. A
+/// query shares such a scan with its scalar subqueries (see `scalar_subquery.rs`).
+pub(crate) fn materialize_shared(
+    session: &Session,
+    plan: &LogicalPlan,
+    config: &Arc<ember_common::Config>,
+) -> Result<Option<LogicalPlan>> {
+    let physical = crate::query::physical_plan(plan, config)?;
+    let ctx = TaskContext::new(config.clone());
+    let parts = session.scheduler().collect(&physical, &ctx)?;
+    let state = CacheState {
+        schema: plan.schema().arrow_schema().clone(),
+        name: "reused".to_string(),
+        partitions: parts.len(),
+        data: Mutex::new(Some(Arc::new(parts))),
+    };
+    let relation = Arc::new(CachedRelation {
+        plan: plan.clone(),
+        state: Arc::new(state),
+    });
+    Ok(replacement(&relation, plan.schema()))
+}
+
 fn replace(
     plan: LogicalPlan,
     entries: &[Arc<CachedRelation>],

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use arrow::array::new_null_array;
-use ember_common::{Config, Error, ErrorKind, Result, Transformed, TreeNode};
+use ember_common::{Config, Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
 use ember_physical::TaskContext;
-use ember_plan::subquery_plans::contains_subquery;
+use ember_plan::subquery_plans::{contains_subquery, map_subquery_plans};
 use ember_plan::{Expr, LogicalPlan, ScalarValue};
 
 use crate::query::physical_plan;
@@ -18,6 +18,7 @@ pub(crate) fn execute_scalar_subqueries(plan: LogicalPlan, session: &Session, co
     if !contains_subquery(&plan) {
         return Ok(plan);
     }
+    let plan = share_common_aggregates(plan, session, config)?;
     let out = plan.transform_up(|node| {
         if !node.expressions().iter().any(|e| e.contains_subquery()) {
             return Ok(Transformed::no(node));
@@ -38,6 +39,46 @@ pub(crate) fn execute_scalar_subqueries(plan: LogicalPlan, session: &Session, co
     Ok(out.data)
 }
 
+/// Computes once each grouped aggregate that both the query and one of its scalar
+/// subqueries compute (a CTE used in both, as TPC-H Q15's `revenue0`), and lets both
+/// read the result: Spark reuses the identical exchange for the same effect
+/// (`ReuseExchangeAndSubquery`). The largest shared subtrees are taken first.
+fn share_common_aggregates(mut plan: LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<LogicalPlan> {
+    let mut candidates: Vec<LogicalPlan> = Vec::new();
+    plan.apply(|node| {
+        for e in node.expressions() {
+            e.apply(|x| {
+                if let Expr::ScalarSubquery(s) = x {
+                    s.plan.apply(|p| {
+                        if matches!(p, LogicalPlan::Aggregate(a) if !a.group_exprs.is_empty()) && !candidates.contains(p) {
+                            candidates.push(p.clone());
+                        }
+                        Ok(TreeNodeRecursion::Continue)
+                    })?;
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })?;
+        }
+        Ok(TreeNodeRecursion::Continue)
+    })?;
+    candidates.sort_by_key(|c| std::cmp::Reverse(node_count(c)));
+    for c in candidates {
+        // The query's own nodes only: `apply` does not enter subquery plans.
+        if !plan.exists(|p| p == &c) {
+            continue;
+        }
+        let Some(scan) = crate::cache::materialize_shared(session, &c, config)? else { continue };
+        let swap = |p: LogicalPlan| p.transform_down(|n| Ok(if n == c { Transformed::yes(scan.clone()) } else { Transformed::no(n) })).map(|t| t.data);
+        plan = swap(plan)?;
+        plan = map_subquery_plans(plan, &mut |p| swap(p))?.data;
+    }
+    Ok(plan)
+}
+
+fn node_count(plan: &LogicalPlan) -> usize {
+    1 + plan.inputs().iter().map(|i| node_count(i)).sum::<usize>()
+}
+
 /// The single value of an optimized subquery plan: NULL for no rows, an error for more.
 fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<ScalarValue> {
     let plan = execute_scalar_subqueries(plan.clone(), session, config)?;
@@ -56,5 +97,41 @@ fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<Sc
             sqlstate: Some("21000".into()),
             message: "More than one row returned by a subquery used as an expression.".into(),
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn describe_scans(plan: &LogicalPlan) -> Vec<String> {
+        let mut out = Vec::new();
+        let _ = plan.apply(|p| {
+            if let LogicalPlan::TableScan(t) = p {
+                out.push(t.source.describe());
+            }
+            Ok(TreeNodeRecursion::Continue)
+        });
+        out
+    }
+
+    #[test]
+    fn an_aggregate_shared_with_a_scalar_subquery_is_computed_once() {
+        let session = Session::builder().build().unwrap();
+        let sql = "WITH rev AS (SELECT id % 3 AS k, sum(id) AS total FROM range(10) GROUP BY id % 3) \
+                   SELECT k FROM rev WHERE total = (SELECT max(total) FROM rev)";
+        let df = session.sql(sql).unwrap();
+        let config = Arc::new(session.config());
+        let optimized = crate::query::optimize(crate::query::analyze(df.logical_plan().clone(), &config).unwrap(), &config).unwrap();
+        let shared = share_common_aggregates(optimized, &session, &config).unwrap();
+        assert_eq!(describe_scans(&shared), vec!["InMemoryRelation reused".to_string()]);
+        let mut in_subquery = Vec::new();
+        let _ = map_subquery_plans(shared.clone(), &mut |p| {
+            in_subquery.extend(describe_scans(&p));
+            Ok(p)
+        });
+        assert_eq!(in_subquery, vec!["InMemoryRelation reused".to_string()]);
+        let done = execute_scalar_subqueries(shared, &session, &config).unwrap();
+        assert!(!contains_subquery(&done));
     }
 }

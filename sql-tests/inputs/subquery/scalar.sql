@@ -43,3 +43,8 @@ SELECT (SELECT id, name FROM emp);
 SELECT (SELECT id FROM emp);
 SELECT name FROM emp e WHERE salary > (SELECT salary FROM emp WHERE dept = e.dept);
 SELECT (SELECT max(x) FROM emp);
+-- A CTE aggregated both in the query and in its scalar subquery is computed once and
+-- read by both (TPC-H Q15's shape); ties, NULL groups and an empty input still agree.
+WITH rev AS (SELECT k, sum(v) AS total FROM VALUES (1, 10), (1, 20), (2, 30), (3, 5), (NULL, 30) AS t(k, v) GROUP BY k) SELECT k, total FROM rev WHERE total = (SELECT max(total) FROM rev) ORDER BY k;
+WITH rev AS (SELECT k, sum(v) AS total FROM VALUES (1, 10), (2, 5) AS t(k, v) GROUP BY k) SELECT k, total, (SELECT count(*) FROM rev) AS groups FROM rev WHERE total > (SELECT min(total) FROM rev) ORDER BY k;
+WITH rev AS (SELECT k, sum(v) AS total FROM VALUES (1, 10) AS t(k, v) WHERE v > 100 GROUP BY k) SELECT k, total FROM rev WHERE total = (SELECT max(total) FROM rev);
