@@ -25,5 +25,12 @@ EXPLAIN SELECT d.name, count(*) FROM facts f JOIN dims d ON f.k = d.k WHERE f.id
 SELECT count(*) FROM facts f JOIN dims d ON f.k = d.k WHERE f.k NOT IN (SELECT k FROM dims WHERE k > 190);
 SELECT count(*) FROM facts f JOIN dims d ON f.k = d.k WHERE f.k NOT IN (SELECT k FROM facts WHERE id < 200);
 SELECT count(*) FROM facts f JOIN dims d ON f.k = d.k WHERE EXISTS (SELECT 1 FROM dims x WHERE x.k = f.v AND x.name = 'hit');
+-- With a tiny broadcast threshold, the right side of EXISTS / NOT EXISTS is shuffled:
+-- it is first reduced to the keys the filtered left side has (TPC-H Q4's shape).
+SET spark.sql.autoBroadcastJoinThreshold=100;
+SELECT count(*) FROM dims d WHERE d.name = 'hit' AND EXISTS (SELECT 1 FROM facts f WHERE f.k = d.k AND f.v > 3);
+SELECT count(*) FROM dims d WHERE d.name = 'hit' AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.k = d.k AND f.v > 5 AND f.id < 400);
+EXPLAIN SELECT count(*) FROM dims d WHERE d.name = 'hit' AND EXISTS (SELECT 1 FROM facts f WHERE f.k = d.k AND f.v > 3);
+SET spark.sql.autoBroadcastJoinThreshold=10m;
 DROP TABLE facts;
 DROP TABLE dims;

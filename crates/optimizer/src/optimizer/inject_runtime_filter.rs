@@ -26,6 +26,9 @@
 //!   filters, aggregates by that key, inner joins and their equalities, the left side
 //!   of semi and anti joins) to the scans that produce it. Only the scans reached
 //!   through an aggregate get the semi join: that is where it saves work.
+//! - The right side of a LEFT SEMI or LEFT ANTI join estimated over the broadcast
+//!   threshold (so shuffled) is reduced by the left side's key set the same way,
+//!   aggregate or not: right rows no left row can match never reach the shuffle.
 //! - Every step keeps the key's values a superset of what the original join matches,
 //!   and NULL keys never match an equality, so results do not change.
 
@@ -34,7 +37,7 @@ use std::sync::Arc;
 
 use ember_common::{Result, Transformed, TreeNode};
 use ember_plan::expr::split_conjunction;
-use ember_plan::statistics::estimate_rows;
+use ember_plan::statistics::{estimate_bytes, estimate_rows};
 use ember_plan::{Column, Expr, Join, JoinType, LogicalPlan, Operator, PlanSchema, Projection};
 
 use crate::rule::{Rule, RuleContext};
@@ -58,10 +61,11 @@ impl Rule for InjectRuntimeFilter {
             return Ok(Transformed::no(plan));
         }
         let threshold = ctx.config.runtime_filter_creation_threshold() as f64;
+        let broadcast = ctx.config.broadcast_threshold() as f64;
         let next_id = Cell::new(0usize);
         plan.transform_down(|node| match node {
-            LogicalPlan::Join(j) if matches!(j.join_type, JoinType::Inner | JoinType::LeftSemi) => {
-                match inject_for_join(&j, threshold, &next_id) {
+            LogicalPlan::Join(j) if matches!(j.join_type, JoinType::Inner | JoinType::LeftSemi | JoinType::LeftAnti) => {
+                match inject_for_join(&j, threshold, broadcast, &next_id) {
                     Some(new) => Ok(Transformed::yes(new)),
                     None => Ok(Transformed::no(LogicalPlan::Join(j))),
                 }
@@ -72,7 +76,11 @@ impl Rule for InjectRuntimeFilter {
 }
 
 /// The join with semi-join reductions added under its inputs, or `None`.
-fn inject_for_join(j: &Join, threshold: f64, next_id: &Cell<usize>) -> Option<LogicalPlan> {
+fn inject_for_join(j: &Join, threshold: f64, broadcast: f64, next_id: &Cell<usize>) -> Option<LogicalPlan> {
+    // The right side of a semi or anti join too large to broadcast is shuffled: rows
+    // whose key no left row has are dropped before that (TPC-H Q4).
+    let shuffled_right =
+        matches!(j.join_type, JoinType::LeftSemi | JoinType::LeftAnti) && estimate_bytes(&j.right).is_some_and(|b| b as f64 > broadcast);
     let left_len = j.left.schema().len();
     let pairs = equi_pairs(j.condition.as_ref()?, &j.left.schema().join(j.right.schema()));
     let (mut left, mut right) = (j.left.clone(), j.right.clone());
@@ -83,6 +91,16 @@ fn inject_for_join(j: &Join, threshold: f64, next_id: &Cell<usize>) -> Option<Lo
             continue;
         }
         let ri = ri - left_len;
+        if shuffled_right {
+            if let Some(keys) = key_set(&j.left, li, threshold) {
+                if let Some(new) = reduce(&right, ri, &keys, true, next_id) {
+                    (right, changed) = (Arc::new(new), true);
+                }
+            }
+        }
+        if j.join_type == JoinType::LeftAnti {
+            continue;
+        }
         if let Some(keys) = key_set(&j.right, ri, threshold) {
             if let Some(new) = reduce(&left, li, &keys, false, next_id) {
                 (left, changed) = (Arc::new(new), true);
@@ -334,6 +352,28 @@ mod tests {
         let mut small_threshold = Config::new();
         small_threshold.set(ember_common::config::keys::RUNTIME_FILTER_CREATION_THRESHOLD, "100").unwrap();
         assert!(!apply(reducible(), small_threshold).transformed);
+    }
+
+    #[test]
+    fn a_shuffled_semi_or_anti_join_right_side_is_reduced_by_the_left_keys() {
+        for join_type in [JoinType::LeftSemi, JoinType::LeftAnti] {
+            let plan = LogicalPlanBuilder::from(small_filtered(1000))
+                .join(table("big", 10_000_000).build(), join_type, Some(col("small_k").eq(col("big_k"))))
+                .unwrap()
+                .build();
+            let out = apply(plan, Config::new());
+            assert!(out.transformed, "{join_type}");
+            let text = out.data.display_indent().to_string();
+            assert!(text.contains("+- Join LeftSemi, (big.big_k = __rf0)\n   :- Relation big"), "{text}");
+            // The left side is never reduced by the right side of an anti join.
+            assert_eq!(text.matches("__rf").count(), 2, "{text}");
+        }
+        // A right side small enough to broadcast is not shuffled: nothing to save.
+        let plan = LogicalPlanBuilder::from(small_filtered(1000))
+            .join(table("big", 1000).build(), JoinType::LeftSemi, Some(col("small_k").eq(col("big_k"))))
+            .unwrap()
+            .build();
+        assert!(!apply(plan, Config::new()).transformed);
     }
 
     #[test]
