@@ -30,7 +30,7 @@ impl Rule for ExtractCommonPredicates {
 }
 
 /// `a OR b OR c` → `[a, b, c]`
-fn split_disjunction(e: Expr, out: &mut Vec<Expr>) {
+pub(crate) fn split_disjunction(e: Expr, out: &mut Vec<Expr>) {
     match e {
         Expr::BinaryExpr(b) if b.op == Operator::Or => {
             split_disjunction(*b.left, out);

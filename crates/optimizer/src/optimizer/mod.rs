@@ -14,6 +14,7 @@ pub mod prune_columns;
 pub mod push_down_filter;
 pub mod push_down_limit;
 pub mod push_down_semi_join;
+pub mod push_extra_predicate_through_join;
 pub mod reorder_joins;
 pub mod replace_distinct_with_aggregate;
 pub mod replace_except_with_anti_join;
@@ -43,6 +44,7 @@ pub use prune_columns::PruneColumns;
 pub use push_down_filter::PushDownFilter;
 pub use push_down_limit::PushDownLimit;
 pub use push_down_semi_join::PushDownLeftSemiAntiJoin;
+pub use push_extra_predicate_through_join::PushExtraPredicateThroughJoin;
 pub use reorder_joins::ReorderJoins;
 pub use replace_distinct_with_aggregate::ReplaceDistinctWithAggregate;
 pub use replace_except_with_anti_join::ReplaceExceptWithAntiJoin;
@@ -172,6 +174,13 @@ pub fn default_batches() -> Vec<Batch> {
                 Arc::new(ExtractCommonPredicates),
                 Arc::new(EliminateNoop),
             ]),
+        ),
+        // Filters implied by ORs in join conditions, then pushed down like the others.
+        Batch::new("Push Extra Predicates", Strategy::Once, rules(vec![Arc::new(PushExtraPredicateThroughJoin)])),
+        Batch::new(
+            "Push Down Extra Predicates",
+            Strategy::FixedPoint(100),
+            rules(vec![Arc::new(PushDownFilter), Arc::new(CombineFilters), Arc::new(CollapseProjections), Arc::new(EliminateNoop)]),
         ),
         // Once filters sit in join conditions and scans, inner-join groups are ordered
         // by estimated size, which needs those filters for its estimates.
