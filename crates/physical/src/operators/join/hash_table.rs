@@ -83,17 +83,7 @@ impl JoinTable {
                     let mut map: HashTable<(u64, u32)> = HashTable::with_capacity(n as usize);
                     for i in (0..n).rev().filter(|&i| is_valid(i)) {
                         let k = ints[i as usize];
-                        let hash = hash_int(k);
-                        match map.find_mut(hash, |&(h, head)| h == hash && ints[head as usize] == k) {
-                            Some(entry) => {
-                                unique = false;
-                                next[i as usize] = entry.1;
-                                entry.1 = i;
-                            }
-                            None => {
-                                map.insert_unique(hash, (hash, i), |&(h, _)| h);
-                            }
-                        }
+                        unique &= insert_row(&mut map, &mut next, i, hash_int(k), |head| ints[head as usize] == k);
                     }
                     Index::Int { ints, map }
                 }
@@ -104,17 +94,7 @@ impl JoinTable {
             let mut map: HashTable<(u64, u32)> = HashTable::with_capacity(n as usize);
             for i in (0..n).rev().filter(|&i| is_valid(i)) {
                 let row = keys.row(i as usize);
-                let hash = encoder.hash(row.data());
-                match map.find_mut(hash, |&(h, head)| h == hash && keys.row(head as usize) == row) {
-                    Some(entry) => {
-                        unique = false;
-                        next[i as usize] = entry.1;
-                        entry.1 = i;
-                    }
-                    None => {
-                        map.insert_unique(hash, (hash, i), |&(h, _)| h);
-                    }
-                }
+                unique &= insert_row(&mut map, &mut next, i, encoder.hash(row.data()), |head| keys.row(head as usize) == row);
             }
             Index::Rows { encoder, keys, map }
         };
@@ -177,6 +157,22 @@ impl JoinTable {
     /// The build row after `row` in its key's chain, or [`NONE`].
     pub(crate) fn next_match(&self, row: u32) -> u32 {
         self.next.get(row as usize).copied().unwrap_or(NONE)
+    }
+}
+
+/// Makes row `i` the head of its key's chain (`same_key(head)`: row `head` has the
+/// key); false if the key was already there.
+fn insert_row(map: &mut HashTable<(u64, u32)>, next: &mut [u32], i: u32, hash: u64, same_key: impl Fn(u32) -> bool) -> bool {
+    match map.find_mut(hash, |&(h, head)| h == hash && same_key(head)) {
+        Some(entry) => {
+            next[i as usize] = entry.1;
+            entry.1 = i;
+            false
+        }
+        None => {
+            map.insert_unique(hash, (hash, i), |&(h, _)| h);
+            true
+        }
     }
 }
 
