@@ -251,14 +251,13 @@ fn semi_join(plan: &Arc<LogicalPlan>, idx: usize, keys: &KeySet, next_id: &Cell<
     }
     let probe = column_at(schema, idx)?;
     let name = format!("__rf{}", next_id.get());
-    next_id.set(next_id.get() + 1);
     let key = column_at(keys.plan.schema(), keys.idx)?.alias(name.clone());
     let build = Projection::try_new(vec![key], keys.plan.clone()).ok()?;
-    let joined = schema.join(&build.schema);
     let Expr::Column(probe_col) = &probe else { return None };
-    if joined.find(probe_col)? != idx {
+    if schema.join(&build.schema).find(probe_col)? != idx {
         return None;
     }
+    next_id.set(next_id.get() + 1);
     let condition = probe.eq(Expr::Column(Column::from_name(name)));
     Join::try_new(plan.clone(), Arc::new(LogicalPlan::Projection(build)), JoinType::LeftSemi, Some(condition)).ok().map(LogicalPlan::Join)
 }

@@ -65,7 +65,7 @@ impl JoinTable {
         let mut next = vec![NONE; n as usize];
         let mut unique = true;
         // Rows are inserted in reverse so that each chain lists rows in input order.
-        let index = if let Some(ints) = int_key_values(&cols) {
+        let index = if let Some(ints) = map_int_keys(&cols, |v| v) {
             match direct_range(&ints, valid.as_ref(), n) {
                 Some((min, len)) => {
                     let mut heads = vec![NONE; len];
@@ -196,7 +196,7 @@ fn direct_range(ints: &[i64], valid: Option<&NullBuffer>, n: u32) -> Option<(i64
 
 /// Applies `f` to each value of a single integer key column (NULL slots included;
 /// callers mask them); `None` for other keys.
-fn map_int_keys(cols: &[ArrayRef], f: impl Fn(i64) -> u32) -> Option<Vec<u32>> {
+fn map_int_keys<T>(cols: &[ArrayRef], f: impl Fn(i64) -> T) -> Option<Vec<T>> {
     let [c] = cols else { return None };
     Some(match c.data_type() {
         DataType::Int64 => c.as_primitive::<Int64Type>().values().iter().map(|&v| f(v)).collect(),
@@ -204,20 +204,6 @@ fn map_int_keys(cols: &[ArrayRef], f: impl Fn(i64) -> u32) -> Option<Vec<u32>> {
         DataType::Int16 => c.as_primitive::<Int16Type>().values().iter().map(|&v| f(v as i64)).collect(),
         DataType::Int8 => c.as_primitive::<Int8Type>().values().iter().map(|&v| f(v as i64)).collect(),
         DataType::Date32 => c.as_primitive::<Date32Type>().values().iter().map(|&v| f(v as i64)).collect(),
-        _ => return None,
-    })
-}
-
-/// The values of a single integer key column as `i64` (NULL slots hold arbitrary
-/// values; callers skip them); `None` for other keys.
-pub(crate) fn int_key_values(cols: &[ArrayRef]) -> Option<Vec<i64>> {
-    let [c] = cols else { return None };
-    Some(match c.data_type() {
-        DataType::Int64 => c.as_primitive::<Int64Type>().values().to_vec(),
-        DataType::Int32 => c.as_primitive::<Int32Type>().values().iter().map(|&v| v as i64).collect(),
-        DataType::Int16 => c.as_primitive::<Int16Type>().values().iter().map(|&v| v as i64).collect(),
-        DataType::Int8 => c.as_primitive::<Int8Type>().values().iter().map(|&v| v as i64).collect(),
-        DataType::Date32 => c.as_primitive::<Date32Type>().values().iter().map(|&v| v as i64).collect(),
         _ => return None,
     })
 }
