@@ -8,7 +8,7 @@ use ember_common::{suggest, Error, ErrorKind, Result};
 use ember_datasource::{FileFormat, FileTable, ReadOptions};
 use ember_physical::operators::range::{RangeSpec, RangeTable};
 use ember_optimizer::ConstEvaluator;
-use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder};
+use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue};
 
 use crate::session::Session;
 
@@ -82,6 +82,12 @@ impl CatalogLookup for CatalogView<'_> {
         let mut names = self.session.table_names();
         names.extend(self.session.catalog_table_names());
         names
+    }
+
+    fn fold_constant(&self, expr: &Expr) -> Result<Option<ScalarValue>> {
+        let coerced = ember_optimizer::analyzer::coerce_expr::coerce_expr(expr.clone(), &PlanSchema::empty())?.data;
+        let evaluator = crate::const_eval::PhysicalConstEvaluator::new(Arc::new(self.session.config()));
+        Ok(Some(evaluator.evaluate(&coerced)?))
     }
 
     fn table_function(&self, name: &str, args: &[Expr]) -> Result<Option<LogicalPlan>> {

@@ -63,7 +63,9 @@ impl DataFrame {
         self
     }
 
-    fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
+    /// A DataFrame of the same session over another logical plan (built with
+    /// `ember_plan::LogicalPlanBuilder`, or a part of this DataFrame's plan).
+    pub fn with_plan(&self, plan: LogicalPlan) -> DataFrame {
         DataFrame { session: self.session.clone(), plan, ordered: false }
     }
 

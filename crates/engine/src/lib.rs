@@ -25,6 +25,7 @@ pub mod column;
 mod commands;
 mod const_eval;
 pub mod dataframe;
+mod dataframe_sample;
 mod dataframe_subquery;
 mod explain;
 pub mod format;

@@ -2,6 +2,7 @@
 //! partition on a rayon pool. A stage that ends in an exchange partitions its output
 //! into per-task buffers, merged once all tasks are done.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
@@ -67,17 +68,64 @@ impl Scheduler {
     {
         let root = self.run_shuffle_stages(plan, ctx)?;
         let n = root.output_partitioning().partition_count();
-        self.pool.install(|| (0..n).into_par_iter().map(|p| task(p, root.execute(p, ctx)?)).collect::<Result<Vec<_>>>())
+        self.run_partitions(n, |p, _| task(p, root.execute(p, ctx)?))
+    }
+
+    /// Runs `task(p, stop)` for every partition `p` in `0..n` on the pool and returns
+    /// their results in partition order. When tasks fail, the error of the lowest
+    /// partition is returned, so which error a query reports does not depend on thread
+    /// timing: a partition's rows come before the next one's in the input. `stop()`
+    /// tells a task that a lower partition has failed already, so its own result cannot
+    /// matter any more.
+    fn run_partitions<T, F>(&self, n: usize, task: F) -> Result<Vec<T>>
+    where
+        T: Send,
+        F: Fn(usize, &dyn Fn() -> bool) -> Result<T> + Sync + Send,
+    {
+        let first_failed = AtomicUsize::new(usize::MAX);
+        let results: Vec<Option<Result<T>>> = self.pool.install(|| {
+            (0..n)
+                .into_par_iter()
+                .map(|p| {
+                    let stop = || first_failed.load(Ordering::Relaxed) < p;
+                    if stop() {
+                        return None;
+                    }
+                    let r = task(p, &stop);
+                    if r.is_err() {
+                        first_failed.fetch_min(p, Ordering::Relaxed);
+                    }
+                    Some(r)
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(n);
+        for r in results {
+            match r {
+                Some(Ok(v)) => out.push(v),
+                Some(Err(e)) => return Err(e),
+                // Skipped because a lower partition failed: that error comes first.
+                None => {}
+            }
+        }
+        if out.len() != n {
+            return Err(Error::internal("a task was skipped but no task failed"));
+        }
+        Ok(out)
     }
 
     /// Runs all partitions of `root` and returns their batches, partition by partition.
     fn run_result_stage(&self, root: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Vec<Vec<RecordBatch>>> {
         let n = root.output_partitioning().partition_count();
-        self.pool.install(|| {
-            (0..n)
-                .into_par_iter()
-                .map(|p| root.execute(p, ctx)?.collect::<Result<Vec<_>>>())
-                .collect::<Result<Vec<_>>>()
+        self.run_partitions(n, |p, stop| {
+            let mut batches = Vec::new();
+            for b in root.execute(p, ctx)? {
+                batches.push(b?);
+                if stop() {
+                    break;
+                }
+            }
+            Ok(batches)
         })
     }
 
@@ -94,28 +142,26 @@ impl Scheduler {
         let input = ex.input().clone();
         let n_in = input.output_partitioning().partition_count();
         let n_out = ex.partitioning().partition_count().max(1);
-        let per_task: Vec<Vec<Vec<RecordBatch>>> = self.pool.install(|| {
-            (0..n_in)
-                .into_par_iter()
-                .map(|p| {
-                    let mut buffers: Vec<Vec<RecordBatch>> = vec![Vec::new(); n_out];
-                    // Round-robin tasks start at different partitions to spread rows evenly.
-                    let mut rr = p;
-                    for batch in input.execute(p, ctx)? {
-                        let batch = batch?;
-                        if batch.num_rows() == 0 {
-                            continue;
-                        }
-                        for (out, piece) in ex.partition_batch(&batch, ctx, &mut rr)? {
-                            if out >= n_out {
-                                return Err(Error::internal(format!("exchange produced partition {out} of {n_out}")));
-                            }
-                            buffers[out].push(piece);
-                        }
+        let per_task: Vec<Vec<Vec<RecordBatch>>> = self.run_partitions(n_in, |p, stop| {
+            let mut buffers: Vec<Vec<RecordBatch>> = vec![Vec::new(); n_out];
+            // Round-robin tasks start at different partitions to spread rows evenly.
+            let mut rr = p;
+            for batch in input.execute(p, ctx)? {
+                let batch = batch?;
+                if stop() {
+                    break;
+                }
+                if batch.num_rows() == 0 {
+                    continue;
+                }
+                for (out, piece) in ex.partition_batch(&batch, ctx, &mut rr)? {
+                    if out >= n_out {
+                        return Err(Error::internal(format!("exchange produced partition {out} of {n_out}")));
                     }
-                    Ok(buffers)
-                })
-                .collect::<Result<Vec<_>>>()
+                    buffers[out].push(piece);
+                }
+            }
+            Ok(buffers)
         })?;
         let mut merged: Vec<Vec<RecordBatch>> = vec![Vec::new(); n_out];
         for task in per_task {
@@ -173,6 +219,25 @@ mod tests {
                 v
             })
             .collect()
+    }
+
+    /// Whatever the timing, the reported error is the lowest failing partition's.
+    #[test]
+    fn the_lowest_partitions_error_wins() {
+        let sched = Scheduler::new(4).unwrap();
+        for round in 0..30u64 {
+            let r = sched.run_partitions(9, |p, stop| {
+                // Later partitions fail sooner, so the lowest failure is usually last.
+                std::thread::sleep(std::time::Duration::from_micros((9 - p as u64) * 200 + round % 3));
+                if p % 3 == 2 {
+                    return Err(ember_common::Error::internal(format!("partition {p}")));
+                }
+                Ok(p)
+            });
+            assert!(r.unwrap_err().to_string().contains("partition 2"));
+        }
+        let ok = sched.run_partitions(5, |p, _| Ok(p * 10)).unwrap();
+        assert_eq!(ok, vec![0, 10, 20, 30, 40]);
     }
 
     #[test]

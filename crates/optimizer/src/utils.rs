@@ -116,7 +116,9 @@ pub fn project_positions(input: Arc<LogicalPlan>, positions: &[usize]) -> Result
     Ok(Some(LogicalPlan::Projection(Projection::try_new(exprs, input)?)))
 }
 
-/// An upper bound on the number of rows `plan` produces, when one is known.
+/// An upper bound on the number of rows `plan` produces in all, when one is known.
+/// A scan's `fetch` and a `LocalLimit` bound each partition, not the whole: they give
+/// no bound here (see [`max_rows_per_partition`]).
 pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
     match plan {
         LogicalPlan::Limit(l) => {
@@ -130,7 +132,11 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
             (Some(f), Some(i)) => Some(f.min(i)),
             (f, i) => f.or(i),
         },
-        LogicalPlan::TableScan(t) => t.fetch,
+        LogicalPlan::TableScan(_) | LogicalPlan::LocalLimit(_) => None,
+        LogicalPlan::Sample(s) => match s.method {
+            ember_plan::SampleMethod::Poisson { .. } => None,
+            _ => max_rows(&s.input),
+        },
         LogicalPlan::Values(v) => Some(v.rows.len()),
         LogicalPlan::EmptyRelation(e) => Some(usize::from(e.produce_one_row)),
         LogicalPlan::Projection(p) => max_rows(&p.input),
@@ -149,6 +155,23 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
         LogicalPlan::Expand(e) => max_rows(&e.input).map(|n| n.saturating_mul(e.projections.len())),
         LogicalPlan::SetOperation(s) if !s.all || s.kind == ember_plan::SetOpKind::Except => max_rows(&s.left),
         LogicalPlan::SetOperation(_) => None,
+    }
+}
+
+/// An upper bound on the number of rows any one partition of `plan` produces: a
+/// scan's `fetch` or a `LocalLimit` below projections, else [`max_rows`].
+pub fn max_rows_per_partition(plan: &LogicalPlan) -> Option<usize> {
+    let own = match plan {
+        LogicalPlan::TableScan(t) => t.fetch,
+        LogicalPlan::LocalLimit(l) => Some(max_rows_per_partition(&l.input).map_or(l.fetch, |m| m.min(l.fetch))),
+        LogicalPlan::Projection(p) => max_rows_per_partition(&p.input),
+        LogicalPlan::SubqueryAlias(s) => max_rows_per_partition(&s.input),
+        LogicalPlan::Filter(f) => max_rows_per_partition(&f.input),
+        _ => None,
+    };
+    match (own, max_rows(plan)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

@@ -22,6 +22,7 @@ use crate::operators::hash_aggregate::{AggregateExpr, AggregateMode, HashAggrega
 use crate::operators::limit::{GlobalLimitExec, LocalLimitExec};
 use crate::operators::memory::{EmptyExec, MemoryExec};
 use crate::operators::projection::ProjectionExec;
+use crate::operators::sample::{SampleExec, Sampler};
 use crate::operators::sort::SortExec;
 use crate::operators::sort_preserving_merge::SortPreservingMergeExec;
 use crate::operators::union::UnionExec;
@@ -83,6 +84,8 @@ impl PhysicalPlanner {
                 };
                 Arc::new(GlobalLimitExec::new(local, l.skip, l.fetch))
             }
+            LogicalPlan::LocalLimit(l) => Arc::new(LocalLimitExec::new(self.plan(&l.input)?, l.fetch)),
+            LogicalPlan::Sample(s) => self.plan_sample(s)?,
             LogicalPlan::Sort(s) => {
                 let input = self.plan(&s.input)?;
                 let exprs = s
@@ -149,7 +152,28 @@ impl PhysicalPlanner {
         &self.config
     }
 
-    /// Literal rows → one in-memory partition.
+    /// A sample reads its whole input in one task, in partition order (see `SampleExec`).
+    fn plan_sample(&self, s: &ember_plan::Sample) -> Result<Arc<dyn ExecutionPlan>> {
+        use ember_plan::SampleMethod;
+        let input = self.plan(&s.input)?;
+        let sampler = match &s.method {
+            SampleMethod::Bernoulli { lower, upper } => Sampler::Bernoulli { lower: *lower, upper: *upper },
+            SampleMethod::Poisson { fraction } => Sampler::Poisson { fraction: *fraction },
+            SampleMethod::Stratified { key, fractions } => {
+                let key_type = key.data_type(s.input.schema())?;
+                let key = create_physical_expr(key, s.input.schema())?;
+                let fractions = fractions
+                    .iter()
+                    .filter(|(v, _)| !v.is_null())
+                    .map(|(v, f)| Ok((v.cast_to(&key_type)?.to_array(1)?, *f)))
+                    .collect::<Result<Vec<_>>>()?;
+                Sampler::Stratified { key, fractions }
+            }
+        };
+        Ok(Arc::new(SampleExec::new(input, sampler, s.seed)))
+    }
+
+    /// Literal rows → in-memory partitions.
     fn plan_values(&self, v: &ember_plan::Values) -> Result<Arc<dyn ExecutionPlan>> {
         let schema = v.schema.arrow_schema().clone();
         let empty = PlanSchema::empty();
@@ -174,9 +198,18 @@ impl PhysicalPlanner {
                 arrow::compute::concat(&refs)?
             });
         }
-        let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(v.rows.len()));
+        let rows = v.rows.len();
+        let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(rows));
         let batch = arrow::record_batch::RecordBatch::try_new_with_options(schema.clone(), columns, &options)?;
-        Ok(Arc::new(MemoryExec::try_new(vec![vec![batch]], schema, None)?))
+        // Contiguous slices over up to `spark.sql.shuffle.partitions` partitions, as
+        // Spark's `LocalTableScanExec` parallelizes its rows, so small inline data runs
+        // through the same multi-partition paths as large data.
+        let slices = rows.clamp(1, self.config.shuffle_partitions().max(1));
+        let partitions = (0..slices).map(|i| {
+            let (start, end) = (i * rows / slices, (i + 1) * rows / slices);
+            vec![batch.slice(start, end - start)]
+        });
+        Ok(Arc::new(MemoryExec::try_new(partitions.collect(), schema, None)?))
     }
 
     /// Casts (and renames) `input`'s columns to `target`'s when their types differ.

@@ -5,6 +5,7 @@ use ember_common::Result;
 
 use crate::logical_plan::LogicalPlan;
 use crate::expr::Expr;
+use crate::scalar::ScalarValue;
 
 /// Name lookup for the binder.
 pub trait CatalogLookup {
@@ -20,6 +21,12 @@ pub trait CatalogLookup {
     /// The plan of a table-valued function call (`range(10)`), or `None` if there is no
     /// table function by that name. Arguments are bound expressions without columns.
     fn table_function(&self, _name: &str, _args: &[Expr]) -> Result<Option<LogicalPlan>> {
+        Ok(None)
+    }
+
+    /// The value of a bound expression without columns (`LIMIT 1 + 1`), evaluated as a
+    /// query would; `None` where the catalog cannot evaluate expressions.
+    fn fold_constant(&self, _expr: &Expr) -> Result<Option<ScalarValue>> {
         Ok(None)
     }
 }

@@ -52,6 +52,8 @@ impl LogicalPlan {
                 (s, Some(n)) => format!("Limit {n}, offset={s}"),
                 (s, None) => format!("Offset {s}"),
             },
+            LogicalPlan::LocalLimit(l) => format!("LocalLimit {}", l.fetch),
+            LogicalPlan::Sample(s) => s.to_string(),
             LogicalPlan::Join(j) => match &j.condition {
                 Some(c) => format!("Join {}, {}", j.join_type, qualified(c)),
                 None => format!("Join {}", j.join_type),

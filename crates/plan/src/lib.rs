@@ -36,6 +36,7 @@ pub mod grouping_sets;
 pub mod interval;
 pub mod logical_plan;
 pub mod operator;
+pub mod sample;
 pub mod scalar;
 pub mod schema;
 pub mod set_operation;

@@ -16,6 +16,7 @@ use crate::schema::{PlanField, PlanSchema};
 use crate::table_source::TableSource;
 use crate::window_plan::Window;
 pub use crate::expand::Expand;
+pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
 
 /// A node of a logical plan.
@@ -26,6 +27,8 @@ pub enum LogicalPlan {
     Aggregate(Aggregate),
     Sort(Sort),
     Limit(Limit),
+    LocalLimit(LocalLimit),
+    Sample(Sample),
     Join(Join),
     Union(Union),
     Distinct(Distinct),
@@ -174,11 +177,23 @@ impl Sort {
     }
 }
 
-/// Skips `skip` rows then returns at most `fetch` rows.
+/// Skips `skip` rows then returns at most `fetch` rows of the whole input (Spark's
+/// `GlobalLimit` over `LocalLimit`, with `Offset`): the rows are counted over all
+/// partitions together, in partition order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limit {
     pub skip: usize,
     pub fetch: Option<usize>,
+    pub input: Arc<LogicalPlan>,
+}
+
+/// At most `fetch` rows of *each partition* (Spark's `LocalLimit`). It never stands
+/// alone: rules put it below a [`Limit`] (or a top-K [`Sort`]) that makes the count
+/// global, where reading fewer rows per partition cannot change the result. A scan's
+/// `fetch` means the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalLimit {
+    pub fetch: usize,
     pub input: Arc<LogicalPlan>,
 }
 
@@ -558,6 +573,8 @@ impl LogicalPlan {
             LogicalPlan::Aggregate(a) => &a.schema,
             LogicalPlan::Sort(s) => s.input.schema(),
             LogicalPlan::Limit(l) => l.input.schema(),
+            LogicalPlan::LocalLimit(l) => l.input.schema(),
+            LogicalPlan::Sample(s) => s.input.schema(),
             LogicalPlan::Join(j) => &j.schema,
             LogicalPlan::Union(u) => &u.schema,
             LogicalPlan::Distinct(d) => d.input.schema(),
@@ -580,6 +597,8 @@ impl LogicalPlan {
             LogicalPlan::Aggregate(a) => vec![&a.input],
             LogicalPlan::Sort(s) => vec![&s.input],
             LogicalPlan::Limit(l) => vec![&l.input],
+            LogicalPlan::LocalLimit(l) => vec![&l.input],
+            LogicalPlan::Sample(s) => vec![&s.input],
             LogicalPlan::Join(j) => vec![&j.left, &j.right],
             LogicalPlan::Union(u) => u.inputs.iter().collect(),
             LogicalPlan::Distinct(d) => vec![&d.input],
@@ -605,6 +624,7 @@ impl LogicalPlan {
             LogicalPlan::Generate(g) => vec![&g.generator.arg],
             LogicalPlan::Window(w) => w.window_exprs.iter().collect(),
             LogicalPlan::Expand(e) => e.projections.iter().flatten().collect(),
+            LogicalPlan::Sample(s) => s.expressions(),
             _ => vec![],
         }
     }
@@ -635,6 +655,8 @@ impl LogicalPlan {
                 LogicalPlan::Sort(Sort::try_new(sort, input()?, s.fetch)?)
             }
             LogicalPlan::Limit(l) => LogicalPlan::Limit(Limit { skip: l.skip, fetch: l.fetch, input: input()? }),
+            LogicalPlan::LocalLimit(l) => LogicalPlan::LocalLimit(LocalLimit { fetch: l.fetch, input: input()? }),
+            LogicalPlan::Sample(s) => LogicalPlan::Sample(s.with_new(exprs, input()?)?),
             LogicalPlan::Join(j) => {
                 let left = input()?;
                 let right = input()?;
@@ -713,6 +735,8 @@ impl LogicalPlan {
             LogicalPlan::Aggregate(_) => "Aggregate",
             LogicalPlan::Sort(_) => "Sort",
             LogicalPlan::Limit(_) => "Limit",
+            LogicalPlan::LocalLimit(_) => "LocalLimit",
+            LogicalPlan::Sample(_) => "Sample",
             LogicalPlan::Join(_) => "Join",
             LogicalPlan::Union(_) => "Union",
             LogicalPlan::Distinct(_) => "Distinct",

@@ -75,6 +75,14 @@ pub fn estimate_rows(plan: &LogicalPlan) -> Option<f64> {
             }
         }
         LogicalPlan::Generate(g) => estimate_rows(&g.input)? * 2.0,
+        LogicalPlan::Sample(s) => {
+            let share = match &s.method {
+                crate::sample::SampleMethod::Bernoulli { lower, upper } => upper - lower,
+                crate::sample::SampleMethod::Poisson { fraction } => *fraction,
+                crate::sample::SampleMethod::Stratified { fractions, .. } => fractions.iter().map(|(_, f)| *f).fold(0.0, f64::max),
+            };
+            estimate_rows(&s.input)? * share
+        }
         #[allow(unreachable_patterns)]
         other => other.inputs().first().and_then(|i| estimate_rows(i))?,
     })

@@ -63,6 +63,10 @@ impl Dialect for EmberDialect {
     fn supports_values_as_table_factor(&self) -> bool {
         true
     }
+    /// `t TABLESAMPLE (…) alias`, as Spark's grammar has it.
+    fn supports_table_sample_before_alias(&self) -> bool {
+        true
+    }
     /// Spark allows `INTERVAL '2 days 3 hours'` without a unit after the string.
     fn require_interval_qualifier(&self) -> bool {
         false

@@ -30,6 +30,7 @@ mod literal;
 mod parser;
 mod query;
 mod relation;
+mod sample;
 mod select;
 mod split;
 mod statement;

@@ -68,7 +68,7 @@ pub(crate) fn split_tokens(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>
 }
 
 fn parser(tokens: &[TokenWithSpan]) -> Parser<'static> {
-    Parser::new(&DIALECT).with_tokens_with_locations(crate::lateral_view::with_explicit_aliases(tokens))
+    Parser::new(&DIALECT).with_tokens_with_locations(crate::sample::move_derived_samples(crate::lateral_view::with_explicit_aliases(tokens)))
 }
 
 /// Fails unless the parser consumed every token.

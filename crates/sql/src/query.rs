@@ -2,7 +2,7 @@
 //! query's output, `LIMIT` and `OFFSET`. SELECT blocks are in `select.rs`.
 
 use ember_common::{ErrorKind, Result, Span};
-use ember_plan::{Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue, SortExpr};
+use ember_plan::{Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, SortExpr};
 use sqlparser::ast::{self, LimitClause, OrderByExpr, OrderByKind, OrderBySort, SetExpr, SetOperator, SetQuantifier, Value};
 
 use crate::binder::{Binder, Scope};
@@ -135,55 +135,51 @@ impl Binder<'_> {
             }
             LimitClause::OffsetCommaLimit { offset, limit } => (Some(limit), Some(offset)),
         };
-        let fetch = limit.map(|e| self.limit_value(e, "limit")).transpose()?;
-        let skip = offset.map(|e| self.limit_value(e, "offset")).transpose()?.unwrap_or(0);
+        let schema = plan.schema().clone();
+        let fetch = limit.map(|e| self.limit_value(e, "limit", &schema)).transpose()?;
+        let skip = offset.map(|e| self.limit_value(e, "offset", &schema)).transpose()?.unwrap_or(0);
         if fetch.is_none() && skip == 0 {
             return Ok(plan);
         }
         Ok(LogicalPlanBuilder::from(plan).limit(skip, fetch)?.build())
     }
 
-    /// A LIMIT/OFFSET value: a non-negative integer constant.
-    fn limit_value(&self, e: &ast::Expr, what: &str) -> Result<usize> {
+    /// A LIMIT/OFFSET value: a non-negative INT constant, checked in Spark's order
+    /// (foldable, then INT, then not NULL, then not negative). `schema` is the limited
+    /// input's, so a column names something and is reported as not constant.
+    pub(crate) fn limit_value(&self, e: &ast::Expr, what: &str, schema: &PlanSchema) -> Result<usize> {
         let span = span_of(e);
-        let empty = PlanSchema::empty();
-        let bound = self.bind_expr(e, &ExprScope::new(&empty))?;
-        let msg = |detail: String| format!("The {what} like expression \"{bound}\" is invalid. {detail}");
+        let bound = self.bind_expr(e, &ExprScope::new(schema))?;
+        let invalid = |sub: &str, detail: String| {
+            Err(other(&format!("INVALID_LIMIT_LIKE_EXPRESSION.{sub}"), "42K0E", format!("The {what} like expression \"{bound}\" is invalid. {detail}"))).at(span)
+        };
+        let foldable = bound.column_refs().is_empty()
+            && bound.is_deterministic()
+            && !bound.contains_aggregate()
+            && !bound.contains_subquery()
+            && !bound.contains_window()
+            && !bound.contains_outer_reference();
+        if !foldable {
+            return invalid("IS_UNFOLDABLE", format!("The {what} expression must evaluate to a constant value."));
+        }
+        let data_type = bound.data_type(&PlanSchema::empty()).at(span)?;
+        if data_type != arrow::datatypes::DataType::Int32 {
+            let shown = ember_common::types::sql_type_name(&data_type);
+            return invalid("DATA_TYPE", format!("The {what} expression must be integer type, but got \"{shown}\"."));
+        }
         let value = match &bound {
-            Expr::Literal(v) => v.clone(),
-            _ => {
-                return Err(other(
-                    "INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE",
-                    "42K0E",
-                    msg(format!("The {what} expression must evaluate to a constant value.")),
-                ))
-                .at(span)
-            }
+            Expr::Literal(v) => Some(v.clone()),
+            _ => self.catalog.fold_constant(&bound).at(span)?,
+        };
+        let Some(value) = value else {
+            return invalid("IS_UNFOLDABLE", format!("The {what} expression must evaluate to a constant value."));
         };
         if value.is_null() {
-            return Err(other("INVALID_LIMIT_LIKE_EXPRESSION.IS_NULL", "42K0E", msg(format!("The evaluated {what} expression must not be null.")))).at(span);
+            return invalid("IS_NULL", format!("The evaluated {what} expression must not be null."));
         }
-        let n = match &value {
-            ScalarValue::Int8(_) | ScalarValue::Int16(_) | ScalarValue::Int32(_) | ScalarValue::Int64(_) => value.as_i64().unwrap_or(0),
-            other_value => {
-                return Err(other(
-                    "INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE",
-                    "42K0E",
-                    msg(format!(
-                        "The {what} expression must be integer type, but got \"{}\".",
-                        ember_common::types::sql_type_name(&other_value.data_type())
-                    )),
-                ))
-                .at(span)
-            }
-        };
+        let n = value.as_i64().unwrap_or(0);
         if n < 0 {
-            return Err(other(
-                "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
-                "42K0E",
-                msg(format!("The {what} expression must be equal to or greater than 0, but got {n}.")),
-            ))
-            .at(span);
+            return invalid("IS_NEGATIVE", format!("The {what} expression must be equal to or greater than 0, but got {n}."));
         }
         usize::try_from(n).map_err(|_| ember_common::Error::internal("limit does not fit in usize"))
     }

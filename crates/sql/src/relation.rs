@@ -11,6 +11,7 @@ use sqlparser::ast::{self, JoinConstraint, JoinOperator, ObjectName, ObjectNameP
 use crate::binder::{Binder, Scope};
 use crate::errors::{span_of, unsupported, ResultExt};
 use crate::expr::ExprScope;
+use crate::sample::SamplePlace;
 
 const FILE_FORMATS: [&str; 6] = ["parquet", "csv", "json", "orc", "text", "avro"];
 
@@ -92,9 +93,13 @@ impl Binder<'_> {
             TableFactor::Table { name, alias, args, with_hints, version, partitions, sample, .. } => {
                 if let Some(args) = args {
                     let plan = self.bind_table_function(name, &args.args).at(span)?;
+                    let plan = match sample {
+                        Some(s) => self.bind_sample(plan, s, SamplePlace::Function, span)?,
+                        None => plan,
+                    };
                     return self.apply_alias(plan, alias.as_ref(), None).at(span);
                 }
-                if !with_hints.is_empty() || version.is_some() || !partitions.is_empty() || sample.is_some() {
+                if !with_hints.is_empty() || version.is_some() || !partitions.is_empty() {
                     return Err(unsupported(format!("the table clause in {tf}"))).at(span);
                 }
                 let plan = self.resolve_table(name, scope).at(span_of(name))?;
@@ -105,10 +110,14 @@ impl Binder<'_> {
                 let plan = match plan {
                     Resolved::File(p) | Resolved::Table(p) => p,
                 };
+                let plan = match sample {
+                    Some(s) => self.bind_sample(plan, s, SamplePlace::Table, span)?,
+                    None => plan,
+                };
                 self.apply_alias(plan, alias.as_ref(), default_alias).at(span)
             }
             TableFactor::Derived { lateral, subquery, alias, sample } => {
-                if *lateral || sample.is_some() {
+                if *lateral {
                     return Err(unsupported("LATERAL subqueries")).at(span);
                 }
                 // `(VALUES …) AS t(a, b)` names the columns directly.
@@ -120,6 +129,10 @@ impl Binder<'_> {
                     }
                 }
                 let plan = self.bind_query(subquery, scope)?;
+                let plan = match sample {
+                    Some(s) => self.bind_sample(plan, s, SamplePlace::Derived, span)?,
+                    None => plan,
+                };
                 self.apply_alias(plan, alias.as_ref(), None).at(span)
             }
             TableFactor::NestedJoin { table_with_joins, alias } => {

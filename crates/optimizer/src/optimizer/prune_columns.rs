@@ -144,6 +144,13 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
             pass_through(plan, &s.input, req)
         }
         LogicalPlan::Limit(l) => pass_through(plan, &l.input, required),
+        LogicalPlan::LocalLimit(l) => pass_through(plan, &l.input, required),
+        LogicalPlan::Sample(s) => {
+            // One draw per row whatever the columns: only the stratum key is needed.
+            let mut req = required;
+            req.extend(refs(s.expressions(), s.input.schema())?);
+            pass_through(plan, &s.input, req)
+        }
         LogicalPlan::SubqueryAlias(s) => pass_through(plan, &s.input, required),
         LogicalPlan::Distinct(d) => pass_through(plan, &d.input, (0..n).collect()),
         LogicalPlan::Aggregate(a) => {

@@ -11,6 +11,7 @@ pub mod memory;
 pub mod nested_loop_join;
 pub mod projection;
 pub mod range;
+pub mod sample;
 pub mod sort;
 pub mod sort_preserving_merge;
 pub mod union;

@@ -152,7 +152,7 @@ fn sort_limit_union_values() {
              +- UnionExec
                 :- ProjectionExec [cast(id#0 as bigint) AS id, name#1]
                 :  +- MemoryExec [id, name], partitions=2
-                +- MemoryExec [id, name], partitions=1
+                +- MemoryExec [id, name], partitions=2
     ");
     insta::assert_snapshot!(rows(&physical, false), @r"
     id | name

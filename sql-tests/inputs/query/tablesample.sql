@@ -1,0 +1,38 @@
+-- TABLESAMPLE: n ROWS is a LIMIT; x PERCENT and BUCKET a OUT OF b keep each row with
+-- probability x / 100 or a / b, from Spark's generator seeded by REPEATABLE. Ember draws
+-- one sequence over the whole input in its order, so the sample does not depend on the
+-- partitioning; it equals Spark's where Spark reads the input as one partition (a
+-- small file).
+CREATE OR REPLACE TEMPORARY VIEW r AS SELECT * FROM range(0, 100);
+SELECT count(*) FROM r TABLESAMPLE (5 ROWS);
+SELECT * FROM r TABLESAMPLE (5 ROWS);
+SELECT * FROM r TABLESAMPLE (1 + 1 ROWS);
+SELECT * FROM r TABLESAMPLE (100 ROWS) LIMIT 3;
+SELECT count(*) FROM r TABLESAMPLE (0 PERCENT);
+SELECT count(*) FROM r TABLESAMPLE (100 PERCENT);
+SELECT count(*) FROM (SELECT * FROM r) TABLESAMPLE (3 ROWS) t;
+SELECT t.id FROM (SELECT * FROM r WHERE id > 90) TABLESAMPLE (2 ROWS) AS t;
+-- Seeded samples of a one-partition input are Spark's.
+CREATE OR REPLACE TEMPORARY VIEW people USING csv OPTIONS (path 'data/people.csv', header 'true', inferSchema 'true');
+SELECT id, name FROM people TABLESAMPLE (50 PERCENT) REPEATABLE (42);
+SELECT id FROM people TABLESAMPLE (30 PERCENT) REPEATABLE (7);
+SELECT p.id FROM people TABLESAMPLE (BUCKET 1 OUT OF 2) REPEATABLE (3) p;
+SELECT id FROM people TABLESAMPLE (99.9 PERCENT) REPEATABLE (1);
+SELECT count(*) FROM people TABLESAMPLE (0 PERCENT) REPEATABLE (1);
+SELECT id, name FROM (SELECT * FROM people WHERE age > 30) TABLESAMPLE (50 PERCENT) REPEATABLE (5);
+SELECT city, count(*) FROM people TABLESAMPLE (60 PERCENT) REPEATABLE (11) GROUP BY city ORDER BY city;
+-- A sample is never dropped: a filter and a limit stay above it.
+SELECT id FROM people TABLESAMPLE (50 PERCENT) REPEATABLE (42) WHERE id > 3;
+SELECT id FROM people TABLESAMPLE (50 PERCENT) REPEATABLE (42) LIMIT 2;
+-- Errors.
+SELECT * FROM r TABLESAMPLE (BUCKET 11 OUT OF 10);
+SELECT * FROM r TABLESAMPLE (101 PERCENT);
+SELECT * FROM r TABLESAMPLE (-1 PERCENT);
+SELECT * FROM r TABLESAMPLE (-1 ROWS);
+SELECT * FROM r TABLESAMPLE (BUCKET 1 OUT OF 10 ON id);
+SELECT * FROM r TABLESAMPLE (BUCKET 0 OUT OF 0);
+SELECT count(*) FROM (SELECT * FROM range(0, 100) TABLESAMPLE (5 ROWS));
+SELECT * FROM (SELECT * FROM r) t TABLESAMPLE (3 ROWS);
+SELECT * FROM r TABLESAMPLE (10 PERCENT) s REPEATABLE (42);
+SELECT * FROM r t TABLESAMPLE (10 PERCENT);
+SELECT * FROM VALUES (1), (2) AS v(a) TABLESAMPLE (50 PERCENT);
