@@ -92,37 +92,14 @@ impl ParquetScanExec {
                 total += 1;
                 if *k {
                     read += 1;
-                    let size = reader_meta.metadata().row_group(rg).compressed_size().max(0) as u64;
-                    units.push(((fi, rg), size));
+                    units.push(((fi, rg), row_group_midpoint(reader_meta.metadata().row_group(rg))));
                 }
             }
             pfiles.push(ParquetFile { meta: meta.clone(), reader_meta, roots, positions });
         }
-        let bytes: u64 = units.iter().map(|(_, s)| s).sum();
-        let split = max_split_bytes(bytes, files.len(), target_partitions, max_partition_bytes);
-        // the open cost is paid once per file
-        let mut last_file = None;
-        let units: Vec<_> = units
-            .into_iter()
-            .map(|((fi, rg), size)| {
-                let cost = if last_file == Some(fi) { size } else { size + OPEN_COST_BYTES };
-                last_file = Some(fi);
-                ((fi, rg), cost)
-            })
-            .collect();
-        let partitions = pack(units, split)
-            .into_iter()
-            .map(|group| {
-                let mut chunks: Vec<RowGroupChunk> = Vec::new();
-                for (fi, rg) in group {
-                    match chunks.last_mut() {
-                        Some(c) if c.file == fi => c.row_groups.push(rg),
-                        _ => chunks.push(RowGroupChunk { file: fi, row_groups: vec![rg] }),
-                    }
-                }
-                chunks
-            })
-            .collect();
+        let file_sizes: Vec<u64> = files.iter().map(|f| f.size).collect();
+        let split = max_split_bytes(file_sizes.iter().sum(), files.len(), target_partitions, max_partition_bytes);
+        let partitions = split_row_groups(units, &file_sizes, split);
         Ok(ParquetScanExec {
             file_list: files,
             inner: Arc::new(Inner { files: pfiles, output: schema.clone(), schema, extras: ScanExtras::default() }),
@@ -181,6 +158,43 @@ fn count_only_batches(chunk: RowGroupChunk, inner: Arc<Inner>) -> Result<BatchIt
         let batch = RecordBatch::try_new_with_options(inner.schema.clone(), vec![], &opts)?;
         inner.extras.finish(batch, &path, &inner.output)
     })))
+}
+
+/// Where Spark places a row group: the middle of its bytes (`ParquetFileReader`
+/// assigns a row group to the file split that holds its midpoint).
+fn row_group_midpoint(rg: &parquet::file::metadata::RowGroupMetaData) -> u64 {
+    let start = rg.columns().first().map_or(0, |c| c.dictionary_page_offset().unwrap_or_else(|| c.data_page_offset()));
+    start.max(0) as u64 + rg.compressed_size().max(0) as u64 / 2
+}
+
+/// Spark's layout of Parquet reads: each file cut into byte ranges of `split` bytes, a
+/// row group read by the range holding its midpoint, the ranges packed into partitions
+/// as text splits are (`split::pack`, longest first). `row_groups` are `((file, row
+/// group), midpoint)` in file order. Partitions without row groups are left out.
+fn split_row_groups(row_groups: Vec<((usize, usize), u64)>, file_sizes: &[u64], split: u64) -> Vec<Vec<RowGroupChunk>> {
+    let split = split.max(1);
+    let mut ranges: Vec<(Vec<RowGroupChunk>, u64)> = Vec::new();
+    let mut range_of: std::collections::HashMap<(usize, u64), usize> = std::collections::HashMap::new();
+    for (fi, &size) in file_sizes.iter().enumerate() {
+        for j in 0..size.div_ceil(split) {
+            range_of.insert((fi, j), ranges.len());
+            ranges.push((Vec::new(), (size - j * split).min(split)));
+        }
+    }
+    for ((fi, rg), mid) in row_groups {
+        let j = mid.min(file_sizes[fi].saturating_sub(1)) / split;
+        let Some(&r) = range_of.get(&(fi, j)) else { continue };
+        let chunks = &mut ranges[r].0;
+        match chunks.last_mut() {
+            Some(c) => c.row_groups.push(rg),
+            None => chunks.push(RowGroupChunk { file: fi, row_groups: vec![rg] }),
+        }
+    }
+    pack(ranges, split, OPEN_COST_BYTES)
+        .into_iter()
+        .map(|group| group.into_iter().flatten().collect::<Vec<_>>())
+        .filter(|chunks: &Vec<RowGroupChunk>| !chunks.is_empty())
+        .collect()
 }
 
 fn chunk_batches(chunk: RowGroupChunk, inner: Arc<Inner>, batch_size: usize, fetch: Option<usize>) -> Result<BatchIter> {
@@ -259,6 +273,17 @@ impl ExecutionPlan for ParquetScanExec {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn row_groups_go_to_the_split_holding_their_midpoint() {
+        let rgs = vec![((0, 0), 50), ((1, 0), 40), ((1, 1), 150), ((1, 2), 160), ((1, 3), 290)];
+        let chunk = |file, row_groups: Vec<usize>| RowGroupChunk { file, row_groups };
+        let parts = split_row_groups(rgs.clone(), &[100, 300], 100);
+        assert_eq!(parts, vec![vec![chunk(0, vec![0])], vec![chunk(1, vec![0])], vec![chunk(1, vec![1, 2])], vec![chunk(1, vec![3])]]);
+        // Longer splits first: the second file's 250-byte split leads.
+        let parts = split_row_groups(rgs, &[100, 300], 250);
+        assert_eq!(parts, vec![vec![chunk(1, vec![0, 1, 2])], vec![chunk(0, vec![0])], vec![chunk(1, vec![3])]]);
+    }
     use arrow::array::{Int32Array, StringArray, TimestampNanosecondArray};
     use arrow::datatypes::{DataType, Field, TimeUnit};
     use ember_plan::{col, lit};

@@ -41,9 +41,13 @@ pub fn max_split_bytes(total_bytes: u64, file_count: usize, target_partitions: u
     max_partition_bytes.min(OPEN_COST_BYTES.max(per_core)).max(1)
 }
 
-/// Packs consecutive items of the given sizes into groups of about `max_bytes`; an item
-/// never goes alone into a group it does not fit.
-pub fn pack<T>(items: Vec<(T, u64)>, max_bytes: u64) -> Vec<Vec<T>> {
+/// Spark's `FilePartition.getFilePartitions`: items (file splits, with their byte
+/// lengths) sorted by length, longest first (a stable sort, so equal lengths keep their
+/// listing order), then packed in that order: a partition is closed when the next item
+/// would take it past `max_bytes`; each item costs its length plus `open_cost`. Reading
+/// partitions in order then reads rows in the order Spark does.
+pub fn pack<T>(mut items: Vec<(T, u64)>, max_bytes: u64, open_cost: u64) -> Vec<Vec<T>> {
+    items.sort_by(|a, b| b.1.cmp(&a.1));
     let mut out = Vec::new();
     let mut current = Vec::new();
     let mut size = 0u64;
@@ -52,7 +56,7 @@ pub fn pack<T>(items: Vec<(T, u64)>, max_bytes: u64) -> Vec<Vec<T>> {
             out.push(std::mem::take(&mut current));
             size = 0;
         }
-        size += len;
+        size += len + open_cost;
         current.push(item);
     }
     if !current.is_empty() {
@@ -78,17 +82,17 @@ pub fn plan_text_partitions_with(
     let mut items = Vec::new();
     for f in files.iter().filter(|f| f.size > 0) {
         if !splittable || f.compression() != Compression::None {
-            items.push((FileRange { file: f.clone(), start: 0, end: f.size }, f.size + OPEN_COST_BYTES));
+            items.push((FileRange { file: f.clone(), start: 0, end: f.size }, f.size));
             continue;
         }
         let mut start = 0;
         while start < f.size {
             let end = (start + split).min(f.size);
-            items.push((FileRange { file: f.clone(), start, end }, end - start + OPEN_COST_BYTES));
+            items.push((FileRange { file: f.clone(), start, end }, end - start));
             start = end;
         }
     }
-    pack(items, split)
+    pack(items, split, OPEN_COST_BYTES)
 }
 
 pub(crate) fn read_error(path: &str, e: impl std::fmt::Display) -> Error {
@@ -242,9 +246,13 @@ mod tests {
         std::fs::write(&path, "a\nbb\nccc\n").unwrap();
         assert_eq!(line_number_at(&path, 0).unwrap(), 1);
         assert_eq!(line_number_at(&path, 5).unwrap(), 3);
-        let packed = pack(vec![(1, 5), (2, 5), (3, 5), (4, 20)], 10);
-        assert_eq!(packed, vec![vec![1, 2], vec![3], vec![4]]);
-        assert!(pack(Vec::<(u8, u64)>::new(), 10).is_empty());
+        // Longest first; equal lengths in listing order; an item opens a new partition
+        // when it would not fit (Spark's rule: the open cost counts for items already in).
+        let packed = pack(vec![(1, 5), (2, 5), (3, 5), (4, 20)], 10, 0);
+        assert_eq!(packed, vec![vec![4], vec![1, 2], vec![3]]);
+        let packed = pack(vec![(1, 3), (2, 3), (3, 3)], 10, 2);
+        assert_eq!(packed, vec![vec![1, 2], vec![3]]);
+        assert!(pack(Vec::<(u8, u64)>::new(), 10, 4).is_empty());
     }
 
     #[test]

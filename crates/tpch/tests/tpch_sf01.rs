@@ -4,12 +4,11 @@
 //! (shrink the list) or when a query not on the list fails.
 //!
 //! Each query runs in a child process (this test binary again, told which query by the
-//! `EMBER_TPCH_QUERY` variable) that is killed after `QUERY_TIMEOUT`: a plan that would run
-//! for hours (a cross join) fails its query instead of hanging the suite.
+//! `EMBER_TPCH_QUERY` variable) that is killed after `QUERY_TIMEOUT` (see `common`).
 
-use std::io::Read;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ember::Session;
@@ -44,51 +43,15 @@ fn run_one(n: u32) {
 
 /// In the parent: runs query `n` in a child process; returns its seconds and status line.
 fn run_in_child(n: u32) -> (f64, String) {
-    let start = Instant::now();
-    let exe = std::env::current_exe().expect("test binary path");
-    let mut child = Command::new(exe)
-        .args(["tpch_sf01_matches_answers", "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, n.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the query's process");
-    let stdout = drain(child.stdout.take().expect("child stdout"));
-    let stderr = drain(child.stderr.take().expect("child stderr"));
-    loop {
-        if child.try_wait().expect("wait for the query's process").is_some() {
-            break;
-        }
-        if start.elapsed() > QUERY_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return (start.elapsed().as_secs_f64(), format!("TIMEOUT: over {}s", QUERY_TIMEOUT.as_secs()));
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let run = common::run_in_child("tpch_sf01_matches_answers", &[(CHILD_ENV, n.to_string())], QUERY_TIMEOUT, RESULT_PREFIX);
+    if let Some(failure) = run.failure {
+        return (run.seconds, failure);
     }
-    let out = stdout.join().unwrap_or_default();
-    let line = out.lines().find_map(|l| l.split_once(RESULT_PREFIX).map(|(_, rest)| rest)).map(str::to_string);
+    let line = run.stdout.lines().find_map(|l| l.split_once(RESULT_PREFIX).map(|(_, rest)| rest.to_string()));
     match line.as_deref().and_then(|l| l.split_once(' ')) {
         Some((secs, status)) => (secs.parse().unwrap_or(0.0), status.to_string()),
-        None => {
-            // A panic: its message is the line after "panicked at".
-            let err = stderr.join().unwrap_or_default();
-            let lines: Vec<&str> = err.lines().collect();
-            let panic = lines.iter().position(|l| l.contains("panicked at")).map_or(String::new(), |i| {
-                format!(": {} {}", lines[i].trim(), lines.get(i + 1).copied().unwrap_or("").trim())
-            });
-            (start.elapsed().as_secs_f64(), format!("CRASH: the query's process ended without a result{panic}"))
-        }
+        None => (run.seconds, "CRASH: no status line".into()),
     }
-}
-
-/// Reads a child's pipe to its end on a thread of its own (so a full pipe never blocks it).
-fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = pipe.read_to_string(&mut out);
-        out
-    })
 }
 
 #[test]

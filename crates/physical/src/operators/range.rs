@@ -103,7 +103,11 @@ impl ExecutionPlan for RangeExec {
     }
 
     fn details(&self) -> String {
-        format!("({}, {}, step={}, splits={})", self.spec.start, self.spec.end, self.spec.step, self.partitions)
+        let range = format!("({}, {}, step={}, splits={})", self.spec.start, self.spec.end, self.spec.step, self.partitions);
+        match self.fetch {
+            Some(n) => format!("{range}, fetch={n} per split"),
+            None => range,
+        }
     }
 
     fn schema(&self) -> SchemaRef {
