@@ -73,7 +73,9 @@ fn logical(op: Operator, l: ColumnarValue, r: ColumnarValue, n: usize) -> Result
     Ok(ColumnarValue::Array(Arc::new(out)))
 }
 
-fn comparison(op: Operator, l: &ColumnarValue, r: &ColumnarValue) -> Result<ColumnarValue> {
+/// `l op r` for a comparison operator, with Spark's semantics for NULL-typed operands,
+/// floats (see `normalize`) and nested values.
+pub(crate) fn comparison(op: Operator, l: &ColumnarValue, r: &ColumnarValue) -> Result<ColumnarValue> {
     let null_typed = l.data_type() == DataType::Null || r.data_type() == DataType::Null;
     if null_typed {
         if op == Operator::NullSafeEq {
@@ -86,6 +88,16 @@ fn comparison(op: Operator, l: &ColumnarValue, r: &ColumnarValue) -> Result<Colu
         }
         return null_result(&[l, r], &DataType::Boolean);
     }
+    // Spark compares doubles with -0.0 = 0.0 and NaN = NaN (arrow's kernels order by
+    // bits): normalize first, nested values too.
+    let normalized;
+    let (l, r) = if super::normalize::has_floats(&l.data_type()) {
+        let norm = |v: &ColumnarValue| super::datum::apply_unary(v, |a| Ok(super::normalize::normalize_floats(a.clone())));
+        normalized = (norm(l)?, norm(r)?);
+        (&normalized.0, &normalized.1)
+    } else {
+        (l, r)
+    };
     if l.data_type().is_nested() {
         return super::nested_cmp::nested_comparison(op, l, r);
     }

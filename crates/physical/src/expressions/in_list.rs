@@ -4,14 +4,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::ArrayRef;
-use arrow::compute::kernels::cmp;
 use arrow::datatypes::{DataType, Schema};
 use arrow::record_batch::RecordBatch;
 use ember_common::Result;
 use ember_plan::{ColumnarValue, ScalarValue};
 
-use super::datum::{apply_binary, null_result};
 use super::{PhysicalExpr, PhysicalExprRef};
 use crate::execution_plan::TaskContext;
 
@@ -77,11 +74,7 @@ impl PhysicalExpr for InListExpr {
         let mut acc = ColumnarValue::Scalar(ScalarValue::Boolean(Some(false)));
         for item in &self.list {
             let i = item.evaluate(batch, ctx)?;
-            let eq = if v.data_type() == DataType::Null || i.data_type() == DataType::Null {
-                null_result(&[&v, &i], &DataType::Boolean)?
-            } else {
-                apply_binary(&v, &i, |a, b| Ok(Arc::new(cmp::eq(a, b)?) as ArrayRef))?
-            };
+            let eq = super::binary::comparison(ember_plan::Operator::Eq, &v, &i)?;
             acc = or3(acc, eq, n)?;
         }
         if self.negated {
@@ -108,7 +101,7 @@ mod tests {
     use arrow::array::{Array, AsArray, Int32Array};
 
     fn run(list: Vec<Option<i32>>, negated: bool) -> Vec<Option<bool>> {
-        let batch = RecordBatch::try_from_iter(vec![("x", Arc::new(Int32Array::from(vec![Some(1), Some(5), None])) as ArrayRef)]).unwrap();
+        let batch = RecordBatch::try_from_iter(vec![("x", Arc::new(Int32Array::from(vec![Some(1), Some(5), None])) as arrow::array::ArrayRef)]).unwrap();
         let items = list.into_iter().map(|v| Arc::new(LiteralExpr(ScalarValue::Int32(v))) as PhysicalExprRef).collect();
         let e = InListExpr::new(Arc::new(ColumnExpr::new("x", 0)), items, negated);
         let out = e.evaluate(&batch, &TaskContext::default()).unwrap().into_array(3).unwrap();

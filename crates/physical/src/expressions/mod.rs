@@ -14,6 +14,7 @@ pub mod is_null;
 pub mod like;
 pub mod literal;
 pub mod negative;
+pub mod normalize;
 mod nested_cmp;
 pub mod not;
 pub mod pending_subquery;

@@ -64,7 +64,11 @@ impl ExchangeExec {
                 (0..batch.num_rows()).map(|i| (start + i) % n).collect()
             }
             Partitioning::Hash(keys, _) => {
-                let cols = keys.iter().map(|k| evaluate_to_array(k.as_ref(), batch, ctx)).collect::<Result<Vec<_>>>()?;
+                // Keys Spark treats as equal (-0.0 and 0.0, NaNs) go to the same partition.
+                let cols = keys
+                    .iter()
+                    .map(|k| Ok(crate::expressions::normalize::normalize_floats(evaluate_to_array(k.as_ref(), batch, ctx)?)))
+                    .collect::<Result<Vec<_>>>()?;
                 hash_rows(&cols)?.into_iter().map(|h| (h % n as u64) as usize).collect()
             }
         };

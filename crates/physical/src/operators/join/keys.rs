@@ -1,15 +1,14 @@
 //! Equi-join and grouping keys: evaluation, float normalization, arrow-row encoding
 //! and hashing, shared by `HashJoinExec` and `HashAggregateExec`.
 
-use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::array::{Array, ArrayRef};
 use arrow::buffer::NullBuffer;
-use arrow::datatypes::{DataType, Float32Type, Float64Type};
+use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use arrow_row::{RowConverter, Rows, SortField};
 use ember_common::{Error, Result};
 use hashbrown::DefaultHashBuilder;
 use std::hash::BuildHasher;
-use std::sync::Arc;
 
 use crate::execution_plan::TaskContext;
 use crate::expressions::{evaluate_to_array, PhysicalExprRef};
@@ -38,30 +37,7 @@ pub(crate) fn evaluate_keys(
         .collect()
 }
 
-/// Maps `-0.0` to `0.0` and every NaN to the canonical NaN so that equal keys encode equally.
-pub(crate) fn normalize_floats(a: ArrayRef) -> ArrayRef {
-    match a.data_type() {
-        DataType::Float64 => Arc::new(a.as_primitive::<Float64Type>().unary::<_, Float64Type>(|v| {
-            if v.is_nan() {
-                f64::NAN
-            } else if v == 0.0 {
-                0.0
-            } else {
-                v
-            }
-        })),
-        DataType::Float32 => Arc::new(a.as_primitive::<Float32Type>().unary::<_, Float32Type>(|v| {
-            if v.is_nan() {
-                f32::NAN
-            } else if v == 0.0 {
-                0.0
-            } else {
-                v
-            }
-        })),
-        _ => a,
-    }
-}
+pub(crate) use crate::expressions::normalize::normalize_floats;
 
 /// Rows where every key is non-NULL (`None`: all rows).
 pub(crate) fn keys_valid(keys: &[ArrayRef]) -> Option<NullBuffer> {
