@@ -9,6 +9,32 @@ use crate::coercion::{self, binary_signature, common_type_of};
 use crate::expr::{Expr, GeneratorKind};
 use crate::schema::PlanSchema;
 
+impl crate::expr::BinaryExpr {
+    /// The operands' types and the operator's signature over rows of `schema`. An
+    /// integral literal beside a decimal counts as the narrowest decimal that holds it
+    /// (Spark's `literalPickMinimumPrecision`: `CAST(x AS DECIMAL(10,2)) / 4` divides
+    /// by a DECIMAL(1,0)). `name` names the expression in errors.
+    pub fn signature(&self, schema: &PlanSchema, name: &str) -> Result<(DataType, DataType, coercion::BinarySignature)> {
+        let (lt, rt) = (self.left.data_type(schema)?, self.right.data_type(schema)?);
+        let l = literal_operand_type(&self.left, &lt, &rt);
+        let r = literal_operand_type(&self.right, &rt, &lt);
+        let sig = binary_signature(&l, self.op, &r, name)?;
+        Ok((l, r, sig))
+    }
+}
+
+/// `t`, the type of `e`, or the narrowest decimal holding `e` when it is an integral
+/// literal and the other operand's type `other` is a decimal.
+fn literal_operand_type(e: &Expr, t: &DataType, other: &DataType) -> DataType {
+    match e {
+        Expr::Literal(v) if coercion::is_integral(t) && coercion::is_decimal(other) => match v.as_i64() {
+            Some(n) => DataType::Decimal128(n.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1) as u8, 0),
+            None => t.clone(),
+        },
+        _ => t.clone(),
+    }
+}
+
 impl Expr {
     /// The type this expression evaluates to over rows of `schema`.
     pub fn data_type(&self, schema: &PlanSchema) -> Result<DataType> {
@@ -16,11 +42,7 @@ impl Expr {
             Expr::Column(c) => Ok(schema.field_of(c)?.data_type().clone()),
             Expr::Literal(v) => Ok(v.data_type()),
             Expr::Alias(a) => a.expr.data_type(schema),
-            Expr::BinaryExpr(b) => {
-                let l = b.left.data_type(schema)?;
-                let r = b.right.data_type(schema)?;
-                Ok(binary_signature(&l, b.op, &r, &self.to_string())?.result)
-            }
+            Expr::BinaryExpr(b) => Ok(b.signature(schema, &self.to_string())?.2.result),
             Expr::Not(e) => {
                 let t = e.data_type(schema)?;
                 if !matches!(t, DataType::Boolean | DataType::Null) {

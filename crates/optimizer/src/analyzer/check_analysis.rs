@@ -6,7 +6,6 @@
 use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
-use ember_plan::coercion::binary_signature;
 use ember_plan::{Expr, LogicalPlan, PlanSchema};
 
 use crate::rule::{Rule, RuleContext};
@@ -122,10 +121,8 @@ fn check_expr(e: &Expr, schema: &PlanSchema) -> Result<()> {
 }
 
 fn check_binary(b: &ember_plan::expr::BinaryExpr, schema: &PlanSchema) -> Result<()> {
-    let lt = b.left.data_type(schema)?;
-    let rt = b.right.data_type(schema)?;
     let name = format!("({} {} {})", b.left, b.op, b.right);
-    let sig = binary_signature(&lt, b.op, &rt, &name)?;
+    let (lt, rt, sig) = b.signature(schema, &name)?;
     if sig.left != lt || sig.right != rt {
         return Err(Error::internal(format!(
             "type coercion left {name} with operand types {} and {} (expected {} and {})",

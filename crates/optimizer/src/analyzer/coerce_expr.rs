@@ -5,7 +5,7 @@
 use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode};
-use ember_plan::coercion::{binary_signature, common_type_of, comparison_type, is_numeric, is_string};
+use ember_plan::coercion::{common_type_of, comparison_type, is_numeric, is_string};
 use ember_plan::expr::{AggregateFunction, BinaryExpr, Case, InList, Like, ScalarFunction};
 use ember_plan::{Expr, PlanSchema};
 
@@ -32,10 +32,9 @@ pub fn null_to_boolean(expr: Expr, schema: &PlanSchema) -> Result<(Expr, bool)> 
 fn coerce_node(e: Expr, schema: &PlanSchema) -> Result<Transformed<Expr>> {
     match e {
         Expr::BinaryExpr(b) => {
-            let lt = b.left.data_type(schema)?;
-            let rt = b.right.data_type(schema)?;
             let name = format!("({} {} {})", b.left, b.op, b.right);
-            let sig = binary_signature(&lt, b.op, &rt, &name)?;
+            let (_, _, sig) = b.signature(schema, &name)?;
+            let (lt, rt) = (b.left.data_type(schema)?, b.right.data_type(schema)?);
             let (left, cl) = cast_if_needed(*b.left, &lt, &sig.left);
             let (right, cr) = cast_if_needed(*b.right, &rt, &sig.right);
             let out = Expr::BinaryExpr(BinaryExpr { left: Box::new(left), op: b.op, right: Box::new(right) });

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::DataType;
 use ember_common::{Error, Result};
-use ember_plan::coercion::{binary_signature, common_type_of, comparison_type};
+use ember_plan::coercion::{common_type_of, comparison_type};
 use ember_plan::expr::Case;
 use ember_plan::{Expr, Operator, PlanSchema};
 
@@ -26,8 +26,8 @@ pub fn create_physical_expr(expr: &Expr, input_schema: &PlanSchema) -> Result<Ph
         Expr::Literal(v) => Arc::new(LiteralExpr(v.clone())),
         Expr::Alias(a) => bind(&a.expr)?,
         Expr::BinaryExpr(b) => {
+            let (_, _, sig) = b.signature(input_schema, &expr.to_string())?;
             let (lt, rt) = (b.left.data_type(input_schema)?, b.right.data_type(input_schema)?);
-            let sig = binary_signature(&lt, b.op, &rt, &expr.to_string())?;
             let left = cast_if_needed(bind(&b.left)?, &lt, &sig.left);
             let right = cast_if_needed(bind(&b.right)?, &rt, &sig.right);
             Arc::new(BinaryExpr::new(left, b.op, right, sig.result))
