@@ -24,7 +24,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from compare import classify, parse, show  # noqa: E402
+from compare import classify, parse, run_ember, show  # noqa: E402
 from spark_ref import split_statements  # noqa: E402
 
 
@@ -70,7 +70,7 @@ def main():
         spark = subprocess.run([os.path.join(HERE, "spark-sql"), "-f", path], capture_output=True, text=True)
         if "@@ STATEMENT" not in spark.stdout:
             sys.exit("check_goldens.py: Spark gave no output for %s:\n%s" % (path, spark.stderr[-2000:]))
-        mine = subprocess.run([ember, "-f", path, "--format", "golden"], capture_output=True, text=True)
+        mine = run_ember(ember, path)
         sb, eb = parse(spark.stdout), parse(mine.stdout)
         for n, sql in enumerate(sqls, 1):
             if norm(sql).upper().startswith("EXPLAIN"):

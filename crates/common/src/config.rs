@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Well-known configuration keys.
 pub mod keys {
@@ -18,6 +18,60 @@ pub mod keys {
     pub const BATCH_SIZE: &str = "ember.execution.batchSize";
     pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
     pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "spark.sql.optimizer.runtimeFilter.creationSideThreshold";
+    pub const PARTITION_TYPE_INFERENCE: &str = "spark.sql.sources.partitionColumnTypeInference.enabled";
+    pub const PARTITION_OVERWRITE_MODE: &str = "spark.sql.sources.partitionOverwriteMode";
+}
+
+/// The type of a setting's value, checked by `SET`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfType {
+    Bool,
+    /// An integer greater than zero.
+    PositiveInt,
+    /// A byte size such as `10485760`, `10m` or `-1`.
+    Bytes,
+    /// A time zone id (validated by the session, which knows the zone rules).
+    TimeZone,
+    /// One of these words (any case).
+    Choice(&'static [&'static str]),
+    Text,
+}
+
+/// A setting Ember reads: its key, type, default as `SET -v` shows it, and meaning.
+/// Static settings can only be given when the session is built.
+#[derive(Debug, Clone, Copy)]
+pub struct ConfEntry {
+    pub key: &'static str,
+    pub kind: ConfType,
+    pub default: &'static str,
+    pub doc: &'static str,
+    pub is_static: bool,
+}
+
+const fn entry(key: &'static str, kind: ConfType, default: &'static str, doc: &'static str) -> ConfEntry {
+    ConfEntry { key, kind, default, doc, is_static: false }
+}
+
+/// Every setting Ember reads, sorted by key (the one declaration of each).
+pub const ENTRIES: &[ConfEntry] = &[
+    entry(keys::BATCH_SIZE, ConfType::PositiveInt, "8192", "Rows per batch the operators pass between each other."),
+    entry(keys::EXECUTOR_THREADS, ConfType::PositiveInt, "<number of cores>", "Threads running a query's tasks."),
+    entry(keys::ANSI_ENABLED, ConfType::Bool, "true", "When true, Spark SQL's ANSI mode: overflow, invalid casts and division by zero are errors; when false they give NULL."),
+    entry(keys::BROADCAST_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated size of a join input that is broadcast to every task instead of shuffled; -1 disables broadcast joins."),
+    entry(keys::CASE_SENSITIVE, ConfType::Bool, "false", "Whether column and table names are case sensitive."),
+    entry(keys::MAX_PARTITION_BYTES, ConfType::Bytes, "128MB", "The most bytes of files packed into one partition when reading."),
+    entry(keys::RUNTIME_FILTER_CREATION_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated key set a runtime filter is built from."),
+    entry(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION, ConfType::Bool, "true", "Whether a small filtered join input reduces the other input before an aggregate (Spark's default is false)."),
+    entry(keys::SESSION_TIME_ZONE, ConfType::TimeZone, "UTC", "The session time zone: a region id such as America/Los_Angeles or an offset such as +08:00."),
+    entry(keys::SHUFFLE_PARTITIONS, ConfType::PositiveInt, "<number of cores>", "The number of partitions of shuffles (joins and aggregations)."),
+    entry(keys::PARTITION_TYPE_INFERENCE, ConfType::Bool, "true", "Whether the types of partition columns of file sources are inferred (else they are strings)."),
+    entry(keys::PARTITION_OVERWRITE_MODE, ConfType::Choice(&["STATIC", "DYNAMIC"]), "STATIC", "Whether INSERT OVERWRITE of a partitioned table replaces every partition (STATIC) or only those it writes (DYNAMIC)."),
+    ConfEntry { key: keys::WAREHOUSE_DIR, kind: ConfType::Text, default: "spark-warehouse", doc: "The directory of databases and managed tables.", is_static: true },
+];
+
+/// The declaration of `key`, if Ember reads it.
+pub fn entry_of(key: &str) -> Option<&'static ConfEntry> {
+    ENTRIES.iter().find(|e| e.key == key)
 }
 
 /// A snapshot of session settings. Cheap to clone.
@@ -35,31 +89,49 @@ impl Config {
         Config::default()
     }
 
-    /// Sets a key, validating the value of keys Ember knows.
+    /// Sets a key, validating the value of keys Ember knows (Spark's
+    /// `INVALID_CONF_VALUE.TYPE_MISMATCH`). Time zones are checked by the session.
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         let value = value.trim().to_string();
-        let invalid = |reason: &str| {
-            Error::new(ErrorKind::InvalidConfValue { key: key.into(), value: value.clone(), reason: reason.into() })
-        };
-        match key {
-            keys::SHUFFLE_PARTITIONS | keys::EXECUTOR_THREADS | keys::BATCH_SIZE => match value.parse::<usize>() {
-                Ok(n) if n > 0 => {}
-                _ => return Err(invalid("It must be a positive integer.")),
-            },
-            keys::ANSI_ENABLED | keys::CASE_SENSITIVE | keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION => {
-                if parse_bool(&value).is_none() {
-                    return Err(invalid("It must be 'true' or 'false'."));
+        if let Some(e) = entry_of(key) {
+            let type_name = match e.kind {
+                ConfType::Bool if parse_bool(&value).is_none() => Some("boolean"),
+                ConfType::PositiveInt if !value.parse::<usize>().is_ok_and(|n| n > 0) => Some("int"),
+                ConfType::Bytes if parse_bytes(&value).is_none() => Some("bytes"),
+                ConfType::Choice(choices) if !choices.iter().any(|c| c.eq_ignore_ascii_case(&value)) => {
+                    return Err(Error::spark(
+                        "INVALID_CONF_VALUE.OUT_OF_RANGE_OF_OPTIONS",
+                        &[("confValue", &value), ("confName", key), ("confOptions", &choices.join(", "))],
+                    ));
                 }
+                _ => None,
+            };
+            if let Some(t) = type_name {
+                return Err(Error::spark("INVALID_CONF_VALUE.TYPE_MISMATCH", &[("confValue", &value), ("confName", key), ("confType", t)]));
             }
-            keys::BROADCAST_THRESHOLD | keys::MAX_PARTITION_BYTES | keys::RUNTIME_FILTER_CREATION_THRESHOLD => {
-                if parse_bytes(&value).is_none() {
-                    return Err(invalid("It must be a size such as 10485760, 10m or -1."));
-                }
-            }
-            _ => {}
         }
         self.values.insert(key.to_string(), value);
         Ok(())
+    }
+
+    /// [`Config::set`] on a running session: static settings are refused.
+    pub fn set_runtime(&mut self, key: &str, value: &str) -> Result<()> {
+        if entry_of(key).is_some_and(|e| e.is_static) {
+            return Err(Error::spark("CANNOT_MODIFY_STATIC_CONFIG", &[("key", &format!("\"{key}\""))]));
+        }
+        self.set(key, value)
+    }
+
+    /// Forgets `key` (back to its default); a static setting stays.
+    pub fn unset(&mut self, key: &str) {
+        if !entry_of(key).is_some_and(|e| e.is_static) {
+            self.values.remove(key);
+        }
+    }
+
+    /// Forgets every setting but the static ones (`RESET`).
+    pub fn reset(&mut self) {
+        self.values.retain(|k, _| entry_of(k).is_some_and(|e| e.is_static));
     }
 
     /// The raw value, if set.
@@ -165,7 +237,15 @@ mod tests {
         assert!(c.ansi_enabled());
         c.set(keys::SHUFFLE_PARTITIONS, "8").unwrap();
         assert_eq!(c.shuffle_partitions(), 8);
-        assert!(c.set(keys::SHUFFLE_PARTITIONS, "zero").is_err());
+        assert_eq!(c.set(keys::SHUFFLE_PARTITIONS, "zero").unwrap_err().class(), "INVALID_CONF_VALUE.TYPE_MISMATCH");
+        assert_eq!(c.set(keys::ANSI_ENABLED, "maybe").unwrap_err().class(), "INVALID_CONF_VALUE.TYPE_MISMATCH");
+        assert_eq!(c.set(keys::PARTITION_OVERWRITE_MODE, "sometimes").unwrap_err().class(), "INVALID_CONF_VALUE.OUT_OF_RANGE_OF_OPTIONS");
+        c.set(keys::WAREHOUSE_DIR, "w").unwrap();
+        assert_eq!(c.set_runtime(keys::WAREHOUSE_DIR, "x").unwrap_err().class(), "CANNOT_MODIFY_STATIC_CONFIG");
+        c.reset();
+        assert_eq!(c.get(keys::WAREHOUSE_DIR), Some("w"));
+        assert_eq!(c.shuffle_partitions(), default_parallelism());
+        assert!(ENTRIES.windows(2).all(|w| w[0].key < w[1].key), "ENTRIES sorted by key");
         c.set("spark.some.unknown", "kept").unwrap();
         assert_eq!(c.get("spark.some.unknown"), Some("kept"));
         assert_eq!(parse_bytes("10m"), Some(10 << 20));

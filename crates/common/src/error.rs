@@ -20,7 +20,8 @@ pub enum ErrorKind {
     ParseSyntaxError { message: String },
     #[error("A column, variable, or function parameter with name {} cannot be resolved.{}", quote_ident(name), did_you_mean(suggestions))]
     UnresolvedColumn { name: String, suggestions: Vec<String> },
-    #[error("The table or view {} cannot be found.{} Verify the spelling and correctness of the schema and catalog.", quote_ident(name), did_you_mean(suggestions))]
+    /// `name` as Spark quotes it (`` `db`.`t` ``).
+    #[error("The table or view {name} cannot be found.{} Verify the spelling and correctness of the schema and catalog.", did_you_mean(suggestions))]
     TableOrViewNotFound { name: String, suggestions: Vec<String> },
     #[error("Cannot resolve function {} on search path [`system`.`builtin`, `system`.`session`].{}", quote_ident(name), did_you_mean(suggestions))]
     UnresolvedRoutine { name: String, suggestions: Vec<String> },
@@ -49,7 +50,8 @@ pub enum ErrorKind {
     CannotCast { from: String, to: String },
     #[error("{message}")]
     NumericValueOutOfRange { message: String },
-    #[error("Cannot create table or view {} because it already exists.", quote_ident(name))]
+    /// `name` as Spark quotes it (`` `spark_catalog`.`db`.`t` ``).
+    #[error("Cannot create table or view {name} because it already exists.")]
     TableOrViewAlreadyExists { name: String },
     #[error("Path does not exist: {path}.")]
     PathNotFound { path: String },

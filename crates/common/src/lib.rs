@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod error;
+pub mod error_class;
 pub mod random;
 pub mod span;
 pub mod suggest;

@@ -295,6 +295,10 @@ impl TableSource for FileTable {
         format!("{} [{}]", self.format, self.paths.join(", "))
     }
 
+    fn paths(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
+
     fn filter_pushdown(&self, filter: &Expr) -> FilterPushdown {
         // filters on partition columns prune files (exactly, but the filter stays above)
         if let Some(p) = &self.partitions {

@@ -13,7 +13,7 @@ use arrow::record_batch::RecordBatch;
 use ember_common::{Error, Result};
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, ExecutionPlan, Partitioning, ScanPlanner, TaskContext};
-use ember_plan::{Expr, LogicalPlan, PlanSchema, TableScan, TableSource};
+use ember_plan::{Expr, LogicalPlan, PlanSchema, TableName, TableScan, TableSource};
 
 use crate::session::Session;
 
@@ -146,15 +146,17 @@ pub(crate) fn cache_plan(
     Ok(relation)
 }
 
-/// Caches a catalog table or view by name; `eager` materializes it now.
-pub(crate) fn cache_table(session: &Session, name: &str, eager: bool) -> Result<()> {
-    let plan = session.table_plan_uncached(name)?;
-    let relation = cache_plan(session, plan.clone(), name)?;
+/// Caches a table or view by name; `eager` materializes it now.
+pub(crate) fn cache_table(session: &Session, name: &TableName, eager: bool) -> Result<()> {
+    let relation = session.relation(name)?;
+    let key = Session::relation_key(&relation);
+    let plan = session.relation_plan(&relation)?;
+    let cached = cache_plan(session, plan.clone(), &key)?;
     session.cache_manager_mut(|m| {
-        m.tables.insert(name.to_ascii_lowercase(), plan);
+        m.tables.insert(key.to_ascii_lowercase(), plan);
     })?;
     if eager {
-        relation.materialize(session)?;
+        cached.materialize(session)?;
     }
     Ok(())
 }
@@ -170,15 +172,22 @@ pub(crate) fn uncache_plan(session: &Session, plan: &LogicalPlan) -> Result<bool
     })
 }
 
-/// Forgets the cache of table `name` (UNCACHE TABLE, DROP TABLE, after INSERT).
-pub(crate) fn uncache_table(session: &Session, name: &str) -> Result<bool> {
-    let plan = session.cache_manager_mut(|m| m.tables.remove(&name.to_ascii_lowercase()))?;
-    match plan {
+/// Forgets the cache of table `name` (UNCACHE TABLE).
+pub(crate) fn uncache_table(session: &Session, name: &TableName) -> Result<bool> {
+    let relation = session.relation(name)?;
+    let key = Session::relation_key(&relation);
+    if uncache_key(session, &key)? {
+        return Ok(true);
+    }
+    let plan = session.relation_plan(&relation)?;
+    uncache_plan(session, &plan)
+}
+
+/// Forgets the cache kept under a relation key (after DROP TABLE, INSERT, ALTER).
+pub(crate) fn uncache_key(session: &Session, key: &str) -> Result<bool> {
+    match session.cache_manager_mut(|m| m.tables.remove(&key.to_ascii_lowercase()))? {
         Some(p) => uncache_plan(session, &p),
-        None => match session.table_plan_uncached(name) {
-            Ok(p) => uncache_plan(session, &p),
-            Err(_) => Ok(false),
-        },
+        None => Ok(false),
     }
 }
 
@@ -422,12 +431,12 @@ impl Session {
 
     /// Caches the table or view `name` now (`CACHE TABLE name`).
     pub fn cache_table(&self, name: &str) -> Result<()> {
-        cache_table(self, name, true)
+        cache_table(self, &TableName::parse(name), true)
     }
 
     /// Forgets the cached data of `name` (`UNCACHE TABLE name`).
     pub fn uncache_table(&self, name: &str) -> Result<()> {
-        uncache_table(self, name).map(|_| ())
+        uncache_table(self, &TableName::parse(name)).map(|_| ())
     }
 
     /// Forgets every cached DataFrame and table (`CLEAR CACHE`).

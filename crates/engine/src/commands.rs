@@ -1,101 +1,85 @@
-//! Commands: statements that act on the session (SET, CREATE VIEW, SHOW TABLES,
-//! DESCRIBE, EXPLAIN) and return their output rows as a DataFrame, as Spark does.
+//! Commands: statements that act on the session or the catalog (SET, views, databases,
+//! tables, SHOW, DESCRIBE, EXPLAIN, cache) and return their output rows as a DataFrame,
+//! as Spark does.
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, StringArray};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use arrow::record_batch::RecordBatch;
-use ember_common::{Error, ErrorKind, Result};
-use ember_plan::{LogicalPlan, LogicalPlanBuilder, PlanSchema, Statement};
+use ember_common::{Error, Result};
+use ember_plan::{PartitionSpec, PlanSchema, Statement, TableName};
 
+use crate::catalog::names::Relation;
+use crate::command_output::{empty_df, rows_df, Cell, Col};
 use crate::dataframe::DataFrame;
+use crate::format::DESCRIBE_LAYOUT;
 use crate::session::Session;
-
-/// A DataFrame over literal rows of string/boolean columns.
-fn rows_df(session: &Session, schema: SchemaRef, columns: Vec<ArrayRef>) -> Result<DataFrame> {
-    let batch = RecordBatch::try_new(schema.clone(), columns)?;
-    let table = ember_physical::operators::memory::MemTable::try_new(schema, vec![vec![batch]])?;
-    let plan = LogicalPlanBuilder::scan("command", Arc::new(table))?.build();
-    Ok(DataFrame::new(session.clone(), plan).into_ordered())
-}
-
-fn strings(values: Vec<Option<String>>) -> ArrayRef {
-    Arc::new(StringArray::from(values))
-}
-
-/// A DataFrame with no columns and no rows (`struct<>`).
-fn empty_df(session: &Session) -> DataFrame {
-    let plan = LogicalPlan::EmptyRelation(ember_plan::EmptyRelation { produce_one_row: false, schema: PlanSchema::empty() });
-    DataFrame::new(session.clone(), plan)
-}
 
 pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<DataFrame> {
     match statement {
         Statement::Query(plan) => Ok(DataFrame::new(session.clone(), plan)),
         Statement::Explain { extended, plan } => {
             let text = crate::explain::explain(session, &plan, extended)?;
-            let schema = Arc::new(Schema::new(vec![Field::new("plan", DataType::Utf8, true)]));
-            rows_df(session, schema, vec![strings(vec![Some(text)])])
+            rows_df(session, &[Col::Str("plan", true)], vec![vec![Cell::from(text)]], None)
         }
-        Statement::CreateView { name, replace, if_not_exists, plan } => {
-            if if_not_exists && session.table_names().iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-                return Ok(empty_df(session));
-            }
-            // Validate the view's query now, as Spark analyzes it at creation.
-            crate::query::analyze(plan.clone(), &Arc::new(session.config()))?;
-            session.register_view(&name, plan, replace)?;
+        Statement::CreateView(create) => {
+            crate::tables::views::create_view(session, *create)?;
             Ok(empty_df(session))
         }
         Statement::CreateSourceView { name, replace, format, options, schema_ddl } => {
-            let path = options.get("path").cloned().ok_or_else(|| {
-                Error::new(ErrorKind::Other {
-                    class: "UNABLE_TO_INFER_SCHEMA".into(),
-                    sqlstate: Some("42KD9".into()),
-                    message: format!("Unable to infer schema for {}. It must be specified manually: the OPTIONS need a 'path'.", format.to_uppercase()),
-                })
-            })?;
+            let path = options.get("path").cloned().ok_or_else(|| Error::spark("UNABLE_TO_INFER_SCHEMA", &[("format", &format.to_uppercase())]))?;
             let options = crate::reader::with_session_conf(session, &options);
             let plan = crate::reader::read_plan(&name, &format, &path, &options, None, schema_ddl.as_deref())?;
-            session.register_view(&name, plan, replace)?;
+            if !replace && session.temp_view(&name).is_some() {
+                return Err(Error::spark("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", &[("relationName", &format!("`{name}`"))]));
+            }
+            session.register_view(&name, plan, true)?;
             Ok(empty_df(session))
         }
         Statement::DropView { name, if_exists } => {
-            if !session.drop_view(&name)? && !if_exists {
-                return Err(crate::catalog::table_not_found(&name, &session.table_names()));
-            }
+            crate::tables::views::drop_view(session, &name, if_exists)?;
             Ok(empty_df(session))
         }
-        Statement::Set { key, value } => {
-            let schema = Arc::new(Schema::new(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, true)]));
-            match (key, value) {
-                (Some(k), Some(v)) => {
-                    session.set_config(&k, &v)?;
-                    rows_df(session, schema, vec![strings(vec![Some(k)]), strings(vec![Some(v)])])
-                }
-                (Some(k), None) => {
-                    let v = session.config().get_or_default(&k).unwrap_or_else(|| "<undefined>".to_string());
-                    rows_df(session, schema, vec![strings(vec![Some(k)]), strings(vec![Some(v)])])
-                }
-                _ => {
-                    let cfg = session.config();
-                    let (ks, vs): (Vec<_>, Vec<_>) = cfg.entries().map(|(k, v)| (Some(k.to_string()), Some(v.to_string()))).unzip();
-                    rows_df(session, schema, vec![strings(ks), strings(vs)])
-                }
-            }
+        Statement::AlterViewAs { name, sql, plan } => {
+            crate::tables::views::alter_view_as(session, &name, sql, plan, &[])?;
+            Ok(empty_df(session))
         }
-        Statement::ShowTables => {
-            let tables = session.catalog_table_names();
-            let views = session.table_names();
-            let schema = Arc::new(Schema::new(vec![
-                Field::new("namespace", DataType::Utf8, false),
-                Field::new("tableName", DataType::Utf8, false),
-                Field::new("isTemporary", DataType::Boolean, false),
-            ]));
-            let namespaces = tables.iter().map(|_| Some("default".to_string())).chain(views.iter().map(|_| Some(String::new()))).collect();
-            let temporary: Vec<bool> = tables.iter().map(|_| false).chain(views.iter().map(|_| true)).collect();
-            let names = tables.into_iter().chain(views).map(Some).collect();
-            rows_df(session, schema, vec![strings(namespaces), strings(names), Arc::new(BooleanArray::from(temporary))])
+        Statement::Set { key, value, verbose } => crate::config_commands::set(session, key, value, verbose),
+        Statement::Reset { key } => {
+            crate::config_commands::reset(session, key.as_deref())?;
+            Ok(empty_df(session))
+        }
+        Statement::ShowTables { database, pattern } => crate::catalog::show::show_tables(session, database.as_deref(), pattern.as_deref()),
+        Statement::ShowViews { database, pattern } => crate::catalog::show::show_views(session, database.as_deref(), pattern.as_deref()),
+        Statement::ShowDatabases { pattern } => crate::catalog::databases::show(session, pattern.as_deref()),
+        Statement::ShowColumns { table } => crate::catalog::show::show_columns(session, &table),
+        Statement::ShowTblProperties { table, key } => crate::catalog::show::show_tblproperties(session, &table, key.as_deref()),
+        Statement::ShowPartitions { table, spec } => crate::tables::partitions::show(session, &table, &spec),
+        Statement::ShowCreateTable { name } => {
+            let meta = match session.relation(&name)? {
+                Relation::Catalog(meta) => meta,
+                Relation::TempView { name, .. } | Relation::GlobalTempView { name, .. } => {
+                    return Err(Error::spark("EXPECT_PERMANENT_VIEW_NOT_TEMP", &[("operation", "SHOW CREATE TABLE"), ("viewName", &format!("`{name}`"))]));
+                }
+            };
+            rows_df(session, &[Col::Str("createtab_stmt", false)], vec![vec![Cell::from(crate::tables::commands::show_create(&meta))]], None)
+        }
+        Statement::Describe { name, extended, partition, column } => describe(session, &name, extended, &partition, column.as_deref()),
+        Statement::DescribeQuery(plan) => describe_schema(session, plan.schema(), &[], vec![]),
+        Statement::DescribeDatabase { name, extended } => crate::catalog::databases::describe(session, &name, extended),
+        Statement::CreateDatabase { name, if_not_exists, comment, location, properties } => {
+            crate::catalog::databases::create(session, &name, if_not_exists, comment, location, properties)?;
+            Ok(empty_df(session))
+        }
+        Statement::DropDatabase { name, if_exists, cascade } => {
+            crate::catalog::databases::drop(session, &name, if_exists, cascade)?;
+            Ok(empty_df(session))
+        }
+        Statement::UseDatabase { name } => {
+            crate::catalog::databases::use_database(session, &name)?;
+            Ok(empty_df(session))
+        }
+        Statement::AlterDatabase { name, properties, location } => {
+            crate::catalog::databases::alter(session, &name, properties, location)?;
+            Ok(empty_df(session))
         }
         Statement::CreateTable(create) => {
             crate::tables::commands::create_table(session, *create)?;
@@ -109,67 +93,105 @@ pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<Dat
             crate::tables::commands::drop_table(session, &name, if_exists)?;
             Ok(empty_df(session))
         }
-        Statement::ShowCreateTable { name } => {
-            let Some(meta) = crate::tables::metadata::load(&session.config(), &name)? else {
-                return Err(Error::new(ErrorKind::Other {
-                    class: "EXPECT_PERMANENT_VIEW_NOT_TEMP".into(),
-                    sqlstate: Some("42809".into()),
-                    message: format!("'SHOW CREATE TABLE' expects a permanent view but `{name}` is a temp view."),
-                }));
-            };
-            let schema = Arc::new(Schema::new(vec![Field::new("createtab_stmt", DataType::Utf8, false)]));
-            rows_df(session, schema, vec![strings(vec![Some(crate::tables::commands::show_create(&meta))])])
+        Statement::TruncateTable { name, partition } => {
+            crate::tables::alter::truncate(session, &name, &partition)?;
+            Ok(empty_df(session))
+        }
+        Statement::AlterTable { name, view, action } => {
+            crate::tables::alter::alter(session, &name, view, action)?;
+            Ok(empty_df(session))
         }
         Statement::CacheTable { name, lazy, plan } => {
             if let Some(plan) = plan {
                 crate::query::analyze(plan.clone(), &Arc::new(session.config()))?;
-                session.register_view(&name, plan, false)?;
+                if session.temp_view(name.object()).is_some() {
+                    return Err(Error::spark("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", &[("relationName", &name.quoted())]));
+                }
+                session.register_view(name.object(), plan, false)?;
             }
             crate::cache::cache_table(session, &name, !lazy)?;
             Ok(empty_df(session))
         }
-        Statement::UncacheTable { name, if_exists: _ } => {
-            crate::cache::uncache_table(session, &name)?;
+        Statement::UncacheTable { name, if_exists } => {
+            match crate::cache::uncache_table(session, &name) {
+                Err(e) if if_exists && e.class() == "TABLE_OR_VIEW_NOT_FOUND" => {}
+                other => {
+                    other?;
+                }
+            }
             Ok(empty_df(session))
         }
         Statement::ClearCache => {
             crate::cache::clear(session)?;
             Ok(empty_df(session))
         }
-        Statement::Describe { name, extended } => {
-            let df = session.table(&name)?;
-            let extra = if session.has_temp_view(&name) {
-                vec![]
-            } else {
-                match crate::tables::metadata::load(&session.config(), crate::tables::strip_default(&name))? {
-                    Some(meta) => crate::tables::commands::describe_rows(&meta, extended),
-                    None => vec![],
-                }
-            };
-            describe_schema_with(session, df.logical_plan().schema(), extra)
+    }
+}
+
+/// `DESCRIBE [EXTENDED] name [PARTITION (…)] [column]`.
+fn describe(session: &Session, name: &TableName, extended: bool, partition: &PartitionSpec, column: Option<&[String]>) -> Result<DataFrame> {
+    let relation = session.relation(name)?;
+    let plan = session.relation_plan(&relation)?;
+    let meta = match &relation {
+        Relation::Catalog(meta) => Some(meta.clone()),
+        _ => None,
+    };
+    if let Some(path) = column {
+        return describe_column(session, plan.schema(), meta.as_ref(), path, extended);
+    }
+    let comments: Vec<Option<String>> = plan
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| meta.as_ref().and_then(|m| m.column(f.name())).and_then(|c| c.comment.clone()))
+        .collect();
+    let forbidden = |kind: &str| Error::spark("FORBIDDEN_OPERATION", &[("statement", "DESC PARTITION"), ("objectType", kind), ("objectName", &name.quoted())]);
+    let extra = match &meta {
+        Some(m) if !partition.is_empty() && m.is_view() => return Err(forbidden("VIEW")),
+        Some(m) if !partition.is_empty() => crate::tables::partitions::describe_rows(session, m, partition, extended)?,
+        Some(m) => crate::tables::commands::describe_rows(m, extended),
+        None if !partition.is_empty() => return Err(forbidden("TEMPORARY VIEW")),
+        None => Vec::new(),
+    };
+    describe_schema(session, plan.schema(), &comments, extra)
+}
+
+/// `DESCRIBE t col`: name, type and comment as `info_name`/`info_value` rows.
+fn describe_column(session: &Session, schema: &PlanSchema, meta: Option<&crate::tables::metadata::TableMeta>, path: &[String], extended: bool) -> Result<DataFrame> {
+    let shown = path.join(".");
+    let not_found = || Error::spark("COLUMN_NOT_FOUND", &[("colName", &format!("`{shown}`")), ("caseSensitiveConfig", "\"spark.sql.caseSensitive\"")]);
+    let first = path.first().ok_or_else(not_found)?;
+    let field = schema.fields().iter().find(|f| f.name().eq_ignore_ascii_case(first)).ok_or_else(not_found)?;
+    if path.len() > 1 {
+        return Err(Error::spark("_LEGACY_ERROR_TEMP_1060", &[("command", "DESC TABLE COLUMN"), ("field", &shown)]));
+    }
+    let comment = meta.and_then(|m| m.column(first)).and_then(|c| c.comment.clone()).unwrap_or_else(|| "NULL".into());
+    let mut rows = vec![
+        vec![Cell::from("col_name"), Cell::from(field.name().to_string())],
+        vec![Cell::from("data_type"), Cell::from(ember_common::types::catalog_string(field.data_type()))],
+        vec![Cell::from("comment"), Cell::from(comment)],
+    ];
+    if extended {
+        for stat in ["min", "max", "num_nulls", "distinct_count", "avg_col_len", "max_col_len", "histogram"] {
+            rows.push(vec![Cell::from(stat), Cell::from("NULL")]);
         }
-        Statement::DescribeQuery(plan) => describe_schema(session, plan.schema()),
     }
+    rows_df(session, &[Col::Str("info_name", false), Col::Str("info_value", false)], rows, None)
 }
 
-fn describe_schema(session: &Session, schema: &PlanSchema) -> Result<DataFrame> {
-    describe_schema_with(session, schema, vec![])
-}
-
-/// DESCRIBE rows: the columns, then `extra` rows (partition and table details).
-fn describe_schema_with(session: &Session, schema: &PlanSchema, extra: Vec<(String, String, Option<String>)>) -> Result<DataFrame> {
-    let out = Arc::new(Schema::new(vec![
-        Field::new("col_name", DataType::Utf8, false),
-        Field::new("data_type", DataType::Utf8, false),
-        Field::new("comment", DataType::Utf8, true),
-    ]));
-    let mut names: Vec<Option<String>> = schema.fields().iter().map(|f| Some(f.name().to_string())).collect();
-    let mut types: Vec<Option<String>> = schema.fields().iter().map(|f| Some(ember_common::types::catalog_string(f.data_type()))).collect();
-    let mut comments = vec![None; schema.len()];
+/// DESCRIBE rows: the columns (with `comments`), then `extra` rows (partition and
+/// table details).
+fn describe_schema(session: &Session, schema: &PlanSchema, comments: &[Option<String>], extra: Vec<(String, String, Option<String>)>) -> Result<DataFrame> {
+    let mut rows: Vec<Vec<Cell>> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            vec![Cell::from(f.name().to_string()), Cell::from(ember_common::types::catalog_string(f.data_type())), Cell::from(comments.get(i).cloned().flatten())]
+        })
+        .collect();
     for (n, t, c) in extra {
-        names.push(Some(n));
-        types.push(Some(t));
-        comments.push(c);
+        rows.push(vec![Cell::from(n), Cell::from(t), Cell::from(c)]);
     }
-    rows_df(session, out, vec![strings(names), strings(types), strings(comments)])
+    rows_df(session, &[Col::Str("col_name", false), Col::Str("data_type", false), Col::Str("comment", true)], rows, Some(DESCRIBE_LAYOUT))
 }

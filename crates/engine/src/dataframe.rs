@@ -110,7 +110,7 @@ impl DataFrame {
 
     fn parse_expr(&self, sql: &str) -> Result<Expr> {
         let config = self.session.config();
-        let view = crate::catalog::CatalogView { session: &self.session };
+        let view = crate::catalog::CatalogView::new(&self.session);
         let binder = ember_sql::Binder::new(&view, self.session.functions(), &config);
         binder.bind_expr_sql(sql, self.plan.schema()).map_err(|e| e.with_sql(sql))
     }

@@ -20,6 +20,8 @@ pub(crate) struct SessionState {
     pub functions: &'static BuiltinRegistry,
     pub scheduler: RwLock<Scheduler>,
     pub cache: RwLock<crate::cache::CacheManager>,
+    /// The database bare table names resolve in (`USE db`).
+    pub current_database: RwLock<String>,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -55,6 +57,7 @@ impl SessionBuilder {
     pub fn build(self) -> Result<Session> {
         let mut config = Config::new();
         for (k, v) in &self.settings {
+            crate::config_commands::check_time_zone(k, v)?;
             config.set(k, v)?;
         }
         let scheduler = Scheduler::new(config.executor_threads())?;
@@ -65,6 +68,7 @@ impl SessionBuilder {
                 functions: crate::functions::registry(),
                 scheduler: RwLock::new(scheduler),
                 cache: RwLock::new(crate::cache::CacheManager::default()),
+                current_database: RwLock::new(crate::tables::metadata::DEFAULT_DATABASE.to_string()),
             }),
         })
     }
@@ -85,14 +89,23 @@ impl Session {
         self.state.config.read().map(|c| c.clone()).unwrap_or_default()
     }
 
-    /// Sets a configuration key (like SQL `SET key=value`).
+    /// Sets a configuration key (like SQL `SET key=value`); static keys such as
+    /// `spark.sql.warehouse.dir` can only be given to the builder.
     pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
+        crate::config_commands::check_time_zone(key, value)?;
+        self.update_config(|c| c.set_runtime(key, value))
+    }
+
+    /// Changes the configuration with `f`, then applies what the change needs (a new
+    /// thread pool for `ember.executor.threads`).
+    pub(crate) fn update_config(&self, f: impl FnOnce(&mut Config) -> Result<()>) -> Result<()> {
+        let threads_before = self.config().executor_threads();
         {
             let mut cfg = self.state.config.write().map_err(|_| Error::internal("config lock poisoned"))?;
-            cfg.set(key, value)?;
+            f(&mut cfg)?;
         }
-        if key == keys::EXECUTOR_THREADS {
-            let threads = self.config().executor_threads();
+        let threads = self.config().executor_threads();
+        if threads != threads_before {
             let mut s = self.state.scheduler.write().map_err(|_| Error::internal("scheduler lock poisoned"))?;
             *s = Scheduler::new(threads)?;
         }
@@ -121,7 +134,16 @@ impl Session {
 
     pub(crate) fn bind(&self, sql: &str) -> Result<Statement> {
         let config = self.config();
-        let view = CatalogView { session: self };
+        let view = CatalogView::new(self);
+        let binder = Binder::new(&view, self.state.functions, &config);
+        binder.bind_sql(sql)
+    }
+
+    /// Binds `sql` with bare table names resolving in database `db` (a persistent
+    /// view's text).
+    pub(crate) fn bind_in_database(&self, sql: &str, db: &str) -> Result<Statement> {
+        let config = self.config();
+        let view = CatalogView { session: self, database: Some(db.to_string()) };
         let binder = Binder::new(&view, self.state.functions, &config);
         binder.bind_sql(sql)
     }
@@ -138,18 +160,23 @@ impl Session {
         DataFrameReader::new(self.clone())
     }
 
-    /// The plan of a table or temporary view.
+    /// The DataFrame of a table or view: `t` (a temporary view, else a table of the
+    /// current database), `db.t`, `spark_catalog.db.t` or `global_temp.v`.
     pub fn table(&self, name: &str) -> Result<DataFrame> {
-        let view = CatalogView { session: self };
-        let plan = ember_plan::CatalogLookup::table(&view, name)?
-            .ok_or_else(|| crate::catalog::table_not_found(name, &self.table_names()))?;
-        let plan = ember_plan::LogicalPlanBuilder::from(plan).alias(name)?.build();
+        let table = ember_plan::TableName::parse(name);
+        let plan = self.table_plan(&table)?.ok_or_else(|| crate::catalog::table_not_found(&table))?;
+        let plan = ember_plan::LogicalPlanBuilder::from(plan).alias(table.object())?.build();
         Ok(DataFrame::new(self.clone(), plan))
     }
 
     /// Names of all temporary views, sorted.
     pub fn table_names(&self) -> Vec<String> {
         self.state.catalog.read().map(|c| c.names()).unwrap_or_default()
+    }
+
+    /// The temporary view `name`'s plan, if there is one.
+    pub(crate) fn temp_view(&self, name: &str) -> Option<LogicalPlan> {
+        self.state.catalog.read().ok().and_then(|c| c.get(name).cloned())
     }
 
     /// Registers `plan` as a temporary view.

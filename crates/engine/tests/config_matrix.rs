@@ -15,10 +15,10 @@
 //! `EXPLAIN` and `SET` output, which shows the configuration, is not compared. The
 //! failure names the first differing statement and configuration.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod golden_support;
 
-use ember::Session;
+use std::collections::BTreeMap;
+
 use ember_plan::{Expr, LogicalPlan};
 
 /// The golden files' configuration, the reference.
@@ -61,14 +61,6 @@ struct Table {
     universe: Option<Vec<Vec<String>>>,
 }
 
-fn session(settings: &[(&str, &str)]) -> Session {
-    let mut b = Session::builder();
-    for (k, v) in REFERENCE.iter().chain(settings) {
-        b = b.config(*k, *v);
-    }
-    b.build().expect("session")
-}
-
 fn render(batches: &[arrow::record_batch::RecordBatch], tz: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for b in batches {
@@ -79,8 +71,9 @@ fn render(batches: &[arrow::record_batch::RecordBatch], tz: &str) -> Vec<Vec<Str
     rows
 }
 
-fn run_script(script: &str, settings: &[(&str, &str)]) -> Vec<Outcome> {
-    let session = session(settings);
+fn run_script(script: &str, stem: &str, run: &str, settings: &[(&str, &str)]) -> Vec<Outcome> {
+    let all: Vec<(&str, &str)> = REFERENCE.iter().chain(settings).copied().collect();
+    let session = golden_support::session(stem, run, &all);
     let tz = session.time_zone();
     ember::split_statements(script)
         .into_iter()
@@ -309,35 +302,19 @@ fn head_rows(rows: &[Vec<String>]) -> Vec<String> {
     rows.iter().take(12).map(|r| r.join("\t")).collect()
 }
 
-fn golden_inputs(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![root.join("sql-tests/inputs")];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(d).expect("golden input directory") {
-            let p = e.expect("directory entry").path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "sql") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')) {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn golden_scripts_agree_in_every_configuration() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = golden_support::root();
     std::env::set_current_dir(&root).expect("enter the repository root");
-    let files = golden_inputs(&root);
+    let files = golden_support::inputs();
     assert!(files.len() >= 20, "golden inputs not found");
     let mut failures = Vec::new();
     for f in &files {
         let script = std::fs::read_to_string(f).expect("golden input is readable");
-        let reference = run_script(&script, &[]);
+        let stem = golden_support::stem(f);
+        let reference = run_script(&script, &stem, "matrix", &[]);
         for (name, settings) in CONFIGS {
-            let outcomes = run_script(&script, settings);
+            let outcomes = run_script(&script, &stem, "matrix", settings);
             let diff = reference.iter().zip(&outcomes).enumerate().find_map(|(i, (a, b))| difference(a, b).map(|d| (i, d)));
             if let Some((i, why)) = diff {
                 let rel = f.strip_prefix(&root).unwrap_or(f).display().to_string();

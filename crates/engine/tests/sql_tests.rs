@@ -4,10 +4,11 @@
 //! compared with the insta snapshot in `sql-tests/results/`. Inputs whose file name
 //! starts with `_` are skipped. Review changes with `cargo insta review`.
 
+mod golden_support;
+
 use std::path::Path;
 
 use ember::golden::{golden_block, run_script};
-use ember::Session;
 
 #[test]
 fn sql_golden_files() {
@@ -17,11 +18,8 @@ fn sql_golden_files() {
             return;
         }
         let script = std::fs::read_to_string(path).expect("golden input is readable");
-        let session = Session::builder()
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("ember.executor.threads", "2")
-            .build()
-            .expect("session");
+        let stem = golden_support::stem(path);
+        let session = golden_support::session(&stem, "golden", &[("spark.sql.shuffle.partitions", "4"), ("ember.executor.threads", "2")]);
         // Relative paths in scripts (e.g. sample data) resolve from the repository root.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let tz = session.time_zone();

@@ -226,7 +226,7 @@ mod tests {
     fn the_lowest_partitions_error_wins() {
         let sched = Scheduler::new(4).unwrap();
         for round in 0..30u64 {
-            let r = sched.run_partitions(9, |p, stop| {
+            let r = sched.run_partitions(9, |p, _stop| {
                 // Later partitions fail sooner, so the lowest failure is usually last.
                 std::thread::sleep(std::time::Duration::from_micros((9 - p as u64) * 200 + round % 3));
                 if p % 3 == 2 {

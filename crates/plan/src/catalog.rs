@@ -6,11 +6,14 @@ use ember_common::Result;
 use crate::logical_plan::LogicalPlan;
 use crate::expr::Expr;
 use crate::scalar::ScalarValue;
+use crate::table_name::TableName;
 
 /// Name lookup for the binder.
 pub trait CatalogLookup {
-    /// The plan of a table or temporary view, or `None` if there is none by that name.
-    fn table(&self, name: &str) -> Result<Option<LogicalPlan>>;
+    /// The plan of a table or view, or `None` if there is none by that name. A
+    /// one-part name is a temporary view, else a table or view of the current
+    /// database; `db.t` and `spark_catalog.db.t` name a database's table.
+    fn table(&self, name: &TableName) -> Result<Option<LogicalPlan>>;
 
     /// Every table and view name, for "did you mean" suggestions.
     fn table_names(&self) -> Vec<String>;
@@ -28,5 +31,15 @@ pub trait CatalogLookup {
     /// query would; `None` where the catalog cannot evaluate expressions.
     fn fold_constant(&self, _expr: &Expr) -> Result<Option<ScalarValue>> {
         Ok(None)
+    }
+
+    /// True if `name` resolves to a temporary view (which a persistent view may not read).
+    fn is_temporary(&self, _name: &TableName) -> bool {
+        false
+    }
+
+    /// The current database (`USE db`), as `current_database()` returns it.
+    fn current_database(&self) -> String {
+        "default".to_string()
     }
 }

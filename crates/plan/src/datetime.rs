@@ -134,6 +134,12 @@ impl Zone {
     }
 }
 
+/// The process's time zone (`TZ`, when it names a zone Spark knows), else UTC: what
+/// `SET TIME ZONE LOCAL` picks.
+pub fn local_time_zone() -> String {
+    std::env::var("TZ").ok().filter(|z| Zone::parse(z).is_some()).unwrap_or_else(|| "UTC".to_string())
+}
+
 /// `+8` → `+08:00`, `-5:30` → `-05:30`, `+0800` → `+08:00`; anything else unchanged.
 pub fn normalize_offset(s: &str) -> String {
     let (sign, rest) = s.split_at(1);

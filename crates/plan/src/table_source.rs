@@ -50,5 +50,10 @@ pub trait TableSource: Send + Sync + Debug {
         None
     }
 
+    /// The files or directories the source reads (empty for in-memory sources).
+    fn paths(&self) -> Vec<String> {
+        vec![]
+    }
+
     fn as_any(&self) -> &dyn Any;
 }

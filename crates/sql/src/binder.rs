@@ -27,6 +27,8 @@ pub struct Binder<'a> {
     pub(crate) cte_stack: RefCell<Vec<Vec<(String, Arc<LogicalPlan>)>>>,
     /// The `WINDOW` clauses of the SELECTs being bound, innermost last.
     pub(crate) named_windows: RefCell<Vec<Vec<sqlparser::ast::NamedWindowDefinition>>>,
+    /// Temporary views the statement reads (a persistent view may not).
+    pub(crate) temp_refs: RefCell<Vec<String>>,
 }
 
 impl<'a> Binder<'a> {
@@ -39,6 +41,7 @@ impl<'a> Binder<'a> {
             outer_schemas: RefCell::new(Vec::new()),
             cte_stack: RefCell::new(Vec::new()),
             named_windows: RefCell::new(Vec::new()),
+            temp_refs: RefCell::new(Vec::new()),
         }
     }
 

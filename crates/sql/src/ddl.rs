@@ -25,18 +25,6 @@ pub(crate) fn is_create_table(tokens: &[TokenWithSpan]) -> bool {
         .any(|t| is_word(t, "TABLE"))
 }
 
-/// A quoted string literal at the cursor.
-fn string_literal(c: &mut Cursor) -> Result<String> {
-    match c.peek().map(|t| &t.token) {
-        Some(Token::SingleQuotedString(s)) | Some(Token::DoubleQuotedString(s)) => {
-            let s = s.clone();
-            c.advance();
-            Ok(s)
-        }
-        _ => Err(c.error_here()),
-    }
-}
-
 /// `(a, b)`: identifiers in parentheses.
 fn ident_list(c: &mut Cursor) -> Result<Vec<String>> {
     c.expect_token(&Token::LParen)?;
@@ -50,18 +38,6 @@ fn ident_list(c: &mut Cursor) -> Result<Vec<String>> {
     }
 }
 
-/// A table name without Spark's default catalog and database prefixes
-/// (`spark_catalog.default.t` and `default.t` are `t`).
-pub(crate) fn table_name(name: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    for prefix in ["spark_catalog.default.", "default."] {
-        if lower.starts_with(prefix) {
-            return name[prefix.len()..].to_string();
-        }
-    }
-    name.to_string()
-}
-
 impl Binder<'_> {
     pub(crate) fn bind_create_table(
         &self,
@@ -70,30 +46,21 @@ impl Binder<'_> {
     ) -> Result<Statement> {
         let mut c = Cursor::new(tokens);
         c.advance();
-        if c.eat_words(&["OR", "REPLACE"]) {
-            return Err(unsupported("CREATE OR REPLACE TABLE")).at(to_span(tokens[0].span));
-        }
+        let replace = c.eat_words(&["OR", "REPLACE"]);
         c.eat_word("EXTERNAL");
         c.expect_word("TABLE")?;
         let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
-        let (name, name_span) = c.dotted_name()?;
-        if name.split('.').count() > 1 && table_name(&name).contains('.') {
-            return Err(other(
-                "REQUIRES_SINGLE_PART_NAMESPACE",
-                "42K05",
-                format!("spark_catalog requires a single-part namespace, but got {name}."),
-            ))
-            .at(name_span);
-        }
-        let name = table_name(&name);
+        let (name, _) = c.table_name()?;
         let mut create = CreateTable {
             name,
             if_not_exists,
+            replace,
             schema_ddl: None,
             provider: None,
             partition_by: vec![],
             location: None,
             options: BTreeMap::new(),
+            properties: BTreeMap::new(),
             comment: None,
             query: None,
         };
@@ -112,13 +79,13 @@ impl Binder<'_> {
             } else if c.eat_words(&["PARTITIONED", "BY"]) {
                 create.partition_by = ident_list(&mut c)?;
             } else if c.eat_word("LOCATION") {
-                create.location = Some(string_literal(&mut c)?);
+                create.location = Some(crate::catalog_statements::string_literal(&mut c)?);
             } else if c.eat_word("OPTIONS") {
                 create.options = parse_options(&mut c)?;
             } else if c.eat_word("TBLPROPERTIES") {
-                parse_options(&mut c)?;
+                create.properties = parse_options(&mut c)?;
             } else if c.eat_word("COMMENT") {
-                create.comment = Some(string_literal(&mut c)?);
+                create.comment = Some(crate::catalog_statements::string_literal(&mut c)?);
             } else if c.eat_word("AS") {
                 if create.schema_ddl.is_some() {
                     return Err(other(
@@ -168,7 +135,7 @@ impl Binder<'_> {
             false
         };
         c.eat_word("TABLE");
-        let (name, _) = c.dotted_name()?;
+        let (table, _) = c.table_name()?;
         let mut partition = Vec::new();
         if c.eat_word("PARTITION") {
             c.expect_token(&Token::LParen)?;
@@ -218,7 +185,7 @@ impl Binder<'_> {
         }
         let query = self.bind_query_tokens(c.rest())?;
         Ok(Statement::Insert(Box::new(InsertInto {
-            table: table_name(&name),
+            table,
             overwrite,
             partition,
             query,
@@ -231,30 +198,10 @@ impl Binder<'_> {
         c.advance();
         c.expect_word("TABLE")?;
         let if_exists = c.eat_words(&["IF", "EXISTS"]);
-        let (name, _) = c.dotted_name()?;
+        let (name, _) = c.table_name()?;
         c.eat_word("PURGE");
         c.expect_end()?;
-        Ok(Statement::DropTable {
-            name: table_name(&name),
-            if_exists,
-        })
-    }
-
-    /// `SHOW CREATE TABLE name [AS SERDE]`.
-    pub(crate) fn bind_show_create(&self, tokens: &[TokenWithSpan]) -> Result<Statement> {
-        let mut c = Cursor::new(tokens);
-        c.advance();
-        c.expect_word("CREATE")?;
-        c.expect_word("TABLE")?;
-        let (name, span) = c.dotted_name()?;
-        c.expect_end()?;
-        let name = table_name(&name);
-        if self.catalog.table(&name).at(span)?.is_none() {
-            return Err(self
-                .table_not_found(&name, &crate::binder::Scope::root())
-                .with_span(span));
-        }
-        Ok(Statement::ShowCreateTable { name })
+        Ok(Statement::DropTable { name, if_exists })
     }
 
     /// `CACHE [LAZY] TABLE name [OPTIONS (…)] [[AS] query]`, `UNCACHE TABLE [IF EXISTS]
@@ -270,41 +217,22 @@ impl Binder<'_> {
         if first.is_some_and(|t| is_word(t, "UNCACHE")) {
             c.expect_word("TABLE")?;
             let if_exists = c.eat_words(&["IF", "EXISTS"]);
-            let (name, span) = c.dotted_name()?;
+            let (name, _) = c.table_name()?;
             c.expect_end()?;
-            let name = table_name(&name);
-            if !if_exists && self.catalog.table(&name).at(span)?.is_none() {
-                return Err(self
-                    .table_not_found(&name, &crate::binder::Scope::root())
-                    .with_span(span));
-            }
             return Ok(Statement::UncacheTable { name, if_exists });
         }
         let lazy = c.eat_word("LAZY");
         c.expect_word("TABLE")?;
-        let (name, span) = c.dotted_name()?;
+        let (name, span) = c.table_name()?;
         if c.eat_word("OPTIONS") {
             parse_options(&mut c)?;
         }
-        let name = table_name(&name);
         if c.at_end() {
-            if self.catalog.table(&name).at(span)?.is_none() {
-                return Err(self
-                    .table_not_found(&name, &crate::binder::Scope::root())
-                    .with_span(span));
-            }
-            return Ok(Statement::CacheTable {
-                name,
-                lazy,
-                plan: None,
-            });
+            self.catalog_table(&name).at(span)?;
+            return Ok(Statement::CacheTable { name, lazy, plan: None });
         }
         c.eat_word("AS");
         let plan = self.bind_query_tokens(c.rest())?;
-        Ok(Statement::CacheTable {
-            name,
-            lazy,
-            plan: Some(plan),
-        })
+        Ok(Statement::CacheTable { name, lazy, plan: Some(plan) })
     }
 }

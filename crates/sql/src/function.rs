@@ -60,6 +60,13 @@ impl Binder<'_> {
             args.push(lit(1));
         }
 
+        if let Some(value) = self.session_function(&name) {
+            if !args.is_empty() {
+                return Err(Error::new(ErrorKind::WrongNumArgs { name, expected: "0".into(), found: args.len() })).at(name_span);
+            }
+            return Ok(value);
+        }
+
         if let Some((_, kind, outer)) = GENERATORS.iter().find(|(n, _, _)| *n == name) {
             if args.len() != 1 {
                 return Err(Error::new(ErrorKind::WrongNumArgs { name, expected: "1".into(), found: args.len() }));
@@ -112,6 +119,19 @@ impl Binder<'_> {
         self.call_scalar(&name, args).at(name_span)
     }
 
+    /// The functions Spark answers from the session at analysis (`current_database()`,
+    /// `current_catalog()`, `current_user()` and their aliases): a literal named as
+    /// Spark names the call.
+    fn session_function(&self, name: &str) -> Option<Expr> {
+        let (value, column) = match name {
+            "current_database" | "current_schema" => (self.catalog.current_database(), "current_schema()"),
+            "current_catalog" => (ember_plan::table_name::SESSION_CATALOG.to_string(), "current_catalog()"),
+            "current_user" | "user" | "session_user" => (current_user(), "current_user()"),
+            _ => return None,
+        };
+        Some(lit(value).alias(column))
+    }
+
     /// A call of the registry's scalar function `name`, or UNRESOLVED_ROUTINE.
     pub(crate) fn call_scalar(&self, name: &str, mut args: Vec<Expr>) -> Result<Expr> {
         match self.functions.scalar(name) {
@@ -127,4 +147,10 @@ impl Binder<'_> {
         let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
         Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })
     }
+}
+
+/// The operating-system user running the session, as Spark's `current_user()` (the JVM's
+/// `user.name`).
+fn current_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_string())
 }

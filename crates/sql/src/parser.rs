@@ -112,6 +112,15 @@ pub(crate) fn parse_select_item(tokens: &[TokenWithSpan]) -> Result<ast::SelectI
     Ok(item)
 }
 
+/// Parses `tokens` as one expression.
+pub(crate) fn parse_expr(tokens: &[TokenWithSpan]) -> Result<ast::Expr> {
+    let mut p = parser(tokens);
+    let e = p.parse_expr().map_err(|e| parser_error(e, tokens))?;
+    expect_end(&p, tokens)?;
+    crate::depth::check_expr(&e)?;
+    Ok(e)
+}
+
 /// A cursor over tokens for the statements Ember parses by hand.
 pub(crate) struct Cursor<'t> {
     tokens: &'t [TokenWithSpan],
@@ -136,6 +145,18 @@ impl<'t> Cursor<'t> {
     }
 
     /// The tokens not consumed yet.
+    /// Moves past every remaining token.
+    pub fn finish(&mut self) {
+        self.pos = self.tokens.len();
+    }
+
+    /// The remaining tokens; the cursor moves past them.
+    pub fn rest_and_finish(&mut self) -> &'t [TokenWithSpan] {
+        let rest = self.rest();
+        self.finish();
+        rest
+    }
+
     pub fn rest(&self) -> &'t [TokenWithSpan] {
         &self.tokens[self.pos.min(self.tokens.len())..]
     }
@@ -237,6 +258,19 @@ impl<'t> Cursor<'t> {
             span.end_column = s.end_column;
         }
         Ok((name, span))
+    }
+
+    /// A multi-part name `a.b.c` (a table, view or database) and its span.
+    pub fn table_name(&mut self) -> Result<(ember_plan::TableName, Span)> {
+        let (first, mut span) = self.ident()?;
+        let mut parts = vec![first];
+        while self.eat_token(&Token::Period) {
+            let (part, s) = self.ident()?;
+            parts.push(part);
+            span.end_line = s.end_line;
+            span.end_column = s.end_column;
+        }
+        Ok((ember_plan::TableName::new(parts), span))
     }
 
     /// Tokens up to the `)` matching an already consumed `(`; the cursor ends after it.

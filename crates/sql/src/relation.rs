@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ember_common::{suggest, Error, ErrorKind, Result};
-use ember_plan::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, PlanSchema};
+use ember_plan::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, PlanSchema, TableName};
 use sqlparser::ast::{self, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, TableFactor, TableWithJoins};
 
 use crate::binder::{Binder, Scope};
@@ -205,24 +205,35 @@ impl Binder<'_> {
                 return Ok(Resolved::File(self.catalog.file_table(&f, &path.value)?));
             }
         }
-        let full = object_name(name);
-        if parts.len() == 1 {
-            if let Some(plan) = scope.lookup(&full) {
+        let table = TableName::new(parts.iter().map(|i| i.value.clone()).collect());
+        if table.is_bare() {
+            if let Some(plan) = scope.lookup(table.object()) {
                 return Ok(Resolved::Table(Arc::unwrap_or_clone(plan)));
             }
         }
-        match self.catalog.table(&full)? {
-            Some(plan) => Ok(Resolved::Table(plan)),
-            None => Err(self.table_not_found(&full, scope)),
+        self.catalog_table(&table).map(Resolved::Table).map_err(|e| if e.class() == "TABLE_OR_VIEW_NOT_FOUND" { self.table_not_found(&table, scope) } else { e })
+    }
+
+    /// The plan of a catalog table or view (recording temporary views read), or
+    /// TABLE_OR_VIEW_NOT_FOUND.
+    pub(crate) fn catalog_table(&self, name: &TableName) -> Result<LogicalPlan> {
+        match self.catalog.table(name)? {
+            Some(plan) => {
+                if self.catalog.is_temporary(name) {
+                    self.temp_refs.borrow_mut().push(name.to_string());
+                }
+                Ok(plan)
+            }
+            None => Err(self.table_not_found(name, &Scope::root())),
         }
     }
 
     /// TABLE_OR_VIEW_NOT_FOUND with the closest table, view and CTE names.
-    pub(crate) fn table_not_found(&self, name: &str, scope: &Scope) -> Error {
+    pub(crate) fn table_not_found(&self, name: &TableName, scope: &Scope) -> Error {
         let mut names = self.catalog.table_names();
         names.extend(scope.names());
-        let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
-        Error::new(ErrorKind::TableOrViewNotFound { name: name.to_string(), suggestions })
+        let suggestions = suggest::closest(name.object(), names.iter().map(|s| s.as_str()), 5);
+        Error::new(ErrorKind::TableOrViewNotFound { name: name.quoted(), suggestions })
     }
 }
 

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use ember_common::config::keys;
 use ember_common::Result;
-use ember_plan::{LogicalPlan, LogicalPlanBuilder, Statement};
+use ember_plan::{CreateView, LogicalPlan, Statement, ViewKind};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::binder::{Binder, Scope};
-use crate::errors::{syntax_error, to_span, unsupported, ResultExt};
+use crate::errors::{to_span, unsupported, ResultExt};
 use crate::parser::{is_word, parse_query, parse_statement, source_text, Cursor};
 use crate::types::parse_ddl_schema_with_tz;
 
@@ -30,8 +30,10 @@ fn first_word(t: &TokenWithSpan) -> String {
 impl Binder<'_> {
     pub(crate) fn bind_statement(&self, sql: &str, tokens: &[TokenWithSpan]) -> Result<Statement> {
         let first = tokens.first().map(first_word).unwrap_or_default();
+        let second = |w: &str| tokens.get(1).is_some_and(|t| is_word(t, w));
         match first.as_str() {
             "SET" => self.bind_set(sql, tokens),
+            "RESET" => self.bind_reset(sql, tokens),
             "EXPLAIN" => {
                 let mut c = Cursor::new(tokens);
                 c.advance();
@@ -45,32 +47,27 @@ impl Binder<'_> {
                 Ok(Statement::Explain { extended, plan: self.bind_query_tokens(c.rest())? })
             }
             "DESCRIBE" | "DESC" => self.bind_describe(tokens),
+            "CREATE" if crate::catalog_statements::is_create_database(tokens) => self.bind_create_database(tokens),
             "CREATE" if crate::ddl::is_create_table(tokens) => self.bind_create_table(sql, tokens),
+            "CREATE" => self.bind_create(sql, tokens),
             "INSERT" => self.bind_insert(tokens),
             "CACHE" | "UNCACHE" | "CLEAR" => self.bind_cache(tokens),
-            "DROP" if tokens.get(1).is_some_and(|t| is_word(t, "TABLE")) => self.bind_drop_table(tokens),
-            "SHOW" if tokens.get(1).is_some_and(|t| is_word(t, "CREATE")) => self.bind_show_create(tokens),
-            "SHOW" => {
-                let mut c = Cursor::new(tokens);
-                if c.eat_words(&["SHOW", "TABLES"]) && c.at_end() {
-                    Ok(Statement::ShowTables)
-                } else {
-                    let what: Vec<String> = tokens.iter().take(2).map(|t| t.token.to_string().to_ascii_uppercase()).collect();
-                    Err(unsupported(format!("the {} statement", what.join(" ")))).at(to_span(tokens[0].span))
-                }
-            }
-            "CREATE" => self.bind_create(sql, tokens),
-            "DROP" => {
+            "DROP" if second("TABLE") => self.bind_drop_table(tokens),
+            "DROP" if second("DATABASE") || second("SCHEMA") || second("NAMESPACE") => self.bind_drop_database(tokens),
+            "DROP" if second("VIEW") => {
                 let mut c = Cursor::new(tokens);
                 c.advance();
-                if !(c.eat_word("VIEW") || c.eat_word("TABLE")) {
-                    return Err(self.unsupported_statement(tokens));
-                }
+                c.expect_word("VIEW")?;
                 let if_exists = c.eat_words(&["IF", "EXISTS"]);
-                let (name, _) = c.dotted_name()?;
+                let (name, _) = c.table_name()?;
                 c.expect_end()?;
                 Ok(Statement::DropView { name, if_exists })
             }
+            "SHOW" => self.bind_show(tokens),
+            "USE" => self.bind_use(tokens),
+            "ALTER" => self.bind_alter(sql, tokens),
+            "TRUNCATE" => self.bind_truncate(tokens),
+            "MSCK" => self.bind_msck(tokens),
             _ if starts_query(tokens.first()) => Ok(Statement::Query(self.bind_query_tokens(tokens)?)),
             _ => match parse_statement(tokens)? {
                 sqlparser::ast::Statement::Query(q) => Ok(Statement::Query(self.bind_query(&q, &Scope::root())?)),
@@ -94,78 +91,136 @@ impl Binder<'_> {
         self.bind_query(&q, &Scope::root())
     }
 
-    /// `SET`, `SET key`, `SET key = value` (value taken verbatim, quotes removed),
-    /// `SET TIME ZONE 'zone'`.
+    /// `SET`, `SET -v`, `SET key`, `SET key = value` (the value's text as written, quotes
+    /// and all, as Spark keeps it), `SET TIME ZONE 'zone' | LOCAL | INTERVAL …`.
     fn bind_set(&self, sql: &str, tokens: &[TokenWithSpan]) -> Result<Statement> {
         let rest = match (tokens.get(1), tokens.last()) {
             (Some(first), Some(last)) => source_text(sql, first, last).trim(),
             _ => "",
         };
-        if rest.is_empty() || rest == "-v" {
-            return Ok(Statement::Set { key: None, value: None });
+        if rest.is_empty() {
+            return Ok(Statement::Set { key: None, value: None, verbose: false });
+        }
+        if rest == "-v" {
+            return Ok(Statement::Set { key: None, value: None, verbose: true });
         }
         let mut c = Cursor::new(&tokens[1..]);
         if c.eat_words(&["TIME", "ZONE"]) {
-            let value = match c.advance().map(|t| &t.token) {
-                Some(Token::SingleQuotedString(s)) | Some(Token::DoubleQuotedString(s)) => s.clone(),
-                _ => return Err(unsupported("SET TIME ZONE without a zone name")).at(to_span(tokens[0].span)),
-            };
+            let zone = self.time_zone_value(&mut c, tokens)?;
             c.expect_end()?;
-            return Ok(Statement::Set { key: Some(keys::SESSION_TIME_ZONE.to_string()), value: Some(value) });
+            return Ok(Statement::Set { key: Some(keys::SESSION_TIME_ZONE.to_string()), value: Some(zone), verbose: false });
         }
         let (key, value) = match rest.split_once('=') {
-            Some((k, v)) => (k.trim(), Some(unquote(v.trim()).to_string())),
+            Some((k, v)) => (k.trim(), Some(v.trim().to_string())),
             None => (rest, None),
         };
-        let key = key.trim_matches('`');
-        if key.is_empty() {
-            return Err(syntax_error("Syntax error at or near '='.")).at(to_span(tokens[0].span));
+        let key = key.strip_prefix('`').and_then(|k| k.strip_suffix('`')).unwrap_or(key);
+        if key.is_empty() || key.chars().any(char::is_whitespace) {
+            return Err(ember_common::Error::spark("INVALID_SET_SYNTAX", &[])).at(to_span(tokens[0].span));
         }
-        Ok(Statement::Set { key: Some(key.to_string()), value })
+        Ok(Statement::Set { key: Some(key.to_string()), value, verbose: false })
     }
 
-    /// `DESCRIBE [TABLE] [EXTENDED] name`, `DESCRIBE [QUERY] query`.
+    /// The zone of `SET TIME ZONE`: a string, `LOCAL`, or an interval offset within
+    /// ±18 hours.
+    fn time_zone_value(&self, c: &mut Cursor, tokens: &[TokenWithSpan]) -> Result<String> {
+        let at = to_span(tokens[0].span);
+        if c.eat_word("LOCAL") {
+            return Ok(ember_plan::datetime::local_time_zone());
+        }
+        if let Some(Token::SingleQuotedString(s) | Token::DoubleQuotedString(s)) = c.peek().map(|t| &t.token) {
+            let s = s.clone();
+            c.advance();
+            return Ok(s);
+        }
+        if c.is_word("INTERVAL") {
+            let e = crate::parser::parse_expr(c.rest())?;
+            c.finish();
+            let bound = self.bind_expr(&e, &crate::expr::ExprScope::new(&ember_plan::PlanSchema::empty()))?;
+            let seconds = match self.catalog.fold_constant(&bound)? {
+                Some(v) => interval_seconds(&v),
+                None => None,
+            };
+            return match seconds {
+                Some(secs) if secs.abs() <= 18 * 3600 => Ok(offset_text(secs)),
+                _ => Err(ember_common::Error::spark("INVALID_INTERVAL_FORMAT.TIMEZONE_INTERVAL_OUT_OF_RANGE", &[("input", &e.to_string())])).at(at),
+            };
+        }
+        Err(c.error_here())
+    }
+
+    /// `DESCRIBE [TABLE] [EXTENDED] name [column]`, `DESCRIBE [QUERY] query`,
+    /// `DESCRIBE DATABASE [EXTENDED] db`.
     fn bind_describe(&self, tokens: &[TokenWithSpan]) -> Result<Statement> {
         let mut c = Cursor::new(tokens);
         c.advance();
+        if crate::catalog_statements::eat_database_word(&mut c) {
+            let extended = c.eat_word("EXTENDED");
+            let (name, _) = c.table_name()?;
+            c.expect_end()?;
+            return Ok(Statement::DescribeDatabase { name: name.object().to_string(), extended });
+        }
         if c.eat_word("QUERY") || starts_query(c.peek()) {
             return Ok(Statement::DescribeQuery(self.bind_query_tokens(c.rest())?));
         }
         c.eat_word("TABLE");
         let extended = c.eat_word("EXTENDED") || c.eat_word("FORMATTED");
-        let (name, span) = c.dotted_name()?;
-        if !c.at_end() {
-            return Err(unsupported("DESCRIBE of a column")).at(c.peek().map(|t| to_span(t.span)).unwrap_or_default());
-        }
-        if self.catalog.table(&name).at(span)?.is_none() {
-            return Err(self.table_not_found(&name, &Scope::root()).with_span(span));
-        }
-        Ok(Statement::Describe { name, extended })
+        let (name, span) = c.table_name()?;
+        let partition = if c.eat_word("PARTITION") { crate::catalog_statements::partition_spec(&mut c, true)? } else { Vec::new() };
+        let column = if c.at_end() { None } else { Some(c.table_name()?.0.parts) };
+        c.expect_end()?;
+        self.catalog_table(&name).at(span)?;
+        Ok(Statement::Describe { name, extended, partition, column })
     }
 
-    /// `CREATE [OR REPLACE] [GLOBAL] [TEMP|TEMPORARY] VIEW [IF NOT EXISTS] name [(cols)]`
-    /// followed by `AS query` or `USING format [OPTIONS (key value, …)]`.
+    /// `CREATE [OR REPLACE] [[GLOBAL] TEMP|TEMPORARY] VIEW [IF NOT EXISTS] name [(cols)]
+    /// [COMMENT …] [TBLPROPERTIES (…)]` followed by `AS query` or (temporary views)
+    /// `USING format [OPTIONS (key value, …)]`.
     fn bind_create(&self, sql: &str, tokens: &[TokenWithSpan]) -> Result<Statement> {
         let mut c = Cursor::new(tokens);
         c.advance();
         let replace = c.eat_words(&["OR", "REPLACE"]);
-        c.eat_word("GLOBAL");
-        let _temporary = c.eat_word("TEMP") || c.eat_word("TEMPORARY");
+        let global = c.eat_word("GLOBAL");
+        let temporary = c.eat_word("TEMP") || c.eat_word("TEMPORARY");
         if !c.eat_word("VIEW") {
             let mut words = vec!["CREATE".to_string()];
             words.extend(c.peek().map(first_word));
             return Err(ember_common::Error::unsupported(format!("the {} statement", words.join(" ").trim())))
                 .at(to_span(tokens[0].span));
         }
+        let kind = match (global, temporary) {
+            (true, _) => ViewKind::GlobalTemporary,
+            (false, true) => ViewKind::Temporary,
+            (false, false) => ViewKind::Persistent,
+        };
         let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
-        let (name, _) = c.dotted_name()?;
+        let (name, _) = c.table_name()?;
+        let whole = to_span(tokens[0].span);
+        if if_not_exists && replace {
+            return Err(ember_common::Error::spark("CREATE_VIEW_WITH_IF_NOT_EXISTS_AND_REPLACE", &[("viewName", &name.quoted())])).at(whole);
+        }
+        if if_not_exists && kind != ViewKind::Persistent {
+            return Err(ember_common::Error::spark("_LEGACY_ERROR_TEMP_0053", &[])).at(whole);
+        }
         let cols = if c.eat_token(&Token::LParen) { Some(c.until_close_paren()?) } else { None };
-        if c.eat_word("COMMENT") {
-            c.advance();
+        let (mut comment, mut properties) = (None, BTreeMap::new());
+        loop {
+            if c.eat_word("COMMENT") {
+                comment = Some(crate::catalog_statements::string_literal(&mut c)?);
+            } else if c.eat_word("TBLPROPERTIES") {
+                properties = parse_options(&mut c)?;
+            } else if c.eat_words(&["WITH", "SCHEMA"]) {
+                // WITH SCHEMA BINDING | COMPENSATION | TYPE EVOLUTION | EVOLUTION
+                while !c.is_word("AS") && !c.at_end() {
+                    c.advance();
+                }
+            } else {
+                break;
+            }
         }
         if c.eat_word("USING") {
             let (format, _) = c.ident()?;
-            let options = if c.eat_word("OPTIONS") { parse_options(&mut c)? } else { BTreeMap::new() };
+            let options = if c.eat_word("OPTIONS") { lowercase_keys(parse_options(&mut c)?) } else { BTreeMap::new() };
             c.expect_end()?;
             let schema_ddl = match cols {
                 Some(toks) if !toks.is_empty() => {
@@ -176,17 +231,58 @@ impl Binder<'_> {
                 }
                 _ => None,
             };
-            return Ok(Statement::CreateSourceView { name, replace, format: format.to_ascii_lowercase(), options, schema_ddl });
+            return Ok(Statement::CreateSourceView { name: name.object().to_string(), replace, format: format.to_ascii_lowercase(), options, schema_ddl });
         }
         c.expect_word("AS")?;
-        let mut plan = self.bind_query_tokens(c.rest())?;
-        if let Some(toks) = cols {
-            let names = column_names(toks)?;
-            let span = toks.first().map(|t| to_span(t.span)).unwrap_or_default();
-            plan = LogicalPlanBuilder::from(plan).rename_columns(&names).at(span)?.build();
-        }
-        Ok(Statement::CreateView { name, replace, if_not_exists, plan })
+        let query = c.rest();
+        let text = match (query.first(), query.last()) {
+            (Some(f), Some(l)) => source_text(sql, f, l).to_string(),
+            _ => return Err(c.error_here()),
+        };
+        self.temp_refs.borrow_mut().clear();
+        let plan = self.bind_query_tokens(query)?;
+        let temp_references = std::mem::take(&mut *self.temp_refs.borrow_mut());
+        let columns = match cols {
+            Some(toks) => column_names(toks)?,
+            None => vec![],
+        };
+        Ok(Statement::CreateView(Box::new(CreateView { name, kind, replace, if_not_exists, columns, comment, properties, sql: text, plan, temp_references })))
     }
+}
+
+/// The length in seconds of a day-time interval value (`None` for other values).
+fn interval_seconds(v: &ember_plan::ScalarValue) -> Option<i64> {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType, DurationMicrosecondType, IntervalDayTimeType, IntervalUnit, TimeUnit};
+    let ember_plan::ScalarValue::Nested(a) = v else { return None };
+    if a.is_empty() || a.is_null(0) {
+        return None;
+    }
+    match a.data_type() {
+        DataType::Duration(TimeUnit::Microsecond) => Some(a.as_primitive::<DurationMicrosecondType>().value(0) / 1_000_000),
+        DataType::Interval(IntervalUnit::DayTime) => {
+            let d = a.as_primitive::<IntervalDayTimeType>().value(0);
+            Some(d.days as i64 * 86_400 + d.milliseconds as i64 / 1000)
+        }
+        _ => None,
+    }
+}
+
+/// `+05:30` (or `+05:30:15`) for an offset in seconds.
+fn offset_text(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    if sec == 0 {
+        format!("{sign}{h:02}:{m:02}")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{sec:02}")
+    }
+}
+
+/// Options with their keys lower-cased, as Spark's case-insensitive option maps read them.
+pub fn lowercase_keys(options: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    options.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect()
 }
 
 /// `(key [=] value, …)` after OPTIONS; keys lower-cased, values as text.
@@ -215,7 +311,7 @@ pub(crate) fn parse_options(c: &mut Cursor) -> Result<BTreeMap<String, String>> 
                 return Err(c.error_here());
             }
         };
-        out.insert(key.to_ascii_lowercase(), value);
+        out.insert(key, value);
         if c.eat_token(&Token::RParen) {
             return Ok(out);
         }
@@ -223,27 +319,17 @@ pub(crate) fn parse_options(c: &mut Cursor) -> Result<BTreeMap<String, String>> 
     }
 }
 
-/// `(a, b COMMENT 'x', c)` in `CREATE VIEW v (…) AS`: the column names.
-fn column_names(tokens: &[TokenWithSpan]) -> Result<Vec<String>> {
+/// `(a, b COMMENT 'x', c)` in `CREATE VIEW v (…) AS`: the column names and comments.
+fn column_names(tokens: &[TokenWithSpan]) -> Result<Vec<(String, Option<String>)>> {
     let mut c = Cursor::new(tokens);
     let mut names = Vec::new();
     loop {
-        names.push(c.ident()?.0);
-        if c.eat_word("COMMENT") {
-            c.advance();
-        }
+        let name = c.ident()?.0;
+        let comment = if c.eat_word("COMMENT") { Some(crate::catalog_statements::string_literal(&mut c)?) } else { None };
+        names.push((name, comment));
         if c.at_end() {
             return Ok(names);
         }
         c.expect_token(&Token::Comma)?;
     }
-}
-
-fn unquote(s: &str) -> &str {
-    for q in ['\'', '"', '`'] {
-        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
-            return &s[1..s.len() - 1];
-        }
-    }
-    s
 }

@@ -21,8 +21,13 @@ fn table(rows: Vec<Vec<Expr>>, names: &[&str]) -> LogicalPlan {
 }
 
 impl CatalogLookup for TestCatalog {
-    fn table(&self, name: &str) -> Result<Option<LogicalPlan>> {
+    fn table(&self, name: &ember_plan::TableName) -> Result<Option<LogicalPlan>> {
         let dec = |v: i128| Expr::Literal(ScalarValue::Decimal128(Some(v), 10, 2));
+        let name = match name.parts.as_slice() {
+            [t] => t.clone(),
+            [db, t] if db.eq_ignore_ascii_case("default") => t.clone(),
+            _ => return Ok(None),
+        };
         Ok(match name.to_ascii_lowercase().as_str() {
             "people" => Some(table(
                 vec![vec![lit(1), lit("ann"), lit(30), lit("eng")], vec![lit(2), lit("bob"), lit(40), lit("ops")]],

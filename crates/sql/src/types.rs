@@ -23,6 +23,9 @@ pub fn parse_data_type_with_tz(s: &str, time_zone: &str) -> Result<DataType> {
     Ok(t)
 }
 
+/// The field metadata key holding a column's `COMMENT` (Spark's `StructField` metadata key).
+pub const COMMENT_KEY: &str = "comment";
+
 /// Parses a DDL schema such as `a INT, b STRING NOT NULL, c ARRAY<INT> COMMENT 'x'`.
 pub fn parse_ddl_schema(s: &str) -> Result<Schema> {
     parse_ddl_schema_with_tz(s, "UTC")
@@ -211,13 +214,17 @@ impl<'z> TypeParser<'z> {
             }
             true
         });
+        let mut field = Field::new(name, dt, nullable);
         if self.eat_word("COMMENT") {
             match self.peek() {
-                Some(Tok::Str(_)) => self.pos += 1,
+                Some(Tok::Str(c)) => {
+                    field = field.with_metadata(std::collections::HashMap::from([(COMMENT_KEY.to_string(), c.clone())]));
+                    self.pos += 1;
+                }
                 _ => return Err(self.error_here()),
             }
         }
-        Ok(Field::new(name, dt, nullable))
+        Ok(field)
     }
 
     fn data_type(&mut self) -> Result<DataType> {

@@ -7,7 +7,6 @@ SELECT CAST(NULL AS array<int>), CAST(NULL AS map<string,int>), CAST(NULL AS str
 SELECT CAST(array(1, NULL) AS array<string>), CAST(array(array(1)) AS array<array<bigint>>);
 SELECT CAST(map(1, 2) AS array<int>);
 SELECT CAST(array(1) AS int);
-SET spark.sql.warehouse.dir=target/golden-warehouse/complex_types;
 DROP TABLE IF EXISTS ctab;
 CREATE TABLE ctab (id INT, tags ARRAY<STRING>, attrs MAP<STRING, INT>, pt STRUCT<x: INT, y: STRING>) USING parquet;
 DESCRIBE ctab;

@@ -1,7 +1,6 @@
 -- Semi-join reduction (Spark's InjectRuntimeFilter): a small filtered key set
 -- semi-joins the scan under an aggregate joined on that key. And semi/anti joins
 -- from IN / NOT IN / EXISTS move below inner joins onto the table they read.
-SET spark.sql.warehouse.dir=target/golden-warehouse/runtime_filter;
 DROP TABLE IF EXISTS facts;
 DROP TABLE IF EXISTS dims;
 CREATE TABLE facts USING parquet AS SELECT id, CASE WHEN id % 97 = 0 THEN NULL ELSE id % 200 END AS k, id % 7 AS v FROM range(2000);

@@ -1,6 +1,5 @@
 -- CACHE TABLE, CACHE TABLE … AS SELECT, CACHE LAZY TABLE, UNCACHE TABLE, CLEAR CACHE;
 -- cached plans show InMemoryTableScan and give the same rows.
-SET spark.sql.warehouse.dir=target/golden-warehouse/cache;
 DROP TABLE IF EXISTS cached_t;
 CREATE TEMPORARY VIEW nums AS SELECT id, id % 3 AS k, IF(id = 4, NULL, id * 10) AS v FROM range(10);
 CACHE TABLE nums;

@@ -1,6 +1,5 @@
 -- Catalog tables: CREATE TABLE, INSERT INTO / OVERWRITE, SELECT, DESCRIBE,
--- SHOW TABLES, SHOW CREATE TABLE, DROP TABLE. Each script uses its own warehouse.
-SET spark.sql.warehouse.dir=target/golden-warehouse/create_insert;
+-- SHOW TABLES, SHOW CREATE TABLE, DROP TABLE. Each script runs in its own warehouse.
 DROP TABLE IF EXISTS people;
 DROP TABLE IF EXISTS scores;
 DROP TABLE IF EXISTS typed;

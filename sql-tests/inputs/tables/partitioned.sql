@@ -1,6 +1,5 @@
 -- Partitioned tables: partition columns go last, Hive directories, static and
 -- dynamic partition inserts, INSERT OVERWRITE of one partition or the whole table.
-SET spark.sql.warehouse.dir=target/golden-warehouse/partitioned;
 DROP TABLE IF EXISTS sales;
 DROP TABLE IF EXISTS events;
 

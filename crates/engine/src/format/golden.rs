@@ -19,14 +19,35 @@ pub fn catalog_schema(schema: &Schema) -> String {
     catalog_string(&DataType::Struct(schema.fields().clone()))
 }
 
-/// Every row of `batches`, in order, values rendered by [`golden_value`] and joined by TAB.
+/// Schema metadata key naming how `spark-sql` prints a command's rows (Spark's
+/// `HiveResult.hiveResultString` special cases): [`DESCRIBE_LAYOUT`] or
+/// [`NAME_COLUMN_LAYOUT`].
+pub const OUTPUT_LAYOUT_KEY: &str = "ember.output.layout";
+/// `DESCRIBE` of a table or query: each cell left-aligned in 20 characters, NULL comments empty.
+pub const DESCRIBE_LAYOUT: &str = "describe";
+/// `SHOW TABLES` / `SHOW VIEWS`: only the second column (the name).
+pub const NAME_COLUMN_LAYOUT: &str = "name_column";
+
+/// Every row of `batches`, in order, values rendered by [`golden_value`] and joined by TAB
+/// (or laid out as the schema's [`OUTPUT_LAYOUT_KEY`] says).
 pub fn golden_rows(batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
     let f = ValueFormatter::new(Style::Hive, time_zone);
     let mut rows = Vec::new();
     for batch in batches {
+        let layout = batch.schema().metadata().get(OUTPUT_LAYOUT_KEY).cloned();
         for row in 0..batch.num_rows() {
             let cells: Vec<String> = batch.columns().iter().map(|c| f.format(c.as_ref(), row)).collect();
-            rows.push(cells.join("\t"));
+            rows.push(match layout.as_deref() {
+                Some(DESCRIBE_LAYOUT) => batch
+                    .columns()
+                    .iter()
+                    .zip(&cells)
+                    .map(|(c, v)| format!("{:<20}", if c.is_null(row) { "" } else { v.as_str() }))
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+                Some(NAME_COLUMN_LAYOUT) => cells.get(1).cloned().unwrap_or_default(),
+                _ => cells.join("\t"),
+            });
         }
     }
     rows

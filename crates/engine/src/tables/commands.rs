@@ -1,34 +1,21 @@
 //! Running the table statements: CREATE TABLE [AS SELECT], INSERT INTO/OVERWRITE
 //! (static and dynamic partitions, Spark's ANSI store assignment), DROP TABLE,
-//! SHOW CREATE TABLE and the rows of DESCRIBE [EXTENDED] for tables.
+//! SHOW CREATE TABLE and the rows of DESCRIBE [EXTENDED] for tables and views.
 
 use std::path::Path;
 
 use arrow::datatypes::DataType;
 use ember_common::types::{catalog_string, sql_type_name};
 use ember_common::{Error, ErrorKind, Result};
-use ember_plan::{
-    CreateTable, Expr, InsertInto, LogicalPlan, LogicalPlanBuilder, PartitionValue, ScalarValue,
-};
+use ember_plan::{CreateTable, Expr, InsertInto, LogicalPlan, LogicalPlanBuilder, PartitionValue, QualifiedName, ScalarValue, TableName};
 
-use super::metadata::{self, TableMeta};
+use super::metadata::{self, ColumnMeta, TableMeta};
+use crate::catalog::names::Relation;
 use crate::session::Session;
 use crate::writer::committer::{self, CommitKind};
 use crate::writer::file_sinks::WriteFormat;
-use crate::writer::partition_dirs::{escape_path_name, DEFAULT_PARTITION_NAME};
+use crate::writer::partition_dirs::escape_path_name;
 use crate::writer::write_job::{run_write_job, WriteRequest};
-
-fn qualified(name: &str) -> String {
-    format!("spark_catalog.default.{name}")
-}
-
-fn quoted(name: &str) -> String {
-    qualified(name)
-        .split('.')
-        .map(|p| format!("`{p}`"))
-        .collect::<Vec<_>>()
-        .join(".")
-}
 
 fn other(class: &str, sqlstate: &str, message: String) -> Error {
     Error::new(ErrorKind::Other {
@@ -48,162 +35,108 @@ fn non_empty_dir(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Column name and Spark type string, in table order.
-type Columns = Vec<(String, String)>;
-
 /// Partition columns moved last, names matched case-insensitively.
-fn order_columns(
-    columns: Vec<(String, String)>,
-    partition_by: &[String],
-    table: &str,
-) -> Result<(Columns, Vec<String>)> {
-    let mut parts = Vec::new();
+fn order_columns(columns: Vec<ColumnMeta>, partition_by: &[String], table: &QualifiedName) -> Result<(Vec<ColumnMeta>, Vec<String>)> {
+    let mut parts: Vec<ColumnMeta> = Vec::new();
     for p in partition_by {
-        let Some(c) = columns.iter().find(|(n, _)| n.eq_ignore_ascii_case(p)) else {
-            let cols: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
-            return Err(other(
+        let Some(c) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(p)) else {
+            let cols: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+            return Err(Error::spark(
                 "COLUMN_NOT_DEFINED_IN_TABLE",
-                "42703",
-                format!("partition column `{p}` is not defined in table {}, defined table columns are: `{}`.", quoted(table), cols.join("`, `")),
+                &[("colType", "partition"), ("colName", &format!("`{p}`")), ("tableName", &table.quoted()), ("tableCols", &format!("`{}`", cols.join("`, `")))],
             ));
         };
-        if parts
-            .iter()
-            .any(|(n, _): &(String, String)| n.eq_ignore_ascii_case(p))
-        {
-            return Err(other("COLUMN_ALREADY_EXISTS", "42711", format!("The column `{p}` already exists. Choose another name or rename the existing column.")));
+        if parts.iter().any(|x| x.name.eq_ignore_ascii_case(p)) {
+            return Err(Error::spark("COLUMN_ALREADY_EXISTS", &[("columnName", &format!("`{p}`"))]));
         }
         parts.push(c.clone());
     }
     if !parts.is_empty() && parts.len() == columns.len() {
-        return Err(other(
-            "ALL_PARTITION_COLUMNS_NOT_ALLOWED",
-            "KD005",
-            "Cannot use all columns for partition columns.".into(),
-        ));
+        return Err(Error::spark("ALL_PARTITION_COLUMNS_NOT_ALLOWED", &[]));
     }
-    let names: Vec<String> = parts.iter().map(|(n, _)| n.clone()).collect();
-    let mut out: Vec<_> = columns
-        .into_iter()
-        .filter(|(n, _)| !names.iter().any(|p| p.eq_ignore_ascii_case(n)))
-        .collect();
+    let names: Vec<String> = parts.iter().map(|c| c.name.clone()).collect();
+    let mut out: Vec<ColumnMeta> = columns.into_iter().filter(|c| !names.iter().any(|p| p.eq_ignore_ascii_case(&c.name))).collect();
     out.extend(parts);
     Ok((out, names))
 }
 
-fn columns_of(schema: &arrow::datatypes::Schema) -> Result<Vec<(String, String)>> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut out = Vec::new();
+/// The columns of `schema` (comments from field metadata); duplicate names and the
+/// VOID type are errors.
+fn columns_of(schema: &arrow::datatypes::Schema) -> Result<Vec<ColumnMeta>> {
+    let mut out: Vec<ColumnMeta> = Vec::new();
     for f in schema.fields() {
-        if seen.iter().any(|s| s.eq_ignore_ascii_case(f.name())) {
-            return Err(other("COLUMN_ALREADY_EXISTS", "42711", format!("The column `{}` already exists. Choose another name or rename the existing column.", f.name())));
+        if out.iter().any(|c| c.name.eq_ignore_ascii_case(f.name())) {
+            return Err(Error::spark("COLUMN_ALREADY_EXISTS", &[("columnName", &format!("`{}`", f.name().to_ascii_lowercase()))]));
         }
         if f.data_type() == &DataType::Null {
-            return Err(other(
-                "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
-                "0A000",
-                format!(
-                    "The datasource doesn't support the column `{}` of the type \"VOID\".",
-                    f.name()
-                ),
-            ));
+            return Err(Error::spark("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", &[("columnName", &format!("`{}`", f.name())), ("columnType", "\"VOID\""), ("format", "Parquet")]));
         }
-        seen.push(f.name().clone());
-        out.push((f.name().clone(), catalog_string(f.data_type())));
+        out.push(ColumnMeta { name: f.name().clone(), data_type: catalog_string(f.data_type()), comment: f.metadata().get(ember_sql::COMMENT_KEY).cloned() });
     }
     Ok(out)
 }
 
-/// `CREATE TABLE`: validates, writes the data of `AS query`, then saves the metadata.
-pub fn create_table(session: &Session, mut create: CreateTable) -> Result<()> {
-    // Table names are case-insensitive and stored lower-case, as Spark's session catalog does.
-    create.name = create.name.to_ascii_lowercase();
+/// `CREATE [OR REPLACE] TABLE`: validates, writes the data of `AS query`, then saves the
+/// metadata.
+pub fn create_table(session: &Session, create: CreateTable) -> Result<()> {
+    let q = session.qualify(&create.name)?;
+    let db = session.require_database(&q.database)?;
     let config = session.config();
-    if metadata::load(&config, &create.name)?.is_some() {
+    if let Some(existing) = metadata::load(&config, &q)? {
         if create.if_not_exists {
             return Ok(());
         }
-        return Err(Error::new(ErrorKind::TableOrViewAlreadyExists {
-            name: qualified(&create.name),
-        }));
+        if !create.replace || existing.is_view() {
+            return Err(Error::new(ErrorKind::TableOrViewAlreadyExists { name: q.quoted() }));
+        }
+        drop_table(session, &TableName::new(vec![q.database.clone(), q.table.clone()]), false)?;
     }
-    let provider = create
-        .provider
-        .clone()
-        .unwrap_or_else(|| "parquet".to_string());
+    let provider = create.provider.clone().unwrap_or_else(|| "parquet".to_string());
     let managed = create.location.is_none();
     let location = match &create.location {
-        Some(l) => l.clone(),
-        None => metadata::warehouse_dir(&config)
-            .join(create.name.to_ascii_lowercase())
-            .to_string_lossy()
-            .to_string(),
+        Some(l) => metadata::table_location(&config, &db, l),
+        None => metadata::managed_location(&config, &db, &q.table),
     };
     let loc = Path::new(&location);
     if managed && non_empty_dir(loc) {
-        return Err(other(
-            "LOCATION_ALREADY_EXISTS",
-            "42710",
-            format!(
-                "Cannot name the managed table as {}, as its associated location '{location}' already exists. Please pick a different table name, or remove the existing location first.",
-                quoted(&create.name)
-            ),
-        ));
+        return Err(Error::spark("LOCATION_ALREADY_EXISTS", &[("identifier", &q.quoted()), ("location", &format!("'{location}'"))]));
     }
     let tz = session.time_zone();
     let columns = match (&create.schema_ddl, &create.query) {
         (Some(ddl), _) => columns_of(&ember_sql::parse_ddl_schema_with_tz(ddl, &tz)?)?,
         (None, Some(q)) => columns_of(q.schema().arrow_schema())?,
         (None, None) if non_empty_dir(loc) => {
-            let plan = crate::reader::read_plan(
-                &create.name,
-                &provider,
-                &location,
-                &create.options,
-                None,
-                None,
-            )?;
+            let plan = crate::reader::read_plan(&q.table, &provider, &location, &create.options, None, None)?;
             columns_of(plan.schema().arrow_schema())?
         }
-        (None, None) => {
-            return Err(other(
-                "UNABLE_TO_INFER_SCHEMA",
-                "42KD9",
-                format!(
-                    "Unable to infer schema for {}. It must be specified manually.",
-                    provider.to_uppercase()
-                ),
-            ))
-        }
+        (None, None) => return Err(Error::spark("UNABLE_TO_INFER_SCHEMA", &[("format", &provider.to_uppercase())])),
     };
-    let (columns, partition_by) = order_columns(columns, &create.partition_by, &create.name)?;
+    let (columns, partition_by) = order_columns(columns, &create.partition_by, &q)?;
     let meta = TableMeta {
-        name: create.name.clone(),
+        database: q.database.clone(),
+        name: q.table.clone(),
         provider,
         columns,
         partition_by,
         location: location.clone(),
         managed,
         options: create.options.clone(),
+        properties: create.properties.clone(),
         comment: create.comment.clone(),
+        view: None,
     };
     if let Some(query) = create.query {
         if non_empty_dir(loc) {
-            return Err(other(
-                "LOCATION_ALREADY_EXISTS",
-                "42710",
-                format!("CREATE TABLE AS SELECT cannot write into the non-empty location '{location}' of {}.", quoted(&create.name)),
+            return Err(Error::spark(
+                "_LEGACY_ERROR_TEMP_1241",
+                &[("tablePath", &location.clone()), ("config", "spark.sql.legacy.allowNonEmptyLocationInCTAS")],
             ));
         }
         // Partition columns last, as in the table's schema.
         let plan = reorder_for_table(query, &meta)?;
         write_rows(session, &meta, plan, CommitKind::Append)?;
     } else {
-        std::fs::create_dir_all(loc).map_err(|e| {
-            Error::invalid_argument(format!(
-                "Cannot create the table location '{location}': {e}"
-            ))
-        })?;
+        std::fs::create_dir_all(loc).map_err(|e| Error::invalid_argument(format!("Cannot create the table location '{location}': {e}")))?;
     }
     metadata::save(&config, &meta)
 }
@@ -214,7 +147,8 @@ fn reorder_for_table(query: LogicalPlan, meta: &TableMeta) -> Result<LogicalPlan
     let exprs = meta
         .columns
         .iter()
-        .map(|(n, _)| {
+        .map(|c| {
+            let n = &c.name;
             let i = schema
                 .fields()
                 .iter()
@@ -236,7 +170,7 @@ fn write_rows(
         format: WriteFormat::from_name(&meta.provider)?,
         target: Path::new(&meta.location),
         partition_by: &meta.partition_by,
-        options: &meta.options,
+        options: &ember_sql::lowercase_keys(meta.options.clone()),
         commit,
     };
     run_write_job(session, plan, &request).map(|_| ())
@@ -274,22 +208,14 @@ fn can_store_assign(from: &DataType, to: &DataType) -> bool {
 /// `INSERT INTO|OVERWRITE t [PARTITION (…)] query`.
 pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
     let config = session.config();
-    let Some(meta) = metadata::load(&config, &insert.table)? else {
-        if session.has_temp_view(&insert.table) {
-            return Err(other(
-                "EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE",
-                "42809",
-                format!(
-                    "'INSERT' expects a table. Please use ALTER VIEW instead. `{}` is a view.",
-                    insert.table
-                ),
-            ));
-        }
-        return Err(crate::catalog::table_not_found(
-            &insert.table,
-            &session.table_names(),
-        ));
+    let meta = match session.relation(&insert.table)? {
+        Relation::Catalog(meta) if !meta.is_view() => meta,
+        Relation::Catalog(meta) => return Err(expects_table("INSERT", &meta.qualified().quoted())),
+        Relation::TempView { name, .. } | Relation::GlobalTempView { name, .. } => return Err(expects_table("INSERT", &format!("`{name}`"))),
     };
+    if insert.overwrite && reads_table(&insert.query, &meta) {
+        return Err(Error::spark("UNSUPPORTED_OVERWRITE.TABLE", &[("table", &meta.qualified().quoted())]));
+    }
     let tz = session.time_zone();
     let schema = meta.schema(&tz)?;
     // Static partition values, by column.
@@ -300,11 +226,7 @@ pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
             .iter()
             .position(|p| p.eq_ignore_ascii_case(col))
         else {
-            return Err(other(
-                "PARTITIONS_NOT_FOUND",
-                "428FT",
-                format!("The partition(s) `{col}` cannot be found in table {}. Verify the partition specification and table name.", quoted(&meta.name)),
-            ));
+            return Err(Error::spark("PARTITIONS_NOT_FOUND", &[("partitionList", &format!("`{col}`")), ("tableName", &meta.qualified().quoted())]));
         };
         if let PartitionValue::Static(v) = value {
             let col_index = schema.fields().len() - meta.partition_by.len() + i;
@@ -330,12 +252,27 @@ pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
             .iter()
             .map(|f| format!("`{}`", f.name()))
             .collect();
+        if !statics.is_empty() {
+            // Spark names the condition after the static partition values.
+            let all: Vec<String> = schema.fields().iter().map(|f| format!("`{}`", f.name())).collect();
+            let static_cols: Vec<String> = statics.iter().map(|(i, _)| format!("`{}`", schema.field(*i).name())).collect();
+            return Err(Error::spark(
+                "INSERT_PARTITION_COLUMN_ARITY_MISMATCH",
+                &[
+                    ("tableName", &meta.qualified().quoted()),
+                    ("reason", reason.1),
+                    ("tableColumns", &all.join(", ")),
+                    ("staticPartCols", &static_cols.join(", ")),
+                    ("dataColumns", &data_cols.join(", ")),
+                ],
+            ));
+        }
         return Err(other(
             &format!("INSERT_COLUMN_ARITY_MISMATCH.{}", reason.0),
             "21S01",
             format!(
                 "Cannot write to {}, the reason is {}:\nTable columns: {}.\nData columns: {}.",
-                quoted(&meta.name),
+                meta.qualified().quoted(),
                 reason.1,
                 table_cols.join(", "),
                 data_cols.join(", ")
@@ -351,7 +288,7 @@ pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
                 "KD000",
                 format!(
                     "Cannot write incompatible data for the table {}: Cannot safely cast `{}` \"{}\" to \"{}\".",
-                    quoted(&meta.name),
+                    meta.qualified().quoted(),
                     target.name(),
                     sql_type_name(q.data_type()),
                     sql_type_name(target.data_type())
@@ -384,7 +321,7 @@ pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
     let commit = if !insert.overwrite {
         CommitKind::Append
     } else if !meta.partition_by.is_empty()
-        && crate::writer::dynamic_overwrite(&meta.options, &config)
+        && crate::writer::dynamic_overwrite(&ember_sql::lowercase_keys(meta.options.clone()), &config)
     {
         CommitKind::OverwritePartitions
     } else {
@@ -392,8 +329,33 @@ pub fn insert(session: &Session, insert: InsertInto) -> Result<()> {
     };
     committer::recover(Path::new(&meta.location))?;
     write_rows(session, &meta, plan, commit)?;
-    session.uncache_table_data(&meta.name);
+    session.uncache_relation_key(&meta.qualified().to_string());
     Ok(())
+}
+
+fn expects_table(operation: &str, name: &str) -> Error {
+    Error::spark("EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE", &[("operation", operation), ("viewName", name)])
+}
+
+/// True if `plan` scans the data of table `meta` (INSERT OVERWRITE may not).
+fn reads_table(plan: &LogicalPlan, meta: &TableMeta) -> bool {
+    use ember_common::{TreeNode, TreeNodeRecursion};
+    let location = std::fs::canonicalize(&meta.location).ok();
+    let mut found = false;
+    let _ = plan.apply(|p| {
+        if let LogicalPlan::TableScan(t) = p {
+            let reads = t.source.paths().iter().any(|s| {
+                let c = std::fs::canonicalize(s).ok();
+                c.is_some() && location.as_ref().is_some_and(|l| c.as_ref().is_some_and(|c| c.starts_with(l)))
+            });
+            if reads {
+                found = true;
+                return Ok(TreeNodeRecursion::Stop);
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
 }
 
 /// The directory INSERT OVERWRITE replaces: the leading static partition values
@@ -421,29 +383,8 @@ fn static_prefix(
             }
             PartitionValue::Static(v) => {
                 let f = schema.field(schema.fields().len() - meta.partition_by.len() + i);
-                let text = match v {
-                    None => DEFAULT_PARTITION_NAME.to_string(),
-                    Some(v) => {
-                        // The directory holds the value as the column's type prints it.
-                        let df = session.sql(&format!(
-                            "SELECT CAST('{}' AS {})",
-                            v.replace('\'', "\\'"),
-                            catalog_string(f.data_type())
-                        ))?;
-                        let batches = df.collect()?;
-                        let cell = batches.first().map(|b| {
-                            crate::format::value::ValueFormatter::new(
-                                crate::format::value::Style::Pretty,
-                                &session.time_zone(),
-                            )
-                            .format(b.column(0).as_ref(), 0)
-                        });
-                        match cell {
-                            Some(c) if !c.is_empty() && c != "NULL" => escape_path_name(&c),
-                            _ => DEFAULT_PARTITION_NAME.to_string(),
-                        }
-                    }
-                };
+                // The directory holds the value as the column's type prints it.
+                let text = super::partitions::partition_value_text(session, v.as_deref(), &catalog_string(f.data_type()))?;
                 prefix.push_str(&format!("{}={}/", escape_path_name(f.name()), text));
             }
         }
@@ -451,45 +392,41 @@ fn static_prefix(
     Ok(prefix)
 }
 
-/// `DROP TABLE`: the temporary view of that name if there is one, else the table
-/// (and, for a managed table, its data).
-pub fn drop_table(session: &Session, name: &str, if_exists: bool) -> Result<()> {
-    if session.drop_view(name)? {
-        session.uncache_table_data(name);
-        return Ok(());
-    }
-    let config = session.config();
-    match metadata::load(&config, name)? {
-        Some(meta) => {
-            session.uncache_table_data(&meta.name);
-            metadata::remove(&config, name)?;
-            if meta.managed {
+/// `DROP TABLE`: the temporary view of that name if there is one, else the table or
+/// view (and, for a managed table, its data).
+pub fn drop_table(session: &Session, name: &TableName, if_exists: bool) -> Result<()> {
+    let relation = match session.lookup_relation(name)? {
+        Some(r) => r,
+        None if if_exists => return Ok(()),
+        None => {
+            let q = session.qualify(name)?;
+            return Err(Error::new(ErrorKind::TableOrViewNotFound { name: q.quoted(), suggestions: vec![] }));
+        }
+    };
+    session.uncache_relation_key(&Session::relation_key(&relation));
+    match relation {
+        Relation::TempView { name, .. } => {
+            session.drop_view(&name)?;
+        }
+        Relation::GlobalTempView { name, .. } => {
+            crate::catalog::names::drop_global_temp(&name)?;
+        }
+        Relation::Catalog(meta) => {
+            metadata::remove(&session.config(), &meta.qualified())?;
+            if meta.managed && !meta.is_view() {
                 match std::fs::remove_dir_all(&meta.location) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(Error::invalid_argument(format!(
-                            "Cannot delete the data of {} at '{}': {e}",
-                            quoted(name),
-                            meta.location
-                        )))
-                    }
+                    Err(e) => return Err(Error::invalid_argument(format!("Cannot delete the data of {} at '{}': {e}", meta.qualified().quoted(), meta.location))),
                 }
             }
-            Ok(())
         }
-        None if if_exists => Ok(()),
-        None => Err(crate::catalog::table_not_found(
-            name,
-            &session.table_names(),
-        )),
     }
+    Ok(())
 }
 
 fn ddl_ident(name: &str) -> String {
-    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-    {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit()) {
         name.to_string()
     } else {
         format!("`{}`", name.replace('`', "``"))
@@ -500,91 +437,111 @@ fn sql_string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// A column type as SHOW CREATE TABLE prints it (strings with their collation).
+fn ddl_type(t: &str) -> String {
+    let upper = t.to_ascii_uppercase();
+    if upper == "STRING" {
+        "STRING COLLATE UTF8_BINARY".to_string()
+    } else {
+        upper
+    }
+}
+
+fn properties_clause(props: &std::collections::BTreeMap<String, String>) -> String {
+    let list: Vec<String> = props.iter().map(|(k, v)| format!("  {} = {}", sql_string(k), sql_string(v))).collect();
+    format!("TBLPROPERTIES (\n{})\n", list.join(",\n"))
+}
+
 /// `SHOW CREATE TABLE`: Spark's layout (columns, USING, OPTIONS, PARTITIONED BY,
-/// COMMENT, LOCATION for external tables).
+/// COMMENT, LOCATION for external tables, TBLPROPERTIES); for a view its columns,
+/// comment and text.
 pub fn show_create(meta: &TableMeta) -> String {
+    if let Some(view) = &meta.view {
+        let cols: Vec<String> = meta
+            .columns
+            .iter()
+            .map(|c| match &c.comment {
+                Some(comment) => format!("  {} COMMENT {}", ddl_ident(&c.name), sql_string(comment)),
+                None => format!("  {}", ddl_ident(&c.name)),
+            })
+            .collect();
+        let mut out = format!("CREATE VIEW {}.{} (\n{})\n", meta.database, meta.name, cols.join(",\n"));
+        if let Some(c) = &meta.comment {
+            out.push_str(&format!("COMMENT {}\n", sql_string(c)));
+        }
+        if !meta.properties.is_empty() {
+            out.push_str(&properties_clause(&meta.properties));
+        }
+        out.push_str(&format!("WITH SCHEMA COMPENSATION\nAS {}\n", view.sql));
+        return out;
+    }
     let cols: Vec<String> = meta
         .columns
         .iter()
-        .map(|(n, t)| format!("  {} {}", ddl_ident(n), t.to_ascii_uppercase()))
+        .map(|c| {
+            let comment = c.comment.as_ref().map(|x| format!(" COMMENT {}", sql_string(x))).unwrap_or_default();
+            format!("  {} {}{comment}", ddl_ident(&c.name), ddl_type(&c.data_type))
+        })
         .collect();
-    let mut out = format!(
-        "CREATE TABLE {} (\n{})\nUSING {}\n",
-        qualified(&meta.name),
-        cols.join(",\n"),
-        meta.provider
-    );
+    let mut out = format!("CREATE TABLE {} (\n{})\nUSING {}\n", meta.qualified(), cols.join(",\n"), meta.provider);
     if !meta.options.is_empty() {
-        let opts: Vec<String> = meta
-            .options
-            .iter()
-            .map(|(k, v)| format!("  {} = {}", sql_string(k), sql_string(v)))
-            .collect();
+        let opts: Vec<String> = meta.options.iter().map(|(k, v)| format!("  {} = {}", sql_string(k), sql_string(v))).collect();
         out.push_str(&format!("OPTIONS (\n{})\n", opts.join(",\n")));
     }
     if !meta.partition_by.is_empty() {
-        out.push_str(&format!(
-            "PARTITIONED BY ({})\n",
-            meta.partition_by
-                .iter()
-                .map(|p| ddl_ident(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        out.push_str(&format!("PARTITIONED BY ({})\n", meta.partition_by.iter().map(|p| ddl_ident(p)).collect::<Vec<_>>().join(", ")));
     }
     if let Some(c) = &meta.comment {
         out.push_str(&format!("COMMENT {}\n", sql_string(c)));
     }
     if !meta.managed {
-        out.push_str(&format!("LOCATION {}\n", sql_string(&meta.location)));
+        out.push_str(&format!("LOCATION {}\n", sql_string(&meta.location.clone())));
+    }
+    if !meta.properties.is_empty() {
+        out.push_str(&properties_clause(&meta.properties));
     }
     out
 }
 
-/// Extra DESCRIBE rows of a table: partition information, and with EXTENDED the
-/// detailed table information (no creation time, so output is reproducible).
+/// DESCRIBE rows of a table or view after its columns: partition information, and
+/// with EXTENDED the detailed table information.
 pub fn describe_rows(meta: &TableMeta, extended: bool) -> Vec<(String, String, Option<String>)> {
     let mut rows = Vec::new();
     if !meta.partition_by.is_empty() {
-        rows.push((
-            "# Partition Information".to_string(),
-            String::new(),
-            Some(String::new()),
-        ));
-        rows.push((
-            "# col_name".to_string(),
-            "data_type".to_string(),
-            Some("comment".to_string()),
-        ));
+        rows.push(("# Partition Information".to_string(), String::new(), Some(String::new())));
+        rows.push(("# col_name".to_string(), "data_type".to_string(), Some("comment".to_string())));
         for p in &meta.partition_by {
-            if let Some((n, t)) = meta.columns.iter().find(|(n, _)| n.eq_ignore_ascii_case(p)) {
-                rows.push((n.clone(), t.clone(), None));
+            if let Some(c) = meta.column(p) {
+                rows.push((c.name.clone(), c.data_type.clone(), c.comment.clone()));
             }
         }
     }
     if extended {
         let mut detail = |k: &str, v: String| rows.push((k.to_string(), v, Some(String::new())));
         detail("", String::new());
-        detail("# Detailed Table Information", String::new());
-        detail("Catalog", "spark_catalog".into());
-        detail("Database", "default".into());
-        detail("Table", meta.name.clone());
+        detail(if meta.is_view() { "# Detailed View Information" } else { "# Detailed Table Information" }, String::new());
+        detail("Catalog", ember_plan::table_name::SESSION_CATALOG.into());
+        detail("Database", meta.database.clone());
+        detail(if meta.is_view() { "View" } else { "Table" }, meta.name.clone());
         if let Some(c) = &meta.comment {
             detail("Comment", c.clone());
         }
-        detail(
-            "Type",
-            if meta.managed { "MANAGED" } else { "EXTERNAL" }.into(),
-        );
-        detail("Provider", meta.provider.clone());
-        detail("Location", meta.location.clone());
+        detail("Type", meta.kind().into());
+        if let Some(view) = &meta.view {
+            detail("View Text", view.sql.clone());
+            detail("View Current Catalog", ember_plan::table_name::SESSION_CATALOG.into());
+            detail("View Current Namespace", view.current_database.clone());
+        } else {
+            detail("Provider", meta.provider.clone());
+            detail("Location", meta.location.clone());
+        }
         if !meta.options.is_empty() {
-            let opts: Vec<String> = meta
-                .options
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
+            let opts: Vec<String> = meta.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
             detail("Storage Properties", format!("[{}]", opts.join(", ")));
+        }
+        if !meta.properties.is_empty() {
+            let props: Vec<String> = meta.properties.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            detail("Table Properties", format!("[{}]", props.join(", ")));
         }
         if !meta.partition_by.is_empty() {
             detail("Partition Provider", "Catalog".into());

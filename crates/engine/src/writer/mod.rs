@@ -70,7 +70,7 @@ pub(crate) fn dynamic_overwrite(
     options
         .get("partitionoverwritemode")
         .map(|s| s.as_str())
-        .or_else(|| config.get("spark.sql.sources.partitionOverwriteMode"))
+        .or_else(|| config.get(ember_common::config::keys::PARTITION_OVERWRITE_MODE))
         .is_some_and(|m| m.eq_ignore_ascii_case("dynamic"))
 }
 
@@ -223,48 +223,31 @@ impl DataFrameWriter {
     pub fn save_as_table(self, name: &str) -> Result<()> {
         let mode = self.resolved_mode()?;
         let session = self.df.session().clone();
-        let name = crate::tables::strip_default(name).to_string();
-        let existing = crate::tables::metadata::load(&session.config(), &name)?;
+        let table = ember_plan::TableName::parse(name);
+        let q = session.qualify(&table)?;
+        let existing = crate::tables::metadata::load(&session.config(), &q)?;
         let plan = self.df.logical_plan().clone();
         match (mode, existing) {
-            (SaveMode::ErrorIfExists, Some(_)) => {
-                Err(Error::new(ErrorKind::TableOrViewAlreadyExists {
-                    name: format!("spark_catalog.default.{name}"),
-                }))
-            }
+            (SaveMode::ErrorIfExists, Some(_)) => Err(Error::new(ErrorKind::TableOrViewAlreadyExists { name: q.quoted() })),
             (SaveMode::Ignore, Some(_)) => Ok(()),
             (SaveMode::Append, Some(meta)) => {
                 let schema = plan.schema().clone();
                 let exprs = meta
                     .columns
                     .iter()
-                    .map(|(c, _)| {
-                        let f = schema.fields().iter().find(|f| f.name().eq_ignore_ascii_case(c)).ok_or_else(|| {
-                            Error::new(ErrorKind::Other {
-                                class: "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_FIND_DATA".into(),
-                                sqlstate: Some("KD000".into()),
-                                message: format!("Cannot write incompatible data for the table `spark_catalog`.`default`.`{name}`: Cannot find data for the output column `{c}`."),
-                            })
+                    .map(|c| {
+                        let f = schema.fields().iter().find(|f| f.name().eq_ignore_ascii_case(&c.name)).ok_or_else(|| {
+                            Error::spark("INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_FIND_DATA", &[("tableName", &q.quoted()), ("colName", &format!("`{}`", c.name))])
                         })?;
                         Ok(ember_plan::Expr::Column(f.column()))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                let query = ember_plan::LogicalPlanBuilder::from(plan)
-                    .project(exprs)?
-                    .build();
-                crate::tables::commands::insert(
-                    &session,
-                    ember_plan::InsertInto {
-                        table: name,
-                        overwrite: false,
-                        partition: vec![],
-                        query,
-                    },
-                )
+                let query = ember_plan::LogicalPlanBuilder::from(plan).project(exprs)?.build();
+                crate::tables::commands::insert(&session, ember_plan::InsertInto { table, overwrite: false, partition: vec![], query })
             }
             (mode, existing) => {
                 if mode == SaveMode::Overwrite && existing.is_some() {
-                    crate::tables::commands::drop_table(&session, &name, true)?;
+                    crate::tables::commands::drop_table(&session, &table, true)?;
                 }
                 let mut options = self.options.clone();
                 let location = options.remove("path");
@@ -273,13 +256,15 @@ impl DataFrameWriter {
                     return Err(Error::unsupported("tables in the arrow format"));
                 }
                 let create = ember_plan::CreateTable {
-                    name,
+                    name: table,
                     if_not_exists: false,
+                    replace: false,
                     schema_ddl: None,
                     provider: Some(provider.name().to_string()),
                     partition_by: self.partition_by.clone(),
                     location,
                     options,
+                    properties: BTreeMap::new(),
                     comment: None,
                     query: Some(plan),
                 };
@@ -292,17 +277,8 @@ impl DataFrameWriter {
     /// `insertInto`); mode `overwrite` replaces its contents.
     pub fn insert_into(self, name: &str) -> Result<()> {
         let overwrite = self.resolved_mode()? == SaveMode::Overwrite;
-        let table = crate::tables::strip_default(name).to_string();
         let query = self.df.logical_plan().clone();
-        crate::tables::commands::insert(
-            self.df.session(),
-            ember_plan::InsertInto {
-                table,
-                overwrite,
-                partition: vec![],
-                query,
-            },
-        )
+        crate::tables::commands::insert(self.df.session(), ember_plan::InsertInto { table: ember_plan::TableName::parse(name), overwrite, partition: vec![], query })
     }
 }
 

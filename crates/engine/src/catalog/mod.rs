@@ -1,14 +1,19 @@
-//! The session catalog: temporary views by case-insensitive name, and the binder's
-//! view of it (tables, views and `format.\`path\`` file tables).
+//! The session catalog: temporary views by case-insensitive name, name resolution
+//! ([`names`]) and the binder's view of it (tables, views, `format.\`path\`` file
+//! tables, table functions).
+
+pub(crate) mod databases;
+pub(crate) mod names;
+pub(crate) mod show;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ember_common::{suggest, Error, ErrorKind, Result};
+use ember_common::{Error, ErrorKind, Result};
 use ember_datasource::{FileFormat, FileTable, ReadOptions};
 use ember_physical::operators::range::{RangeSpec, RangeTable};
 use ember_optimizer::ConstEvaluator;
-use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue};
+use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue, TableName};
 
 use crate::session::Session;
 
@@ -22,7 +27,7 @@ impl Catalog {
     pub fn register(&mut self, name: &str, plan: LogicalPlan, replace: bool) -> Result<()> {
         let key = name.to_ascii_lowercase();
         if !replace && self.views.contains_key(&key) {
-            return Err(Error::new(ErrorKind::TableOrViewAlreadyExists { name: name.to_string() }));
+            return Err(Error::spark("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", &[("relationName", &format!("`{name}`"))]));
         }
         self.views.insert(key, (name.to_string(), plan));
         Ok(())
@@ -42,10 +47,9 @@ impl Catalog {
     }
 }
 
-/// TABLE_OR_VIEW_NOT_FOUND with the closest names.
-pub fn table_not_found(name: &str, known: &[String]) -> Error {
-    let suggestions = suggest::closest(name, known.iter().map(|s| s.as_str()), 5);
-    Error::new(ErrorKind::TableOrViewNotFound { name: name.to_string(), suggestions })
+/// TABLE_OR_VIEW_NOT_FOUND for `name` as written.
+pub fn table_not_found(name: &TableName) -> Error {
+    Error::new(ErrorKind::TableOrViewNotFound { name: name.quoted(), suggestions: vec![] })
 }
 
 /// The plan scanning a range (`id bigint`).
@@ -53,34 +57,43 @@ pub(crate) fn range_plan(spec: RangeSpec) -> Result<LogicalPlan> {
     Ok(LogicalPlanBuilder::scan("range", Arc::new(RangeTable { spec }))?.build())
 }
 
-/// What the binder sees of a session.
+/// What the binder sees of a session. `database` overrides the current database
+/// (while binding a persistent view's text).
 pub(crate) struct CatalogView<'a> {
     pub session: &'a Session,
+    pub database: Option<String>,
+}
+
+impl<'a> CatalogView<'a> {
+    pub fn new(session: &'a Session) -> Self {
+        CatalogView { session, database: None }
+    }
+
+    /// `name` with a bare name qualified by the overriding database, if any.
+    fn in_database(&self, name: &TableName) -> TableName {
+        match &self.database {
+            Some(db) if name.is_bare() && self.session.temp_view(name.object()).is_none() => TableName::new(vec![db.clone(), name.object().to_string()]),
+            _ => name.clone(),
+        }
+    }
 }
 
 impl CatalogLookup for CatalogView<'_> {
-    fn table(&self, name: &str) -> Result<Option<LogicalPlan>> {
-        let view = {
-            let cat = self.session.state.catalog.read().map_err(|_| Error::internal("catalog lock poisoned"))?;
-            cat.get(name).cloned()
-        };
-        if view.is_some() {
-            return Ok(view);
-        }
-        // Catalog tables: the cached plan if `CACHE TABLE` registered one, else a fresh read.
-        let name = crate::tables::strip_default(name);
-        if let Some(p) = self.session.cache_manager(|m| m.table_plan(name))? {
-            return Ok(Some(p));
-        }
-        match crate::tables::metadata::load(&self.session.config(), name)? {
-            Some(meta) => Ok(Some(crate::tables::read::table_plan(&meta, &self.session.time_zone())?)),
-            None => Ok(None),
-        }
+    fn table(&self, name: &TableName) -> Result<Option<LogicalPlan>> {
+        self.session.table_plan(&self.in_database(name))
+    }
+
+    fn is_temporary(&self, name: &TableName) -> bool {
+        name.is_bare() && self.session.temp_view(name.object()).is_some()
+    }
+
+    fn current_database(&self) -> String {
+        self.database.clone().unwrap_or_else(|| self.session.current_database())
     }
 
     fn table_names(&self) -> Vec<String> {
         let mut names = self.session.table_names();
-        names.extend(self.session.catalog_table_names());
+        names.extend(crate::tables::metadata::list(&self.session.config(), &self.current_database()).into_iter().map(|m| m.name));
         names
     }
 

@@ -1,0 +1,24 @@
+-- SET, RESET and SET TIME ZONE.
+SET spark.sql.caseSensitive;
+SET spark.sql.caseSensitive = true;
+SET spark.sql.caseSensitive;
+RESET spark.sql.caseSensitive;
+SET spark.sql.caseSensitive;
+SET my.key = hello;
+SET my.key;
+RESET;
+SET my.key;
+SET TIME ZONE 'America/Los_Angeles';
+SET spark.sql.session.timeZone;
+SET TIME ZONE LOCAL;
+SET spark.sql.session.timeZone;
+SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE;
+SET spark.sql.session.timeZone;
+SET TIME ZONE INTERVAL 3 HOURS;
+SET spark.sql.session.timeZone;
+SET TIME ZONE 'Nowhere/Land';
+SET spark.sql.session.timeZone = 'Nowhere/Land';
+SET spark.sql.session.timeZone = '+08:00';
+SET spark.sql.session.timeZone;
+SET TIME ZONE INTERVAL 20 HOURS;
+SET spark.sql.ansi.enabled = maybe;
