@@ -61,7 +61,7 @@ impl<'a> Runner<'a> {
             self.failures += 1;
         }
         match (&result, self.format) {
-            (_, OutputFormat::Golden) => out.write_all(golden_block(self.statements, &result, &time_zone).as_bytes())?,
+            (_, OutputFormat::Golden) => out.write_all(golden_block(self.statements, &stmt.text, &result, &time_zone).as_bytes())?,
             (Ok((schema, batches)), format) => out.write_all(render(format, schema, batches, &time_zone).as_bytes())?,
             (Err(e), _) => writeln!(err, "{}", script_error(e, stmt, script))?,
         }

@@ -32,6 +32,42 @@ pub fn golden_rows(batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
     rows
 }
 
+/// Is `sql` a DESCRIBE of a table or query (not of a function or namespace), whose
+/// output `spark-sql` lays out as a table description?
+fn is_describe(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    while let Some(r) = rest.strip_prefix("--") {
+        rest = r.split_once('\n').map_or("", |(_, after)| after).trim_start();
+    }
+    let mut words = rest.split_whitespace().map(|w| w.to_ascii_uppercase());
+    matches!(words.next().as_deref(), Some("DESC" | "DESCRIBE"))
+        && !matches!(words.next().as_deref(), Some("FUNCTION" | "DATABASE" | "SCHEMA" | "NAMESPACE" | "CATALOG" | "PROCEDURE"))
+}
+
+/// The rows of one statement's result as `spark-sql` prints them: [`golden_rows`],
+/// except that DESCRIBE output is laid out as Spark's `HiveResult` does it (name, type
+/// and comment each left-aligned in 20 characters, a NULL comment empty).
+pub fn golden_result_rows(sql: &str, schema: &Schema, batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    if names != ["col_name", "data_type", "comment"] || !is_describe(sql) {
+        return golden_rows(batches, time_zone);
+    }
+    let f = ValueFormatter::new(Style::Hive, time_zone);
+    let mut rows = Vec::new();
+    for batch in batches {
+        for row in 0..batch.num_rows() {
+            let cells: Vec<String> = batch
+                .columns()
+                .iter()
+                .map(|c| if c.is_null(row) { String::new() } else { f.format(c.as_ref(), row) })
+                .map(|v| format!("{v:<20}"))
+                .collect();
+            rows.push(cells.join("\t"));
+        }
+    }
+    rows
+}
+
 /// One statement's block in a golden file, every line ending in `\n`:
 ///
 /// ```text
@@ -42,9 +78,10 @@ pub fn golden_rows(batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
 /// ```
 ///
 /// or, for a failure, `@@ ERROR <CLASS> <SQLSTATE or ->`, the message with its caret lines,
-/// then `@@ END`. Rows stay in result order (callers sort them when the query has no ORDER BY).
-pub fn golden_block(n: usize, result: &Result<(SchemaRef, Vec<RecordBatch>), Error>, time_zone: &str) -> String {
-    let rendered = result.as_ref().map(|(schema, batches)| (schema.as_ref(), golden_rows(batches, time_zone)));
+/// then `@@ END`. Rows stay in result order (callers sort them when the query has no ORDER BY);
+/// `sql` is the statement, for the layouts that depend on it ([`golden_result_rows`]).
+pub fn golden_block(n: usize, sql: &str, result: &Result<(SchemaRef, Vec<RecordBatch>), Error>, time_zone: &str) -> String {
+    let rendered = result.as_ref().map(|(schema, batches)| (schema.as_ref(), golden_result_rows(sql, schema, batches, time_zone)));
     golden_block_from_rows(n, rendered)
 }
 

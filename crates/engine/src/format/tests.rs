@@ -132,7 +132,7 @@ fn sample() -> (SchemaRef, Vec<RecordBatch>) {
 #[test]
 fn golden_blocks() {
     let (schema, batches) = sample();
-    insta::assert_snapshot!(golden_block(1, &Ok((schema.clone(), batches)), "UTC"), @r#"
+    insta::assert_snapshot!(golden_block(1, "", &Ok((schema.clone(), batches)), "UTC"), @r#"
     @@ STATEMENT 1
     @@ SCHEMA struct<id:int,name:string>
     1	alice
@@ -140,7 +140,7 @@ fn golden_blocks() {
     3	a rather long name, longer than twenty
     @@ END
     "#);
-    insta::assert_snapshot!(golden_block(2, &Ok((schema, vec![])), "UTC"), @r#"
+    insta::assert_snapshot!(golden_block(2, "", &Ok((schema, vec![])), "UTC"), @r#"
     @@ STATEMENT 2
     @@ SCHEMA struct<id:int,name:string>
     @@ END
@@ -148,7 +148,7 @@ fn golden_blocks() {
     let err = Error::new(ErrorKind::UnresolvedColumn { name: "nmae".into(), suggestions: vec!["name".into()] })
         .with_span(Span::new(1, 8, 1, 12))
         .with_sql("SELECT nmae FROM people");
-    insta::assert_snapshot!(golden_block(3, &Err(err), "UTC"), @r#"
+    insta::assert_snapshot!(golden_block(3, "", &Err(err), "UTC"), @r#"
     @@ STATEMENT 3
     @@ ERROR UNRESOLVED_COLUMN.WITH_SUGGESTION 42703
     A column, variable, or function parameter with name `nmae` cannot be resolved. Did you mean one of the following? [`name`].
@@ -157,12 +157,37 @@ fn golden_blocks() {
     @@ END
     "#);
     let err = Error::new(ErrorKind::Io(std::io::Error::other("boom")));
-    insta::assert_snapshot!(golden_block(4, &Err(err), "UTC"), @r#"
+    insta::assert_snapshot!(golden_block(4, "", &Err(err), "UTC"), @r#"
     @@ STATEMENT 4
     @@ ERROR IO_ERROR -
     I/O error: boom
     @@ END
     "#);
+}
+
+#[test]
+fn describe_rows_as_spark_sql() {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("col_name", DataType::Utf8, false),
+        Field::new("data_type", DataType::Utf8, false),
+        Field::new("comment", DataType::Utf8, true),
+    ]));
+    let b = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from(vec!["id", "a_rather_long_column_name"])),
+            Arc::new(StringArray::from(vec!["int", "string"])),
+            Arc::new(StringArray::from(vec![None, Some("note")])),
+        ],
+    )
+    .unwrap();
+    let rows = golden_result_rows("-- c\nDESC t", &schema, std::slice::from_ref(&b), "UTC");
+    assert_eq!(rows, vec![
+        "id                  \tint                 \t                    ",
+        "a_rather_long_column_name\tstring              \tnote                ",
+    ]);
+    // other statements with the same columns keep the plain layout
+    assert_eq!(golden_result_rows("SELECT 1", &schema, &[b], "UTC")[0], "id\tint\tNULL");
 }
 
 #[test]
