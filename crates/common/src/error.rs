@@ -55,8 +55,11 @@ pub enum ErrorKind {
     TableOrViewAlreadyExists { name: String },
     #[error("Path does not exist: {path}.")]
     PathNotFound { path: String },
-    #[error("Malformed records are detected in record parsing: {message} (file {file}, line {line}). Parse Mode: FAILFAST.")]
+    /// Spark's `MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION` (FAILFAST mode).
+    #[error("Malformed records are detected in record parsing: {message} (file {file}, line {line}). Parse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.")]
     MalformedRecord { file: String, line: u64, message: String },
+    /// Spark's `FAILED_READ_FILE.NO_HINT`: any failure while a scan reads a file; the
+    /// underlying error, when Ember raised one, is the [`Error::cause`].
     #[error("Encountered error while reading file {file}: {message}")]
     FailedReadFile { file: String, message: String },
     #[error("The feature is not supported: {what}.")]
@@ -114,8 +117,8 @@ impl ErrorKind {
             NumericValueOutOfRange { .. } => "NUMERIC_VALUE_OUT_OF_RANGE",
             TableOrViewAlreadyExists { .. } => "TABLE_OR_VIEW_ALREADY_EXISTS",
             PathNotFound { .. } => "PATH_NOT_FOUND",
-            MalformedRecord { .. } => "MALFORMED_RECORD_IN_PARSING",
-            FailedReadFile { .. } => "FAILED_READ_FILE",
+            MalformedRecord { .. } => "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
+            FailedReadFile { .. } => "FAILED_READ_FILE.NO_HINT",
             UnsupportedFeature { .. } => "UNSUPPORTED_FEATURE",
             InvalidArgument { .. } => "INVALID_PARAMETER_VALUE",
             InvalidConfValue { .. } => "INVALID_CONF_VALUE",
@@ -163,6 +166,7 @@ struct Inner {
     span: Option<Span>,
     sql: Option<Arc<str>>,
     context: Vec<String>,
+    cause: Option<Error>,
 }
 
 /// Ember's error: one pointer wide. See the module docs.
@@ -170,7 +174,7 @@ pub struct Error(Box<Inner>);
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Self {
-        Error(Box::new(Inner { kind, span: None, sql: None, context: Vec::new() }))
+        Error(Box::new(Inner { kind, span: None, sql: None, context: Vec::new(), cause: None }))
     }
 
     /// Shorthand for a bug in Ember.
@@ -239,6 +243,18 @@ impl Error {
         self
     }
 
+    /// Records the error this one was raised for (Spark's exception cause), e.g. the
+    /// malformed record behind a `FAILED_READ_FILE.NO_HINT`.
+    pub fn with_cause(mut self, cause: Error) -> Self {
+        self.0.cause = Some(cause);
+        self
+    }
+
+    /// The error this one was raised for, if any.
+    pub fn cause(&self) -> Option<&Error> {
+        self.0.cause.as_ref()
+    }
+
     /// The message alone: no class, no caret.
     pub fn message(&self) -> String {
         let mut msg = self.0.kind.to_string();
@@ -280,6 +296,9 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if let Some(cause) = &self.0.cause {
+            return Some(cause);
+        }
         match &self.0.kind {
             ErrorKind::Io(e) => Some(e),
             ErrorKind::Arrow(e) => Some(e),
@@ -342,6 +361,15 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("Did you mean one of the following? [`name`]"), "{text}");
         assert!(text.contains("LINE 1: SELECT nmae FROM people\n               ^^^^"), "{text}");
+    }
+
+    #[test]
+    fn causes_chain() {
+        let inner = Error::new(ErrorKind::MalformedRecord { file: "f.csv".into(), line: 3, message: "bad".into() });
+        let outer = Error::new(ErrorKind::FailedReadFile { file: "f.csv".into(), message: inner.to_string() }).with_cause(inner);
+        assert_eq!(outer.class(), "FAILED_READ_FILE.NO_HINT");
+        assert_eq!(outer.cause().map(|c| c.class()).as_deref(), Some("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION"));
+        assert!(std::error::Error::source(&outer).is_some());
     }
 
     #[test]

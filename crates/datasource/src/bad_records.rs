@@ -22,19 +22,19 @@ pub enum ParseMode {
     FailFast,
 }
 
-/// The option values Spark accepts for `mode`.
-pub const MODES: [&str; 3] = ["PERMISSIVE", "DROPMALFORMED", "FAILFAST"];
 
 /// Spark's default name of the corrupt-record column.
 pub const DEFAULT_CORRUPT_COLUMN: &str = "_corrupt_record";
 
 impl ParseMode {
-    pub fn from_options(options: &ReadOptions) -> Result<ParseMode> {
-        Ok(match options.get_choice("mode", &MODES, "PERMISSIVE")?.as_str() {
-            "DROPMALFORMED" => ParseMode::DropMalformed,
-            "FAILFAST" => ParseMode::FailFast,
+    /// Spark's `ParseMode.fromString`: the name, any case; a value it does not know
+    /// (`lenient`, a misspelling) is PERMISSIVE, as Spark falls back with a warning.
+    pub fn from_options(options: &ReadOptions) -> ParseMode {
+        match options.get("mode").map(|m| m.to_ascii_uppercase()).as_deref() {
+            Some("DROPMALFORMED") => ParseMode::DropMalformed,
+            Some("FAILFAST") => ParseMode::FailFast,
             _ => ParseMode::Permissive,
-        })
+        }
     }
 
     pub fn name(&self) -> &'static str {
@@ -51,8 +51,8 @@ pub fn corrupt_column_name(options: &ReadOptions) -> String {
     options.get("columnNameOfCorruptRecord").map(str::to_string).unwrap_or_else(|| DEFAULT_CORRUPT_COLUMN.to_string())
 }
 
-/// Index of the corrupt-record column in a (user) schema. It must be a nullable STRING,
-/// as Spark requires.
+/// Index of the corrupt-record column in a (user) schema. Spark checks it is a nullable
+/// STRING when a query reads the files (not when the table is defined).
 pub fn corrupt_column_index(schema: &Schema, name: &str) -> Result<Option<usize>> {
     let Some((i, f)) = schema.fields().iter().enumerate().find(|(_, f)| f.name() == name) else { return Ok(None) };
     if f.data_type() != &DataType::Utf8 {
@@ -60,12 +60,22 @@ pub fn corrupt_column_index(schema: &Schema, name: &str) -> Result<Option<usize>
             class: "INVALID_CORRUPT_RECORD_TYPE".into(),
             sqlstate: Some("42804".into()),
             message: format!(
-                "The column `{name}` for corrupt records must have the nullable STRING type, but got {}.",
+                "The column `{name}` for corrupt records must have the nullable STRING type, but got \"{}\".",
                 ember_common::types::sql_type_name(f.data_type())
             ),
         }));
     }
     Ok(Some(i))
+}
+
+/// Spark refuses a query that reads only the corrupt-record column of raw CSV/JSON
+/// files (its value depends on which other columns are parsed).
+pub fn only_corrupt_column_read() -> Error {
+    Error::new(ErrorKind::Other {
+        class: "UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN".into(),
+        sqlstate: Some("0A000".into()),
+        message: "The feature is not supported: Queries from raw JSON/CSV/XML files are disallowed when the referenced columns only include the internal corrupt record column (named `_corrupt_record` by default). For example: `spark.read.schema(schema).json(file).filter($\"_corrupt_record\".isNotNull).count()` and `spark.read.schema(schema).json(file).select(\"_corrupt_record\").show()`. Instead, you can cache or save the parsed results and then send the same query. For example, `val df = spark.read.schema(schema).json(file).cache()` and then `df.filter($\"_corrupt_record\".isNotNull).count()`.".into(),
+    })
 }
 
 /// One rejected record.
@@ -81,9 +91,18 @@ pub struct BadRecord {
 }
 
 impl BadRecord {
-    /// The FAILFAST error.
-    pub fn into_error(self) -> Error {
+    /// The FAILFAST error of schema inference: `MALFORMED_RECORD_IN_PARSING`.
+    pub fn into_parse_error(self) -> Error {
         Error::new(ErrorKind::MalformedRecord { file: self.file, line: self.line, message: self.reason })
+    }
+
+    /// The FAILFAST error of a scan: Spark wraps whatever fails while a file is read in
+    /// `FAILED_READ_FILE.NO_HINT`, the malformed record being its cause.
+    pub fn into_error(self) -> Error {
+        let file = self.file.clone();
+        let cause = self.into_parse_error();
+        let message = format!("[{}] {}", cause.class(), cause.message());
+        Error::new(ErrorKind::FailedReadFile { file, message }).with_cause(cause)
     }
 }
 
@@ -167,13 +186,18 @@ mod tests {
 
     #[test]
     fn modes_and_verdicts() {
-        assert_eq!(ParseMode::from_options(&ReadOptions::new()).unwrap(), ParseMode::Permissive);
-        assert_eq!(ParseMode::from_options(&ReadOptions::new().with("MODE", "dropMalformed")).unwrap(), ParseMode::DropMalformed);
-        let err = ParseMode::from_options(&ReadOptions::new().with("mode", "FAILFST")).unwrap_err();
-        assert!(err.message().contains("Did you mean 'FAILFAST'"), "{err}");
+        assert_eq!(ParseMode::from_options(&ReadOptions::new()), ParseMode::Permissive);
+        assert_eq!(ParseMode::from_options(&ReadOptions::new().with("MODE", "dropMalformed")), ParseMode::DropMalformed);
+        assert_eq!(ParseMode::from_options(&ReadOptions::new().with("mode", "failfast")), ParseMode::FailFast);
+        // Spark falls back to PERMISSIVE for a mode it does not know
+        assert_eq!(ParseMode::from_options(&ReadOptions::new().with("mode", "FAILFST")), ParseMode::Permissive);
         assert_eq!(handle_bad(ParseMode::Permissive, None, bad()).unwrap(), Verdict::Keep);
         assert_eq!(handle_bad(ParseMode::DropMalformed, None, bad()).unwrap(), Verdict::Drop);
-        assert_eq!(handle_bad(ParseMode::FailFast, None, bad()).unwrap_err().class(), "MALFORMED_RECORD_IN_PARSING");
+        let err = handle_bad(ParseMode::FailFast, None, bad()).unwrap_err();
+        assert_eq!(err.class(), "FAILED_READ_FILE.NO_HINT");
+        assert!(err.message().contains("f.csv") && err.message().contains("line 3"), "{err}");
+        let cause = err.cause().map(|c| c.class());
+        assert_eq!(cause.as_deref(), Some("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use ember_common::types::sql_type_name;
 use ember_common::Result;
 
 use crate::csv_options::CsvOptions;
-use crate::datetime_pattern::DatetimePattern;
+use crate::datetime_pattern::FormatOption;
 
 const EPOCH_DAYS_CE: i32 = 719_163;
 
@@ -54,25 +54,25 @@ pub fn convert_column(strings: &StringArray, dt: &DataType, opts: &CsvOptions) -
     })
 }
 
-/// Dates and timestamps with `dateFormat` / `timestampFormat` when set, else the lenient
-/// default parsing.
+/// Dates and timestamps with `dateFormat` / `timestampFormat` when set (an invalid
+/// pattern parses nothing), else the lenient default parsing.
 pub fn parse_datetimes(
     strings: &StringArray,
     dt: &DataType,
-    date_format: Option<&DatetimePattern>,
-    timestamp_format: Option<&DatetimePattern>,
+    date_format: Option<&FormatOption>,
+    timestamp_format: Option<&FormatOption>,
 ) -> Result<ArrayRef> {
     Ok(match (dt, date_format, timestamp_format) {
-        (DataType::Date32, Some(p), _) => Arc::new(
+        (DataType::Date32, Some(f), _) => Arc::new(
             strings
                 .iter()
-                .map(|v| v.and_then(|s| p.parse_date(s)).map(|d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_CE))
+                .map(|v| v.and_then(|s| f.pattern()?.parse_date(s)).map(|d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_CE))
                 .collect::<Date32Array>(),
         ),
-        (DataType::Timestamp(TimeUnit::Microsecond, tz), _, Some(p)) => Arc::new(
+        (DataType::Timestamp(TimeUnit::Microsecond, tz), _, Some(f)) => Arc::new(
             strings
                 .iter()
-                .map(|v| v.and_then(|s| p.parse_timestamp_micros(s)))
+                .map(|v| v.and_then(|s| f.pattern()?.parse_timestamp_micros(s)))
                 .collect::<TimestampMicrosecondArray>()
                 .with_timezone_opt(tz.clone()),
         ),
@@ -91,8 +91,17 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// The reason a value failed to parse, as the malformed-record message says it.
-pub fn parse_failure(value: &str, dt: &DataType, column: &str) -> String {
+/// The reason a value failed to parse, as the malformed-record message says it: for a
+/// date or timestamp whose pattern Spark cannot compile, that error.
+pub fn parse_failure(value: &str, dt: &DataType, column: &str, date_format: Option<&FormatOption>, timestamp_format: Option<&FormatOption>) -> String {
+    let format = match dt {
+        DataType::Date32 => date_format,
+        DataType::Timestamp(_, _) => timestamp_format,
+        _ => None,
+    };
+    if let Some(Err(e)) = format.map(FormatOption::check) {
+        return format!("[{}] {}", e.class(), e.message());
+    }
     format!("Error while parsing value '{value}' as type {} for column `{column}`", sql_type_name(dt))
 }
 
@@ -124,7 +133,7 @@ mod tests {
         let b = StringArray::from(vec!["TRUE", "false", "yes"]);
         let out = convert_column(&b, &DataType::Boolean, &opts).unwrap();
         assert_eq!(failed_rows(&b, out.as_ref()), vec![2]);
-        assert_eq!(parse_failure("x", &DataType::Int32, "a"), "Error while parsing value 'x' as type INT for column `a`");
+        assert_eq!(parse_failure("x", &DataType::Int32, "a", None, None), "Error while parsing value 'x' as type INT for column `a`");
     }
 
     #[test]
@@ -138,5 +147,11 @@ mod tests {
         let t = StringArray::from(vec!["01/01/1970 00:01"]);
         let out = convert_column(&t, &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), &opts).unwrap();
         assert_eq!(out.as_primitive::<arrow::datatypes::TimestampMicrosecondType>().value(0), 60_000_000);
+        // a pattern Spark cannot compile fails every value
+        let opts = CsvOptions::try_new(&ReadOptions::new().with("dateFormat", "yyyy-MM-dd'T")).unwrap();
+        let out = convert_column(&s, &DataType::Date32, &opts).unwrap();
+        assert_eq!(failed_rows(&s, out.as_ref()), vec![0, 1]);
+        let why = parse_failure("02/01/1970", &DataType::Date32, "d", opts.date_format.as_ref(), None);
+        assert!(why.starts_with("[INVALID_DATETIME_PATTERN.WITH_SUGGESTION] Unrecognized datetime pattern"), "{why}");
     }
 }

@@ -1,6 +1,6 @@
 //! CSV schema inference with Spark's rules (`CSVInferSchema`): per column the tightest
-//! of int, bigint, decimal(p,0), double, boolean, date, timestamp, else string, over a
-//! sample of the first rows; NULL tokens do not vote; header names made safe.
+//! of int, bigint, decimal(p,0), double, boolean, date, timestamp, else string, over
+//! every (sampled) record; NULL and empty values do not vote; header names made safe.
 
 use std::sync::Arc;
 
@@ -11,9 +11,6 @@ use crate::csv_options::CsvOptions;
 use crate::csv_records::{CsvRecord, CsvRecords};
 use crate::listing::FileMeta;
 use crate::split::{open_range, FileRange};
-
-/// How many rows inference looks at (the first rows of the first files).
-pub const INFER_MAX_ROWS: usize = 1000;
 
 /// The type a column can have so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +162,7 @@ pub fn column_names(first_record: &[String], opts: &CsvOptions) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            if opts.is_null(name) {
+            if name.is_empty() || *name == opts.null_value {
                 format!("_c{i}")
             } else if lower.iter().filter(|n| **n == lower[i]).count() > 1 {
                 format!("{name}{i}")
@@ -179,28 +176,19 @@ pub fn column_names(first_record: &[String], opts: &CsvOptions) -> Vec<String> {
 /// Opens a file's records for inference (the header, if any, is a record here).
 fn open_records(file: &Arc<FileMeta>, opts: &CsvOptions) -> Result<CsvRecords> {
     let open = open_range(&FileRange { file: file.clone(), start: 0, end: file.size.max(1) })?;
-    Ok(CsvRecords::new(open, &file.path, opts, false, false))
+    CsvRecords::new(open, &file.path, opts, false)
 }
 
-/// A field's text after decoding and the white-space options; `None` for NULL tokens
-/// and undecodable bytes.
-fn field_text(rec: &CsvRecord, i: usize, opts: &CsvOptions) -> Option<String> {
-    let text = opts.encoding.decode(rec.fields.get(i)?).ok()?;
-    let t = opts.trim(&text);
-    (!opts.is_null(t)).then(|| t.to_string())
+/// A field's value for inference: `None` for NULL and empty values (they do not vote).
+fn field_text<'a>(rec: &'a CsvRecord, i: usize, opts: &'a CsvOptions) -> Option<&'a str> {
+    rec.value(i, opts).filter(|v| !v.is_empty())
 }
 
-/// The fields of the first record of a file, or `None` for a file with no records.
-fn first_record(file: &Arc<FileMeta>, opts: &CsvOptions) -> Result<Option<Vec<String>>> {
+/// The first record of a file, or `None` for a file with no records.
+fn first_record(file: &Arc<FileMeta>, opts: &CsvOptions) -> Result<Option<CsvRecord>> {
     let mut records = open_records(file, opts)?;
     let mut rec = CsvRecord::default();
-    if !records.next_into(&mut rec)? {
-        return Ok(None);
-    }
-    let fields = (0..rec.fields.len())
-        .map(|i| opts.trim(&opts.encoding.decode_lossy(rec.fields.get(i).unwrap_or_default())).to_string())
-        .collect();
-    Ok(Some(fields))
+    Ok(records.next_into(&mut rec)?.then_some(rec))
 }
 
 /// The type of one value under the reader's options: the special float tokens are
@@ -211,8 +199,8 @@ pub fn infer_with_options(s: &str, opts: &CsvOptions) -> Inferred {
         return Inferred::Double;
     }
     let t = infer_value(s);
-    let date_ok = |s: &str| opts.date_format.as_ref().is_some_and(|p| p.parse_date(s).is_some());
-    let ts_ok = |s: &str| opts.timestamp_format.as_ref().is_some_and(|p| p.parse_timestamp_micros(s).is_some());
+    let date_ok = |s: &str| opts.date_format.as_ref().and_then(|f| f.pattern()).is_some_and(|p| p.parse_date(s).is_some());
+    let ts_ok = |s: &str| opts.timestamp_format.as_ref().and_then(|f| f.pattern()).is_some_and(|p| p.parse_timestamp_micros(s).is_some());
     match t {
         Inferred::Date if opts.date_format.is_some() && !date_ok(s) => {
             if ts_ok(s) {
@@ -233,8 +221,11 @@ fn sampled(i: usize, ratio: f64) -> bool {
     ratio >= 1.0 || ((i + 1) as f64 * ratio).floor() > (i as f64 * ratio).floor()
 }
 
-/// Infers the schema of CSV files. No files at all cannot be inferred (as in Spark);
-/// files without any record give an empty schema.
+/// Infers the schema of CSV files, as Spark's `CSVInferSchema` over every (sampled)
+/// record: the header is the first record of the first file that has one; without
+/// `multiLine`, lines equal to the header line are left out in every file (Spark's
+/// `filterHeaderLine`), with it the first record of each file. No files at all cannot
+/// be inferred (as in Spark); files without any record give an empty schema.
 pub fn infer_csv_schema(files: &[Arc<FileMeta>], opts: &CsvOptions) -> Result<Schema> {
     if files.is_empty() {
         return Err(Error::new(ember_common::ErrorKind::Other {
@@ -243,24 +234,30 @@ pub fn infer_csv_schema(files: &[Arc<FileMeta>], opts: &CsvOptions) -> Result<Sc
             message: "Unable to infer schema for CSV. It must be specified manually.".into(),
         }));
     }
-    let mut names = None;
+    let mut first = None;
     for f in files.iter().filter(|f| f.size > 0) {
         if let Some(rec) = first_record(f, opts)? {
-            names = Some(column_names(&rec, opts));
+            first = Some(rec);
             break;
         }
     }
-    let Some(names) = names else { return Ok(Schema::empty()) };
+    let Some(first) = first else { return Ok(Schema::empty()) };
+    let header: Vec<String> = (0..first.fields.len()).map(|i| first.value(i, opts).unwrap_or("").to_string()).collect();
+    let names = column_names(&header, opts);
     let mut types = vec![Inferred::Null; names.len()];
     if opts.infer_schema {
+        if let Some(f) = &opts.timestamp_format {
+            // Spark builds the timestamp parser of inference eagerly
+            f.check()?;
+        }
         let mut seen = 0usize;
-        let mut kept = 0usize;
         let mut rec = CsvRecord::default();
-        'files: for f in files.iter().filter(|f| f.size > 0) {
+        for f in files.iter().filter(|f| f.size > 0) {
             let mut records = open_records(f, opts)?;
-            let mut first = true;
+            let mut first_of_file = true;
             while records.next_into(&mut rec)? {
-                if std::mem::take(&mut first) && opts.header {
+                let is_header = if opts.multi_line { std::mem::take(&mut first_of_file) } else { rec.raw == first.raw };
+                if opts.header && is_header {
                     continue;
                 }
                 let keep = sampled(seen, opts.sampling_ratio);
@@ -270,12 +267,8 @@ pub fn infer_csv_schema(files: &[Arc<FileMeta>], opts: &CsvOptions) -> Result<Sc
                 }
                 for (c, t) in types.iter_mut().enumerate() {
                     if let Some(text) = field_text(&rec, c, opts) {
-                        *t = merge(*t, infer_with_options(&text, opts));
+                        *t = merge(*t, infer_with_options(text, opts));
                     }
-                }
-                kept += 1;
-                if kept >= INFER_MAX_ROWS {
-                    break 'files;
                 }
             }
         }

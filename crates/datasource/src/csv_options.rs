@@ -1,10 +1,11 @@
-//! The CSV reader options Spark understands, validated once when the table is created
-//! and shared by schema inference and reading.
+//! The CSV reader options Spark understands (`CSVOptions`), validated once when the
+//! table is created and shared by schema inference and reading.
 
-use ember_common::{Error, Result};
+use ember_common::{Error, ErrorKind, Result};
 
 use crate::bad_records::{corrupt_column_name, ParseMode};
-use crate::datetime_pattern::DatetimePattern;
+use crate::csv_tokenizer::CsvSyntax;
+use crate::datetime_pattern::FormatOption;
 use crate::encoding::TextEncoding;
 use crate::options::ReadOptions;
 
@@ -12,119 +13,128 @@ use crate::options::ReadOptions;
 #[derive(Debug, Clone)]
 pub struct CsvOptions {
     pub header: bool,
-    pub delimiter: u8,
-    pub quote: Option<u8>,
-    pub escape: Option<u8>,
-    pub comment: Option<u8>,
+    /// delimiter, quote, escape and white space: how records split into fields
+    pub syntax: CsvSyntax,
+    /// lines starting with it are skipped
+    pub comment: Option<char>,
     pub null_value: String,
+    /// `emptyValue`: what an empty quoted field reads as
+    pub empty_value: String,
     pub nan_value: String,
     pub positive_inf: String,
     pub negative_inf: String,
     /// `dateFormat` when set (else Spark's lenient default parsing)
-    pub date_format: Option<DatetimePattern>,
+    pub date_format: Option<FormatOption>,
     /// `timestampFormat` when set
-    pub timestamp_format: Option<DatetimePattern>,
+    pub timestamp_format: Option<FormatOption>,
     pub infer_schema: bool,
     pub sampling_ratio: f64,
-    /// quoted fields may hold newlines; files are then read whole (not split)
+    /// records may span lines (quoted line ends); files are then read whole (not split)
     pub multi_line: bool,
     pub encoding: TextEncoding,
-    pub ignore_leading_white_space: bool,
-    pub ignore_trailing_white_space: bool,
     pub mode: ParseMode,
     pub corrupt_column: String,
     pub bad_records_path: Option<String>,
 }
 
-/// Options a reader shares across formats: `mode`, date formats, encoding.
-pub(crate) fn pattern_option(options: &ReadOptions, key: &str) -> Result<Option<DatetimePattern>> {
-    match options.get(key) {
-        None => Ok(None),
-        Some(v) => DatetimePattern::new(v)
-            .map(Some)
-            .map_err(|e| Error::invalid_argument(format!("The value '{v}' of the option '{key}' is invalid: {}", e.message()))),
-    }
+fn bad_delimiter(sub: &str, message: String) -> Error {
+    Error::new(ErrorKind::Other {
+        class: format!("INVALID_DELIMITER_VALUE.{sub}"),
+        sqlstate: Some("42602".into()),
+        message: format!("Invalid value for delimiter. {message}"),
+    })
 }
 
-/// A single-character option; `\t`-style escapes understood. Spark accepts a
-/// multi-character `sep`, Ember only one character.
-fn char_option(options: &ReadOptions, keys: &[&str], default: Option<u8>) -> Result<Option<u8>> {
-    options.get_char(keys, default)
+/// Spark's `CSVExprUtils.toDelimiterStr`: the `sep` value, one or more characters, with
+/// `\t`, `\r`, `\b`, `\f`, `\"`, `\'` and `\\` read as escapes.
+pub fn delimiter(value: &str) -> Result<String> {
+    if value.is_empty() {
+        return Err(bad_delimiter("EMPTY_STRING", "Delimiter cannot be empty string.".into()));
+    }
+    let mut out = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next() {
+            None => {
+                return Err(bad_delimiter(
+                    "SINGLE_BACKSLASH",
+                    "Single backslash is prohibited. It has special meaning as beginning of an escape sequence. To get the backslash character, pass a string with two backslashes as the delimiter.".into(),
+                ))
+            }
+            Some('t') => '\t',
+            Some('r') => '\r',
+            Some('b') => '\u{8}',
+            Some('f') => '\u{c}',
+            Some(q @ ('"' | '\'' | '\\')) => q,
+            Some(other) => return Err(bad_delimiter("UNSUPPORTED_SPECIAL_CHARACTER", format!("Unsupported special character for delimiter: \\{other}."))),
+        });
+    }
+    Ok(out)
 }
 
 impl CsvOptions {
     pub fn try_new(options: &ReadOptions) -> Result<CsvOptions> {
-        let delimiter = match char_option(options, &["sep", "delimiter"], Some(b','))? {
-            Some(d) => d,
-            None => {
-                let key = options.get_any(&["sep", "delimiter"]).map(|(k, _)| k).unwrap_or("sep");
-                return Err(Error::invalid_argument(format!("The value '' of the option '{key}' is invalid: the delimiter cannot be empty.")));
-            }
+        let delimiter = delimiter(options.get_any(&["sep", "delimiter"]).map_or(",", |(_, v)| v))?;
+        let quote = options.get_char("quote", Some('"'))?;
+        let escape = options.get_char("escape", Some('\\'))?;
+        // univocity's default: the escape escapes itself, unless it is the quote
+        let escape_escape = match options.get_char("charToEscapeQuoteEscaping", None)? {
+            Some(c) => Some(c),
+            None if escape != quote => escape,
+            None => None,
         };
-        let quote = char_option(options, &["quote"], Some(b'"'))?;
-        let mut escape = char_option(options, &["escape"], Some(b'\\'))?;
-        if escape == quote {
-            // `""` inside quotes is always understood as an escaped quote
-            escape = None;
-        }
-        let comment = char_option(options, &["comment"], None)?;
-        if quote == Some(delimiter) {
-            return Err(Error::invalid_argument("The options 'quote' and 'sep' cannot be the same character."));
-        }
-        let multi_line = options.get_bool("multiLine", false)?;
-        Ok(CsvOptions {
-            header: options.get_bool("header", false)?,
+        let syntax = CsvSyntax {
             delimiter,
             quote,
             escape,
-            comment,
+            escape_escape,
+            ignore_leading_white_space: options.get_flag("ignoreLeadingWhiteSpace", false)?,
+            ignore_trailing_white_space: options.get_flag("ignoreTrailingWhiteSpace", false)?,
+        };
+        Ok(CsvOptions {
+            header: options.get_flag("header", false)?,
+            syntax,
+            comment: options.get_char("comment", None)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),
+            empty_value: options.get("emptyValue").unwrap_or("").to_string(),
             nan_value: options.get("nanValue").unwrap_or("NaN").to_string(),
             positive_inf: options.get("positiveInf").unwrap_or("Inf").to_string(),
             negative_inf: options.get("negativeInf").unwrap_or("-Inf").to_string(),
-            date_format: pattern_option(options, "dateFormat")?,
-            timestamp_format: pattern_option(options, "timestampFormat")?,
-            infer_schema: options.get_bool("inferSchema", false)?,
+            date_format: FormatOption::from_options(options, "dateFormat"),
+            timestamp_format: FormatOption::from_options(options, "timestampFormat"),
+            infer_schema: options.get_flag("inferSchema", false)?,
             sampling_ratio: options.get_ratio("samplingRatio", 1.0)?,
-            multi_line,
-            encoding: TextEncoding::from_options(options)?,
-            ignore_leading_white_space: options.get_bool("ignoreLeadingWhiteSpace", false)?,
-            ignore_trailing_white_space: options.get_bool("ignoreTrailingWhiteSpace", false)?,
-            mode: ParseMode::from_options(options)?,
+            multi_line: options.get_bool("multiLine", false)?,
+            encoding: TextEncoding::from_options(options, "CSVOptions")?,
+            mode: ParseMode::from_options(options),
             corrupt_column: corrupt_column_name(options),
             bad_records_path: options.get("badRecordsPath").map(str::to_string),
         })
     }
 
-    /// Is `s` a NULL token (empty, or equal to `nullValue`)?
-    pub fn is_null(&self, s: &str) -> bool {
-        s.is_empty() || s == self.null_value
-    }
-
-    /// A field after the white-space options.
-    pub fn trim<'a>(&self, s: &'a str) -> &'a str {
-        let s = if self.ignore_leading_white_space { s.trim_start() } else { s };
-        if self.ignore_trailing_white_space {
-            s.trim_end()
+    /// The value of a field as Spark's `UnivocityParser` sees it: an empty unquoted field
+    /// is NULL, an empty quoted one is `emptyValue`, and a value equal to `nullValue` is
+    /// NULL.
+    pub fn value<'a>(&'a self, text: &'a str, quoted: bool) -> Option<&'a str> {
+        let v = if text.is_empty() {
+            if !quoted {
+                return None;
+            }
+            self.empty_value.as_str()
         } else {
-            s
-        }
+            text
+        };
+        (v != self.null_value).then_some(v)
     }
 
-    /// The `csv` crate reader for these options (records, no header handling).
-    pub fn csv_reader<R: std::io::Read>(&self, input: R) -> csv::Reader<R> {
-        let mut b = csv::ReaderBuilder::new();
-        b.has_headers(false).flexible(true).delimiter(self.delimiter).double_quote(true).comment(self.comment);
-        match self.quote {
-            Some(q) => {
-                b.quote(q).quoting(true);
-            }
-            None => {
-                b.quoting(false);
-            }
-        }
-        b.escape(self.escape);
-        b.from_reader(input)
+    /// Is this line skipped (blank, or a comment)? Spark filters lines so when records
+    /// are lines (`multiLine` off).
+    pub fn skips_line(&self, line: &str) -> bool {
+        line.trim_matches(|c: char| c <= ' ').is_empty() || self.comment.is_some_and(|c| line.starts_with(c))
     }
 }
 
@@ -136,27 +146,44 @@ mod tests {
     fn defaults_and_overrides() {
         let o = CsvOptions::try_new(&ReadOptions::new()).unwrap();
         assert!(!o.header && !o.infer_schema && !o.multi_line);
-        assert_eq!((o.delimiter, o.quote, o.escape), (b',', Some(b'"'), Some(b'\\')));
+        assert_eq!((o.syntax.delimiter.as_str(), o.syntax.quote, o.syntax.escape, o.syntax.escape_escape), (",", Some('"'), Some('\\'), Some('\\')));
         assert_eq!(o.mode, ParseMode::Permissive);
         let o = CsvOptions::try_new(&ReadOptions::new().with("sep", ";").with("nullValue", "NA").with("escape", "\"")).unwrap();
-        assert_eq!(o.delimiter, b';');
-        assert_eq!(o.escape, None);
-        assert!(o.is_null("NA") && o.is_null("") && !o.is_null("x"));
-        let o = CsvOptions::try_new(&ReadOptions::new().with("ignoreLeadingWhiteSpace", "true")).unwrap();
-        assert_eq!(o.trim("  a "), "a ");
+        assert_eq!(o.syntax.delimiter, ";");
+        assert_eq!(o.syntax.escape_escape, None);
+        // nullValue and emptyValue as Spark applies them
+        assert_eq!((o.value("NA", false), o.value("", false), o.value("", true), o.value("x", true)), (None, None, Some(""), Some("x")));
+        let o = CsvOptions::try_new(&ReadOptions::new().with("mode", "lenient").with("comment", "#")).unwrap();
+        assert_eq!(o.mode, ParseMode::Permissive);
+        assert_eq!(o.value("", true), None);
+        assert!(o.skips_line(" \t") && o.skips_line("# x") && !o.skips_line(" # x"));
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(delimiter("::").unwrap(), "::");
+        assert_eq!(delimiter("\\t").unwrap(), "\t");
+        assert_eq!(delimiter("a\\tb").unwrap(), "a\tb");
+        assert_eq!(delimiter("\\\\").unwrap(), "\\");
+        assert_eq!(delimiter("").unwrap_err().class(), "INVALID_DELIMITER_VALUE.EMPTY_STRING");
+        assert_eq!(delimiter("\\").unwrap_err().class(), "INVALID_DELIMITER_VALUE.SINGLE_BACKSLASH");
+        let err = delimiter("\\x").unwrap_err();
+        assert_eq!(err.class(), "INVALID_DELIMITER_VALUE.UNSUPPORTED_SPECIAL_CHARACTER");
+        insta::assert_snapshot!(err.message(), @r"Invalid value for delimiter. Unsupported special character for delimiter: \x.");
     }
 
     #[test]
     fn bad_options() {
         let err = CsvOptions::try_new(&ReadOptions::new().with("header", "maybe")).unwrap_err();
-        assert!(err.message().contains("'header'"), "{err}");
-        let err = CsvOptions::try_new(&ReadOptions::new().with("mode", "lenient")).unwrap_err();
-        assert!(err.message().contains("'mode'"), "{err}");
-        let err = CsvOptions::try_new(&ReadOptions::new().with("encoding", "utf-16")).unwrap_err();
-        assert!(err.message().contains("'encoding'"), "{err}");
-        let err = CsvOptions::try_new(&ReadOptions::new().with("delimiter", "")).unwrap_err();
-        assert!(err.message().contains("'delimiter'"), "{err}");
-        let err = CsvOptions::try_new(&ReadOptions::new().with("dateFormat", "yyyy-MM-dd'")).unwrap_err();
-        assert!(err.message().contains("'dateFormat'"), "{err}");
+        assert_eq!(err.class(), "_LEGACY_ERROR_TEMP_2147");
+        let err = CsvOptions::try_new(&ReadOptions::new().with("encoding", "latin1")).unwrap_err();
+        assert_eq!(err.class(), "INVALID_PARAMETER_VALUE.CHARSET");
+        let err = CsvOptions::try_new(&ReadOptions::new().with("quote", "ab")).unwrap_err();
+        assert_eq!(err.class(), "OPTION_VALUE_EXCEEDS_ONE_CHARACTER");
+        let err = CsvOptions::try_new(&ReadOptions::new().with("multiLine", "yes")).unwrap_err();
+        assert!(err.message().contains("'multiLine'"), "{err}");
+        // a bad dateFormat only fails the values it parses
+        let o = CsvOptions::try_new(&ReadOptions::new().with("dateFormat", "yyyy-MM-dd'")).unwrap();
+        assert!(o.date_format.is_some_and(|f| f.pattern().is_none()));
     }
 }

@@ -1,7 +1,8 @@
 //! `CsvScanExec`: reads CSV files split into line-aligned byte ranges, one group of
 //! ranges per partition; only the first range of a file skips the header. Records are
-//! split by the `csv` crate and converted column by column; malformed records (values
-//! that do not parse, wrong field counts, bad UTF-8) go through the parse mode.
+//! split as Spark's parser splits them ([`crate::csv_tokenizer`]) and the columns the
+//! query reads converted one by one; malformed records (values that do not parse, wrong
+//! field counts) go through the parse mode.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -132,17 +133,21 @@ impl RangeBatches {
         let records = &self.pool[..n];
         let wants_corrupt = inner.columns.contains(&CsvColumn::Corrupt);
         let field_count = inner.file_schema.fields().len();
-        // Spark parses only the required columns; all of them when the corrupt-record
-        // column is read, and only then (or with every column read) are field counts checked.
-        let parsed: Vec<usize> = if wants_corrupt {
-            (0..field_count).collect()
-        } else {
-            inner.columns.iter().filter_map(|c| if let CsvColumn::Field(i) = c { Some(*i) } else { None }).collect()
-        };
-        let check_counts = wants_corrupt || (field_count > 0 && parsed.len() == field_count);
-        if parsed.is_empty() && !check_counts {
+        // As Spark's CSV column pruning: only the columns the query reads are parsed, and
+        // a record's field count is checked only when all of them are read.
+        let mut parsed: Vec<usize> = Vec::new();
+        for c in &inner.columns {
+            if let CsvColumn::Field(i) = c {
+                if !parsed.contains(i) {
+                    parsed.push(*i);
+                }
+            }
+        }
+        let check_counts = field_count > 0 && parsed.len() == field_count;
+        if parsed.is_empty() {
             let opts = RecordBatchOptions::new().with_row_count(Some(n));
-            return Ok(RecordBatch::try_new_with_options(inner.read_schema.clone(), vec![], &opts)?);
+            let cols: Vec<ArrayRef> = inner.columns.iter().map(|_| Arc::new(StringArray::new_null(n)) as ArrayRef).collect();
+            return Ok(RecordBatch::try_new_with_options(inner.read_schema.clone(), cols, &opts)?);
         }
         let mut reasons: Vec<Option<String>> = vec![None; n];
         if check_counts {
@@ -155,31 +160,15 @@ impl RangeBatches {
         let mut typed: Vec<Option<ArrayRef>> = vec![None; field_count];
         for &f in &parsed {
             let mut b = StringBuilder::with_capacity(n, n * 8);
-            for (r, rec) in records.iter().enumerate() {
-                match rec.fields.get(f) {
-                    None => b.append_null(),
-                    Some(bytes) => match opts.encoding.decode(bytes) {
-                        Ok(text) => {
-                            let t = opts.trim(&text);
-                            if opts.is_null(t) {
-                                b.append_null()
-                            } else {
-                                b.append_value(t)
-                            }
-                        }
-                        Err(e) => {
-                            reasons[r].get_or_insert(e);
-                            b.append_null()
-                        }
-                    },
-                }
+            for rec in records {
+                b.append_option(rec.value(f, opts));
             }
             let strings = b.finish();
             let field = inner.file_schema.field(f);
             let col = convert_column(&strings, field.data_type(), opts)?;
             for r in failed_rows(&strings, col.as_ref()) {
                 if reasons[r].is_none() {
-                    reasons[r] = Some(parse_failure(strings.value(r), field.data_type(), field.name()));
+                    reasons[r] = Some(parse_failure(strings.value(r), field.data_type(), field.name(), opts.date_format.as_ref(), opts.timestamp_format.as_ref()));
                 }
             }
             typed[f] = Some(col);
@@ -194,13 +183,12 @@ impl RangeBatches {
                 line: self.records.file_line(rec.line),
                 byte_offset: self.records.file_offset(rec.byte),
                 reason,
-                record: opts.encoding.decode_lossy(&rec.raw),
+                record: rec.raw.clone(),
             };
-            let text = bad.record.clone();
             match handle_bad(opts.mode, inner.sink.as_deref(), bad)? {
                 Verdict::Keep => {
                     if wants_corrupt {
-                        corrupt[r] = Some(text);
+                        corrupt[r] = Some(rec.raw.clone());
                     }
                 }
                 Verdict::Drop => keep.get_or_insert_with(|| vec![true; n])[r] = false,
@@ -210,7 +198,7 @@ impl RangeBatches {
         for c in &inner.columns {
             cols.push(match c {
                 CsvColumn::Field(f) => typed[*f].clone().ok_or_else(|| Error::internal("CSV column not parsed"))?,
-                CsvColumn::Corrupt => Arc::new(StringArray::from(std::mem::take(&mut corrupt))),
+                CsvColumn::Corrupt => Arc::new(StringArray::from(corrupt.clone())),
             });
         }
         let batch_opts = RecordBatchOptions::new().with_row_count(Some(n));
@@ -240,12 +228,8 @@ impl Iterator for RangeBatches {
 fn range_batches(range: FileRange, inner: Arc<Inner>, batch_size: usize) -> BatchIter {
     let header = inner.opts.header && range.start == 0;
     inner.extras.opened();
-    let keep_raw = inner.columns.contains(&CsvColumn::Corrupt) || inner.sink.is_some() || inner.opts.mode == crate::bad_records::ParseMode::FailFast;
-    match open_range(&range) {
-        Ok(open) => {
-            let records = CsvRecords::new(open, &range.file.path, &inner.opts, header, keep_raw);
-            Box::new(RangeBatches { records, inner, batch_size: batch_size.max(1), pool: Vec::new(), done: false })
-        }
+    match open_range(&range).and_then(|open| CsvRecords::new(open, &range.file.path, &inner.opts, header)) {
+        Ok(records) => Box::new(RangeBatches { records, inner, batch_size: batch_size.max(1), pool: Vec::new(), done: false }),
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
 }
@@ -307,9 +291,12 @@ mod tests {
 
     use super::*;
 
+    /// The file and line of a FAILFAST error (`FAILED_READ_FILE.NO_HINT` caused by the
+    /// malformed record).
     fn malformed_line(err: &Error) -> (String, u64) {
-        match err.kind() {
-            ErrorKind::MalformedRecord { file, line, .. } => (file.clone(), *line),
+        assert_eq!(err.class(), "FAILED_READ_FILE.NO_HINT", "{err}");
+        match err.cause().map(|c| c.kind()) {
+            Some(ErrorKind::MalformedRecord { file, line, .. }) => (file.clone(), *line),
             other => panic!("not a malformed record: {other:?}"),
         }
     }
@@ -347,11 +334,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "t.csv", "a;b;c\n'x;y';NA;1\n'it\\'s';'';NA\n# comment\n'multi\nline';z;3\n");
         let opts = [("header", "true"), ("sep", ";"), ("quote", "'"), ("nullValue", "NA"), ("inferSchema", "true"), ("comment", "#")];
+        let ctx = ctx(None);
+        // records are lines: the quoted line end splits the last record (as in Spark)
         let t = table(FileFormat::Csv, &[&p], &opts).unwrap();
         insta::assert_snapshot!(schema_string(&t), @"struct<a:string,b:string,c:int>");
-        let ctx = ctx(None);
         let out = rows(&collect(&plan(t, None, vec![], None, &ctx).unwrap(), &ctx).unwrap());
-        assert_eq!(out, vec!["x;y|NULL|1", "it's|NULL|NULL", "multi\nline|z|3"]);
+        assert_eq!(out, vec!["x;y|NULL|1", "it's||NULL", "multi|NULL|NULL", "line'|z|3"]);
+        // with multiLine it is one record; an empty quoted value is not the nullValue
+        let t = table(FileFormat::Csv, &[&p], &[opts.as_slice(), &[("multiLine", "true")]].concat()).unwrap();
+        insta::assert_snapshot!(schema_string(&t), @"struct<a:string,b:string,c:int>");
+        let out = rows(&collect(&plan(t, None, vec![], None, &ctx).unwrap(), &ctx).unwrap());
+        assert_eq!(out, vec!["x;y|NULL|1", "it's||NULL", "multi\nline|z|3"]);
     }
 
     fn int_table(paths: &[&str], header: bool) -> FileTable {
@@ -366,13 +359,12 @@ mod tests {
         let bad_value = write(dir.path(), "v.csv", "a,b\n1,2\n\n3,x\n");
         let ctx = ctx(None);
         let err = collect(&plan(int_table(&[&bad_value], true), None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
-        assert_eq!(err.class(), "MALFORMED_RECORD_IN_PARSING");
         assert_eq!(malformed_line(&err), (bad_value.clone(), 4));
         assert!(err.message().contains("column `b`"), "{err}");
         let bad_count = write(dir.path(), "c.csv", "1,2\n\"q\nq\",2\n3,4,5\n");
         let err = collect(&plan(int_table(&[&bad_count], false), None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
         assert_eq!(malformed_line(&err), (bad_count, 2));
-        let bad_count = write(dir.path(), "c2.csv", "1,2\n\"3\n\",2\n3,4,5\n");
+        let bad_count = write(dir.path(), "c2.csv", "1,2\n\"3\",2\n3,4,5\n");
         let err = collect(&plan(int_table(&[&bad_count], false), None, vec![], None, &ctx).unwrap(), &ctx).unwrap_err();
         assert!(err.message().contains("expected 2 fields, found 3"), "{err}");
         let bad_decimal = write(dir.path(), "d.csv", "1.5\n2.25\nabc\n");

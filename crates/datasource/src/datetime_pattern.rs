@@ -197,6 +197,51 @@ impl DatetimePattern {
     }
 }
 
+/// A `dateFormat` / `timestampFormat` reader option. Spark compiles the pattern when a
+/// value is first parsed with it, so a pattern it cannot read makes each such value
+/// fail (a malformed record), and not the definition of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatOption {
+    Valid(DatetimePattern),
+    /// the pattern as given
+    Invalid(String),
+}
+
+impl FormatOption {
+    /// The option `key` of `options`, if set.
+    pub fn from_options(options: &crate::options::ReadOptions, key: &str) -> Option<FormatOption> {
+        let v = options.get(key)?;
+        Some(match DatetimePattern::new(v) {
+            Ok(p) => FormatOption::Valid(p),
+            Err(_) => FormatOption::Invalid(v.to_string()),
+        })
+    }
+
+    /// The compiled pattern; `None` when it is invalid (every value then fails).
+    pub fn pattern(&self) -> Option<&DatetimePattern> {
+        match self {
+            FormatOption::Valid(p) => Some(p),
+            FormatOption::Invalid(_) => None,
+        }
+    }
+
+    /// Spark's `INVALID_DATETIME_PATTERN.WITH_SUGGESTION` for an invalid pattern, raised
+    /// where Spark compiles it eagerly (timestamp inference).
+    pub fn check(&self) -> Result<()> {
+        match self {
+            FormatOption::Valid(_) => Ok(()),
+            FormatOption::Invalid(p) => Err(Error::new(ember_common::ErrorKind::Other {
+                class: "INVALID_DATETIME_PATTERN.WITH_SUGGESTION".into(),
+                sqlstate: Some("22007".into()),
+                message: format!(
+                    "Unrecognized datetime pattern: '{}'. You can form a valid datetime pattern with the guide from 'https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html'.",
+                    p.replace('\'', "\\'")
+                ),
+            })),
+        }
+    }
+}
+
 fn fill_date_defaults(p: &mut Parsed) {
     if p.month.is_none() && p.ordinal.is_none() {
         let _ = p.set_month(1);
@@ -209,6 +254,18 @@ fn fill_date_defaults(p: &mut Parsed) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_patterns_fail_when_used() {
+        let o = crate::options::ReadOptions::new().with("dateFormat", "yyyy-MM-dd'T").with("timestampFormat", "yyyy");
+        let bad = FormatOption::from_options(&o, "dateFormat").unwrap();
+        assert!(bad.pattern().is_none());
+        let err = bad.check().unwrap_err();
+        assert_eq!(err.class(), "INVALID_DATETIME_PATTERN.WITH_SUGGESTION");
+        assert!(err.message().starts_with(r"Unrecognized datetime pattern: 'yyyy-MM-dd\'T'."), "{err}");
+        assert!(FormatOption::from_options(&o, "timestampFormat").unwrap().check().is_ok());
+        assert!(FormatOption::from_options(&o, "other").is_none());
+    }
 
     #[test]
     fn dates() {

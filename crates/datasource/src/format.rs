@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use ember_common::{Error, Result};
+use ember_common::{Error, ErrorKind, Result};
 
 /// A file format, named as in `spark.read.format(name)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,10 +24,14 @@ impl FileFormat {
             "parquet" => Ok(FileFormat::Parquet),
             _ => {
                 let valid: Vec<&str> = FileFormat::ALL.iter().map(|f| f.name()).collect();
-                Err(Error::invalid_argument(format!(
-                    "Unsupported data source format '{name}'. Valid formats are: {}.",
-                    valid.join(", ")
-                )))
+                Err(Error::new(ErrorKind::Other {
+                    class: "DATA_SOURCE_NOT_FOUND".into(),
+                    sqlstate: Some("42K02".into()),
+                    message: format!(
+                        "Failed to find the data source: {name}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version. Ember reads {}.",
+                        valid.join(", ")
+                    ),
+                }))
             }
         }
     }
@@ -71,7 +75,7 @@ mod tests {
     #[test]
     fn bad_name_lists_valid_formats() {
         let err = FileFormat::from_name("xml").unwrap_err();
-        assert_eq!(err.class(), "INVALID_PARAMETER_VALUE");
-        insta::assert_snapshot!(err.message(), @"Unsupported data source format 'xml'. Valid formats are: csv, json, parquet.");
+        assert_eq!(err.class(), "DATA_SOURCE_NOT_FOUND");
+        insta::assert_snapshot!(err.message(), @"Failed to find the data source: xml. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version. Ember reads csv, json, parquet.");
     }
 }

@@ -1,5 +1,5 @@
-//! JSON-lines options and schema inference: arrow-json's inference over a sample of
-//! lines, then adjusted to Spark (`JsonInferSchema`): bigint, double, struct, array,
+//! JSON-lines options and schema inference: arrow-json's inference over every (sampled)
+//! record, then adjusted to Spark (`JsonInferSchema`): bigint, double, struct, array,
 //! all-NULL fields as string, and field names sorted at every struct level.
 
 use std::io::Cursor;
@@ -10,8 +10,7 @@ use arrow::json::reader::infer_json_schema;
 use ember_common::{Error, ErrorKind, Result};
 
 use crate::bad_records::{corrupt_column_name, ParseMode};
-use crate::csv_infer::INFER_MAX_ROWS;
-use crate::datetime_pattern::DatetimePattern;
+use crate::datetime_pattern::FormatOption;
 use crate::encoding::TextEncoding;
 use crate::json_records::{multi_line_records, JsonLines, JsonRecord};
 use crate::listing::FileMeta;
@@ -30,23 +29,49 @@ pub struct JsonOptions {
     pub bad_records_path: Option<String>,
     /// `dateFormat` / `timestampFormat`: DATE and TIMESTAMP fields are read as text and
     /// parsed with these (else arrow-json's ISO 8601 parsing)
-    pub date_format: Option<DatetimePattern>,
-    pub timestamp_format: Option<DatetimePattern>,
+    pub date_format: Option<FormatOption>,
+    pub timestamp_format: Option<FormatOption>,
 }
 
 impl JsonOptions {
     pub fn try_new(options: &ReadOptions) -> Result<JsonOptions> {
+        let multi_line = options.get_bool("multiLine", false)?;
+        let encoding = TextEncoding::from_options(options, "JSONOptionsInRead")?;
+        if !multi_line {
+            check_line_separator(encoding, options.get("lineSep"))?;
+        }
         Ok(JsonOptions {
             sampling_ratio: options.get_ratio("samplingRatio", 1.0)?,
             primitives_as_string: options.get_bool("primitivesAsString", false)?,
-            multi_line: options.get_bool("multiLine", false)?,
-            encoding: TextEncoding::from_options(options)?,
-            mode: ParseMode::from_options(options)?,
+            multi_line,
+            encoding,
+            mode: ParseMode::from_options(options),
             corrupt_column: corrupt_column_name(options),
             bad_records_path: options.get("badRecordsPath").map(str::to_string),
-            date_format: crate::csv_options::pattern_option(options, "dateFormat")?,
-            timestamp_format: crate::csv_options::pattern_option(options, "timestampFormat")?,
+            date_format: FormatOption::from_options(options, "dateFormat"),
+            timestamp_format: FormatOption::from_options(options, "timestampFormat"),
         })
+    }
+}
+
+/// Spark's checks of the encoding of JSON lines (`JSONOptionsInRead.checkedEncoding`):
+/// UTF-16 and UTF-32 need `multiLine`, and another charset than UTF-8 needs `lineSep`.
+/// Ember splits lines at `\n` bytes, so it reads `lineSep` `\n` in an ASCII-compatible
+/// charset only.
+fn check_line_separator(encoding: TextEncoding, line_sep: Option<&str>) -> Result<()> {
+    let name = encoding.name();
+    if matches!(encoding, TextEncoding::Utf16 | TextEncoding::Utf32) {
+        return Err(Error::invalid_argument(format!(
+            "The {name} encoding must not be included in the denyList when multiLine is disabled: denylist: UTF-16, UTF-32"
+        )));
+    }
+    match line_sep {
+        None if encoding != TextEncoding::Utf8 => Err(Error::invalid_argument(format!("The lineSep option must be specified for the {name} encoding"))),
+        Some("") => Err(Error::invalid_argument("The value '' of the option 'lineSep' is invalid: it cannot be empty.")),
+        Some(sep) if sep != "\n" || !encoding.is_ascii_compatible() => {
+            Err(Error::unsupported(format!("reading JSON lines separated by {sep:?} in {name} (Ember reads lineSep '\\n' in an ASCII-compatible charset)")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -133,9 +158,12 @@ pub fn infer_json(files: &[Arc<FileMeta>], opts: &JsonOptions) -> Result<Schema>
     if files.is_empty() {
         return Err(unable_to_infer());
     }
+    if let Some(f) = &opts.timestamp_format {
+        // Spark's JSON inference builds its timestamp parser eagerly
+        f.check()?;
+    }
     let mut sample = Vec::new();
     let mut seen = 0usize;
-    let mut kept = 0usize;
     let mut any_bad = false;
     for f in files.iter().filter(|f| f.size > 0) {
         file_records(f, opts, |rec| {
@@ -154,12 +182,8 @@ pub fn infer_json(files: &[Arc<FileMeta>], opts: &JsonOptions) -> Result<Schema>
                 sample.extend_from_slice(&rec.text);
                 sample.push(b'\n');
             }
-            kept += 1;
-            Ok(kept < INFER_MAX_ROWS)
+            Ok(true)
         })?;
-        if kept >= INFER_MAX_ROWS {
-            break;
-        }
     }
     let mut fields: Vec<Field> = match infer_json_schema(Cursor::new(&sample), None) {
         Ok((schema, _)) => spark_fields(schema.fields(), opts.primitives_as_string).iter().map(|f| f.as_ref().clone()).collect(),
@@ -208,11 +232,23 @@ mod tests {
         let schema = infer(text, &ReadOptions::new().with("mode", "DROPMALFORMED")).unwrap();
         insta::assert_snapshot!(catalog(&schema), @"struct<a:bigint>");
         let err = infer(text, &ReadOptions::new().with("mode", "FAILFAST")).unwrap_err();
-        assert_eq!(err.class(), "MALFORMED_RECORD_IN_PARSING");
+        assert_eq!(err.class(), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
         match err.kind() {
             ErrorKind::MalformedRecord { line, .. } => assert_eq!(*line, 3),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn charsets_of_json_lines() {
+        let opts = |kv: &[(&str, &str)]| JsonOptions::try_new(&kv.iter().copied().collect());
+        assert!(opts(&[("encoding", "UTF-16")]).unwrap_err().message().contains("denyList"));
+        assert!(opts(&[("encoding", "UTF-16"), ("multiLine", "true")]).is_ok());
+        let err = opts(&[("encoding", "ISO-8859-1")]).unwrap_err();
+        assert!(err.message().contains("lineSep option must be specified"), "{err}");
+        assert!(opts(&[("encoding", "ISO-8859-1"), ("lineSep", "\n")]).is_ok());
+        assert_eq!(opts(&[("encoding", "latin1")]).unwrap_err().class(), "INVALID_PARAMETER_VALUE.CHARSET");
+        assert_eq!(opts(&[("lineSep", "|")]).unwrap_err().class(), "UNSUPPORTED_FEATURE");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The records of a JSON input: one per non-blank line (JSON Lines), or with
-//! `multiLine` the whole file as one JSON document — an array of records, or one or
-//! more objects spread over lines. Text in another encoding is turned into UTF-8 first.
+//! `multiLine` the first JSON value of the whole file (as Spark's parser reads one value
+//! per file) — an array of records, or one object spread over lines. Text in another
+//! encoding is turned into UTF-8 first.
 
 use std::io::{BufRead, Read};
 
@@ -30,15 +31,44 @@ pub struct JsonLines {
     line: u64,
     byte: u64,
     buf: Vec<u8>,
+    /// the elements of a line holding an array, not yet returned
+    pending: std::collections::VecDeque<JsonRecord>,
+}
+
+/// The records of a line holding an array of objects (Spark reads each element as a
+/// row; an empty array has none); any other record as it is.
+fn expand_array(rec: JsonRecord) -> Vec<JsonRecord> {
+    if rec.bad_encoding.is_some() || !rec.text.trim_ascii_start().starts_with(b"[") {
+        return vec![rec];
+    }
+    match serde_json::from_slice::<serde_json::Value>(&rec.text) {
+        Ok(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_object()) => items
+            .into_iter()
+            .map(|item| JsonRecord { text: item.to_string().into_bytes(), line: rec.line, byte: rec.byte, bad_encoding: None })
+            .collect(),
+        _ => vec![rec],
+    }
 }
 
 impl JsonLines {
     pub fn new(reader: Box<dyn BufRead + Send>, path: &str, encoding: TextEncoding) -> JsonLines {
-        JsonLines { reader, path: path.to_string(), encoding, line: 0, byte: 0, buf: Vec::new() }
+        JsonLines { reader, path: path.to_string(), encoding, line: 0, byte: 0, buf: Vec::new(), pending: Default::default() }
+    }
+
+    /// The next record: a non-blank line, or an element of a line holding an array of
+    /// objects; `None` at the end.
+    pub fn next_record(&mut self) -> Result<Option<JsonRecord>> {
+        loop {
+            if let Some(r) = self.pending.pop_front() {
+                return Ok(Some(r));
+            }
+            let Some(line) = self.next_line()? else { return Ok(None) };
+            self.pending.extend(expand_array(line));
+        }
     }
 
     /// The next non-blank line, or `None` at the end.
-    pub fn next_record(&mut self) -> Result<Option<JsonRecord>> {
+    fn next_line(&mut self) -> Result<Option<JsonRecord>> {
         loop {
             self.buf.clear();
             let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| read_error(&self.path, e))?;
@@ -61,56 +91,35 @@ impl JsonLines {
 }
 
 fn to_record(bytes: &[u8], line: u64, byte: u64, encoding: TextEncoding) -> JsonRecord {
-    match encoding.decode(bytes) {
+    match encoding.decode_strict(bytes) {
         Ok(text) => JsonRecord { text: text.into_owned().into_bytes(), line, byte, bad_encoding: None },
         Err(e) => JsonRecord { text: bytes.to_vec(), line, byte, bad_encoding: Some(e) },
     }
 }
 
-/// The records of a whole multi-line JSON document. A document that does not parse
-/// is one malformed record (its text is the whole document).
+/// The records of a whole multi-line JSON document: its first value (the items of an
+/// array, or the value itself); what follows it is not read, as in Spark. A first value
+/// that does not parse is one malformed record (its text is the whole document).
 pub fn multi_line_records(mut reader: Box<dyn BufRead + Send>, path: &str, encoding: TextEncoding) -> Result<Vec<JsonRecord>> {
     let mut raw = Vec::new();
     reader.read_to_end(&mut raw).map_err(|e| read_error(path, e))?;
     let whole = to_record(&raw, 1, 0, encoding);
-    if whole.bad_encoding.is_some() || whole.text.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(if whole.bad_encoding.is_some() { vec![whole] } else { vec![] });
+    if whole.bad_encoding.is_some() {
+        return Ok(vec![whole]);
     }
-    let text = whole.text.clone();
-    let line_of = |offset: usize| 1 + text[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() as u64;
-    let mut out = Vec::new();
-    let mut stream = serde_json::Deserializer::from_slice(&text).into_iter::<serde_json::Value>();
-    let mut start = 0usize;
-    loop {
-        // skip white space to find where the next value starts
-        while start < text.len() && text[start].is_ascii_whitespace() {
-            start += 1;
-        }
-        match stream.next() {
-            None => break,
-            Some(Ok(serde_json::Value::Array(items))) => {
-                for item in items {
-                    out.push(JsonRecord {
-                        text: item.to_string().into_bytes(),
-                        line: line_of(start),
-                        byte: start as u64,
-                        bad_encoding: None,
-                    });
-                }
-            }
-            Some(Ok(value)) => {
-                out.push(JsonRecord { text: value.to_string().into_bytes(), line: line_of(start), byte: start as u64, bad_encoding: None });
-            }
-            Some(Err(_)) => {
-                // the rest of the document is one malformed record
-                let rest = text[start..].to_vec();
-                out.push(JsonRecord { text: rest, line: line_of(start), byte: start as u64, bad_encoding: None });
-                break;
-            }
-        }
-        start = stream.byte_offset();
+    let text = whole.text;
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+    if start == text.len() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let line = 1 + text[..start].iter().filter(|b| **b == b'\n').count() as u64;
+    let record = |text: Vec<u8>| JsonRecord { text, line, byte: start as u64, bad_encoding: None };
+    let mut stream = serde_json::Deserializer::from_slice(&text[start..]).into_iter::<serde_json::Value>();
+    Ok(match stream.next() {
+        Some(Ok(serde_json::Value::Array(items))) => items.into_iter().map(|item| record(item.to_string().into_bytes())).collect(),
+        Some(Ok(value)) => vec![record(value.to_string().into_bytes())],
+        Some(Err(_)) | None => vec![record(text[start..].to_vec())],
+    })
 }
 
 #[cfg(test)]
@@ -131,6 +140,13 @@ mod tests {
         assert!(l.next_record().unwrap().is_none());
         let mut bad = JsonLines::new(reader(b"{\"b\":\"\xe9\"}\n"), "t.json", TextEncoding::Utf8);
         assert!(bad.next_record().unwrap().unwrap().bad_encoding.is_some());
+        // an array of objects is a record per element; anything else stays one record
+        let mut arrays = JsonLines::new(reader(b"[{\"a\":1}, {\"a\":2}]\n[]\n[1]\n"), "t.json", TextEncoding::Utf8);
+        let mut texts = Vec::new();
+        while let Some(r) = arrays.next_record().unwrap() {
+            texts.push((r.line, String::from_utf8(r.text).unwrap()));
+        }
+        assert_eq!(texts, vec![(1, "{\"a\":1}".to_string()), (1, "{\"a\":2}".to_string()), (3, "[1]".to_string())]);
     }
 
     #[test]
@@ -138,11 +154,13 @@ mod tests {
         let recs = multi_line_records(reader(b"[\n {\"a\": 1},\n {\"a\": 2}\n]\n"), "t.json", TextEncoding::Utf8).unwrap();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[1].text, b"{\"a\":2}");
-        let recs = multi_line_records(reader(b"{\n \"a\": 1\n}\n{\"a\":\n 2}"), "t.json", TextEncoding::Utf8).unwrap();
-        assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 4]);
-        let recs = multi_line_records(reader(b"{\"a\": 1}\n{\"a\": "), "t.json", TextEncoding::Utf8).unwrap();
-        assert_eq!(recs.len(), 2);
-        assert_eq!(recs[1].text, b"{\"a\": ");
+        // only the first value of the file is read, as in Spark
+        let recs = multi_line_records(reader(b"\n{\n \"a\": 1\n}\n{\"a\":\n 2}"), "t.json", TextEncoding::Utf8).unwrap();
+        assert_eq!(recs.iter().map(|r| (r.line, r.text.clone())).collect::<Vec<_>>(), vec![(2, b"{\"a\":1}".to_vec())]);
+        let recs = multi_line_records(reader(b"[{\"a\": 1}]\n[{\"a\": 2}]"), "t.json", TextEncoding::Utf8).unwrap();
+        assert_eq!(recs.len(), 1);
+        let recs = multi_line_records(reader(b"{\"a\": "), "t.json", TextEncoding::Utf8).unwrap();
+        assert_eq!(recs[0].text, b"{\"a\": ");
         assert!(multi_line_records(reader(b"  \n"), "t.json", TextEncoding::Utf8).unwrap().is_empty());
     }
 }

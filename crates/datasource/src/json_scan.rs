@@ -156,12 +156,15 @@ fn decode_one(schema: &SchemaRef, rec: &JsonRecord) -> std::result::Result<Recor
 }
 
 /// Spark's partial results for a record that is a JSON object but has fields that do
-/// not fit the schema: the fields that decode keep their values, the others are NULL.
+/// not fit the schema: the fields that decode keep their values, the others are NULL. A
+/// string that is not valid UTF-8 fails its own field only (Spark's parser reads string
+/// values lazily), so the fields around it keep their values.
 fn partial_row(schema: &SchemaRef, rec: &JsonRecord) -> Option<RecordBatch> {
+    let text = String::from_utf8_lossy(&rec.text);
+    let serde_json::Value::Object(mut map) = serde_json::from_str::<serde_json::Value>(&text).ok()? else { return None };
     if rec.bad_encoding.is_some() {
-        return None;
+        map.retain(|_, v| !v.to_string().contains('\u{fffd}'));
     }
-    let serde_json::Value::Object(map) = serde_json::from_slice::<serde_json::Value>(&rec.text).ok()? else { return None };
     let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for field in schema.fields() {
         let one = Arc::new(arrow::datatypes::Schema::new(vec![field.as_ref().clone()]));
@@ -291,7 +294,7 @@ impl RangeRecords {
                 if corrupt[r].is_some() || keep.as_ref().is_some_and(|k| !k[r]) {
                     continue;
                 }
-                let reason = parse_failure(strings.value(r), dt, schema.field(*i).name());
+                let reason = parse_failure(strings.value(r), dt, schema.field(*i).name(), inner.opts.date_format.as_ref(), inner.opts.timestamp_format.as_ref());
                 let bad = self.bad_record(&chunk[row_recs[r]], reason);
                 let text = bad.record.clone();
                 match handle_bad(inner.opts.mode, inner.sink.as_deref(), bad)? {
@@ -418,7 +421,7 @@ mod tests {
     use arrow::datatypes::{DataType, Field, Schema};
     use ember_common::ErrorKind;
 
-    use crate::test_util::{collect, ctx, plan, rows, schema_string, table, write};
+    use crate::test_util::{collect, ctx, plan, rows, schema_string, table, write, write_bytes};
     use crate::{FileFormat, FileTable, ReadOptions};
 
     use super::*;
@@ -478,12 +481,28 @@ mod tests {
         let p = json_lines(dir.path(), 200, Some(170));
         let small = ctx(Some(300));
         let err = collect(&plan(typed(&p), None, vec![], None, &small).unwrap(), &small).unwrap_err();
-        match err.kind() {
-            ErrorKind::MalformedRecord { file, line, .. } => assert_eq!((file.as_str(), *line), (p.as_str(), 170)),
+        assert_eq!(err.class(), "FAILED_READ_FILE.NO_HINT");
+        match err.cause().map(|c| c.kind()) {
+            Some(ErrorKind::MalformedRecord { file, line, .. }) => assert_eq!((file.as_str(), *line), (p.as_str(), 170)),
             other => panic!("{other:?}"),
         }
         let bad_type = write(dir.path(), "b.json", "{\"a\": 1}\n{\"a\": \"x\"}\n");
         let err = collect(&plan(typed(&bad_type), None, vec![], None, &small).unwrap(), &small).unwrap_err();
-        assert!(matches!(err.kind(), ErrorKind::MalformedRecord { line: 2, .. }), "{err}");
+        assert!(matches!(err.cause().map(|c| c.kind()), Some(ErrorKind::MalformedRecord { line: 2, .. })), "{err}");
+    }
+
+    #[test]
+    fn bad_utf8_fails_only_its_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_bytes(dir.path(), "u.json", b"{\"a\": 1, \"s\": \"ok\"}\n{\"a\": 2, \"s\": \"caf\xe9\"}\n");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("s", DataType::Utf8, true),
+            Field::new("_corrupt_record", DataType::Utf8, true),
+        ]));
+        let t = FileTable::try_new(FileFormat::Json, vec![p], ReadOptions::new(), Some(schema)).unwrap();
+        let ctx = ctx(None);
+        let out = rows(&collect(&plan(t, None, vec![], None, &ctx).unwrap(), &ctx).unwrap());
+        assert_eq!(out, vec!["1|ok|NULL", "2|NULL|{\"a\": 2, \"s\": \"caf\u{fffd}\"}"]);
     }
 }

@@ -6,6 +6,8 @@
 //!   infers the schema once, when created.
 //! - [`FileScanPlanner`]: the `ember_physical::ScanPlanner` that turns a `TableScan` of
 //!   a `FileTable` into [`CsvScanExec`], [`JsonScanExec`] or [`ParquetScanExec`].
+//! - CSV text splits into fields as Spark's parser (univocity) splits it
+//!   ([`csv_tokenizer`]): a record per line, or with `multiLine` records spanning lines.
 //! - Text files are split into line-aligned byte ranges ([`split`]) so one big file
 //!   uses every core; Parquet files are split by row groups, pruned with min/max
 //!   statistics ([`parquet_pruning`]).
@@ -31,6 +33,7 @@ pub mod csv_convert;
 pub mod csv_infer;
 pub mod csv_options;
 pub mod csv_records;
+pub mod csv_tokenizer;
 pub mod csv_scan;
 pub mod datetime_pattern;
 pub mod encoding;

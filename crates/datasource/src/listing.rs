@@ -69,11 +69,20 @@ impl ListingOptions {
     }
 }
 
-/// A listed file and the base directory of its partition directories.
+/// A listed file, the base directory of its partition directories, and the path it
+/// was listed from (the directory given, or the parent of the file given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedFile {
     pub meta: FileMeta,
     pub base: PathBuf,
+    pub root: PathBuf,
+}
+
+impl ListedFile {
+    /// Is the file directly in the path it was listed from?
+    pub fn is_top_level(&self) -> bool {
+        Path::new(&self.meta.path).parent() == Some(self.root.as_path())
+    }
 }
 
 /// Names Spark skips when listing: `_SUCCESS`, `_temporary`, `.crc` files (a `_` name
@@ -101,7 +110,7 @@ fn meta_of(path: &Path) -> Result<FileMeta> {
 }
 
 /// The visible files below `dir`, recursively.
-fn list_dir(dir: &Path, base: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
+fn list_dir(dir: &Path, base: &Path, root: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
     let display = dir.to_string_lossy().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(&display, e))?;
     for entry in entries {
@@ -112,9 +121,9 @@ fn list_dir(dir: &Path, base: &Path, opts: &ListingOptions, out: &mut Vec<Listed
         }
         let path = entry.path();
         if path.is_dir() {
-            list_dir(&path, base, opts, out)?;
+            list_dir(&path, base, root, opts, out)?;
         } else if path.is_file() && opts.path_glob_filter.as_ref().is_none_or(|g| g.matches(&name)) {
-            out.push(ListedFile { meta: meta_of(&path)?, base: base.to_path_buf() });
+            out.push(ListedFile { meta: meta_of(&path)?, base: base.to_path_buf(), root: root.to_path_buf() });
         }
     }
     Ok(())
@@ -124,10 +133,10 @@ fn list_dir(dir: &Path, base: &Path, opts: &ListingOptions, out: &mut Vec<Listed
 fn add_path(path: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
     let base = |default: &Path| opts.base_path.as_ref().map(PathBuf::from).unwrap_or_else(|| default.to_path_buf());
     if path.is_dir() {
-        list_dir(path, &base(path), opts, out)
+        list_dir(path, &base(path), path, opts, out)
     } else {
         let parent = path.parent().unwrap_or(Path::new(""));
-        out.push(ListedFile { meta: meta_of(path)?, base: base(parent) });
+        out.push(ListedFile { meta: meta_of(path)?, base: base(parent), root: parent.to_path_buf() });
         Ok(())
     }
 }

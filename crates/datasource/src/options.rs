@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use ember_common::{Error, Result};
+use ember_common::{Error, ErrorKind, Result};
 
 /// Reader options. Keys are case-insensitive (`inferSchema` = `inferschema`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,86 +53,70 @@ impl ReadOptions {
         self.values.values().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// A boolean option (`true`/`false`, any case).
+    /// A boolean option read as Scala's `toBoolean` (`true`/`false`, any case); Spark
+    /// reads `multiLine` and the JSON options so.
     pub fn get_bool(&self, key: &str, default: bool) -> Result<bool> {
         match self.get(key) {
             None => Ok(default),
-            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                _ => Err(bad_value(key, v, "it must be 'true' or 'false'")),
-            },
+            Some(v) => parse_bool(v).ok_or_else(|| bad_value(key, v, "it must be 'true' or 'false'")),
         }
     }
 
-    /// A fraction in `(0, 1]` such as `samplingRatio`.
+    /// A boolean option of Spark's `CSVOptions.getBool` (`header`, `inferSchema`, …):
+    /// a bad value is `_LEGACY_ERROR_TEMP_2147`, `<key> flag can be true or false.`
+    pub fn get_flag(&self, key: &str, default: bool) -> Result<bool> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => parse_bool(v).ok_or_else(|| {
+                Error::new(ErrorKind::Other {
+                    class: "_LEGACY_ERROR_TEMP_2147".into(),
+                    sqlstate: None,
+                    message: format!("{key} flag can be true or false."),
+                })
+            }),
+        }
+    }
+
+    /// A positive number such as `samplingRatio` (Spark: a ratio of 1 or more reads
+    /// every row).
     pub fn get_ratio(&self, key: &str, default: f64) -> Result<f64> {
         match self.get(key) {
             None => Ok(default),
             Some(v) => match v.trim().parse::<f64>() {
-                Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
-                _ => Err(bad_value(key, v, "it must be a number in (0, 1]")),
+                Ok(r) if r > 0.0 => Ok(r.min(1.0)),
+                _ => Err(bad_value(key, v, "it must be a number greater than 0")),
             },
         }
     }
 
-    /// A single ASCII character option (`sep`, `quote`, …). An empty value gives
-    /// `Ok(None)` (Spark: the feature is turned off). `\t`-style escapes are understood.
-    pub fn get_char(&self, keys: &[&str], default: Option<u8>) -> Result<Option<u8>> {
-        let Some((key, v)) = self.get_any(keys) else { return Ok(default) };
-        let unescaped = match v {
-            "\\t" => "\t",
-            "\\n" => "\n",
-            "\\r" => "\r",
-            "\\0" | "\\u0000" => return Ok(None),
-            other => other,
-        };
-        match unescaped.as_bytes() {
-            [] => Ok(None),
-            [b] if b.is_ascii() => Ok(Some(*b)),
-            _ => Err(bad_value(key, v, "it must be a single ASCII character")),
-        }
-    }
-
-    /// One of a fixed set of values, case-insensitive; returns the upper-cased value.
-    pub fn get_choice(&self, key: &str, choices: &[&str], default: &str) -> Result<String> {
-        match self.get(key) {
-            None => Ok(default.to_string()),
-            Some(v) => {
-                let up = v.trim().to_ascii_uppercase();
-                if choices.iter().any(|c| c.eq_ignore_ascii_case(&up)) {
-                    Ok(up)
-                } else {
-                    let hint = match ember_common::suggest::closest(&up, choices.iter().copied(), 1).first() {
-                        Some(best) if strsim_close(&up, best) => format!(". Did you mean '{best}'?"),
-                        _ => String::new(),
-                    };
-                    let msg = format!("The value '{v}' of the option '{key}' is invalid: it must be one of {}{hint}", choices.join(", "));
-                    Err(Error::invalid_argument(msg.trim_end_matches('.').to_string() + if hint.is_empty() { "." } else { "" }))
-                }
-            }
+    /// A single-character option as Spark's `CSVOptions.getChar` reads it (`quote`,
+    /// `escape`, `comment`): the value as given, any character; an empty value turns the
+    /// feature off (`Ok(None)`); more than one character is
+    /// `OPTION_VALUE_EXCEEDS_ONE_CHARACTER`.
+    pub fn get_char(&self, key: &str, default: Option<char>) -> Result<Option<char>> {
+        let Some(v) = self.get(key) else { return Ok(default) };
+        let mut chars = v.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) | (Some('\0'), None) => Ok(None),
+            (Some(c), None) => Ok(Some(c)),
+            _ => Err(Error::new(ErrorKind::Other {
+                class: "OPTION_VALUE_EXCEEDS_ONE_CHARACTER".into(),
+                sqlstate: Some("22023".into()),
+                message: format!("The value of {key} cannot be more than one character, but got {v}."),
+            })),
         }
     }
 }
 
-/// Is `a` within a couple of edits of `b` (worth a "did you mean")?
-fn strsim_close(a: &str, b: &str) -> bool {
-    let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
-    let d = edit_distance(&a, &b);
-    d <= 3 && d < b.len()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+/// Scala's `String.toBoolean`: `true` or `false` in any case, nothing else (no trimming).
+fn parse_bool(v: &str) -> Option<bool> {
+    if v.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
-    prev[b.len()]
 }
 
 impl From<BTreeMap<String, String>> for ReadOptions {
@@ -171,21 +155,33 @@ mod tests {
     }
 
     #[test]
-    fn chars_and_synonyms() {
-        let o: ReadOptions = [("delimiter", "\\t"), ("quote", "")].into_iter().collect();
-        assert_eq!(o.get_char(&["sep", "delimiter"], Some(b',')).unwrap(), Some(b'\t'));
-        assert_eq!(o.get_char(&["quote"], Some(b'"')).unwrap(), None);
-        assert_eq!(o.get_char(&["escape"], Some(b'\\')).unwrap(), Some(b'\\'));
-        let bad = ReadOptions::new().with("sep", "::");
-        assert!(bad.get_char(&["sep", "delimiter"], None).unwrap_err().message().contains("'sep'"));
+    fn csv_flags_use_sparks_legacy_error() {
+        let o = ReadOptions::new().with("header", "maybe").with("multiLine", "TRUE ");
+        let err = o.get_flag("header", false).unwrap_err();
+        assert_eq!(err.class(), "_LEGACY_ERROR_TEMP_2147");
+        insta::assert_snapshot!(err.message(), @"header flag can be true or false.");
+        // no trimming, as Scala's toBoolean
+        assert!(o.get_bool("multiLine", false).is_err());
+        assert!(ReadOptions::new().with("header", "TRUE").get_flag("header", false).unwrap());
     }
 
     #[test]
-    fn ratio_and_choice() {
-        let o = ReadOptions::new().with("samplingRatio", "0.5").with("mode", "failFast");
+    fn chars() {
+        let o: ReadOptions = [("quote", ""), ("escape", "é"), ("comment", "ab")].into_iter().collect();
+        assert_eq!(o.get_char("quote", Some('"')).unwrap(), None);
+        assert_eq!(o.get_char("escape", Some('\\')).unwrap(), Some('é'));
+        assert_eq!(o.get_char("other", Some('\\')).unwrap(), Some('\\'));
+        let err = o.get_char("comment", None).unwrap_err();
+        assert_eq!(err.class(), "OPTION_VALUE_EXCEEDS_ONE_CHARACTER");
+        insta::assert_snapshot!(err.message(), @"The value of comment cannot be more than one character, but got ab.");
+    }
+
+    #[test]
+    fn ratios() {
+        let o = ReadOptions::new().with("samplingRatio", "0.5");
         assert_eq!(o.get_ratio("samplingratio", 1.0).unwrap(), 0.5);
-        assert_eq!(o.get_choice("mode", &["PERMISSIVE", "FAILFAST"], "PERMISSIVE").unwrap(), "FAILFAST");
-        assert!(ReadOptions::new().with("samplingRatio", "2").get_ratio("samplingRatio", 1.0).is_err());
+        assert_eq!(ReadOptions::new().with("samplingRatio", "2").get_ratio("samplingRatio", 1.0).unwrap(), 1.0);
+        assert!(ReadOptions::new().with("samplingRatio", "0").get_ratio("samplingRatio", 1.0).is_err());
         let map: BTreeMap<String, String> = [("Header".to_string(), "true".to_string())].into();
         assert!(ReadOptions::from(map).get_bool("header", false).unwrap());
     }

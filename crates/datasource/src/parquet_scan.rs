@@ -80,7 +80,8 @@ impl ParquetScanExec {
         let mut units = Vec::new();
         let (mut total, mut read) = (0, 0);
         for (fi, meta) in files.iter().enumerate() {
-            let reader_meta = load_metadata(meta)?;
+            // a scan that cannot read a footer fails as any read does (FAILED_READ_FILE.NO_HINT)
+            let reader_meta = load_metadata(meta).map_err(|e| parquet_error(&meta.path, format!("[{}] {}", e.class(), e.message())).with_cause(e))?;
             let file_schema = reader_meta.schema().clone();
             let found: Vec<Option<usize>> = schema.fields().iter().map(|f| find_field(&file_schema, f.name())).collect();
             let mut roots: Vec<usize> = found.iter().flatten().copied().collect();

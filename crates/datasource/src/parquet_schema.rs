@@ -16,10 +16,20 @@ pub(crate) fn parquet_error(path: &str, e: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::FailedReadFile { file: path.to_string(), message: e.to_string() })
 }
 
-/// Reads the footer of a Parquet file.
+/// Reads the footer of a Parquet file. A footer that does not parse is Spark's
+/// `FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER`.
 pub fn load_metadata(file: &FileMeta) -> Result<ArrowReaderMetadata> {
     let f = File::open(&file.path).map_err(|e| parquet_error(&file.path, e))?;
-    ArrowReaderMetadata::load(&f, ArrowReaderOptions::new()).map_err(|e| parquet_error(&file.path, e))
+    ArrowReaderMetadata::load(&f, ArrowReaderOptions::new()).map_err(|e| {
+        Error::new(ErrorKind::Other {
+            class: "FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER".into(),
+            sqlstate: Some("KD001".into()),
+            message: format!(
+                "Encountered error while reading file {}. Could not read footer. Please ensure that the file is in either ORC or Parquet format. If not, please convert it to a valid format. If the file is in the valid format, please check if it is corrupt. If it is, you can choose to either ignore it or fix the corruption. ({e})",
+                file.path
+            ),
+        })
+    })
 }
 
 /// Spark's type for an Arrow type read from Parquet (`int96`: the column is INT96).

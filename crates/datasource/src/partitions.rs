@@ -4,7 +4,7 @@
 //! is NULL), pruning files with filters on those columns before any file is opened,
 //! and filling the columns into the batches a scan reads from each file.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array};
@@ -50,35 +50,55 @@ pub fn unescape_path_name(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The `(column, raw value)` pairs of a file's directories below its base path, outermost
-/// first (Spark's `parsePartition`: walking up from the file, directories that are not
-/// `k=v` are skipped until the first `k=v` one, and end the walk after it).
-fn parse_partition(file: &ListedFile) -> Vec<(String, Option<String>)> {
-    let dir = Path::new(&file.meta.path).parent().unwrap_or(Path::new(""));
-    let rel = dir.strip_prefix(&file.base).unwrap_or(Path::new(""));
+/// A file's partition directories: the `(column, raw value)` pairs below its base
+/// path, outermost first, and the base path Spark "discovers" for it (Spark's
+/// `parsePartition`: walking up from the file's directory, directories that are not
+/// `k=v` are skipped until the first `k=v` one, and end the walk after it; the walk
+/// also ends at the base path). Without any `k=v` directory the discovered base is the
+/// file's own directory.
+fn parse_partition(file: &ListedFile) -> (Vec<(String, Option<String>)>, PathBuf) {
+    let leaf = Path::new(&file.meta.path).parent().unwrap_or(Path::new(""));
+    let rel = leaf.strip_prefix(&file.base).unwrap_or(Path::new(""));
+    let comps: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
     let mut cols = Vec::new();
-    for comp in rel.components().rev() {
-        let name = comp.as_os_str().to_string_lossy();
+    let mut stop = 0;
+    for (i, name) in comps.iter().enumerate().rev() {
         match name.split_once('=') {
             Some((k, v)) if !k.is_empty() => {
                 let value = if v == DEFAULT_PARTITION_NAME { None } else { Some(unescape_path_name(v)) };
                 cols.push((unescape_path_name(k), value));
             }
-            _ if !cols.is_empty() => break,
+            _ if !cols.is_empty() => {
+                stop = i + 1;
+                break;
+            }
             _ => {}
         }
     }
     cols.reverse();
-    cols
+    let discovered = if cols.is_empty() { leaf.to_path_buf() } else { comps[..stop].iter().fold(file.base.clone(), |p, c| p.join(c)) };
+    (cols, discovered)
 }
 
-fn conflicting(paths: &[&str]) -> Error {
+fn conflicting_names(columns: &[Vec<String>], dirs: &[String]) -> Error {
     Error::new(ErrorKind::Other {
         class: "CONFLICTING_PARTITION_COLUMN_NAMES".into(),
         sqlstate: Some("KD009".into()),
         message: format!(
-            "Conflicting partition column names detected:\n{}",
-            paths.iter().map(|p| format!("\t{p}")).collect::<Vec<_>>().join("\n")
+            "Conflicting partition column names detected:\n{}\nFor partitioned table directories, data files should only live in leaf directories.\nAnd directories at the same level should have the same partition column name.\nPlease check the following directories for unexpected files or inconsistent partition column names:\n{}",
+            columns.iter().enumerate().map(|(i, c)| format!("\tPartition column name list #{i}: {}", c.join(", "))).collect::<Vec<_>>().join("\n"),
+            dirs.iter().map(|d| format!("\t{d}")).collect::<Vec<_>>().join("\n")
+        ),
+    })
+}
+
+fn conflicting_structures(bases: &[String]) -> Error {
+    Error::new(ErrorKind::Other {
+        class: "CONFLICTING_DIRECTORY_STRUCTURES".into(),
+        sqlstate: Some("KD009".into()),
+        message: format!(
+            "Conflicting directory structures detected.\nSuspicious paths:\n{}\nIf provided paths are partition directories, please set \"basePath\" in the options of the data source to specify the root directory of the table.\nIf there are multiple root directories, please load them separately and then union them.",
+            bases.iter().map(|b| format!("\t{b}")).collect::<Vec<_>>().join("\n")
         ),
     })
 }
@@ -91,24 +111,43 @@ fn infer_partition_value(s: &str) -> Inferred {
     }
 }
 
-/// Discovers the partition columns of `files`. `infer_types` is
-/// `spark.sql.sources.partitionColumnTypeInference.enabled`; a column of `user_schema`
-/// with the same name gives its type. `None` when the files are not partitioned.
-pub fn discover(files: &[ListedFile], infer_types: bool, user_schema: Option<&Schema>) -> Result<Option<PartitionSpec>> {
-    let parsed: Vec<Vec<(String, Option<String>)>> = files.iter().map(parse_partition).collect();
-    let Some(first) = parsed.iter().find(|p| !p.is_empty()) else { return Ok(None) };
-    let names: Vec<String> = first.iter().map(|(k, _)| k.clone()).collect();
-    let same =
-        |p: &Vec<(String, Option<String>)>| p.len() == names.len() && p.iter().zip(&names).all(|((k, _), n)| k.eq_ignore_ascii_case(n));
-    if let Some(bad) = parsed.iter().position(|p| !same(p)) {
-        let good = parsed.iter().position(same).unwrap_or(0);
-        let dir = |i: usize| Path::new(&files[i].meta.path).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
-        return Err(conflicting(&[&dir(good), &dir(bad)]));
+/// The files a table reads and their partition columns, as Spark's
+/// `PartitioningAwareFileIndex`: when no file is under a `k=v` directory the table is
+/// not partitioned and reads only the files directly in the paths given (files in
+/// other sub-directories are ignored); otherwise it reads the files under partition
+/// directories, which must all have the same base path and column names.
+/// `infer_types` is `spark.sql.sources.partitionColumnTypeInference.enabled`; a column
+/// of `user_schema` with the same name gives its type. Returns which files are read
+/// and, for a partitioned table, the values of the files read.
+pub fn discover(files: &[ListedFile], infer_types: bool, user_schema: Option<&Schema>) -> Result<(Vec<bool>, Option<PartitionSpec>)> {
+    let parsed: Vec<(Vec<(String, Option<String>)>, PathBuf)> = files.iter().map(parse_partition).collect();
+    let Some(first) = parsed.iter().find(|(cols, _)| !cols.is_empty()) else {
+        return Ok((files.iter().map(ListedFile::is_top_level).collect(), None));
+    };
+    let mut bases: Vec<String> = Vec::new();
+    for (_, base) in &parsed {
+        let b = base.to_string_lossy().to_string();
+        if !bases.iter().any(|x| x.to_lowercase() == b.to_lowercase()) {
+            bases.push(b);
+        }
     }
+    if bases.len() > 1 {
+        return Err(conflicting_structures(&bases));
+    }
+    let names: Vec<String> = first.0.iter().map(|(k, _)| k.clone()).collect();
+    let read: Vec<bool> = parsed.iter().map(|(cols, _)| !cols.is_empty()).collect();
+    let same = |cols: &Vec<(String, Option<String>)>| cols.len() == names.len() && cols.iter().zip(&names).all(|((k, _), n)| k.eq_ignore_ascii_case(n));
+    if let Some(bad) = parsed.iter().position(|(cols, _)| !cols.is_empty() && !same(cols)) {
+        let good = parsed.iter().position(|(cols, _)| same(cols)).unwrap_or(0);
+        let dir = |i: usize| Path::new(&files[i].meta.path).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
+        let cols = |i: usize| parsed[i].0.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        return Err(conflicting_names(&[cols(good), cols(bad)], &[dir(good), dir(bad)]));
+    }
+    let kept: Vec<&Vec<(String, Option<String>)>> = parsed.iter().filter(|(cols, _)| !cols.is_empty()).map(|(cols, _)| cols).collect();
     let mut fields = Vec::new();
     let mut values = Vec::new();
     for (c, name) in names.iter().enumerate() {
-        let raw: StringArray = parsed.iter().map(|p| p[c].1.clone()).collect();
+        let raw: StringArray = kept.iter().map(|p| p[c].1.clone()).collect();
         let user = user_schema.and_then(|s| s.fields().iter().find(|f| f.name().eq_ignore_ascii_case(name)));
         let dt = match user {
             Some(f) => f.data_type().clone(),
@@ -123,7 +162,7 @@ pub fn discover(files: &[ListedFile], infer_types: bool, user_schema: Option<&Sc
         values.push(cast_with_options(&raw, &dt, &opts)?);
         fields.push(Field::new(name, dt, true));
     }
-    Ok(Some(PartitionSpec { fields, values }))
+    Ok((read, Some(PartitionSpec { fields, values })))
 }
 
 impl PartitionSpec {
@@ -230,7 +269,11 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(rel: &str) -> ListedFile {
-        ListedFile { meta: FileMeta { path: format!("/base/{rel}"), size: 1 }, base: PathBuf::from("/base") }
+        ListedFile { meta: FileMeta { path: format!("/base/{rel}"), size: 1 }, base: PathBuf::from("/base"), root: PathBuf::from("/base") }
+    }
+
+    fn spec_of(files: &[ListedFile]) -> PartitionSpec {
+        discover(files, true, None).unwrap().1.unwrap()
     }
 
     #[test]
@@ -240,29 +283,46 @@ mod tests {
             file("year=2023/month=__HIVE_DEFAULT_PARTITION__/day=2024-05-02/c=1/p.csv"),
             file("year=3000000000/month=12/day=2024-05-03/c=true/p.csv"),
         ];
-        let spec = discover(&files, true, None).unwrap().unwrap();
+        let spec = spec_of(&files);
         let types: Vec<String> = spec.fields.iter().map(|f| format!("{}:{}", f.name(), f.data_type())).collect();
         assert_eq!(types, vec!["year:Int64", "month:Int32", "day:Date32", "c:Utf8"]);
         assert!(spec.values[1].is_null(1));
         let c = spec.values[3].as_any().downcast_ref::<StringArray>().unwrap();
         assert_eq!(c.value(0), "x=y");
-        let spec = discover(&files, false, None).unwrap().unwrap();
-        assert!(spec.fields.iter().all(|f| f.data_type() == &DataType::Utf8));
-        assert!(discover(&[file("a/p.csv")], true, None).unwrap().is_none());
+        let (_, strings) = discover(&files, false, None).unwrap();
+        assert!(strings.unwrap().fields.iter().all(|f| f.data_type() == &DataType::Utf8));
+        // `sub` is not a partition directory: skipped below the first `k=v` one
+        let deep = spec_of(&[file("x=1/sub/p.csv")]);
+        assert_eq!(deep.fields[0].name(), "x");
+    }
+
+    #[test]
+    fn unpartitioned_tables_read_top_level_files() {
+        let files = vec![file("a/p.csv"), file("b/q.csv"), file("top.csv")];
+        let (read, spec) = discover(&files, true, None).unwrap();
+        assert!(spec.is_none());
+        assert_eq!(read, vec![false, false, true]);
+        // files beside partition directories are not read, as in Spark
+        let (read, spec) = discover(&[file("k=1/p.csv"), file("top.csv")], true, None).unwrap();
+        assert_eq!(read, vec![true, false]);
+        assert_eq!(spec.unwrap().values[0].len(), 1);
     }
 
     #[test]
     fn conflicting_names_fail() {
         let err = discover(&[file("a=1/p.csv"), file("b=1/p.csv")], true, None).unwrap_err();
         assert_eq!(err.class(), "CONFLICTING_PARTITION_COLUMN_NAMES");
-        let err = discover(&[file("a=1/p.csv"), file("p.csv")], true, None).unwrap_err();
+        let err = discover(&[file("a=1/p.csv"), file("a=1/b=2/p.csv")], true, None).unwrap_err();
         assert_eq!(err.class(), "CONFLICTING_PARTITION_COLUMN_NAMES");
+        // a partition directory beside a plain one: two base paths
+        let err = discover(&[file("a=1/p.csv"), file("b/p.csv")], true, None).unwrap_err();
+        assert_eq!(err.class(), "CONFLICTING_DIRECTORY_STRUCTURES");
     }
 
     #[test]
     fn prunes_and_fills() {
         let files: Vec<ListedFile> = (0..4).map(|i| file(&format!("k={i}/p.csv"))).collect();
-        let spec = discover(&files, true, None).unwrap().unwrap();
+        let spec = spec_of(&files);
         let keep = spec.prune(&[col("k").gt_eq(lit(2)), col("other").eq(lit(1))]).unwrap();
         assert_eq!(keep, vec![false, false, true, true]);
         assert_eq!(spec.prune(&[col("k").eq(col("other"))]).unwrap(), vec![true; 4]);

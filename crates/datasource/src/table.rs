@@ -11,7 +11,7 @@ use ember_common::{Error, ErrorKind, Result};
 use ember_physical::ExecutionPlan;
 use ember_plan::{Expr, FilterPushdown, TableSource};
 
-use crate::bad_records::corrupt_column_index;
+use crate::bad_records::{corrupt_column_index, only_corrupt_column_read};
 use crate::csv_infer::infer_csv_schema;
 use crate::csv_options::CsvOptions;
 use crate::csv_scan::{CsvColumn, CsvScanExec};
@@ -48,8 +48,11 @@ pub struct FileTable {
     format_options: FormatOptions,
     /// the columns stored in the files (with the corrupt-record column, if any)
     data_schema: SchemaRef,
-    /// the data columns then the partition columns
+    /// the table's columns: the data columns (a partition column of the same name
+    /// replacing one) then the other partition columns
     schema: SchemaRef,
+    /// where each column of `schema` comes from
+    sources: Vec<FillColumn>,
     partitions: Option<PartitionSpec>,
     files_opened: Arc<AtomicUsize>,
 }
@@ -91,56 +94,70 @@ impl FileTable {
     pub fn try_new(format: FileFormat, paths: Vec<String>, options: ReadOptions, schema: Option<SchemaRef>) -> Result<FileTable> {
         let listing_options = ListingOptions::from_options(&options)?;
         let listed = list_files_with(&paths, &listing_options)?;
-        let partitions = if listing_options.recursive_file_lookup {
-            None
+        let (read, partitions) = if listing_options.recursive_file_lookup {
+            (vec![true; listed.len()], None)
         } else {
             let infer_types = options.get_bool(PARTITION_TYPE_INFERENCE, true)?;
             discover(&listed, infer_types, schema.as_deref())?
         };
-        let files: Vec<Arc<FileMeta>> = listed.into_iter().map(|f| Arc::new(f.meta)).collect();
+        // a partitioned table infers its schema from every file listed, as Spark does,
+        // but reads only those under partition directories
+        let listed_files: Vec<Arc<FileMeta>> = listed.into_iter().map(|f| Arc::new(f.meta)).collect();
+        let files: Vec<Arc<FileMeta>> = listed_files.iter().zip(&read).filter(|(_, r)| **r).map(|(f, _)| f.clone()).collect();
+        let infer_files = if partitions.is_some() { &listed_files } else { &files };
         let format_options = match format {
             FileFormat::Csv => FormatOptions::Csv(CsvOptions::try_new(&options)?),
             FileFormat::Json => FormatOptions::Json(JsonOptions::try_new(&options)?),
             FileFormat::Parquet => FormatOptions::Parquet,
         };
-        let is_partition = |name: &str| partitions.as_ref().is_some_and(|p| p.index_of(name).is_some());
+        let partition_index = |name: &str| partitions.as_ref().and_then(|p| p.index_of(name));
         let data = match (schema, &format_options) {
             (Some(s), _) => {
-                let data = Schema::new(s.fields().iter().filter(|f| !is_partition(f.name())).cloned().collect::<Vec<_>>());
+                let data = Schema::new(s.fields().iter().filter(|f| partition_index(f.name()).is_none()).cloned().collect::<Vec<_>>());
                 nullable(&data)
             }
-            (None, FormatOptions::Csv(o)) => infer_csv_schema(&files, o)?,
-            (None, FormatOptions::Json(o)) => infer_json(&files, o)?,
+            (None, FormatOptions::Csv(o)) => infer_csv_schema(infer_files, o)?,
+            (None, FormatOptions::Json(o)) => infer_json(infer_files, o)?,
             (None, FormatOptions::Parquet) if options.get_bool("mergeSchema", false)? => {
-                if files.is_empty() {
+                if infer_files.is_empty() {
                     return Err(unable_to_infer(format));
                 }
-                merge_parquet_schemas(&files)?
+                merge_parquet_schemas(infer_files)?
             }
-            (None, FormatOptions::Parquet) => match files.first() {
+            (None, FormatOptions::Parquet) => match infer_files.first() {
                 Some(f) => spark_schema(&load_metadata(f)?),
                 None => return Err(unable_to_infer(format)),
             },
         };
-        // a partition column wins over a data column of the same name, as in Spark
-        let data = Schema::new(data.fields().iter().filter(|f| !is_partition(f.name())).cloned().collect::<Vec<_>>());
-        let corrupt_name = match &format_options {
-            FormatOptions::Csv(o) => Some(o.corrupt_column.as_str()),
-            FormatOptions::Json(o) => Some(o.corrupt_column.as_str()),
-            FormatOptions::Parquet => None,
-        };
-        let corrupt = match corrupt_name {
-            Some(n) => corrupt_column_index(&data, n)?,
-            None => None,
-        };
-        if let FormatOptions::Csv(_) = format_options {
+        if let FormatOptions::Csv(o) = &format_options {
+            let corrupt = data.fields().iter().position(|f| f.name() == &o.corrupt_column);
             if let Some((_, f)) = data.fields().iter().enumerate().find(|(i, f)| Some(*i) != corrupt && !csv_type_supported(f.data_type())) {
                 return Err(unsupported_type(format, f));
             }
         }
-        let mut all: Vec<Field> = data.fields().iter().map(|f| f.as_ref().clone()).collect();
-        if let Some(p) = &partitions {
-            all.extend(p.fields.iter().cloned());
+        // Spark's `mergeDataAndPartitionSchema`: a partition column that is also a data
+        // column keeps the data column's place (with the partition's type and values)
+        let mut fields: Vec<Field> = Vec::new();
+        let mut sources = Vec::new();
+        for (i, f) in data.fields().iter().enumerate() {
+            match (partition_index(f.name()), &partitions) {
+                (Some(p), Some(spec)) => {
+                    fields.push(spec.fields[p].clone());
+                    sources.push(FillColumn::Partition(p));
+                }
+                _ => {
+                    fields.push(f.as_ref().clone());
+                    sources.push(FillColumn::Read(i));
+                }
+            }
+        }
+        if let Some(spec) = &partitions {
+            for (p, f) in spec.fields.iter().enumerate() {
+                if !sources.contains(&FillColumn::Partition(p)) {
+                    fields.push(f.clone());
+                    sources.push(FillColumn::Partition(p));
+                }
+            }
         }
         Ok(FileTable {
             format,
@@ -149,9 +166,30 @@ impl FileTable {
             options,
             format_options,
             data_schema: Arc::new(data),
-            schema: Arc::new(Schema::new(all)),
+            schema: Arc::new(Schema::new(fields)),
+            sources,
             partitions,
             files_opened: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// The table a query on a path reads (`SELECT * FROM csv.\`path\``). As Spark's
+    /// `ResolveSQLOnFile`, a failure Spark raises at run time rather than analysis
+    /// (conflicting directories, a file that cannot be read) becomes
+    /// `FAILED_TO_CREATE_PLAN_FOR_DIRECT_QUERY`, with that failure as its cause.
+    pub fn for_direct_query(format: FileFormat, path: &str) -> Result<FileTable> {
+        FileTable::try_new(format, vec![path.to_string()], ReadOptions::new(), None).map_err(|e| {
+            let class = e.class();
+            if !(class.starts_with("CONFLICTING_") || class.starts_with("FAILED_READ_FILE")) {
+                return e;
+            }
+            Error::new(ErrorKind::Other {
+                class: "FAILED_TO_CREATE_PLAN_FOR_DIRECT_QUERY".into(),
+                sqlstate: Some("58030".into()),
+                message: format!("Failed to create plan for direct query on files: {format}"),
+            })
+            .context(format!("Caused by: [{class}] {}", e.message()))
+            .with_cause(e)
         })
     }
 
@@ -198,6 +236,19 @@ impl FileTable {
         }
     }
 
+    /// Spark's checks of the corrupt-record column when a query reads the files: it must
+    /// be a STRING, and cannot be the only data column read. Returns its index in the
+    /// data schema.
+    fn check_corrupt_column(&self, name: &str, read: &[usize]) -> Result<Option<usize>> {
+        let corrupt = corrupt_column_index(&self.data_schema, name)?;
+        if let Some(c) = corrupt {
+            if !read.is_empty() && read.iter().all(|&i| i == c) {
+                return Err(only_corrupt_column_read());
+            }
+        }
+        Ok(corrupt)
+    }
+
     /// The scan operator for `projection` (indices into [`TableSource::schema`]), whose
     /// output schema is `output` (the projected fields, possibly re-labelled).
     #[allow(clippy::too_many_arguments)]
@@ -216,18 +267,18 @@ impl FileTable {
             return Err(Error::internal("file scan projection does not match its output schema"));
         }
         let (files, spec) = self.pruned_files(filters)?;
-        let data_len = self.data_schema.fields().len();
         // the data columns to read (indices into data_schema) and where each output column comes from
         let mut read: Vec<usize> = Vec::new();
         let mut read_fields: Vec<Field> = Vec::new();
         let mut layout = Vec::new();
         for (pos, &i) in projection.iter().enumerate() {
-            if i < data_len {
-                layout.push(FillColumn::Read(read.len()));
-                read.push(i);
-                read_fields.push(output.field(pos).clone());
-            } else {
-                layout.push(FillColumn::Partition(i - data_len));
+            match self.sources[i] {
+                FillColumn::Read(d) => {
+                    layout.push(FillColumn::Read(read.len()));
+                    read.push(d);
+                    read_fields.push(output.field(pos).clone());
+                }
+                partition => layout.push(partition),
             }
         }
         let read_schema = Arc::new(Schema::new(read_fields));
@@ -240,9 +291,13 @@ impl FileTable {
         };
         let extras = ScanExtras { fill, files_opened: self.files_opened.clone(), files_total: self.files.len() };
         let filters = filters.to_vec();
+        let corrupt = match &self.format_options {
+            FormatOptions::Csv(o) => self.check_corrupt_column(&o.corrupt_column, &read)?,
+            FormatOptions::Json(o) => self.check_corrupt_column(&o.corrupt_column, &read)?,
+            FormatOptions::Parquet => None,
+        };
         Ok(match &self.format_options {
             FormatOptions::Csv(o) => {
-                let corrupt = corrupt_column_index(&self.data_schema, &o.corrupt_column)?;
                 let file_fields: Vec<Field> =
                     self.data_schema.fields().iter().enumerate().filter(|(i, _)| Some(*i) != corrupt).map(|(_, f)| f.as_ref().clone()).collect();
                 let to_file = |i: usize| if corrupt.is_some_and(|c| i > c) { i - 1 } else { i };
@@ -252,20 +307,14 @@ impl FileTable {
                 Arc::new(CsvScanExec::new(files, parts, file_schema, columns, read_schema, output, o.clone(), filters, fetch, extras))
             }
             FormatOptions::Json(o) => {
-                let corrupt = corrupt_column_index(&self.data_schema, &o.corrupt_column)?;
-                let wants_corrupt = corrupt.is_some_and(|c| read.contains(&c));
-                // with the corrupt-record column read, every field is decoded to find bad records
-                let decoded: Vec<usize> = if wants_corrupt {
-                    (0..data_len).filter(|i| Some(*i) != corrupt).collect()
-                } else {
-                    let mut d: Vec<usize> = Vec::new();
-                    for &i in read.iter().filter(|i| Some(**i) != corrupt) {
-                        if !d.contains(&i) {
-                            d.push(i);
-                        }
+                // only the fields the query reads are decoded (so only they can make a
+                // record malformed), as Spark's JSON parser converts only those
+                let mut decoded: Vec<usize> = Vec::new();
+                for &i in read.iter().filter(|i| Some(**i) != corrupt) {
+                    if !decoded.contains(&i) {
+                        decoded.push(i);
                     }
-                    d
-                };
+                }
                 let decode_schema = Arc::new(Schema::new(decoded.iter().map(|&i| self.data_schema.field(i).clone()).collect::<Vec<_>>()));
                 let columns = read
                     .iter()
@@ -318,6 +367,10 @@ impl TableSource for FileTable {
 
     fn estimated_size_bytes(&self) -> Option<u64> {
         Some(self.files.iter().map(|f| f.size).sum())
+    }
+
+    fn reads_row_counts(&self) -> bool {
+        matches!(self.format, FileFormat::Csv | FileFormat::Json)
     }
 
     fn estimated_rows(&self) -> Option<u64> {

@@ -14,6 +14,10 @@ use ember_plan::{Expr, TableScan, TableSource};
 use crate::{FileFormat, FileScanPlanner, FileTable, ReadOptions};
 
 pub fn write(dir: &Path, name: &str, content: &str) -> String {
+    write_bytes(dir, name, content.as_bytes())
+}
+
+pub fn write_bytes(dir: &Path, name: &str, content: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
     p.to_string_lossy().to_string()

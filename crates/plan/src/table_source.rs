@@ -55,5 +55,13 @@ pub trait TableSource: Send + Sync + Debug {
         vec![]
     }
 
+    /// Can a scan read no column at all (only count rows)? Column pruning then gives a
+    /// scan that needs no column an empty projection instead of its narrowest column.
+    /// Text sources say yes: Spark parses nothing for `count(*)` over CSV or JSON, so
+    /// no record is malformed there.
+    fn reads_row_counts(&self) -> bool {
+        false
+    }
+
     fn as_any(&self) -> &dyn Any;
 }

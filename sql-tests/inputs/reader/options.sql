@@ -48,6 +48,10 @@ CREATE OR REPLACE TEMPORARY VIEW latin USING csv OPTIONS (path 'sql-tests/data/r
 SELECT id, name, length(name) FROM latin ORDER BY id;
 CREATE OR REPLACE TEMPORARY VIEW latin_json USING json OPTIONS (path 'sql-tests/data/reader/latin1.json', charset 'latin1');
 SELECT * FROM latin_json;
+-- JSON lines in another charset than UTF-8 need lineSep
+CREATE OR REPLACE TEMPORARY VIEW latin_json2 USING json OPTIONS (path 'sql-tests/data/reader/latin1.json', charset 'ISO-8859-1');
+CREATE OR REPLACE TEMPORARY VIEW latin_json3 USING json OPTIONS (path 'sql-tests/data/reader/latin1.json', charset 'ISO-8859-1', lineSep '\n');
+SELECT * FROM latin_json3;
 -- samplingRatio
 CREATE OR REPLACE TEMPORARY VIEW sampled USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', header 'true', inferSchema 'true', samplingRatio '0.5');
 SELECT count(*) FROM sampled;
@@ -74,13 +78,21 @@ SELECT * FROM json.`sql-tests/data/reader/no_such_dir/*.json`;
 -- invalid option values
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', sep '');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', sep '::');
+-- a mode Spark does not know reads as PERMISSIVE
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', mode 'FAILFST');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', mode 'lenient');
+SELECT count(*) FROM v;
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', encoding 'UTF-16');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', samplingRatio '0');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', multiLine 'yes');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', dateFormat 'yyyy-MM-dd''T');
 CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', pathGlobFilter '[');
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', sep '\\x');
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', quote 'ab');
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', comment '##');
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', inferSchema 'maybe');
+CREATE OR REPLACE TEMPORARY VIEW v USING csv OPTIONS (path 'sql-tests/data/reader/people.csv', encoding 'UTF8');
+CREATE OR REPLACE TEMPORARY VIEW v USING json OPTIONS (path 'sql-tests/data/reader/latin1.json', encoding 'UTF-16');
 -- JSON dateFormat / timestampFormat: a value the pattern does not read is a malformed record
 CREATE OR REPLACE TEMPORARY VIEW jdates (id BIGINT, day DATE, at TIMESTAMP, _corrupt_record STRING) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', dateFormat 'dd/MM/yyyy', timestampFormat 'dd/MM/yyyy HH:mm');
 SELECT * FROM jdates ORDER BY id;
@@ -88,3 +100,41 @@ CREATE OR REPLACE TEMPORARY VIEW jdates_drop (id BIGINT, day DATE, at TIMESTAMP)
 SELECT * FROM jdates_drop ORDER BY id;
 CREATE OR REPLACE TEMPORARY VIEW jdates_fail (id BIGINT, day DATE) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', dateFormat 'dd/MM/yyyy', mode 'FAILFAST');
 SELECT * FROM jdates_fail;
+-- a delimiter of several characters
+CREATE OR REPLACE TEMPORARY VIEW msep USING csv OPTIONS (path 'sql-tests/data/reader/multi_sep.csv', sep '::', header 'true');
+SELECT * FROM msep ORDER BY x;
+-- quotes as Spark's parser reads them: only a leading quote quotes a field, and a quote inside quotes that is not escaped reads the value as written, up to the delimiter
+CREATE OR REPLACE TEMPORARY VIEW q USING csv OPTIONS (path 'sql-tests/data/reader/quotes.csv', header 'true');
+SELECT id, a, length(a), b FROM q ORDER BY CAST(id AS INT);
+CREATE OR REPLACE TEMPORARY VIEW q2 USING csv OPTIONS (path 'sql-tests/data/reader/quotes.csv', header 'true', escape '"');
+SELECT id, a, b FROM q2 ORDER BY CAST(id AS INT);
+CREATE OR REPLACE TEMPORARY VIEW q3 USING csv OPTIONS (path 'sql-tests/data/reader/quotes.csv', header 'true', multiLine 'true');
+SELECT id, a, b FROM q3 ORDER BY CAST(id AS INT);
+-- NULLs: an empty unquoted field is NULL, an empty quoted one is emptyValue, a nullValue is NULL even quoted
+CREATE OR REPLACE TEMPORARY VIEW qe USING csv OPTIONS (path 'sql-tests/data/reader/quoted_empty.csv', header 'true', nullValue 'NA');
+SELECT a, a IS NULL, b, b IS NULL, c, c IS NULL FROM qe;
+CREATE OR REPLACE TEMPORARY VIEW qe2 USING csv OPTIONS (path 'sql-tests/data/reader/quoted_empty.csv', header 'true', emptyValue 'EMPTY', ignoreLeadingWhiteSpace 'true', ignoreTrailingWhiteSpace 'true');
+SELECT concat('[', a, ']'), concat('[', b, ']'), c FROM qe2;
+-- UTF-16 with a byte-order mark
+CREATE OR REPLACE TEMPORARY VIEW u16 USING csv OPTIONS (path 'sql-tests/data/reader/utf16.csv', header 'true', encoding 'UTF-16', multiLine 'true');
+SELECT * FROM u16 ORDER BY id;
+-- a pattern Spark cannot compile: each value it parses is malformed, and timestamp inference fails
+CREATE OR REPLACE TEMPORARY VIEW badfmt (id INT, day DATE, _corrupt_record STRING) USING csv OPTIONS (path 'sql-tests/data/reader/formatted_dates.csv', header 'true', dateFormat 'yyyy-MM-dd''T');
+SELECT * FROM badfmt ORDER BY id;
+CREATE OR REPLACE TEMPORARY VIEW badfmt_fail (id INT, day DATE, at STRING) USING csv OPTIONS (path 'sql-tests/data/reader/formatted_dates.csv', header 'true', dateFormat 'yyyy-MM-dd''T', mode 'FAILFAST');
+SELECT * FROM badfmt_fail;
+SELECT id FROM badfmt_fail ORDER BY id;
+CREATE OR REPLACE TEMPORARY VIEW badfmt2 USING csv OPTIONS (path 'sql-tests/data/reader/formatted_dates.csv', header 'true', inferSchema 'true', dateFormat 'yyyy-MM-dd''T');
+DESCRIBE badfmt2;
+CREATE OR REPLACE TEMPORARY VIEW badfmt3 USING csv OPTIONS (path 'sql-tests/data/reader/formatted_dates.csv', header 'true', inferSchema 'true', timestampFormat 'yyyy-MM-dd''T');
+CREATE OR REPLACE TEMPORARY VIEW badfmt4 USING json OPTIONS (path 'sql-tests/data/reader/dates.json', timestampFormat 'yyyy-MM-dd''T');
+CREATE OR REPLACE TEMPORARY VIEW badfmt5 (id BIGINT, at TIMESTAMP) USING json OPTIONS (path 'sql-tests/data/reader/dates.json', timestampFormat 'yyyy-MM-dd''T');
+SELECT * FROM badfmt5 ORDER BY id;
+-- JSON: with multiLine the first value of a file is read; without it, a line holding an array gives a row per element
+CREATE OR REPLACE TEMPORARY VIEW arrs USING json OPTIONS (path 'sql-tests/data/reader/two_arrays.json', multiLine 'true');
+SELECT * FROM arrs ORDER BY id;
+SELECT * FROM json.`sql-tests/data/reader/two_arrays.json` ORDER BY id;
+-- a file of blank lines has no columns
+SELECT * FROM json.`sql-tests/data/reader/blank.json`;
+CREATE OR REPLACE TEMPORARY VIEW blank (a INT) USING json OPTIONS (path 'sql-tests/data/reader/blank.json');
+SELECT count(*), max(a) FROM blank;

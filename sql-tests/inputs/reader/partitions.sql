@@ -38,7 +38,25 @@ SELECT v FROM pj WHERE day = DATE'2024-05-02';
 CREATE OR REPLACE TEMPORARY VIEW pp USING parquet OPTIONS (path 'sql-tests/data/reader/part_parquet');
 SELECT region, count(*) FROM pp GROUP BY region ORDER BY region;
 SELECT count(*) FROM pp WHERE region = 'west';
--- files at two levels conflict
+-- the files hold the partition column too: it keeps its place in the file schema
+DESCRIBE pp;
+SELECT * FROM pp ORDER BY id, region LIMIT 4;
+-- files beside partition directories are not read (inference still reads them)
 CREATE OR REPLACE TEMPORARY VIEW conflict USING csv OPTIONS (path 'sql-tests/data/reader/conflict', header 'true');
+DESCRIBE conflict;
+SELECT * FROM conflict;
+-- without partition directories only the files directly in the path are read
+CREATE OR REPLACE TEMPORARY VIEW nested_typed (x STRING) USING csv OPTIONS (path 'sql-tests/data/reader/nested');
+SELECT * FROM nested_typed;
+-- a partition directory beside a plain one
+CREATE OR REPLACE TEMPORARY VIEW mixed USING csv OPTIONS (path 'sql-tests/data/reader/mixed_dirs', header 'true');
+SELECT * FROM csv.`sql-tests/data/reader/mixed_dirs`;
+-- a CSV column named as the partition column keeps its place and takes the directory's value
+CREATE OR REPLACE TEMPORARY VIEW po USING csv OPTIONS (path 'sql-tests/data/reader/part_overlap', header 'true', inferSchema 'true');
+DESCRIBE po;
+SELECT * FROM po ORDER BY a;
+SELECT a, b FROM po WHERE k = 8;
+CREATE OR REPLACE TEMPORARY VIEW po_typed (a INT, k STRING, b INT) USING csv OPTIONS (path 'sql-tests/data/reader/part_overlap', header 'true');
+SELECT * FROM po_typed ORDER BY a;
 -- EXPLAIN shows how many files the filter left
 EXPLAIN SELECT id FROM pc WHERE year = 2024 AND month = 2;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ember_common::{Error, ErrorKind, Result};
-use ember_datasource::{FileFormat, FileTable, ReadOptions};
+use ember_datasource::{FileFormat, FileTable};
 use ember_physical::operators::range::{RangeSpec, RangeTable};
 use ember_optimizer::ConstEvaluator;
 use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue, TableName};
@@ -136,7 +136,7 @@ impl CatalogLookup for CatalogView<'_> {
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan> {
         crate::writer::committer::recover(std::path::Path::new(path))?;
         let format = FileFormat::from_name(format)?;
-        let table = FileTable::try_new(format, vec![path.to_string()], ReadOptions::new(), None)?;
+        let table = FileTable::for_direct_query(format, path)?;
         Ok(LogicalPlanBuilder::scan(&crate::reader::relation_name(path), Arc::new(table))?.build())
     }
 }

@@ -318,3 +318,34 @@ fn show_timestamps_in_the_session_zone() {
     +-------------------+------+
     "#);
 }
+
+#[test]
+fn describe_and_name_layouts_as_spark_sql() {
+    let fields = vec![
+        Field::new("col_name", DataType::Utf8, false),
+        Field::new("data_type", DataType::Utf8, false),
+        Field::new("comment", DataType::Utf8, true),
+    ];
+    let batch = |layout: Option<&str>| {
+        let mut schema = Schema::new(fields.clone());
+        if let Some(l) = layout {
+            schema = schema.with_metadata(std::collections::HashMap::from([(OUTPUT_LAYOUT_KEY.to_string(), l.to_string())]));
+        }
+        RecordBatch::try_new(
+            Arc::new(schema),
+            vec![
+                Arc::new(StringArray::from(vec!["id", "a_rather_long_column_name"])),
+                Arc::new(StringArray::from(vec!["int", "string"])),
+                Arc::new(StringArray::from(vec![None, Some("note")])),
+            ],
+        )
+        .unwrap()
+    };
+    assert_eq!(golden_rows(&[batch(Some(DESCRIBE_LAYOUT))], "UTC"), vec![
+        "id                  \tint                 \t                    ",
+        "a_rather_long_column_name\tstring              \tnote                ",
+    ]);
+    assert_eq!(golden_rows(&[batch(Some(NAME_COLUMN_LAYOUT))], "UTC"), vec!["int", "string"]);
+    // without a layout, the plain TAB-joined rows
+    assert_eq!(golden_rows(&[batch(None)], "UTC")[0], "id\tint\tNULL");
+}

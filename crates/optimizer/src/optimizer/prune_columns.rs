@@ -303,7 +303,7 @@ fn prune_scan(plan: &Arc<LogicalPlan>, t: &TableScan, required: Vec<usize>) -> R
     for f in &t.filters {
         req.extend(f.column_refs().iter().filter_map(|c| t.schema.find(c)));
     }
-    let req = effective(&t.schema, req);
+    let req = if t.source.reads_row_counts() { normalize(req) } else { effective(&t.schema, req) };
     if req.len() == n {
         return Ok(Pruned::unchanged(plan));
     }
