@@ -164,7 +164,7 @@ fn describe_schema_with(session: &Session, schema: &PlanSchema, extra: Vec<(Stri
         Field::new("comment", DataType::Utf8, true),
     ]));
     let mut names: Vec<Option<String>> = schema.fields().iter().map(|f| Some(f.name().to_string())).collect();
-    let mut types: Vec<Option<String>> = schema.fields().iter().map(|f| Some(ember_common::types::catalog_string(f.data_type()))).collect();
+    let mut types: Vec<Option<String>> = schema.fields().iter().map(|f| Some(ember_common::types::field_catalog_string(&f.field))).collect();
     let mut comments = vec![None; schema.len()];
     for (n, t, c) in extra {
         names.push(Some(n));

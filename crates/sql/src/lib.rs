@@ -17,6 +17,7 @@
 //! ```
 
 mod binder;
+mod datetime_arith;
 mod ddl;
 mod depth;
 mod dialect;
@@ -49,4 +50,4 @@ mod tests_statement;
 
 pub use binder::Binder;
 pub use split::{split_statements, StatementText};
-pub use types::{parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};
+pub use types::{parse_cast_type_with_tz, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};

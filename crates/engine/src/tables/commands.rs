@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use arrow::datatypes::DataType;
-use ember_common::types::{catalog_string, sql_type_name};
+use ember_common::types::{catalog_string, field_catalog_string, sql_type_name};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::{
     CreateTable, Expr, InsertInto, LogicalPlan, LogicalPlanBuilder, PartitionValue, ScalarValue,
@@ -109,7 +109,8 @@ fn columns_of(schema: &arrow::datatypes::Schema) -> Result<Vec<(String, String)>
             ));
         }
         seen.push(f.name().clone());
-        out.push((f.name().clone(), catalog_string(f.data_type())));
+        // interval columns keep their fields (`interval hour`)
+        out.push((f.name().clone(), field_catalog_string(f)));
     }
     Ok(out)
 }

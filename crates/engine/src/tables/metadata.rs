@@ -59,11 +59,12 @@ impl TableMeta {
             .columns
             .iter()
             .map(|(n, t)| {
-                Ok(Field::new(
-                    n,
-                    ember_sql::parse_data_type_with_tz(t, time_zone)?,
-                    true,
-                ))
+                let (dt, interval) = ember_sql::parse_cast_type_with_tz(t, time_zone)?;
+                let field = Field::new(n, dt, true);
+                Ok(match interval {
+                    Some(it) => it.annotate(field),
+                    None => field,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(Schema::new(fields)))
