@@ -7,6 +7,7 @@
 //! - [`Config`]: Spark-spelled config keys with typed getters.
 //! - [`TreeNode`]: implement `map_children` once, get `transform_up`/`transform_down`.
 //! - [`types::catalog_string`]: Spark's `catalogString` for an Arrow type.
+//! - [`interval_type::IntervalType`]: Spark's ANSI interval types, kept in field metadata.
 //!
 //! ```
 //! use ember_common::{Error, ErrorKind, Span};
@@ -20,6 +21,7 @@
 pub mod config;
 pub mod error;
 pub mod error_class;
+pub mod interval_type;
 pub mod random;
 pub mod span;
 pub mod suggest;

@@ -1,7 +1,18 @@
 //! Spark's names for Arrow types (`catalogString`): `int`, `bigint`, `decimal(10,2)`,
 //! `array<int>`, `struct<a:int>`, … used in schemas, DESCRIBE, errors and golden files.
 
-use arrow::datatypes::{DataType, TimeUnit};
+use arrow::datatypes::{DataType, Field, TimeUnit};
+
+use crate::interval_type::IntervalType;
+
+/// Spark's `catalogString` of a field's type: as [`catalog_string`], except that an ANSI
+/// interval field names its own start and end fields (`interval hour`).
+pub fn field_catalog_string(field: &Field) -> String {
+    match IntervalType::of_field(field) {
+        Some(t) => t.catalog_string(),
+        None => catalog_string(field.data_type()),
+    }
+}
 
 /// Spark's `catalogString` of the type.
 pub fn catalog_string(dt: &DataType) -> String {
@@ -32,17 +43,17 @@ pub fn catalog_string(dt: &DataType) -> String {
         DataType::Interval(_) => "interval".into(),
         DataType::Duration(TimeUnit::Microsecond) => "interval day to second".into(),
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) => {
-            format!("array<{}>", catalog_string(f.data_type()))
+            format!("array<{}>", field_catalog_string(f))
         }
         DataType::Map(f, _) => match f.data_type() {
             DataType::Struct(kv) if kv.len() == 2 => {
-                format!("map<{},{}>", catalog_string(kv[0].data_type()), catalog_string(kv[1].data_type()))
+                format!("map<{},{}>", field_catalog_string(&kv[0]), field_catalog_string(&kv[1]))
             }
             other => format!("map<{}>", catalog_string(other)),
         },
         DataType::Struct(fields) => {
             let inner: Vec<String> =
-                fields.iter().map(|f| format!("{}:{}", f.name(), catalog_string(f.data_type()))).collect();
+                fields.iter().map(|f| format!("{}:{}", f.name(), field_catalog_string(f))).collect();
             format!("struct<{}>", inner.join(","))
         }
         DataType::Dictionary(_, v) => catalog_string(v),
@@ -53,6 +64,11 @@ pub fn catalog_string(dt: &DataType) -> String {
 /// Spark's SQL spelling of a type in messages and CAST names: `INT`, `BIGINT`, `DECIMAL(10,2)`.
 pub fn sql_type_name(dt: &DataType) -> String {
     catalog_string(dt).to_ascii_uppercase()
+}
+
+/// [`sql_type_name`] of a field's type, interval fields included (`INTERVAL HOUR`).
+pub fn field_sql_type_name(field: &Field) -> String {
+    field_catalog_string(field).to_ascii_uppercase()
 }
 
 #[cfg(test)]

@@ -237,9 +237,9 @@ mod tests {
         assert!(build_predicate(&col("a").gt(lit(1)), &s).is_some());
         assert!(build_predicate(&lit(1).lt(col("a")), &s).is_some());
         assert!(build_predicate(&col("a").gt(lit(1)).and(col("s").eq(lit("x"))), &s).is_some());
-        let cast = Expr::Cast(Cast { expr: Box::new(col("a")), data_type: DataType::Int64, try_cast: false });
+        let cast = Expr::Cast(Cast { expr: Box::new(col("a")), data_type: DataType::Int64, try_cast: false, interval_type: None });
         assert!(build_predicate(&cast.gt(lit(1i64)), &s).is_some());
-        let cast = Expr::Cast(Cast { expr: Box::new(col("a")), data_type: DataType::Utf8, try_cast: false });
+        let cast = Expr::Cast(Cast { expr: Box::new(col("a")), data_type: DataType::Utf8, try_cast: false, interval_type: None });
         assert!(build_predicate(&cast.gt(lit("1")), &s).is_none());
         assert!(build_predicate(&col("f").gt(lit(1.0)), &s).is_none());
         assert!(build_predicate(&Expr::IsNull(Box::new(col("f"))), &s).is_some());

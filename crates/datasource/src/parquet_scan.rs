@@ -353,7 +353,7 @@ mod tests {
         assert_eq!(scan_with(&path, vec![col("a").eq(lit(5)).or(col("a").eq(lit(95)))]).1, (2, 10));
         let in_list = Expr::InList(ember_plan::expr::InList { expr: Box::new(col("a")), list: vec![lit(1), lit(42)], negated: false });
         assert_eq!(scan_with(&path, vec![in_list]).1, (2, 10));
-        let cast = Expr::Cast(ember_plan::expr::Cast { expr: Box::new(col("a")), data_type: DataType::Int64, try_cast: false });
+        let cast = Expr::Cast(ember_plan::expr::Cast { expr: Box::new(col("a")), data_type: DataType::Int64, try_cast: false, interval_type: None });
         assert_eq!(scan_with(&path, vec![cast.lt(lit(10i64))]).1, (1, 10));
         // strings compare byte-wise: rg 0 (s0..s8) may hold "s55" too, rg 5 (s50..s58) does
         assert_eq!(scan_with(&path, vec![col("s").eq(lit("s55"))]).1, (2, 10));

@@ -168,7 +168,7 @@ fn describe_column(session: &Session, schema: &PlanSchema, meta: Option<&crate::
     let comment = meta.and_then(|m| m.column(first)).and_then(|c| c.comment.clone()).unwrap_or_else(|| "NULL".into());
     let mut rows = vec![
         vec![Cell::from("col_name"), Cell::from(field.name().to_string())],
-        vec![Cell::from("data_type"), Cell::from(ember_common::types::catalog_string(field.data_type()))],
+        vec![Cell::from("data_type"), Cell::from(ember_common::types::field_catalog_string(&field.field))],
         vec![Cell::from("comment"), Cell::from(comment)],
     ];
     if extended {
@@ -187,7 +187,7 @@ fn describe_schema(session: &Session, schema: &PlanSchema, comments: &[Option<St
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            vec![Cell::from(f.name().to_string()), Cell::from(ember_common::types::catalog_string(f.data_type())), Cell::from(comments.get(i).cloned().flatten())]
+            vec![Cell::from(f.name().to_string()), Cell::from(ember_common::types::field_catalog_string(&f.field)), Cell::from(comments.get(i).cloned().flatten())]
         })
         .collect();
     for (n, t, c) in extra {

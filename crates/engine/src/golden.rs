@@ -12,6 +12,9 @@ use crate::session::Session;
 pub struct StatementResult {
     pub text: String,
     pub outcome: Result<(SchemaRef, Vec<RecordBatch>, bool), Error>,
+    /// The session time zone after the statement, which its timestamps display in (as
+    /// `spark-sql` renders each result in the zone a `SET` before it chose).
+    pub time_zone: String,
 }
 
 /// Runs every statement of `script` in order, continuing after failures.
@@ -23,16 +26,16 @@ pub fn run_script(session: &Session, script: &str) -> Vec<StatementResult> {
                 let batches = df.collect()?;
                 Ok((df.schema(), batches, df.is_ordered()))
             });
-            StatementResult { text: st.text, outcome }
+            StatementResult { text: st.text, outcome, time_zone: session.time_zone() }
         })
         .collect()
 }
 
 /// One statement's golden block. With `sort_unordered`, rows of queries without a
 /// defined order are sorted, so results do not depend on partitioning.
-pub fn golden_block(n: usize, result: &StatementResult, time_zone: &str, sort_unordered: bool) -> String {
+pub fn golden_block(n: usize, result: &StatementResult, sort_unordered: bool) -> String {
     let rendered = result.outcome.as_ref().map(|(schema, batches, ordered)| {
-        let mut rows = crate::format::golden_rows(batches, time_zone);
+        let mut rows = crate::format::golden_rows(batches, &result.time_zone);
         if sort_unordered && !ordered {
             rows.sort();
         }
@@ -43,10 +46,9 @@ pub fn golden_block(n: usize, result: &StatementResult, time_zone: &str, sort_un
 
 /// The whole script in golden format, as `ember --format golden -f script` prints it.
 pub fn run_golden_script(session: &Session, script: &str, sort_unordered: bool) -> String {
-    let tz = session.time_zone();
     run_script(session, script)
         .iter()
         .enumerate()
-        .map(|(i, r)| golden_block(i + 1, r, &tz, sort_unordered))
+        .map(|(i, r)| golden_block(i + 1, r, sort_unordered))
         .collect()
 }

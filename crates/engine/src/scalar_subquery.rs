@@ -86,7 +86,7 @@ fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<Sc
     let ctx = TaskContext::new(config.clone());
     let batches: Vec<_> = session.scheduler().collect(&physical, &ctx)?.into_iter().flatten().filter(|b| b.num_rows() > 0).collect();
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    match rows {
+    let value = match rows {
         0 => {
             let t = plan.schema().field(0).data_type().clone();
             ScalarValue::try_from_array(new_null_array(&t, 1).as_ref(), 0)
@@ -97,7 +97,12 @@ fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<Sc
             sqlstate: Some("21000".into()),
             message: "More than one row returned by a subquery used as an expression.".into(),
         })),
-    }
+    }?;
+    // the value keeps the subquery's interval type (`interval hour`), which its array lacks
+    Ok(match plan.schema().fields().first().and_then(|f| ember_common::interval_type::IntervalType::of_field(&f.field)) {
+        Some(t) => value.with_interval_type(t),
+        None => value,
+    })
 }
 
 #[cfg(test)]

@@ -102,8 +102,9 @@ fn interval_arithmetic_on_columns() {
     assert_eq!(
         rows(&out.collect().unwrap(), "UTC"),
         vec![
-            "1\t2024-02-29\t2023-11-02\t2025-02-28 13:45:30\t2024-02-29 12:15:30\tINTERVAL '30' DAY",
-            "2\t2023-03-28\t2022-11-30\t2024-01-01 00:00:00\t2022-12-31 22:30:00\tINTERVAL '-307' DAY",
+            // `spark-sql` (Hive) rendering of `interval day` values
+            "1\t2024-02-29\t2023-11-02\t2025-02-28 13:45:30\t2024-02-29 12:15:30\t30 00:00:00.000000000",
+            "2\t2023-03-28\t2022-11-30\t2024-01-01 00:00:00\t2022-12-31 22:30:00\t-307 00:00:00.000000000",
             "3\tNULL\tNULL\tNULL\tNULL\tNULL",
         ]
     );

@@ -22,12 +22,11 @@ fn sql_golden_files() {
         let session = golden_support::session(&stem, "golden", &[("spark.sql.shuffle.partitions", "4"), ("ember.executor.threads", "2")]);
         // Relative paths in scripts (e.g. sample data) resolve from the repository root.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let tz = session.time_zone();
         let mut out = String::new();
         let _cwd = CwdGuard::enter(&root);
         for (i, r) in run_script(&session, &script).iter().enumerate() {
             out.push_str(&format!("-- {}\n", statement_display(&r.text).replace('\n', "\n-- ")));
-            out.push_str(&golden_block(i + 1, r, &tz, true));
+            out.push_str(&golden_block(i + 1, r, true));
             out.push('\n');
         }
         let mut settings = insta::Settings::clone_current();

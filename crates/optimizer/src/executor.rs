@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use ember_common::types::catalog_string;
+use ember_common::interval_type::IntervalType;
+use ember_common::types::field_catalog_string;
 use ember_common::{Error, Result};
 use ember_plan::{LogicalPlan, PlanSchema};
 
@@ -127,17 +128,18 @@ fn last_rules(trace: &[String], n: usize) -> String {
     trace[trace.len().saturating_sub(n)..].join(", ")
 }
 
-/// Field names and data types must not change (nullability and qualifiers may).
+/// Field names and data types (Spark's, interval fields included) must not change
+/// (nullability and qualifiers may).
 fn check_schema_unchanged(before: &PlanSchema, after: &PlanSchema, batch: &str, rule: &str) -> Result<()> {
     let describe = |s: &PlanSchema| {
-        s.fields().iter().map(|f| format!("{}: {}", f.name(), catalog_string(f.data_type()))).collect::<Vec<_>>().join(", ")
+        s.fields().iter().map(|f| format!("{}: {}", f.name(), field_catalog_string(&f.field))).collect::<Vec<_>>().join(", ")
     };
     let same = before.len() == after.len()
-        && before
-            .fields()
-            .iter()
-            .zip(after.fields())
-            .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+        && before.fields().iter().zip(after.fields()).all(|(a, b)| {
+            a.name() == b.name()
+                && a.data_type() == b.data_type()
+                && IntervalType::of_field(&a.field) == IntervalType::of_field(&b.field)
+        });
     if same {
         return Ok(());
     }
@@ -152,7 +154,7 @@ fn check_schema_unchanged(before: &PlanSchema, after: &PlanSchema, batch: &str, 
 mod tests {
     use super::*;
     use crate::test_util::*;
-    use ember_common::Transformed;
+    use ember_common::{Transformed, TreeNode};
     use ember_plan::{col, lit, LogicalPlanBuilder};
 
     /// Always claims to change the plan: a fixed-point batch must fail in tests.
@@ -178,6 +180,26 @@ mod tests {
         }
     }
 
+    /// Drops the written-out interval type of a cast: the check must see the changed
+    /// Spark type though the Arrow type stays.
+    struct ForgetsIntervalFields;
+    impl Rule for ForgetsIntervalFields {
+        fn name(&self) -> &'static str {
+            "forgets"
+        }
+        fn apply(&self, plan: LogicalPlan, _: &RuleContext) -> Result<Transformed<LogicalPlan>> {
+            crate::utils::rewrite_plan_exprs(plan, &|e, _| {
+                e.transform_up(|x| match x {
+                    ember_plan::Expr::Cast(mut c) if c.interval_type.is_some() => {
+                        c.interval_type = None;
+                        Ok(Transformed::yes(ember_plan::Expr::Cast(c)))
+                    }
+                    other => Ok(Transformed::no(other)),
+                })
+            })
+        }
+    }
+
     fn plan() -> LogicalPlan {
         LogicalPlanBuilder::from(scan_t()).project(vec![col("a")]).unwrap().filter(col("a").gt(lit(1))).unwrap().build()
     }
@@ -194,6 +216,20 @@ mod tests {
         let ex = RuleExecutor::new(vec![Batch::new("b", Strategy::Once, vec![Arc::new(Renamer)])]);
         let err = ex.execute(plan(), &ctx()).unwrap_err();
         assert!(err.to_string().contains("rule b/renamer changed the output schema from [a: int] to [renamed: int]"), "{err}");
+    }
+
+    #[test]
+    fn interval_fields_are_part_of_the_schema() {
+        use ember_common::interval_type::{IntervalField, IntervalType};
+        let hour = IntervalType::new(IntervalField::Hour, IntervalField::Hour);
+        let mut cast = col("a").cast_to(ember_plan::interval::DAY_TIME);
+        if let ember_plan::Expr::Cast(c) = &mut cast {
+            c.interval_type = hour;
+        }
+        let p = LogicalPlanBuilder::from(scan_t()).project(vec![cast.alias("h")]).unwrap().build();
+        let ex = RuleExecutor::new(vec![Batch::new("b", Strategy::Once, vec![Arc::new(ForgetsIntervalFields)])]);
+        let err = ex.execute(p, &ctx()).unwrap_err();
+        assert!(err.to_string().contains("from [h: interval hour] to [h: interval day to second]"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use arrow::datatypes::{DataType, Field, TimeUnit};
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
 
+use crate::interval;
 use crate::operator::Operator;
 
 /// Spark's maximum decimal precision.
@@ -229,7 +230,9 @@ pub fn binary_signature(left: &DataType, op: Operator, right: &DataType, expr: &
             sig(t.clone(), t, DataType::Boolean)
         }
         StringConcat => sig(DataType::Utf8, DataType::Utf8, DataType::Utf8),
-        Plus | Minus | Multiply | Divide | IntDivide | Modulo => arithmetic_signature(left, op, right, expr),
+        Plus | Minus | Multiply | Divide | IntDivide | Modulo | DatetimeAdd | DatetimeSub => {
+            arithmetic_signature(left, op, right, expr)
+        }
     }
 }
 
@@ -245,6 +248,9 @@ fn arithmetic_operand(dt: &DataType) -> Option<DataType> {
 
 fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Result<BinarySignature> {
     use Operator::*;
+    if matches!(op, DatetimeAdd | DatetimeSub) {
+        return crate::datetime_coercion::datetime_operator_signature(left, right, expr);
+    }
     if let Some(sig) = crate::datetime_coercion::datetime_signature(left, op, right) {
         return Ok(sig);
     }
@@ -256,6 +262,10 @@ fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &
         if op == Plus && right == &DataType::Date32 && is_integral(left) {
             return Ok(BinarySignature { left: DataType::Int32, right: DataType::Date32, result: DataType::Date32 });
         }
+    }
+    // an interval meets a value it has no arithmetic with (`INTERVAL '1' MONTH + 1`)
+    if crate::interval::is_interval(left) != crate::interval::is_interval(right) && left != &DataType::Null && right != &DataType::Null {
+        return Err(mismatch(left, op, right, expr));
     }
     let l = arithmetic_operand(left).ok_or_else(|| wrong_type(op, left, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
     let r = arithmetic_operand(right).ok_or_else(|| wrong_type(op, right, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
@@ -328,6 +338,10 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (f, t) if atomic(f) && atomic(t) => !(matches!(f, DataType::Date32) && (is_numeric(t) || t == &DataType::Boolean))
             && !((is_numeric(f) || f == &DataType::Boolean) && matches!(t, DataType::Date32)),
+        // ANSI intervals: within their class, from and to strings, integral and decimal numbers
+        (f, t) if interval::is_interval(f) && interval::is_interval(t) => interval::is_year_month(f) == interval::is_year_month(t),
+        (f, t) if interval::is_interval(t) => is_string(f) || is_integral(f) || is_decimal(f),
+        (f, t) if interval::is_interval(f) => is_string(t) || is_integral(t) || is_decimal(t),
         (DataType::Binary, t) => is_string(t),
         (f, DataType::Binary) => is_string(f) || is_integral(f),
         (_, t) if is_string(t) => true,

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use arrow::datatypes::DataType;
+use ember_common::interval_type::IntervalType;
 use ember_common::types::sql_type_name;
 use ember_common::{Result, Transformed, TreeNode, TreeNodeRecursion};
 
@@ -55,6 +56,19 @@ pub struct Cast {
     pub data_type: DataType,
     /// `try_cast`: invalid input gives NULL even under ANSI mode
     pub try_cast: bool,
+    /// The Spark interval type of an interval target written out (`CAST(x AS INTERVAL
+    /// HOUR)`); `None` for other targets and for the casts coercion adds, whose interval
+    /// type is the default of `data_type` (see [`Expr::interval_type`]).
+    pub interval_type: Option<IntervalType>,
+}
+
+impl Cast {
+    /// The Spark interval type the cast gives when its target is an interval: the one
+    /// written out, else the default of the target Arrow type.
+    pub fn target_interval_type(&self) -> Option<IntervalType> {
+        let default = IntervalType::default_for(&self.data_type)?;
+        Some(self.interval_type.filter(|t| t.arrow_type() == self.data_type).unwrap_or(default))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -323,7 +337,7 @@ impl Expr {
         Expr::Not(Box::new(self))
     }
     pub fn cast_to(self, data_type: DataType) -> Expr {
-        Expr::Cast(Cast { expr: Box::new(self), data_type, try_cast: false })
+        Expr::Cast(Cast { expr: Box::new(self), data_type, try_cast: false, interval_type: None })
     }
     pub fn sort(self, asc: bool, nulls_first: Option<bool>) -> SortExpr {
         SortExpr::new(self, asc, nulls_first)
@@ -445,6 +459,9 @@ impl fmt::Display for Expr {
             Expr::Column(c) => write!(f, "{}", c.name),
             Expr::Literal(v) => write!(f, "{v}"),
             Expr::Alias(a) => write!(f, "{} AS {}", a.expr, a.name),
+            Expr::BinaryExpr(b) if matches!(b.op, Operator::DatetimeAdd | Operator::DatetimeSub) => {
+                write!(f, "{} {} {}", b.left, b.op, b.right)
+            }
             Expr::BinaryExpr(b) => write!(f, "({} {} {})", b.left, b.op, b.right),
             Expr::Not(e) => write!(f, "(NOT {e})"),
             Expr::Negative(e) => write!(f, "(- {e})"),
@@ -452,7 +469,11 @@ impl fmt::Display for Expr {
             Expr::IsNotNull(e) => write!(f, "({e} IS NOT NULL)"),
             Expr::Cast(c) => {
                 let kw = if c.try_cast { "TRY_CAST" } else { "CAST" };
-                write!(f, "{kw}({} AS {})", c.expr, sql_type_name(&c.data_type))
+                let to = match c.interval_type {
+                    Some(t) => t.catalog_string().to_ascii_uppercase(),
+                    None => sql_type_name(&c.data_type),
+                };
+                write!(f, "{kw}({} AS {to})", c.expr)
             }
             Expr::Case(c) => {
                 write!(f, "CASE")?;
@@ -568,7 +589,7 @@ impl TreeNode for Expr {
             Expr::Negative(e) => Expr::Negative(map_box(e, &mut map)?),
             Expr::IsNull(e) => Expr::IsNull(map_box(e, &mut map)?),
             Expr::IsNotNull(e) => Expr::IsNotNull(map_box(e, &mut map)?),
-            Expr::Cast(c) => Expr::Cast(Cast { expr: map_box(c.expr, &mut map)?, data_type: c.data_type, try_cast: c.try_cast }),
+            Expr::Cast(c) => Expr::Cast(Cast { expr: map_box(c.expr, &mut map)?, ..c }),
             Expr::Case(c) => {
                 let operand = c.operand.map(|o| map_box(o, &mut map)).transpose()?;
                 let when_then = c

@@ -85,6 +85,9 @@ impl Expr {
             Expr::ScalarFunction(f) => {
                 let types = f.args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
                 let coerced = f.func.coerce_types(&types)?;
+                if types.iter().any(crate::interval::is_interval) {
+                    f.func.check_interval_args(&crate::expr_interval::operand_interval_types(&f.args, schema)?)?;
+                }
                 f.func.return_type(&coerced)
             }
             Expr::AggregateFunction(f) => {
@@ -144,7 +147,14 @@ impl Expr {
 
     /// The Arrow field this expression produces as an output column.
     pub fn to_field(&self, schema: &PlanSchema) -> Result<Field> {
-        Ok(Field::new(self.output_name(), self.data_type(schema)?, self.nullable(schema)?))
+        let dt = self.data_type(schema)?;
+        let is_interval = crate::interval::is_interval(&dt);
+        let field = Field::new(self.output_name(), dt, self.nullable(schema)?);
+        // an interval column names its Spark type (`interval hour`) in the field's metadata
+        Ok(match is_interval.then(|| self.interval_type(schema)).transpose()?.flatten() {
+            Some(t) => t.annotate(field),
+            None => field,
+        })
     }
 }
 

@@ -73,8 +73,28 @@ pub fn format_date(days: i32) -> String {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     match epoch.checked_add_signed(TimeDelta::days(days as i64)) {
         Some(d) => d.format("%Y-%m-%d").to_string(),
-        None => format!("<invalid date {days}>"),
+        // beyond chrono's ±262143 years, as Java's `LocalDate` writes them (`+294301-01-10`)
+        None => {
+            let (year, month, day) = civil_from_days(days as i64);
+            let sign = if year < 0 { "-" } else { "+" };
+            format!("{sign}{:04}-{month:02}-{day:02}", year.unsigned_abs())
+        }
     }
+}
+
+/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`), for any `i32` day count.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Microseconds since the epoch as `yyyy-MM-dd HH:mm:ss[.ffffff]` (trailing zeros dropped),
@@ -124,6 +144,11 @@ mod tests {
         assert_eq!(format_decimal(7, 0), "7");
         assert_eq!(format_date(0), "1970-01-01");
         assert_eq!(format_date(19723), "2024-01-01");
+        // beyond chrono's range, as Spark prints them
+        assert_eq!(format_date(106_771_714), "+294301-01-10");
+        assert_eq!(format_date(-107_471_153), "-292277-12-24");
+        assert_eq!(format_date(2_000_010_957), "+5477814-01-06");
+        assert_eq!(format_date(-2_000_719_162), "-5475814-12-27");
         assert_eq!(format_timestamp_micros(1_500_000, None), "1970-01-01 00:00:01.5");
         assert_eq!(format_timestamp_micros(-1, None), "1969-12-31 23:59:59.999999");
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BooleanArray};
 use arrow::datatypes::{DataType, Field};
+use ember_common::interval_type::IntervalType;
 use ember_common::Result;
 
 use crate::scalar::ScalarValue;
@@ -62,6 +63,19 @@ pub trait ScalarFunctionImpl: Send + Sync + Debug {
     /// The result type, given already-coerced argument types.
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType>;
 
+    /// The start and end fields of an ANSI interval result, given the interval types of
+    /// the arguments (`None` for other arguments). See [`widest_interval`], the default.
+    fn result_interval_type(&self, arg_types: &[Option<IntervalType>]) -> Option<IntervalType> {
+        widest_interval(arg_types)
+    }
+
+    /// Checks arguments that are ANSI intervals against their Spark types (`None` for
+    /// other arguments), where their Arrow types are not enough: `extract(hour FROM
+    /// INTERVAL '1' DAY)` is an error. Called when the call is typed.
+    fn check_interval_args(&self, _arg_types: &[Option<IntervalType>]) -> Result<()> {
+        Ok(())
+    }
+
     /// Evaluates the function on a batch of `num_rows` rows.
     fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue>;
 
@@ -89,6 +103,16 @@ pub trait ScalarFunctionImpl: Send + Sync + Debug {
     fn display_call(&self, _args: &[String]) -> Option<String> {
         None
     }
+}
+
+/// The narrowest interval type all interval arguments fit in (`coalesce(INTERVAL '1' DAY,
+/// INTERVAL '1' HOUR)` is an `interval day to hour`, as the arguments are widened to one
+/// type); `None` without interval arguments or when they mix classes. A result whose
+/// Arrow type does not match takes its Arrow type's default instead.
+pub fn widest_interval(types: &[Option<IntervalType>]) -> Option<IntervalType> {
+    let mut it = types.iter().flatten();
+    let first = *it.next()?;
+    it.try_fold(first, |acc, t| acc.widen(*t))
 }
 
 /// Prepares a call of `func`: appends the arguments Spark fills in for omitted ones
@@ -140,6 +164,13 @@ pub trait AggregateFunctionImpl: Send + Sync + Debug {
 
     /// The result type, given coerced argument types.
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType>;
+
+    /// The start and end fields of an ANSI interval result (see
+    /// [`ScalarFunctionImpl::result_interval_type`]): by default the arguments' (`sum`,
+    /// `min`, `max` keep them).
+    fn result_interval_type(&self, arg_types: &[Option<IntervalType>]) -> Option<IntervalType> {
+        widest_interval(arg_types)
+    }
 
     /// Whether the result can be NULL (count cannot).
     fn nullable(&self) -> bool {

@@ -1,21 +1,18 @@
-//! Spark's ANSI interval types over Arrow, chosen once for the whole engine:
+//! Spark's ANSI interval types in plans. The Arrow storage of each type and the start and
+//! end fields Arrow cannot hold are described in [`ember_common::interval_type`]; here
+//! are the Arrow types typing rules test for, and interval literals.
 //!
-//! | Spark type                         | Arrow type                    | value              |
-//! |------------------------------------|-------------------------------|--------------------|
-//! | `interval year to month` (and `interval year`, `interval month`) | `Interval(YearMonth)` | months (i32) |
-//! | `interval day`                     | `Interval(DayTime)`, 0 ms     | days               |
-//! | `interval day to second` (and every other day-time range) | `Duration(Microsecond)` | microseconds (i64) |
-//!
-//! Arrow types carry no start/end fields, so year-month values always display as Spark
-//! displays its default `YearMonthIntervalType()` (`INTERVAL '0-3' YEAR TO MONTH`) and
-//! day-time values other than whole days as `DayTimeIntervalType()`
-//! (`INTERVAL '1 02:00:00' DAY TO SECOND`). Whole-day intervals keep their own type because
-//! Spark's `date ± interval day` is a date, while `date ± interval day to second` is a timestamp.
+//! Typing decides on Arrow types alone (`date ± interval day` is a date because
+//! `interval day` has its own Arrow type); the start and end fields of an expression's
+//! interval type come from [`crate::Expr::interval_type`].
 
 use std::sync::Arc;
 
-use arrow::array::{DurationMicrosecondArray, IntervalDayTimeArray, IntervalYearMonthArray};
-use arrow::datatypes::{DataType, IntervalDayTime, IntervalUnit, TimeUnit};
+use arrow::array::{Array, ArrayRef, AsArray, DurationMicrosecondArray, IntervalDayTimeArray, IntervalYearMonthArray};
+use arrow::datatypes::{DataType, DurationMicrosecondType, IntervalDayTime, IntervalDayTimeType, IntervalUnit, IntervalYearMonthType, TimeUnit};
+use ember_common::interval_type::day_time_micros;
+pub use ember_common::interval_type::{IntervalField, IntervalType, MICROS_PER_DAY};
+use ember_common::{Error, Result};
 
 use crate::ScalarValue;
 
@@ -23,13 +20,11 @@ pub const YEAR_MONTH: DataType = DataType::Interval(IntervalUnit::YearMonth);
 pub const DAY: DataType = DataType::Interval(IntervalUnit::DayTime);
 pub const DAY_TIME: DataType = DataType::Duration(TimeUnit::Microsecond);
 
-pub const MICROS_PER_DAY: i64 = 86_400_000_000;
-
 pub fn is_year_month(dt: &DataType) -> bool {
     dt == &YEAR_MONTH
 }
 
-/// Spark's `interval day` or `interval day to second`.
+/// Spark's `interval day` or any other day-time interval type.
 pub fn is_day_time(dt: &DataType) -> bool {
     dt == &DAY || dt == &DAY_TIME
 }
@@ -38,56 +33,76 @@ pub fn is_interval(dt: &DataType) -> bool {
     is_year_month(dt) || is_day_time(dt)
 }
 
-/// A year-month interval literal of `months` months.
+/// The values of an interval array as Spark holds them: months (year-month types) or
+/// microseconds (day-time types); `None` for arrays of other types.
+pub fn interval_values(a: &dyn Array) -> Option<Vec<Option<i64>>> {
+    let valid = |i: usize| a.is_valid(i);
+    Some(match a.data_type() {
+        DataType::Interval(IntervalUnit::YearMonth) => {
+            let p = a.as_primitive::<IntervalYearMonthType>();
+            (0..a.len()).map(|i| valid(i).then(|| p.value(i) as i64)).collect()
+        }
+        DataType::Interval(IntervalUnit::DayTime) => {
+            let p = a.as_primitive::<IntervalDayTimeType>();
+            (0..a.len())
+                .map(|i| valid(i).then(|| day_time_micros(p.value(i).days, p.value(i).milliseconds)))
+                .collect()
+        }
+        DataType::Duration(TimeUnit::Microsecond) => {
+            let p = a.as_primitive::<DurationMicrosecondType>();
+            (0..a.len()).map(|i| valid(i).then(|| p.value(i))).collect()
+        }
+        _ => return None,
+    })
+}
+
+/// An array of type `t` (in its Arrow storage) from months or microseconds; a value the
+/// storage cannot hold (more months than an `i32`) is an internal error, as callers
+/// check their ranges first.
+pub fn interval_array(values: Vec<Option<i64>>, t: IntervalType) -> Result<ArrayRef> {
+    let narrow = |x: i64| i32::try_from(x).map_err(|_| Error::internal(format!("interval value {x} out of range for {t}")));
+    Ok(match t.arrow_type() {
+        DataType::Interval(IntervalUnit::YearMonth) => Arc::new(
+            values.into_iter().map(|v| v.map(narrow).transpose()).collect::<Result<IntervalYearMonthArray>>()?,
+        ),
+        DataType::Interval(IntervalUnit::DayTime) => Arc::new(
+            values
+                .into_iter()
+                .map(|v| v.map(|m| narrow(m / MICROS_PER_DAY).map(|d| IntervalDayTime::new(d, 0))).transpose())
+                .collect::<Result<IntervalDayTimeArray>>()?,
+        ),
+        _ => Arc::new(DurationMicrosecondArray::from(values)),
+    })
+}
+
+/// `INTERVAL_ARITHMETIC_OVERFLOW`: interval arithmetic out of the type's range, which
+/// Spark raises whatever the ANSI setting; `try_fn` names the `try_` function that
+/// returns NULL instead, where there is one (`try_add`).
+pub fn interval_overflow(try_fn: Option<&str>) -> Error {
+    let (sub, advice) = match try_fn {
+        Some(f) => ("WITH_SUGGESTION", format!("Use `{f}` to tolerate overflow and return NULL instead.")),
+        None => ("WITHOUT_SUGGESTION", "Try devising appropriate values for the interval parameters.".to_string()),
+    };
+    Error::new(ember_common::ErrorKind::Other {
+        class: format!("INTERVAL_ARITHMETIC_OVERFLOW.{sub}"),
+        sqlstate: Some("22015".into()),
+        message: format!("Integer overflow while operating with intervals. {advice}"),
+    })
+}
+
+/// An `interval year to month` literal of `months` months.
 pub fn year_month_interval(months: i32) -> ScalarValue {
-    ScalarValue::Nested(Arc::new(IntervalYearMonthArray::from(vec![months])))
+    ScalarValue::Interval(Some(months as i64), IntervalType::YEAR_TO_MONTH)
 }
 
 /// An `interval day` literal of `days` days.
 pub fn day_interval(days: i32) -> ScalarValue {
-    ScalarValue::Nested(Arc::new(IntervalDayTimeArray::from(vec![
-        IntervalDayTime::new(days, 0),
-    ])))
+    ScalarValue::Interval(Some(day_time_micros(days, 0)), IntervalType::DAY)
 }
 
 /// An `interval day to second` literal of `micros` microseconds.
 pub fn day_time_interval(micros: i64) -> ScalarValue {
-    ScalarValue::Nested(Arc::new(DurationMicrosecondArray::from(vec![micros])))
-}
-
-/// Micros as `ss[.ffffff]` with trailing zeros dropped (Java's `stripTrailingZeros`).
-fn seconds_string(micros: u64) -> String {
-    let (secs, frac) = (micros / 1_000_000, micros % 1_000_000);
-    if frac == 0 {
-        format!("{secs:02}")
-    } else {
-        format!("{secs:02}.{}", format!("{frac:06}").trim_end_matches('0'))
-    }
-}
-
-/// Spark's `INTERVAL '1-2' YEAR TO MONTH`.
-pub fn format_year_month(months: i32) -> String {
-    let sign = if months < 0 { "-" } else { "" };
-    let m = months.unsigned_abs();
-    format!("INTERVAL '{sign}{}-{}' YEAR TO MONTH", m / 12, m % 12)
-}
-
-/// Spark's `INTERVAL '90' DAY`.
-pub fn format_day(days: i32) -> String {
-    format!("INTERVAL '{days}' DAY")
-}
-
-/// Spark's `INTERVAL '1 02:03:04.5' DAY TO SECOND`.
-pub fn format_day_time(micros: i64) -> String {
-    let sign = if micros < 0 { "-" } else { "" };
-    let m = micros.unsigned_abs();
-    let (days, rest) = (m / MICROS_PER_DAY as u64, m % MICROS_PER_DAY as u64);
-    format!(
-        "INTERVAL '{sign}{days} {:02}:{:02}:{}' DAY TO SECOND",
-        rest / 3_600_000_000,
-        rest / 60_000_000 % 60,
-        seconds_string(rest % 60_000_000)
-    )
+    ScalarValue::Interval(Some(micros), IntervalType::DAY_TO_SECOND)
 }
 
 #[cfg(test)]
@@ -95,18 +110,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_like_spark() {
-        assert_eq!(format_year_month(14), "INTERVAL '1-2' YEAR TO MONTH");
-        assert_eq!(format_year_month(-3), "INTERVAL '-0-3' YEAR TO MONTH");
-        assert_eq!(format_day(-90), "INTERVAL '-90' DAY");
-        assert_eq!(
-            format_day_time(93_784_500_000),
-            "INTERVAL '1 02:03:04.5' DAY TO SECOND"
-        );
-        assert_eq!(
-            year_month_interval(3).to_string(),
-            "INTERVAL '0-3' YEAR TO MONTH"
-        );
+    fn literals_show_their_type() {
+        assert_eq!(year_month_interval(3).to_string(), "INTERVAL '0-3' YEAR TO MONTH");
+        assert_eq!(day_interval(90).to_string(), "INTERVAL '90' DAY");
         assert_eq!(day_interval(90).data_type(), DAY);
+        assert_eq!(day_time_interval(93_784_500_000).to_string(), "INTERVAL '1 02:03:04.5' DAY TO SECOND");
     }
 }

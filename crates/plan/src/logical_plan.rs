@@ -7,11 +7,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
+use ember_common::interval_type::IntervalType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
 
 use crate::coercion::common_type;
 use crate::expr::{Expr, GeneratorKind, Generator, SortExpr};
+use crate::expr_interval::widest_operand_interval;
+use crate::function::widest_interval;
 use crate::schema::{PlanField, PlanSchema};
 use crate::table_source::TableSource;
 use crate::window_plan::Window;
@@ -273,6 +276,7 @@ impl Union {
         let n = first.schema().len();
         let mut types: Vec<DataType> = first.schema().fields().iter().map(|f| f.data_type().clone()).collect();
         let mut nullable: Vec<bool> = first.schema().fields().iter().map(|f| f.is_nullable()).collect();
+        let mut intervals: Vec<Option<IntervalType>> = first.schema().fields().iter().map(|f| IntervalType::of_field(&f.field)).collect();
         for (i, other) in inputs.iter().enumerate().skip(1) {
             if other.schema().len() != n {
                 return Err(Error::new(ErrorKind::Other {
@@ -300,6 +304,7 @@ impl Union {
                     })
                 })?;
                 nullable[c] |= f.is_nullable();
+                intervals[c] = widest_interval(&[intervals[c], IntervalType::of_field(&f.field)]);
             }
         }
         let fields = first
@@ -307,9 +312,19 @@ impl Union {
             .fields()
             .iter()
             .enumerate()
-            .map(|(i, f)| PlanField::new(f.qualifier.clone(), Field::new(f.name(), types[i].clone(), nullable[i])))
+            .map(|(i, f)| PlanField::new(f.qualifier.clone(), with_interval(Field::new(f.name(), types[i].clone(), nullable[i]), intervals[i])))
             .collect();
         Ok(Union { inputs, schema: PlanSchema::new(fields) })
+    }
+}
+
+/// `field` marked with the Spark interval type of a column whose values meet from several
+/// sources (VALUES rows, UNION inputs); the type's default when it does not fit the
+/// field's Arrow type.
+pub fn with_interval(field: Field, interval: Option<IntervalType>) -> Field {
+    match interval {
+        Some(t) if t.arrow_type() == *field.data_type() => t.annotate(field),
+        _ => field,
     }
 }
 
@@ -391,6 +406,7 @@ impl Values {
         let empty = PlanSchema::empty();
         let width = rows.first().map(|r| r.len()).unwrap_or(0);
         let mut types: Vec<DataType> = vec![DataType::Null; width];
+        let mut intervals: Vec<Option<IntervalType>> = vec![None; width];
         for row in &rows {
             if row.len() != width {
                 return Err(Error::new(ErrorKind::Other {
@@ -408,6 +424,7 @@ impl Values {
                         message: format!("Invalid inline table. Found incompatible types in the column `col{}` for inline table.", i + 1),
                     })
                 })?;
+                intervals[i] = widest_interval(&[intervals[i], widest_operand_interval([e], &empty)?]);
             }
         }
         let names = names.unwrap_or_else(|| (1..=width).map(|i| format!("col{i}")).collect());
@@ -421,7 +438,8 @@ impl Values {
         let fields = names
             .iter()
             .zip(types)
-            .map(|(n, t)| PlanField::new(None, Field::new(n, t, true)))
+            .zip(intervals)
+            .map(|((n, t), it)| PlanField::new(None, with_interval(Field::new(n, t, true), it)))
             .collect();
         Ok(Values { rows, schema: PlanSchema::new(fields) })
     }

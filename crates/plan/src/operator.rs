@@ -24,6 +24,13 @@ pub enum Operator {
     Or,
     /// `||` on strings
     StringConcat,
+    /// `+` of a date or timestamp and an interval (Spark's `TimeAdd`, `DateAddYMInterval`,
+    /// `TimestampAddYMInterval`), datetime first: shown without parentheses, as Spark
+    /// does (`d + INTERVAL '1' MONTH`).
+    DatetimeAdd,
+    /// `-` of an interval from a date or timestamp (Spark's `DatetimeSub`), shown
+    /// without parentheses (`d - INTERVAL '1' MONTH`).
+    DatetimeSub,
 }
 
 impl Operator {
@@ -31,7 +38,26 @@ impl Operator {
         matches!(self, Operator::Eq | Operator::NotEq | Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq | Operator::NullSafeEq)
     }
     pub fn is_arithmetic(&self) -> bool {
-        matches!(self, Operator::Plus | Operator::Minus | Operator::Multiply | Operator::Divide | Operator::IntDivide | Operator::Modulo)
+        matches!(
+            self,
+            Operator::Plus
+                | Operator::Minus
+                | Operator::Multiply
+                | Operator::Divide
+                | Operator::IntDivide
+                | Operator::Modulo
+                | Operator::DatetimeAdd
+                | Operator::DatetimeSub
+        )
+    }
+    /// The arithmetic this operator computes: `+` for [`Operator::DatetimeAdd`], `-` for
+    /// [`Operator::DatetimeSub`], itself otherwise.
+    pub fn as_arithmetic(&self) -> Operator {
+        match self {
+            Operator::DatetimeAdd => Operator::Plus,
+            Operator::DatetimeSub => Operator::Minus,
+            other => *other,
+        }
     }
     pub fn is_logical(&self) -> bool {
         matches!(self, Operator::And | Operator::Or)
@@ -82,6 +108,8 @@ impl fmt::Display for Operator {
             Operator::And => "AND",
             Operator::Or => "OR",
             Operator::StringConcat => "||",
+            Operator::DatetimeAdd => "+",
+            Operator::DatetimeSub => "-",
         };
         write!(f, "{s}")
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::*;
 use arrow::datatypes::*;
+use ember_common::interval_type::{day_time_micros, IntervalType};
 use ember_common::{Error, Result};
 
 use crate::format::{format_date, format_decimal, format_f32, format_f64, format_timestamp_micros};
@@ -29,6 +30,9 @@ pub enum ScalarValue {
     Date32(Option<i32>),
     /// microseconds since the epoch, and the time zone (None for timestamp_ntz)
     TimestampMicros(Option<i64>, Option<Arc<str>>),
+    /// an ANSI interval: months (year-month types) or microseconds (day-time types),
+    /// and its Spark type (see [`ember_common::interval_type`] for the Arrow storage)
+    Interval(Option<i64>, IntervalType),
     /// any other (nested) value: an array of length one
     Nested(ArrayRef),
 }
@@ -50,6 +54,7 @@ impl ScalarValue {
             ScalarValue::Binary(_) => DataType::Binary,
             ScalarValue::Date32(_) => DataType::Date32,
             ScalarValue::TimestampMicros(_, tz) => DataType::Timestamp(TimeUnit::Microsecond, tz.clone()),
+            ScalarValue::Interval(_, t) => t.arrow_type(),
             ScalarValue::Nested(a) => a.data_type().clone(),
         }
     }
@@ -69,6 +74,7 @@ impl ScalarValue {
             ScalarValue::Binary(v) => v.is_none(),
             ScalarValue::Date32(v) => v.is_none(),
             ScalarValue::TimestampMicros(v, _) => v.is_none(),
+            ScalarValue::Interval(v, _) => v.is_none(),
             ScalarValue::Nested(a) => a.is_null(0),
         }
     }
@@ -89,7 +95,10 @@ impl ScalarValue {
             DataType::Binary => ScalarValue::Binary(None),
             DataType::Date32 => ScalarValue::Date32(None),
             DataType::Timestamp(TimeUnit::Microsecond, tz) => ScalarValue::TimestampMicros(None, tz.clone()),
-            other => ScalarValue::Nested(new_null_array(other, 1)),
+            other => match IntervalType::default_for(other) {
+                Some(t) => ScalarValue::Interval(None, t),
+                None => ScalarValue::Nested(new_null_array(other, 1)),
+            },
         })
     }
 
@@ -119,6 +128,7 @@ impl ScalarValue {
             ScalarValue::TimestampMicros(v, tz) => {
                 Arc::new(TimestampMicrosecondArray::from(vec![*v; n]).with_timezone_opt(tz.clone()))
             }
+            ScalarValue::Interval(v, t) => crate::interval::interval_array(vec![*v; n], *t)?,
             ScalarValue::Nested(a) => {
                 let idx = UInt32Array::from(vec![0u32; n]);
                 arrow::compute::take(a.as_ref(), &idx, None)?
@@ -156,8 +166,30 @@ impl ScalarValue {
                 Some(array.as_primitive::<TimestampMicrosecondType>().value(index)),
                 tz.clone(),
             ),
+            DataType::Interval(IntervalUnit::YearMonth) => ScalarValue::Interval(
+                Some(array.as_primitive::<IntervalYearMonthType>().value(index) as i64),
+                IntervalType::YEAR_TO_MONTH,
+            ),
+            DataType::Interval(IntervalUnit::DayTime) => {
+                let v = array.as_primitive::<IntervalDayTimeType>().value(index);
+                ScalarValue::Interval(Some(day_time_micros(v.days, v.milliseconds)), IntervalType::DAY)
+            }
+            DataType::Duration(TimeUnit::Microsecond) => ScalarValue::Interval(
+                Some(array.as_primitive::<DurationMicrosecondType>().value(index)),
+                IntervalType::DAY_TO_SECOND,
+            ),
             _ => ScalarValue::Nested(array.slice(index, 1)),
         })
+    }
+
+    /// The same interval value typed as `t` (literals keep their Spark type when a value
+    /// is read back from an array, which only knows the Arrow type); other values, and
+    /// types of another Arrow storage, are returned unchanged.
+    pub fn with_interval_type(self, t: IntervalType) -> ScalarValue {
+        match self {
+            ScalarValue::Interval(v, old) if old.arrow_type() == t.arrow_type() => ScalarValue::Interval(v, t),
+            other => other,
+        }
     }
 
     /// Casts the value with arrow's cast kernel (errors on invalid input).
@@ -227,18 +259,8 @@ impl fmt::Display for ScalarValue {
                 });
                 write!(f, "{kw} '{}'", format_timestamp_micros(*v, offset))
             }
-            ScalarValue::Nested(a) => match a.data_type() {
-                DataType::Interval(IntervalUnit::YearMonth) => {
-                    write!(f, "{}", crate::interval::format_year_month(a.as_primitive::<IntervalYearMonthType>().value(0)))
-                }
-                DataType::Interval(IntervalUnit::DayTime) => {
-                    write!(f, "{}", crate::interval::format_day(a.as_primitive::<IntervalDayTimeType>().value(0).days))
-                }
-                DataType::Duration(TimeUnit::Microsecond) => {
-                    write!(f, "{}", crate::interval::format_day_time(a.as_primitive::<DurationMicrosecondType>().value(0)))
-                }
-                _ => write!(f, "{:?}", a),
-            },
+            ScalarValue::Interval(Some(v), t) => write!(f, "{}", t.format_ansi(*v)),
+            ScalarValue::Nested(a) => write!(f, "{:?}", a),
             _ => write!(f, "NULL"),
         }
     }

@@ -6,10 +6,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use arrow::datatypes::Field;
+use ember_common::interval_type::IntervalType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
 
 use crate::coercion::common_type;
+use crate::function::widest_interval;
+use crate::logical_plan::with_interval;
 use crate::logical_plan::LogicalPlan;
 use crate::schema::{PlanField, PlanSchema};
 
@@ -71,7 +74,8 @@ impl SetOperation {
                 SetOpKind::Intersect => l.is_nullable() && r.is_nullable(),
                 SetOpKind::Except => l.is_nullable(),
             };
-            fields.push(PlanField::new(l.qualifier.clone(), Field::new(l.name(), t, nullable)));
+            let interval = widest_interval(&[IntervalType::of_field(&l.field), IntervalType::of_field(&r.field)]);
+            fields.push(PlanField::new(l.qualifier.clone(), with_interval(Field::new(l.name(), t, nullable), interval)));
         }
         Ok(SetOperation { kind, all, left, right, schema: PlanSchema::new(fields) })
     }

@@ -3,9 +3,11 @@
 
 use std::any::TypeId;
 
-use sqlparser::ast::Expr;
+use sqlparser::ast::{DateTimeField, Expr, ExtractSyntax, Ident};
 use sqlparser::dialect::{Dialect, SparkSqlDialect};
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
 
 /// Spark SQL as Ember parses it. Parser code that checks `dialect_of!(… SparkSqlDialect)`
 /// sees this dialect as Spark's.
@@ -71,6 +73,10 @@ impl Dialect for EmberDialect {
     fn require_interval_qualifier(&self) -> bool {
         false
     }
+    /// `INTERVAL DAY TO HOUR` as a type (`CAST(x AS INTERVAL HOUR)`).
+    fn supports_interval_options(&self) -> bool {
+        true
+    }
     fn supports_bang_not_operator(&self) -> bool {
         true
     }
@@ -90,6 +96,26 @@ impl Dialect for EmberDialect {
     /// `'a' 'b'` is `'ab'` in Spark.
     fn supports_string_literal_concatenation(&self) -> bool {
         true
+    }
+    /// `EXTRACT(field FROM x)` with the field as written: Spark keeps its case in column
+    /// names (`extract(year FROM d)`), and an unknown field is its `INVALID_EXTRACT_FIELD`,
+    /// not a syntax error.
+    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        let word = |n: usize| match parser.peek_nth_token(n).token {
+            Token::Word(w) => Some(w),
+            _ => None,
+        };
+        let field = match (word(0), parser.peek_nth_token(1).token, word(2), word(3)) {
+            (Some(e), Token::LParen, Some(field), Some(from)) if e.keyword == Keyword::EXTRACT && from.keyword == Keyword::FROM => field,
+            _ => return None,
+        };
+        for _ in 0..4 {
+            parser.next_token();
+        }
+        Some(parser.parse_expr().and_then(|expr| {
+            parser.expect_token(&Token::RParen)?;
+            Ok(Expr::Extract { field: DateTimeField::Custom(Ident::new(field.value)), syntax: ExtractSyntax::From, expr: Box::new(expr) })
+        }))
     }
     /// `a DIV b` (integral division).
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, precedence: u8) -> Option<Result<Expr, ParserError>> {

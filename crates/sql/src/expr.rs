@@ -13,7 +13,7 @@ use crate::binder::Binder;
 use crate::errors::{span_of, unsupported, ResultExt};
 use crate::literal::{parse_hex, parse_number, typed_literal};
 use crate::depth::{expr_depth, MAX_EXPR_DEPTH};
-use crate::types::parse_data_type_with_tz;
+use crate::types::parse_cast_type_with_tz;
 
 /// What names in an expression resolve against.
 pub(crate) struct ExprScope<'s> {
@@ -68,7 +68,12 @@ impl Binder<'_> {
     fn bind_binary_op(&self, left: &ast::Expr, op: &BinaryOperator, right: &ast::Expr, scope: &ExprScope) -> Result<Expr> {
         let l = self.bind_expr(left, scope)?;
         let r = self.bind_expr(right, scope)?;
-        self.bind_binary(l, op, r)
+        match op {
+            BinaryOperator::Plus => self.datetime_arithmetic(l, Operator::Plus, r, scope.schema),
+            BinaryOperator::Minus => self.datetime_arithmetic(l, Operator::Minus, r, scope.schema),
+            BinaryOperator::Multiply => self.datetime_arithmetic(l, Operator::Multiply, r, scope.schema),
+            _ => self.bind_binary(l, op, r),
+        }
     }
 
     #[inline(never)]
@@ -148,16 +153,21 @@ impl Binder<'_> {
                     return Err(unsupported("CAST with FORMAT"));
                 }
                 let x = bind(expr)?;
-                let to = parse_data_type_with_tz(&data_type.to_string(), &self.time_zone())?;
+                let (to, interval_type) = parse_cast_type_with_tz(&data_type.to_string(), &self.time_zone())?;
                 let from = x.data_type(scope.schema)?;
                 if !can_cast(&from, &to) {
+                    let from_name = match x.interval_type(scope.schema)? {
+                        Some(t) => t.catalog_string(),
+                        None => catalog_string(&from),
+                    };
+                    let to_name = interval_type.map(|t| t.catalog_string()).unwrap_or_else(|| catalog_string(&to));
                     return Err(Error::new(ErrorKind::CannotCast {
-                        from: format!("\"{}\"", catalog_string(&from).to_uppercase()),
-                        to: format!("\"{}\"", catalog_string(&to).to_uppercase()),
+                        from: format!("\"{}\"", from_name.to_uppercase()),
+                        to: format!("\"{}\"", to_name.to_uppercase()),
                     }));
                 }
                 let try_cast = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
-                Expr::Cast(Cast { expr: Box::new(x), data_type: to, try_cast })
+                Expr::Cast(Cast { expr: Box::new(x), data_type: to, try_cast, interval_type })
             }
             A::Case { operand, conditions, else_result, .. } => {
                 let operand = operand.as_ref().map(|o| bind(o)).transpose()?;
@@ -213,7 +223,12 @@ impl Binder<'_> {
             }
             A::Position { expr, r#in } => self.call_scalar("position", vec![bind(expr)?, bind(r#in)?])?,
             A::Extract { field, expr, .. } => {
-                self.call_scalar("extract", vec![lit(field.to_string().to_ascii_uppercase()), bind(expr)?])?
+                // the field as written (see `EmberDialect::parse_prefix`)
+                let name = match field {
+                    ast::DateTimeField::Custom(id) => id.value.clone(),
+                    other => other.to_string().to_ascii_lowercase(),
+                };
+                self.call_scalar("extract", vec![lit(name), bind(expr)?])?
             }
             A::Ceil { expr, field } | A::Floor { expr, field } => {
                 let name = if matches!(e, A::Ceil { .. }) { "ceil" } else { "floor" };

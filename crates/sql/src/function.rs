@@ -81,6 +81,10 @@ impl Binder<'_> {
         if name == "arrays_zip" {
             args = self.arrays_zip_args(args);
         }
+        if name == "unix_timestamp" && args.is_empty() {
+            // Spark's `unix_timestamp()` is `unix_timestamp(current_timestamp(), <format>)`
+            args.push(self.call_scalar("current_timestamp", vec![])?);
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }

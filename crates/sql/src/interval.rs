@@ -1,23 +1,20 @@
-//! `INTERVAL` literals with Spark 4's ANSI interval semantics: `INTERVAL '3' MONTH`,
-//! `INTERVAL 90 DAY`, `INTERVAL '1-2' YEAR TO MONTH`, `INTERVAL '1 02:03:04' DAY TO SECOND`
-//! and the unit-string form `INTERVAL '2 days 3 hours'`.
+//! `INTERVAL` literals with Spark 4's ANSI interval types and its parser's error classes:
 //!
-//! Types (see `ember_plan::interval`): year-month intervals are Arrow `Interval(YearMonth)`
-//! (months), intervals of whole days (`DAY` alone) are `Interval(DayTime)` with zero
-//! milliseconds (Spark's `interval day`), every other day-time interval is
-//! `Duration(Microsecond)` (Spark's `interval day to second`).
+//! - one unit, `INTERVAL '3' MONTH`, `INTERVAL 90 DAY`: the type of that unit (weeks are
+//!   days, milliseconds and microseconds seconds);
+//! - a unit range, `INTERVAL '1 02:03' DAY TO MINUTE`: that type (see
+//!   `ember_plan::interval_parse` for the shapes);
+//! - a unit list, `INTERVAL '2 days 3 hours'`: from its coarsest to its finest unit
+//!   (`interval day to hour`); year-month and day-time units cannot mix.
+//!
+//! Storage of the values: see `ember_common::interval_type`.
 
-use ember_common::{Error, Result};
-use ember_plan::interval::{day_interval, day_time_interval, year_month_interval};
+use ember_common::interval_type::{IntervalField, IntervalType, MICROS_PER_DAY};
+use ember_common::{Error, ErrorKind, Result};
+use ember_plan::interval::interval_overflow;
+use ember_plan::interval_parse::{parse_interval_body, IntervalParseError};
 use ember_plan::ScalarValue;
 use sqlparser::ast::{self, DateTimeField, Value};
-
-use crate::errors::other;
-
-const MICROS_PER_SECOND: i128 = 1_000_000;
-const MICROS_PER_MINUTE: i128 = 60 * MICROS_PER_SECOND;
-const MICROS_PER_HOUR: i128 = 60 * MICROS_PER_MINUTE;
-const MICROS_PER_DAY: i128 = 24 * MICROS_PER_HOUR;
 
 /// A unit of an interval literal, coarsest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +31,7 @@ enum Unit {
 }
 
 impl Unit {
+    /// A unit word, singular or plural, case-insensitive.
     fn from_word(w: &str) -> Option<Unit> {
         let w = w.to_ascii_lowercase();
         let w = w.strip_suffix('s').unwrap_or(&w);
@@ -67,397 +65,349 @@ impl Unit {
         })
     }
 
-    fn is_year_month(self) -> bool {
-        matches!(self, Unit::Year | Unit::Month)
-    }
-
-    /// Microseconds in one unit (day-time units only).
-    fn micros(self) -> i128 {
+    fn name(self) -> &'static str {
         match self {
-            Unit::Week => 7 * MICROS_PER_DAY,
-            Unit::Day => MICROS_PER_DAY,
-            Unit::Hour => MICROS_PER_HOUR,
-            Unit::Minute => MICROS_PER_MINUTE,
-            Unit::Second => MICROS_PER_SECOND,
-            Unit::Millisecond => 1_000,
-            _ => 1,
+            Unit::Year => "year",
+            Unit::Month => "month",
+            Unit::Week => "week",
+            Unit::Day => "day",
+            Unit::Hour => "hour",
+            Unit::Minute => "minute",
+            Unit::Second => "second",
+            Unit::Millisecond => "millisecond",
+            Unit::Microsecond => "microsecond",
+        }
+    }
+
+    /// The field of the interval type this unit contributes to.
+    fn field(self) -> IntervalField {
+        match self {
+            Unit::Year => IntervalField::Year,
+            Unit::Month => IntervalField::Month,
+            Unit::Week | Unit::Day => IntervalField::Day,
+            Unit::Hour => IntervalField::Hour,
+            Unit::Minute => IntervalField::Minute,
+            Unit::Second | Unit::Millisecond | Unit::Microsecond => IntervalField::Second,
         }
     }
 }
 
-fn invalid(input: &str, why: &str) -> Error {
-    other(
-        "INVALID_INTERVAL_FORMAT",
-        "22006",
-        format!("Error parsing '{input}' to interval. {why}"),
-    )
+/// Spark's `CalendarInterval` while a unit list is read: months, days and microseconds,
+/// each within its Java type, and the fields the units named.
+#[derive(Default)]
+struct Calendar {
+    months: i32,
+    days: i32,
+    micros: i64,
+    fields: Vec<IntervalField>,
 }
 
-fn overflow(input: &str) -> Error {
-    other(
-        "INVALID_INTERVAL_FORMAT",
-        "22006",
-        format!("Error parsing '{input}' to interval. Interval value overflows."),
-    )
+/// Why a unit list cannot be read (Spark's `stringToInterval` failures).
+enum ListError {
+    /// `INVALID_UNIT`
+    Unit(String),
+    /// `UNRECOGNIZED_NUMBER`: a word where a number should start (or none at all)
+    Number(String),
+    /// `INVALID_VALUE`: a number that goes wrong after its start (`1-`, `- x`); the word
+    /// it fails in, lower-cased as Spark reports it
+    Value(String),
+    /// `INVALID_FRACTION`: a fraction of a unit other than seconds
+    Fraction(Unit),
+    /// `ARITHMETIC_EXCEPTION`: a number or a sum out of its Java type
+    Arithmetic,
 }
 
-/// An accumulated interval: months, plus microseconds, plus whether only whole-day
-/// units were used (then it is Spark's `interval day`).
-struct Parts {
-    months: i128,
-    micros: i128,
-    days_only: bool,
-}
-
-impl Parts {
-    fn into_scalar(self, input: &str) -> Result<ScalarValue> {
-        if self.months != 0 && self.micros != 0 {
-            return Err(invalid(input, "Cannot mix year-month and day-time fields."));
-        }
-        if self.months != 0 {
-            let m = i32::try_from(self.months).map_err(|_| overflow(input))?;
-            return Ok(year_month_interval(m));
-        }
-        if self.days_only {
-            let d = i32::try_from(self.micros / MICROS_PER_DAY).map_err(|_| overflow(input))?;
-            return Ok(day_interval(d));
-        }
-        let us = i64::try_from(self.micros).map_err(|_| overflow(input))?;
-        Ok(day_time_interval(us))
+/// Reads `[interval] <number> <unit> …` (`2 days 3 hours`, ` 1.5 SECOND`).
+fn read_unit_list(text: &str) -> std::result::Result<Calendar, ListError> {
+    let mut words = text.split_whitespace().peekable();
+    if words.peek().is_some_and(|w| w.eq_ignore_ascii_case("interval")) {
+        words.next();
     }
+    let mut cal = Calendar::default();
+    let mut any = false;
+    while let Some(first) = words.next() {
+        any = true;
+        let (negative, number) = read_number(first, &mut words)?;
+        let unit_word = words.next().ok_or_else(|| ListError::Number(number.to_string()))?;
+        let unit = Unit::from_word(unit_word).ok_or_else(|| ListError::Unit(unit_word.to_string()))?;
+        add_unit(&mut cal, negative, number, unit)?;
+    }
+    if !any {
+        return Err(ListError::Number(String::new()));
+    }
+    Ok(cal)
+}
+
+/// The sign and the digits of the number starting at word `first`, as Spark's state
+/// machine reads them: a sign, then (whitespace allowed) digits with at most one `.` and
+/// nine fractional digits. A sign alone takes the next word as its digits (`- 1 day`).
+fn read_number<'a>(
+    first: &'a str,
+    words: &mut impl Iterator<Item = &'a str>,
+) -> std::result::Result<(bool, &'a str), ListError> {
+    let (negative, rest) = match first.as_bytes().first() {
+        Some(b'-') => (true, &first[1..]),
+        Some(b'+') => (false, &first[1..]),
+        Some(b'0'..=b'9' | b'.') => (false, first),
+        _ => return Err(ListError::Number(first.to_ascii_lowercase())),
+    };
+    let (body, word) = if rest.is_empty() {
+        let next = words.next().ok_or_else(|| ListError::Number(String::new()))?;
+        (next, next)
+    } else {
+        (rest, first)
+    };
+    let (whole, frac) = body.split_once('.').unwrap_or((body, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !is_digits(whole) || !is_digits(frac) || frac.len() > 9 {
+        return Err(ListError::Value(word.to_ascii_lowercase()));
+    }
+    Ok((negative, body))
+}
+
+/// Adds `[-]number unit` to `cal` with Spark's exact Java arithmetic; `number` is digits
+/// with at most one `.` (see [`read_number`]).
+fn add_unit(cal: &mut Calendar, negative: bool, number: &str, unit: Unit) -> std::result::Result<(), ListError> {
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if number.contains('.') && unit != Unit::Second {
+        return Err(ListError::Fraction(unit));
+    }
+    let value: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| ListError::Arithmetic)? };
+    let value = if negative { -value } else { value };
+    let frac_micros: i64 = format!("{frac:0<6}")[..6].parse().unwrap_or(0);
+    let a = ListError::Arithmetic;
+    let int = |v: i64| i32::try_from(v).map_err(|_| ListError::Arithmetic);
+    match unit {
+        Unit::Year => cal.months = cal.months.checked_add(int(value.checked_mul(12).ok_or(a)?)?).ok_or(ListError::Arithmetic)?,
+        Unit::Month => cal.months = cal.months.checked_add(int(value)?).ok_or(a)?,
+        Unit::Week => cal.days = cal.days.checked_add(int(value.checked_mul(7).ok_or(a)?)?).ok_or(ListError::Arithmetic)?,
+        Unit::Day => cal.days = cal.days.checked_add(int(value)?).ok_or(a)?,
+        _ => {
+            let per = match unit {
+                Unit::Hour => IntervalField::Hour.micros(),
+                Unit::Minute => IntervalField::Minute.micros(),
+                Unit::Second => IntervalField::Second.micros(),
+                Unit::Millisecond => 1_000,
+                _ => 1,
+            };
+            let signed_frac = if negative { -frac_micros } else { frac_micros };
+            let delta = value.checked_mul(per).and_then(|v| v.checked_add(signed_frac)).ok_or(a)?;
+            cal.micros = cal.micros.checked_add(delta).ok_or(ListError::Arithmetic)?;
+        }
+    }
+    cal.fields.push(unit.field());
+    Ok(())
+}
+
+/// The literal of the fields a unit list named; `None` when they mix classes.
+fn calendar_literal(cal: &Calendar) -> Result<Option<ScalarValue>> {
+    let (Some(&start), Some(&end)) = (cal.fields.iter().min(), cal.fields.iter().max()) else {
+        return Ok(None);
+    };
+    let Some(t) = IntervalType::new(start, end) else { return Ok(None) };
+    let value = if t.is_year_month() {
+        cal.months as i64
+    } else {
+        (cal.days as i64).checked_mul(MICROS_PER_DAY).and_then(|d| d.checked_add(cal.micros)).ok_or_else(arithmetic_overflow)?
+    };
+    Ok(Some(ScalarValue::Interval(Some(value), t)))
+}
+
+/// `INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION`: a literal beyond its type's range.
+fn arithmetic_overflow() -> Error {
+    interval_overflow(None)
+}
+
+fn error(class: &str, sqlstate: Option<&str>, message: String) -> Error {
+    Error::new(ErrorKind::Other { class: class.into(), sqlstate: sqlstate.map(Into::into), message })
+}
+
+/// `INVALID_INTERVAL_FORMAT.<sub>` for the text Spark parsed (`' 1.5 DAY'`).
+fn invalid_format(sub: &str, input: &str, detail: String) -> Error {
+    error(
+        &format!("INVALID_INTERVAL_FORMAT.{sub}"),
+        Some("22006"),
+        format!(
+            "Error parsing '{input}' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. {detail}"
+        ),
+    )
 }
 
 /// Binds an `INTERVAL ...` AST node to a literal.
 pub(crate) fn bind_interval(iv: &ast::Interval) -> Result<ScalarValue> {
     let (text, negated) = interval_text(&iv.value)?;
-    let leading = match &iv.leading_field {
-        None => None,
-        Some(f) => Some(
-            Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?,
-        ),
+    let field = |f: &Option<DateTimeField>| -> Result<Option<Unit>> {
+        match f {
+            None => Ok(None),
+            Some(f) => Unit::from_field(f).map(Some).ok_or_else(|| typed_literal_error(&format!("{text} {f}"))),
+        }
     };
-    let last = match &iv.last_field {
-        None => None,
-        Some(f) => Some(
-            Unit::from_field(f).ok_or_else(|| invalid(&text, &format!("Invalid unit '{f}'.")))?,
-        ),
-    };
-    let mut parts = match (leading, last) {
-        (None, _) => parse_unit_string(&text)?,
-        (Some(u), None) => single_unit(&text, u)?,
-        (Some(from), Some(to)) => unit_range(&text, from, to)?,
-    };
-    if negated {
-        parts.months = -parts.months;
-        parts.micros = -parts.micros;
+    match (field(&iv.leading_field)?, field(&iv.last_field)?) {
+        (None, _) => unit_list_literal(&text, negated),
+        (Some(unit), None) => single_unit_literal(&text, negated, unit),
+        (Some(from), Some(to)) => unit_range_literal(&text, negated, from, to),
     }
-    parts.into_scalar(&text)
+}
+
+/// `INVALID_TYPED_LITERAL`: an `INTERVAL 'string'` Spark cannot read.
+fn typed_literal_error(text: &str) -> Error {
+    error(
+        "INVALID_TYPED_LITERAL",
+        Some("42604"),
+        format!("The value of the typed literal \"INTERVAL\" is invalid: '{text}'."),
+    )
+}
+
+/// `INTERVAL '2 days 3 hours'`.
+fn unit_list_literal(text: &str, negated: bool) -> Result<ScalarValue> {
+    let cal = read_unit_list(text).map_err(|_| typed_literal_error(text))?;
+    let value = calendar_literal(&cal)?.ok_or_else(|| {
+        error("_LEGACY_ERROR_TEMP_0029", None, format!("Cannot mix year-month and day-time fields: INTERVAL '{text}'."))
+    })?;
+    negate(value, negated)
+}
+
+/// `INTERVAL '3' MONTH`, `INTERVAL -90 DAY`: Spark reads ` <value> <UNIT>` as a unit list.
+fn single_unit_literal(text: &str, negated: bool, unit: Unit) -> Result<ScalarValue> {
+    if text.chars().any(|c| c.is_alphabetic()) {
+        return Err(error(
+            "_LEGACY_ERROR_TEMP_0026",
+            None,
+            format!("Can only use numbers in the interval value part for multiple unit value pairs interval form, but got invalid value: {text}."),
+        ));
+    }
+    let value = if negated { negate_text(text) } else { text.to_string() };
+    let input = format!(" {} {}", value.trim(), unit.name().to_ascii_uppercase());
+    let cal = read_unit_list(&input).map_err(|e| match e {
+        ListError::Unit(u) => invalid_format("INVALID_UNIT", &input, format!("Invalid unit {u}.")),
+        ListError::Number(n) => invalid_format("UNRECOGNIZED_NUMBER", &input, format!("Unrecognized number {}.", if n.is_empty() { unit.name() } else { &n })),
+        ListError::Value(w) => invalid_format("INVALID_VALUE", &input, format!("Invalid value {w}.")),
+        ListError::Fraction(u) => invalid_format("INVALID_FRACTION", &input, format!("{} cannot have fractional part.", u.name())),
+        ListError::Arithmetic => invalid_format("ARITHMETIC_EXCEPTION", &input, format!("Uncaught arithmetic exception while parsing '{input}'.")),
+    })?;
+    calendar_literal(&cal)?.ok_or_else(|| Error::internal("a single interval unit mixes fields"))
+}
+
+/// `INTERVAL '1 02:03' DAY TO MINUTE`.
+fn unit_range_literal(text: &str, negated: bool, from: Unit, to: Unit) -> Result<ScalarValue> {
+    let t = match (from, to) {
+        (Unit::Year, Unit::Month) | (Unit::Day | Unit::Hour | Unit::Minute, Unit::Hour | Unit::Minute | Unit::Second) if from < to => {
+            IntervalType::new(from.field(), to.field())
+        }
+        _ => None,
+    }
+    .ok_or_else(|| {
+        invalid_format(
+            "UNSUPPORTED_FROM_TO_EXPRESSION",
+            text,
+            format!("Intervals FROM {} TO {} are not supported.", from.name(), to.name()),
+        )
+    })?;
+    let value = parse_interval_body(text, t).map_err(|e| match (t.is_year_month(), e) {
+        (true, IntervalParseError::Unmatched) => invalid_format(
+            "UNMATCHED_FORMAT_STRING",
+            text,
+            format!("Interval string does not match year-month format of `[+|-]y-m`: {text}."),
+        ),
+        (true, other) => invalid_format("INTERVAL_PARSING", text, format!("Error parsing interval year-month string: {}.", other.detail())),
+        (false, IntervalParseError::Unmatched) => invalid_format(
+            "UNMATCHED_FORMAT_STRING_WITH_NOTICE",
+            text,
+            format!("Interval string does not match day-time format of `{}`: {text}.", t.catalog_string()),
+        ),
+        (false, other) => error("_LEGACY_ERROR_TEMP_0063", None, format!("Error parsing interval day-time string: {}.", other.detail())),
+    })?;
+    negate(ScalarValue::Interval(Some(value), t), negated)
+}
+
+/// The value text with a leading `-` added or removed.
+fn negate_text(text: &str) -> String {
+    let t = text.trim();
+    match t.strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None => format!("-{}", t.strip_prefix('+').unwrap_or(t)),
+    }
+}
+
+/// `-literal` (the `-` before the string in `INTERVAL -'1-2' YEAR TO MONTH`).
+fn negate(v: ScalarValue, negated: bool) -> Result<ScalarValue> {
+    match (v, negated) {
+        (ScalarValue::Interval(Some(x), t), true) => {
+            let limit = if t.is_year_month() { i32::MIN as i64 } else { i64::MIN };
+            if x == limit {
+                return Err(arithmetic_overflow());
+            }
+            Ok(ScalarValue::Interval(Some(-x), t))
+        }
+        (v, _) => Ok(v),
+    }
 }
 
 /// The literal's text, and whether a `-` stands before it.
 fn interval_text(e: &ast::Expr) -> Result<(String, bool)> {
+    let bad = |s: String| typed_literal_error(&s);
     match e {
         ast::Expr::Value(v) => match &v.value {
             Value::Number(n, _) => Ok((n.clone(), false)),
-            other => match other.clone().into_string() {
-                Some(s) => Ok((s, false)),
-                None => Err(invalid(
-                    &other.to_string(),
-                    "Expected a string or a number.",
-                )),
-            },
+            other => other.clone().into_string().map(|s| (s, false)).ok_or_else(|| bad(other.to_string())),
         },
-        ast::Expr::UnaryOp {
-            op: ast::UnaryOperator::Minus,
-            expr,
-        } => {
+        ast::Expr::UnaryOp { op: ast::UnaryOperator::Minus, expr } => {
             let (t, neg) = interval_text(expr)?;
             Ok((t, !neg))
         }
-        ast::Expr::UnaryOp {
-            op: ast::UnaryOperator::Plus,
-            expr,
-        } => interval_text(expr),
+        ast::Expr::UnaryOp { op: ast::UnaryOperator::Plus, expr } => interval_text(expr),
         ast::Expr::Nested(inner) => interval_text(inner),
-        other => Err(invalid(
-            &other.to_string(),
-            "Expected a string or a number.",
-        )),
+        other => Err(bad(other.to_string())),
     }
-}
-
-/// A signed decimal number `[+-]digits[.digits]`, in units of 10^-6.
-fn parse_micros_number(s: &str) -> Option<i128> {
-    let s = s.trim();
-    let (neg, body) = match s.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (int_part, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int_part.is_empty() && frac.is_empty() {
-        return None;
-    }
-    // at most 18 integer digits, so unit multiplications stay far inside i128
-    if int_part.len() > 18 {
-        return None;
-    }
-    if !int_part.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 9
-    {
-        return None;
-    }
-    let whole: i128 = if int_part.is_empty() {
-        0
-    } else {
-        int_part.parse().ok()?
-    };
-    let frac6 = format!("{frac:0<6}");
-    let frac_v: i128 = frac6[..6].parse().ok()?;
-    let v = whole.checked_mul(1_000_000)?.checked_add(frac_v)?;
-    Some(if neg { -v } else { v })
-}
-
-/// `value unit` for one unit (`'3' MONTH`, `'1.5' SECOND`).
-fn add_unit(parts: &mut Parts, input: &str, value: &str, unit: Unit) -> Result<()> {
-    let v = parse_micros_number(value).ok_or_else(|| {
-        invalid(
-            input,
-            &format!(
-                "Invalid value '{}' for unit '{}'.",
-                value.trim(),
-                format!("{unit:?}").to_lowercase()
-            ),
-        )
-    })?;
-    let fractional = v % 1_000_000 != 0;
-    if fractional && !matches!(unit, Unit::Second) {
-        return Err(invalid(
-            input,
-            &format!(
-                "'{}' is not an integer number of {}s.",
-                value.trim(),
-                format!("{unit:?}").to_lowercase()
-            ),
-        ));
-    }
-    let whole = v / 1_000_000;
-    match unit {
-        Unit::Year => parts.months += whole.checked_mul(12).ok_or_else(|| overflow(input))?,
-        Unit::Month => parts.months += whole,
-        Unit::Second => {
-            parts.micros += v;
-            parts.days_only = false;
-        }
-        u => {
-            parts.micros += whole
-                .checked_mul(u.micros())
-                .ok_or_else(|| overflow(input))?;
-            if !matches!(u, Unit::Day | Unit::Week) {
-                parts.days_only = false;
-            }
-        }
-    }
-    if parts.months.abs() > i32::MAX as i128 || parts.micros.abs() > i64::MAX as i128 {
-        return Err(overflow(input));
-    }
-    Ok(())
-}
-
-fn single_unit(text: &str, unit: Unit) -> Result<Parts> {
-    let mut parts = Parts {
-        months: 0,
-        micros: 0,
-        days_only: matches!(unit, Unit::Day | Unit::Week) || unit.is_year_month(),
-    };
-    add_unit(&mut parts, text, text, unit)?;
-    if unit.is_year_month() {
-        parts.days_only = false;
-    }
-    Ok(parts)
-}
-
-/// `'2 days 3 hours'`: pairs of a number and a unit word.
-fn parse_unit_string(text: &str) -> Result<Parts> {
-    let body = text.trim();
-    let body = if body.len() >= 8 && body[..8].eq_ignore_ascii_case("interval") {
-        body[8..].trim()
-    } else {
-        body
-    };
-    let words: Vec<&str> = body.split_whitespace().collect();
-    if words.is_empty() {
-        return Err(invalid(text, "The interval string is empty."));
-    }
-    if !words.len().is_multiple_of(2) {
-        return Err(invalid(text, "Expected a number followed by a unit."));
-    }
-    let mut parts = Parts {
-        months: 0,
-        micros: 0,
-        days_only: true,
-    };
-    for pair in words.chunks(2) {
-        let unit = Unit::from_word(pair[1])
-            .ok_or_else(|| invalid(text, &format!("Invalid unit '{}'.", pair[1])))?;
-        add_unit(&mut parts, text, pair[0], unit)?;
-    }
-    if parts.months != 0 {
-        parts.days_only = false;
-    }
-    Ok(parts)
-}
-
-/// `'1-2' YEAR TO MONTH`, `'1 02:03:04.5' DAY TO SECOND`, `'10:20' HOUR TO MINUTE`, ...
-fn unit_range(text: &str, from: Unit, to: Unit) -> Result<Parts> {
-    let s = text.trim();
-    let (neg, body) = match s.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let shape = format!("{from:?} TO {to:?}").to_uppercase();
-    let bad = || {
-        invalid(
-            text,
-            &format!(
-                "Interval string does not match {} format.",
-                shape.to_lowercase()
-            ),
-        )
-    };
-    let mut parts = Parts {
-        months: 0,
-        micros: 0,
-        days_only: false,
-    };
-    match (from, to) {
-        (Unit::Year, Unit::Month) => {
-            let (y, m) = body.split_once('-').ok_or_else(bad)?;
-            let y: i128 = y.parse::<i64>().map_err(|_| bad())?.into();
-            let m: i128 = m.parse::<i64>().map_err(|_| bad())?.into();
-            if !(0..12).contains(&m) {
-                return Err(invalid(text, &format!("month {m} outside range [0, 11]")));
-            }
-            parts.months = y * 12 + m;
-        }
-        (f, t)
-            if !f.is_year_month()
-                && !t.is_year_month()
-                && f < t
-                && f >= Unit::Day
-                && t <= Unit::Second =>
-        {
-            // DAY part separated by a space, the rest by ':'
-            let (day_part, time_part) = if f == Unit::Day {
-                let (d, rest) = body.split_once(' ').ok_or_else(bad)?;
-                (Some(d), rest.trim())
-            } else {
-                (None, body)
-            };
-            let mut units: Vec<Unit> = [Unit::Hour, Unit::Minute, Unit::Second]
-                .into_iter()
-                .filter(|u| *u >= f.max(Unit::Hour) && *u <= t)
-                .collect();
-            if f == Unit::Day && t == Unit::Day {
-                units.clear();
-            }
-            let fields: Vec<&str> = if units.is_empty() {
-                Vec::new()
-            } else {
-                time_part.split(':').collect()
-            };
-            if fields.len() != units.len() {
-                return Err(bad());
-            }
-            let mut total: i128 = 0;
-            if let Some(d) = day_part {
-                let d: i128 = d.parse::<i64>().map_err(|_| bad())?.into();
-                total += d * MICROS_PER_DAY;
-            }
-            for (i, (u, v)) in units.iter().zip(&fields).enumerate() {
-                let micros = parse_micros_number(v).ok_or_else(bad)?;
-                if *u != Unit::Second && micros % 1_000_000 != 0 {
-                    return Err(bad());
-                }
-                let limit = match u {
-                    Unit::Hour => 24,
-                    _ => 60,
-                };
-                if i > 0 && micros >= limit * 1_000_000 {
-                    return Err(invalid(
-                        text,
-                        &format!(
-                            "{} {} outside range [0, {}]",
-                            format!("{u:?}").to_lowercase(),
-                            micros / 1_000_000,
-                            limit - 1
-                        ),
-                    ));
-                }
-                total += micros / 1_000_000 * u.micros()
-                    + if *u == Unit::Second {
-                        micros % 1_000_000
-                    } else {
-                        0
-                    };
-            }
-            parts.micros = total;
-        }
-        _ => {
-            return Err(invalid(
-                text,
-                &format!("Unsupported interval range {shape}."),
-            ))
-        }
-    }
-    if neg {
-        parts.months = -parts.months;
-        parts.micros = -parts.micros;
-    }
-    if parts.months.abs() > i32::MAX as i128 || parts.micros.abs() > i64::MAX as i128 {
-        return Err(overflow(text));
-    }
-    Ok(parts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn numbers_in_micros() {
-        assert_eq!(parse_micros_number("1.5"), Some(1_500_000));
-        assert_eq!(parse_micros_number("-2"), Some(-2_000_000));
-        assert_eq!(parse_micros_number("x"), None);
+    fn list(s: &str) -> String {
+        match read_unit_list(s) {
+            Ok(c) => calendar_literal(&c).unwrap().map(|v| v.to_string()).unwrap_or_else(|| "mixed".into()),
+            Err(ListError::Unit(u)) => format!("unit {u}"),
+            Err(ListError::Number(n)) => format!("number {n}"),
+            Err(ListError::Value(w)) => format!("value {w}"),
+            Err(ListError::Fraction(u)) => format!("fraction {}", u.name()),
+            Err(ListError::Arithmetic) => "arithmetic".into(),
+        }
     }
 
     #[test]
-    fn unit_strings() {
-        let p = parse_unit_string("2 days 3 hours").unwrap();
-        assert_eq!(p.micros, 2 * MICROS_PER_DAY + 3 * MICROS_PER_HOUR);
-        assert!(!p.days_only);
-        assert!(parse_unit_string("1 fortnight").is_err());
-        assert!(parse_unit_string("1 month 1 day")
-            .unwrap()
-            .into_scalar("x")
-            .is_err());
+    fn unit_lists_take_their_coarsest_and_finest_units() {
+        assert_eq!(list("2 days 3 hours"), "INTERVAL '2 03' DAY TO HOUR");
+        assert_eq!(list("interval 1 year 2 months"), "INTERVAL '1-2' YEAR TO MONTH");
+        assert_eq!(list("2 weeks"), "INTERVAL '14' DAY");
+        assert_eq!(list("2 seconds 500 milliseconds"), "INTERVAL '02.5' SECOND");
+        assert_eq!(list("1 day -2 hours"), "INTERVAL '0 22' DAY TO HOUR");
+        assert_eq!(list("1 month 1 day"), "mixed");
+        assert_eq!(list("3 fortnights"), "unit fortnights");
+        assert_eq!(list("1.5 days"), "fraction day");
+        assert_eq!(list("1"), "number 1");
+        assert_eq!(list("- 1 day"), "INTERVAL '-1' DAY");
+        assert_eq!(list(".5 second"), "INTERVAL '00.5' SECOND");
+        assert_eq!(list("- DAY"), "value day");
+        assert_eq!(list("1- day"), "value 1-");
+        assert_eq!(list("#1 day"), "number #1");
+        assert_eq!(list("9223372036854775808 microseconds"), "arithmetic");
     }
 
     #[test]
-    fn ranges() {
-        assert_eq!(
-            unit_range("1-2", Unit::Year, Unit::Month).unwrap().months,
-            14
-        );
-        assert_eq!(
-            unit_range("-1-2", Unit::Year, Unit::Month).unwrap().months,
-            -14
-        );
-        let p = unit_range("1 02:03:04.5", Unit::Day, Unit::Second).unwrap();
-        assert_eq!(
-            p.micros,
-            MICROS_PER_DAY + 2 * MICROS_PER_HOUR + 3 * MICROS_PER_MINUTE + 4_500_000
-        );
-        assert!(unit_range("1-12", Unit::Year, Unit::Month).is_err());
+    fn literal_errors_have_sparks_classes() {
+        let class = |r: Result<ScalarValue>| r.map(|v| v.to_string()).unwrap_or_else(|e| e.class().to_string());
+        assert_eq!(class(single_unit_literal("abc", false, Unit::Day)), "_LEGACY_ERROR_TEMP_0026");
+        assert_eq!(class(single_unit_literal("1.5", false, Unit::Hour)), "INVALID_INTERVAL_FORMAT.INVALID_FRACTION");
+        assert_eq!(class(single_unit_literal("3000000000", false, Unit::Day)), "INVALID_INTERVAL_FORMAT.ARITHMETIC_EXCEPTION");
+        assert_eq!(class(single_unit_literal("106751992", false, Unit::Day)), "INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION");
+        assert_eq!(class(single_unit_literal("5", true, Unit::Year)), "INTERVAL '-5' YEAR");
+        assert_eq!(class(unit_range_literal("1-13", false, Unit::Year, Unit::Month)), "INVALID_INTERVAL_FORMAT.INTERVAL_PARSING");
+        assert_eq!(class(unit_range_literal("1 25", false, Unit::Day, Unit::Hour)), "_LEGACY_ERROR_TEMP_0063");
+        assert_eq!(class(unit_range_literal("1", false, Unit::Hour, Unit::Day)), "INVALID_INTERVAL_FORMAT.UNSUPPORTED_FROM_TO_EXPRESSION");
+        assert_eq!(class(unit_range_literal("1-2", true, Unit::Year, Unit::Month)), "INTERVAL '-1-2' YEAR TO MONTH");
+        assert_eq!(class(unit_list_literal("1 month 1 day", false)), "_LEGACY_ERROR_TEMP_0029");
+        assert_eq!(class(unit_list_literal("x days", false)), "INVALID_TYPED_LITERAL");
     }
 }

@@ -18,6 +18,7 @@
 
 mod binder;
 mod catalog_statements;
+mod datetime_arith;
 mod ddl;
 mod depth;
 mod dialect;
@@ -51,4 +52,4 @@ mod tests_statement;
 pub use binder::Binder;
 pub use split::{split_statements, StatementText};
 pub use statement::lowercase_keys;
-pub use types::{COMMENT_KEY, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};
+pub use types::{COMMENT_KEY, parse_cast_type_with_tz, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};

@@ -252,18 +252,8 @@ impl Binder<'_> {
 
 /// The length in seconds of a day-time interval value (`None` for other values).
 fn interval_seconds(v: &ember_plan::ScalarValue) -> Option<i64> {
-    use arrow::array::{Array, AsArray};
-    use arrow::datatypes::{DataType, DurationMicrosecondType, IntervalDayTimeType, IntervalUnit, TimeUnit};
-    let ember_plan::ScalarValue::Nested(a) = v else { return None };
-    if a.is_empty() || a.is_null(0) {
-        return None;
-    }
-    match a.data_type() {
-        DataType::Duration(TimeUnit::Microsecond) => Some(a.as_primitive::<DurationMicrosecondType>().value(0) / 1_000_000),
-        DataType::Interval(IntervalUnit::DayTime) => {
-            let d = a.as_primitive::<IntervalDayTimeType>().value(0);
-            Some(d.days as i64 * 86_400 + d.milliseconds as i64 / 1000)
-        }
+    match v {
+        ember_plan::ScalarValue::Interval(Some(micros), t) if !t.is_year_month() && micros % 1_000_000 == 0 => Some(micros / 1_000_000),
         _ => None,
     }
 }

@@ -1,11 +1,14 @@
 //! Spark type names to Arrow types: `int`, `decimal(10,2)`, `array<string>`,
 //! `map<string,int>`, `struct<a:int,b:string>`, and DDL schemas (`a INT, b STRING`).
 //! CAST targets parsed by sqlparser are printed and re-read here, so there is one
-//! mapping of names to types.
+//! mapping of names to types. ANSI interval types (`interval day to hour`) become their
+//! Arrow storage type; fields of them carry their Spark type in metadata, and
+//! [`parse_cast_type_with_tz`] returns it beside the Arrow type.
 
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Fields, Schema, TimeUnit};
+use ember_common::interval_type::{IntervalField, IntervalType};
 use ember_common::Result;
 
 use crate::errors::{other, syntax_error};
@@ -25,6 +28,14 @@ pub fn parse_data_type_with_tz(s: &str, time_zone: &str) -> Result<DataType> {
 
 /// The field metadata key holding a column's `COMMENT` (Spark's `StructField` metadata key).
 pub const COMMENT_KEY: &str = "comment";
+
+/// Parses a CAST target: its Arrow type, and its Spark interval type when it is one.
+pub fn parse_cast_type_with_tz(s: &str, time_zone: &str) -> Result<(DataType, Option<IntervalType>)> {
+    let mut p = TypeParser::new(s, time_zone)?;
+    let t = p.spark_type()?;
+    p.expect_end()?;
+    Ok(t)
+}
 
 /// Parses a DDL schema such as `a INT, b STRING NOT NULL, c ARRAY<INT> COMMENT 'x'`.
 pub fn parse_ddl_schema(s: &str) -> Result<Schema> {
@@ -207,7 +218,7 @@ impl<'z> TypeParser<'z> {
         };
         self.pos += 1;
         self.eat(&Tok::Punct(':'));
-        let dt = self.data_type()?;
+        let (dt, interval) = self.spark_type()?;
         let nullable = !(self.eat_word("NOT") && {
             if !self.eat_word("NULL") {
                 return Err(self.error_here());
@@ -224,10 +235,38 @@ impl<'z> TypeParser<'z> {
                 _ => return Err(self.error_here()),
             }
         }
-        Ok(field)
+        Ok(annotated(field, interval))
     }
 
     fn data_type(&mut self) -> Result<DataType> {
+        Ok(self.spark_type()?.0)
+    }
+
+    /// `INTERVAL field [TO field]` after the word `interval`.
+    fn interval(&mut self) -> Result<IntervalType> {
+        let start = self.interval_field()?;
+        let end = if self.eat_word("TO") { self.interval_field()? } else { start };
+        IntervalType::new(start, end).ok_or_else(|| {
+            other(
+                "INVALID_INTERVAL_FORMAT.UNSUPPORTED_FROM_TO_EXPRESSION",
+                "22006",
+                format!("Intervals FROM {} TO {} are not supported.", start.name(), end.name()),
+            )
+        })
+    }
+
+    fn interval_field(&mut self) -> Result<IntervalField> {
+        let f = match self.peek() {
+            Some(Tok::Ident(w)) => IntervalField::parse(w),
+            _ => None,
+        };
+        let f = f.ok_or_else(|| self.error_here())?;
+        self.pos += 1;
+        Ok(f)
+    }
+
+    /// A type: its Arrow type, and its Spark interval type when it is one.
+    fn spark_type(&mut self) -> Result<(DataType, Option<IntervalType>)> {
         let name = match self.peek() {
             Some(Tok::Ident(s)) => s.to_ascii_lowercase(),
             _ => return Err(self.error_here()),
@@ -279,19 +318,24 @@ impl<'z> TypeParser<'z> {
             }
             "timestamp_ntz" => DataType::Timestamp(TimeUnit::Microsecond, None),
             "void" => DataType::Null,
+            "interval" => {
+                let t = self.interval()?;
+                return Ok((t.arrow_type(), Some(t)));
+            }
             "array" => {
                 self.expect(&Tok::Punct('<'))?;
-                let inner = self.data_type()?;
+                let (inner, it) = self.spark_type()?;
                 self.expect(&Tok::Punct('>'))?;
-                DataType::List(Arc::new(Field::new("item", inner, true)))
+                DataType::List(Arc::new(annotated(Field::new("item", inner, true), it)))
             }
             "map" => {
                 self.expect(&Tok::Punct('<'))?;
-                let k = self.data_type()?;
+                let (k, kt) = self.spark_type()?;
                 self.expect(&Tok::Punct(','))?;
-                let v = self.data_type()?;
+                let (v, vt) = self.spark_type()?;
                 self.expect(&Tok::Punct('>'))?;
-                let entries = Fields::from(vec![Field::new("key", k, false), Field::new("value", v, true)]);
+                let entries =
+                    Fields::from(vec![annotated(Field::new("key", k, false), kt), annotated(Field::new("value", v, true), vt)]);
                 DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
             }
             "struct" => {
@@ -316,7 +360,7 @@ impl<'z> TypeParser<'z> {
                 ))
             }
         };
-        Ok(dt)
+        Ok((dt, None))
     }
 
     fn expect_words(&mut self, words: &[&str]) -> Result<()> {
@@ -326,6 +370,14 @@ impl<'z> TypeParser<'z> {
             }
         }
         Ok(())
+    }
+}
+
+/// `field` marked with its Spark interval type, if any.
+fn annotated(field: Field, interval: Option<IntervalType>) -> Field {
+    match interval {
+        Some(t) => t.annotate(field),
+        None => field,
     }
 }
 
@@ -372,6 +424,20 @@ mod tests {
         assert_eq!(name("array<map<string, int>>"), "array<map<string,int>>");
         assert_eq!(name("STRUCT<a INT, `b c`: STRING>"), "struct<a:int,b c:string>");
         assert_eq!(name("struct<>"), "struct<>");
+    }
+
+    #[test]
+    fn interval_types() {
+        assert_eq!(name("interval day to hour"), "interval day to second");
+        let (dt, t) = parse_cast_type_with_tz("INTERVAL DAY TO HOUR", "UTC").unwrap();
+        assert_eq!((dt, t.map(|t| t.catalog_string())), (DataType::Duration(TimeUnit::Microsecond), Some("interval day to hour".into())));
+        assert_eq!(parse_cast_type_with_tz("interval month", "UTC").unwrap().1.map(|t| t.catalog_string()), Some("interval month".into()));
+        assert!(name("interval hour to day").contains("UNSUPPORTED_FROM_TO_EXPRESSION"));
+        assert!(name("interval fortnight").contains("PARSE_SYNTAX_ERROR"));
+        // fields of interval types name them in their metadata, nested ones too
+        let s = parse_ddl_schema("i INTERVAL HOUR, a ARRAY<INTERVAL MINUTE>, d INTERVAL DAY").unwrap();
+        let names: Vec<String> = s.fields().iter().map(|f| ember_common::types::field_catalog_string(f)).collect();
+        assert_eq!(names, ["interval hour", "array<interval minute>", "interval day"]);
     }
 
     #[test]

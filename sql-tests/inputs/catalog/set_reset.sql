@@ -21,4 +21,6 @@ SET spark.sql.session.timeZone = 'Nowhere/Land';
 SET spark.sql.session.timeZone = '+08:00';
 SET spark.sql.session.timeZone;
 SET TIME ZONE INTERVAL 20 HOURS;
+SET TIME ZONE INTERVAL '1.5' SECOND;
+SET TIME ZONE INTERVAL 1 MONTH;
 SET spark.sql.ansi.enabled = maybe;

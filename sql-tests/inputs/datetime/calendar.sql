@@ -25,3 +25,6 @@ SELECT date_add(date '2024-01-01', 'x');
 SELECT date_add(date '2024-01-01', 1.5);
 SELECT datediff(date '2024-01-01');
 SELECT d, date_add(d, 30), add_months(d, 1), last_day(d) FROM VALUES (date '2024-01-31'), (date '2024-02-29'), (NULL) AS t(d) ORDER BY d;
+SELECT make_date(2024, 2, 30);
+SELECT make_date(2024, 1, 32);
+SELECT date_add(date '2024-01-01', CAST(NULL AS INT)), date_sub(date '2024-01-01', CAST(2 AS TINYINT)), date '2024-03-01' - 1;

@@ -21,3 +21,8 @@ SELECT date_part('hour', interval '3' month);
 SELECT year(1);
 SELECT year('not a date');
 SELECT year(d) AS y, count(*) FROM dt GROUP BY year(d) ORDER BY y;
+SELECT extract(YeAr FROM d), extract(Month FROM ts), date_part('HOUR', ts) FROM dt ORDER BY id;
+SELECT extract(day FROM interval '-2 03' day to hour), extract(hour FROM interval '-2 03' day to hour), extract(minute FROM interval '-90' minute), extract(second FROM interval '-1 02:03:04.5' day to second);
+SELECT extract(hour FROM interval '1' day);
+SELECT extract(day FROM interval '36' hour);
+SELECT date_part('year', interval '14' month);

@@ -26,3 +26,10 @@ SELECT to_date('2024-02-30'), to_date('not a date'), to_date('2024-13-01', 'yyyy
 SELECT unix_timestamp('2024/01/01', 'yyyy-MM-dd'), make_date(2023, 2, 29), next_day(date '2024-01-01', 'xx'), year('bad');
 SELECT s, to_date(s, 'yyyy-MM-dd') FROM VALUES ('2024-01-01'), ('2024-02-30'), ('x'), (NULL) AS t(s) ORDER BY s;
 SELECT current_date = current_date(), current_timestamp IS NOT NULL;
+SELECT date_format(date '2024-01-01', 'e');
+SELECT date_format(date '2024-01-01', 'AAA');
+SELECT date_format(date '2024-01-01', 'aa');
+SELECT date_format(date '2024-01-01', 'yyyy{');
+SELECT date_format(date '2024-01-01', 'XXXXXX');
+SELECT to_date('2024-01-01', 'YYYY-MM-dd');
+SELECT unix_timestamp('2024-01-01 00:00:00'), to_unix_timestamp('1970-01-01 00:00:10');

@@ -16,3 +16,6 @@ SET spark.sql.session.timeZone=Asia/Kolkata;
 SELECT CAST(to_timestamp('2024-01-01 10:00:00') AS STRING), CAST(timestamp '2024-01-01 10:00:00' AS STRING), CAST(date '2024-01-01' + interval '90' minute AS STRING);
 SELECT concat('at ', date_trunc('HOUR', timestamp '2024-01-01 10:45:00')), CAST(CAST('2024-01-01 10:00:00' AS TIMESTAMP) AS DATE);
 SELECT CAST(to_timestamp('2024-01-01 02:00:00') AS DATE), to_date(to_timestamp('2024-01-01 02:00:00')), CAST(now() AS DATE) = current_date();
+SET spark.sql.session.timeZone=America/Los_Angeles;
+SELECT timestamp '2024-03-10 03:00:00' - timestamp '2024-03-10 01:00:00', timestamp '2024-11-03 12:00:00' - timestamp '2024-11-02 12:00:00', date '2024-03-11' - timestamp '2024-03-10 00:00:00';
+SELECT timestamp '2024-03-09 12:00:00' + interval '1 00:00:01' day to second, timestamp '2024-03-10 01:30:00' + interval '1' hour, date '2024-03-10' + interval '3' hour;

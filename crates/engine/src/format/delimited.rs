@@ -40,7 +40,8 @@ fn delimited(
             let cells: Vec<String> = batch
                 .columns()
                 .iter()
-                .map(|c| render(if is_null_at(c.as_ref(), row) { None } else { Some(f.format(c.as_ref(), row)) }))
+                .zip(schema.fields())
+                .map(|(c, field)| render(if is_null_at(c.as_ref(), row) { None } else { Some(f.format_in(field, c.as_ref(), row)) }))
                 .collect();
             out.push_str(&cells.join(&sep));
             out.push('\n');

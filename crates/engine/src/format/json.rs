@@ -21,7 +21,12 @@ pub fn json_lines(batches: &[RecordBatch], schema: &Schema, time_zone: &str) -> 
                 }
                 write_json_string(&mut out, field.name());
                 out.push(':');
-                write_json(&mut out, &f, column.as_ref(), row);
+                if ember_common::interval_type::IntervalType::of_field(field).is_some() && !is_null_at(column.as_ref(), row) {
+                    // an interval column writes its own fields (`INTERVAL '3' MONTH`)
+                    write_json_string(&mut out, &f.format_in(field, column.as_ref(), row));
+                } else {
+                    write_json(&mut out, &f, column.as_ref(), row);
+                }
             }
             out.push_str("}\n");
         }

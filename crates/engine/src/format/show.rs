@@ -36,7 +36,14 @@ pub fn show_string_with_zone(
             if rows.len() >= num_rows {
                 break 'outer;
             }
-            rows.push(batch.columns().iter().map(|c| truncate_cell(escape_meta(&f.format(c.as_ref(), row)), truncate)).collect());
+            rows.push(
+                batch
+                    .columns()
+                    .iter()
+                    .zip(schema.fields())
+                    .map(|(c, field)| truncate_cell(escape_meta(&f.format_in(field, c.as_ref(), row)), truncate))
+                    .collect(),
+            );
         }
     }
 

@@ -15,7 +15,7 @@ pub fn table_string(batches: &[RecordBatch], schema: &Schema, time_zone: &str) -
     let mut rows: Vec<Vec<String>> = Vec::new();
     for batch in batches {
         for row in 0..batch.num_rows() {
-            rows.push(batch.columns().iter().map(|c| escape_meta(&f.format(c.as_ref(), row))).collect());
+            rows.push(batch.columns().iter().zip(schema.fields()).map(|(c, field)| escape_meta(&f.format_in(field, c.as_ref(), row))).collect());
         }
     }
     let mut widths: Vec<usize> = header.iter().map(|h| half_width(h).max(1)).collect();

@@ -107,6 +107,26 @@ fn pretty_values() {
 }
 
 #[test]
+fn intervals_in_each_style() {
+    use ember_common::interval_type::{IntervalField, IntervalType};
+    let ym = IntervalYearMonthArray::from(vec![Some(-3), Some(14), None]);
+    insta::assert_snapshot!(all(&ym, "UTC"), @"-0-3 | 1-2 | NULL");
+    let days = IntervalDayTimeArray::from(vec![IntervalDayTime::new(90, 0)]);
+    insta::assert_snapshot!(all(&days, "UTC"), @"90 00:00:00.000000000");
+    insta::assert_snapshot!(pretty(&days), @"INTERVAL '90' DAY");
+    // a column's own fields, from its field metadata, in every pretty rendering
+    let hour = IntervalType::new(IntervalField::Hour, IntervalField::Hour).unwrap();
+    let field = hour.annotate(Field::new("h", DataType::Duration(TimeUnit::Microsecond), true));
+    let schema = Arc::new(Schema::new(vec![field.clone()]));
+    let b = RecordBatch::try_new(schema.clone(), vec![Arc::new(DurationMicrosecondArray::from(vec![Some(36 * 3_600_000_000), None]))]).unwrap();
+    let f = ValueFormatter::new(Style::Pretty, "UTC");
+    assert_eq!(f.format_in(&field, b.column(0).as_ref(), 0), "INTERVAL '36' HOUR");
+    assert!(table_string(std::slice::from_ref(&b), &schema, "UTC").contains("INTERVAL '36' HOUR"));
+    assert!(show_string(std::slice::from_ref(&b), &schema, 20, 20, false).contains("INTERVAL '36' HOUR"));
+    assert_eq!(catalog_schema(&schema), "struct<h:interval hour>");
+}
+
+#[test]
 fn schema_strings() {
     let s = Schema::new(vec![
         Field::new("a", DataType::Int32, true),

@@ -4,6 +4,7 @@
 
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::*;
+use ember_common::interval_type::{day_time_micros, format_hive_day_time, format_hive_year_month, IntervalType};
 use ember_plan::format::{format_date, format_decimal, format_f32, format_f64, format_timestamp_micros};
 
 use super::zone::SessionZone;
@@ -16,7 +17,8 @@ pub enum Style {
     /// binary as UTF-8 text.
     Hive,
     /// `ToPrettyString` (used by `show()`): `NULL` everywhere, `[1, 2]`, `{k -> 1}`,
-    /// `{1, x}`, strings never quoted, binary as `[01 02]`.
+    /// `{1, x}`, strings never quoted, binary as `[01 02]`, intervals as SQL literals
+    /// (`INTERVAL '3' MONTH`, which need the column's [`Field`] to know their fields).
     Pretty,
 }
 
@@ -32,10 +34,18 @@ impl ValueFormatter {
         ValueFormatter { style, zone: SessionZone::parse(time_zone) }
     }
 
-    /// The value at `row` as a top-level cell.
+    /// The value at `row` as a top-level cell (intervals of their Arrow type's default type).
     pub fn format(&self, array: &dyn Array, row: usize) -> String {
         let mut out = String::new();
         self.write(&mut out, array, row, false);
+        out
+    }
+
+    /// The value at `row` of a column described by `field` (whose metadata holds an
+    /// interval column's Spark type).
+    pub fn format_in(&self, field: &Field, array: &dyn Array, row: usize) -> String {
+        let mut out = String::new();
+        self.write_typed(&mut out, array, row, false, IntervalType::of_field(field));
         out
     }
 
@@ -48,6 +58,12 @@ impl ValueFormatter {
 
     /// Appends the value at `row`; `nested` is true inside arrays, maps and structs.
     pub fn write(&self, out: &mut String, array: &dyn Array, row: usize, nested: bool) {
+        self.write_typed(out, array, row, nested, None)
+    }
+
+    /// [`ValueFormatter::write`] of a value whose Spark interval type is `interval` (when
+    /// it is an interval; `None`: its Arrow type's default).
+    fn write_typed(&self, out: &mut String, array: &dyn Array, row: usize, nested: bool, interval: Option<IntervalType>) {
         if row >= array.len() {
             out.push_str(self.null_str(nested));
             return;
@@ -112,33 +128,40 @@ impl ValueFormatter {
             DataType::Time32(_) | DataType::Time64(_) => out.push_str(&time_string(array, row)),
             DataType::Duration(unit) => {
                 let micros = duration_micros(array, row, unit);
-                out.push_str(&day_time_interval_string(micros))
+                self.write_interval(out, micros, interval.unwrap_or(IntervalType::DAY_TO_SECOND))
             }
             DataType::Interval(IntervalUnit::YearMonth) => {
                 let months = array.as_primitive::<IntervalYearMonthType>().value(row);
-                out.push_str(&year_month_interval_string(months))
+                self.write_interval(out, months as i64, interval.unwrap_or(IntervalType::YEAR_TO_MONTH))
             }
             DataType::Interval(IntervalUnit::DayTime) => {
-                // Spark's `interval day` (see `ember_plan::interval`)
+                // Spark's `interval day` (see `ember_common::interval_type`)
                 let v = array.as_primitive::<IntervalDayTimeType>().value(row);
-                if v.milliseconds == 0 {
-                    out.push_str(&ember_plan::interval::format_day(v.days))
-                } else {
-                    out.push_str(&calendar_interval_string(0, v.days, v.milliseconds as i64 * 1000))
-                }
+                let micros = day_time_micros(v.days, v.milliseconds);
+                self.write_interval(out, micros, interval.unwrap_or(IntervalType::DAY))
             }
             DataType::Interval(IntervalUnit::MonthDayNano) => {
                 let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);
                 out.push_str(&calendar_interval_string(v.months, v.days, v.nanoseconds / 1000))
             }
-            DataType::List(_) => self.write_list(out, &array.as_list::<i32>().value(row)),
-            DataType::LargeList(_) => self.write_list(out, &array.as_list::<i64>().value(row)),
-            DataType::ListView(_) => self.write_list(out, &array.as_list_view::<i32>().value(row)),
-            DataType::LargeListView(_) => self.write_list(out, &array.as_list_view::<i64>().value(row)),
-            DataType::FixedSizeList(_, _) => self.write_list(out, &array.as_fixed_size_list().value(row)),
+            DataType::List(f) => self.write_list(out, &array.as_list::<i32>().value(row), f),
+            DataType::LargeList(f) => self.write_list(out, &array.as_list::<i64>().value(row), f),
+            DataType::ListView(f) => self.write_list(out, &array.as_list_view::<i32>().value(row), f),
+            DataType::LargeListView(f) => self.write_list(out, &array.as_list_view::<i64>().value(row), f),
+            DataType::FixedSizeList(f, _) => self.write_list(out, &array.as_fixed_size_list().value(row), f),
             DataType::Map(_, _) => self.write_map(out, array, row),
             DataType::Struct(_) => self.write_struct(out, array, row),
             _ => self.write_via_cast(out, array, row, nested),
+        }
+    }
+
+    /// An interval value (months or micros): `0-3` / `0 01:00:00.000000000` in Hive style,
+    /// `INTERVAL '3' MONTH` in pretty style.
+    fn write_interval(&self, out: &mut String, value: i64, t: IntervalType) {
+        match (self.style, t.is_year_month()) {
+            (Style::Hive, true) => out.push_str(&format_hive_year_month(value as i32)),
+            (Style::Hive, false) => out.push_str(&format_hive_day_time(value)),
+            (Style::Pretty, _) => out.push_str(&t.format_ansi(value)),
         }
     }
 
@@ -168,14 +191,15 @@ impl ValueFormatter {
         }
     }
 
-    fn write_list(&self, out: &mut String, values: &ArrayRef) {
+    fn write_list(&self, out: &mut String, values: &ArrayRef, item: &Field) {
         let sep = if self.style == Style::Hive { "," } else { ", " };
+        let interval = IntervalType::of_field(item);
         out.push('[');
         for i in 0..values.len() {
             if i > 0 {
                 out.push_str(sep);
             }
-            self.write(out, values.as_ref(), i, true);
+            self.write_typed(out, values.as_ref(), i, true, interval);
         }
         out.push(']');
     }
@@ -184,12 +208,14 @@ impl ValueFormatter {
         let map = array.as_map();
         let entries = map.value(row);
         let (keys, values) = (entries.column(0), entries.column(1));
+        let key_type = IntervalType::of_field(&entries.fields()[0]);
+        let value_type = IntervalType::of_field(&entries.fields()[1]);
         let mut items: Vec<String> = (0..entries.len())
             .map(|i| {
                 let mut s = String::new();
-                self.write(&mut s, keys.as_ref(), i, true);
+                self.write_typed(&mut s, keys.as_ref(), i, true, key_type);
                 s.push_str(if self.style == Style::Hive { ":" } else { " -> " });
-                self.write(&mut s, values.as_ref(), i, true);
+                self.write_typed(&mut s, values.as_ref(), i, true, value_type);
                 s
             })
             .collect();
@@ -221,7 +247,7 @@ impl ValueFormatter {
                     }
                 }
             }
-            self.write(out, column.as_ref(), row, true);
+            self.write_typed(out, column.as_ref(), row, true, IntervalType::of_field(field));
         }
         out.push('}');
     }
@@ -304,26 +330,6 @@ fn time_string(array: &dyn Array, row: usize) -> String {
     format!("{:02}:{:02}:{}", m / 3_600_000_000, m / 60_000_000 % 60, seconds_string(m % 60_000_000, true))
 }
 
-/// Spark's `INTERVAL '1 02:03:04.5' DAY TO SECOND`.
-fn day_time_interval_string(micros: i64) -> String {
-    let sign = if micros < 0 { "-" } else { "" };
-    let m = micros.unsigned_abs();
-    let (days, rest) = (m / 86_400_000_000, m % 86_400_000_000);
-    format!(
-        "INTERVAL '{sign}{days} {:02}:{:02}:{}' DAY TO SECOND",
-        rest / 3_600_000_000,
-        rest / 60_000_000 % 60,
-        seconds_string(rest % 60_000_000, true)
-    )
-}
-
-/// Spark's `INTERVAL '1-2' YEAR TO MONTH`.
-fn year_month_interval_string(months: i32) -> String {
-    let sign = if months < 0 { "-" } else { "" };
-    let m = months.unsigned_abs();
-    format!("INTERVAL '{sign}{}-{}' YEAR TO MONTH", m / 12, m % 12)
-}
-
 /// Spark's `CalendarInterval.toString`: `1 years 2 months 3 days 4 hours 5.5 seconds`.
 fn calendar_interval_string(months: i32, days: i32, micros: i64) -> String {
     if months == 0 && days == 0 && micros == 0 {
@@ -362,9 +368,6 @@ mod tests {
 
     #[test]
     fn intervals() {
-        assert_eq!(day_time_interval_string(93_784_500_000), "INTERVAL '1 02:03:04.5' DAY TO SECOND");
-        assert_eq!(day_time_interval_string(-1_000_000), "INTERVAL '-0 00:00:01' DAY TO SECOND");
-        assert_eq!(year_month_interval_string(14), "INTERVAL '1-2' YEAR TO MONTH");
         assert_eq!(calendar_interval_string(14, 3, 3_661_500_000), "1 years 2 months 3 days 1 hours 1 minutes 1.5 seconds");
         assert_eq!(calendar_interval_string(0, 0, 0), "0 seconds");
     }

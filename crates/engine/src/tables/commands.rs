@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use arrow::datatypes::DataType;
-use ember_common::types::{catalog_string, sql_type_name};
+use ember_common::types::{catalog_string, field_catalog_string, sql_type_name};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::{CreateTable, Expr, InsertInto, LogicalPlan, LogicalPlanBuilder, PartitionValue, QualifiedName, ScalarValue, TableName};
 
@@ -71,7 +71,8 @@ fn columns_of(schema: &arrow::datatypes::Schema) -> Result<Vec<ColumnMeta>> {
         if f.data_type() == &DataType::Null {
             return Err(Error::spark("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", &[("columnName", &format!("`{}`", f.name())), ("columnType", "\"VOID\""), ("format", "Parquet")]));
         }
-        out.push(ColumnMeta { name: f.name().clone(), data_type: catalog_string(f.data_type()), comment: f.metadata().get(ember_sql::COMMENT_KEY).cloned() });
+        // interval columns keep their fields (`interval hour`)
+        out.push(ColumnMeta { name: f.name().clone(), data_type: field_catalog_string(f), comment: f.metadata().get(ember_sql::COMMENT_KEY).cloned() });
     }
     Ok(out)
 }

@@ -146,7 +146,14 @@ impl TableMeta {
         let fields = self
             .columns
             .iter()
-            .map(|c| Ok(Field::new(&c.name, ember_sql::parse_data_type_with_tz(&c.data_type, time_zone)?, true)))
+            .map(|c| {
+                let (dt, interval) = ember_sql::parse_cast_type_with_tz(&c.data_type, time_zone)?;
+                let field = Field::new(&c.name, dt, true);
+                Ok(match interval {
+                    Some(it) => it.annotate(field),
+                    None => field,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(Schema::new(fields)))
     }

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ember_common::types::catalog_string;
+use ember_common::types::field_catalog_string;
 use ember_common::{Error, Result};
 use ember_plan::{CreateView, Expr, LogicalPlan, LogicalPlanBuilder, QualifiedName, Statement, TableName, ViewKind};
 
@@ -96,7 +96,7 @@ fn view_columns(name: &str, plan: &LogicalPlan, given: &[(String, Option<String>
         if out.iter().any(|c| c.name.eq_ignore_ascii_case(&name)) {
             return Err(Error::spark("COLUMN_ALREADY_EXISTS", &[("columnName", &format!("`{}`", name.to_ascii_lowercase()))]));
         }
-        out.push(ColumnMeta { name, data_type: catalog_string(f.data_type()), comment });
+        out.push(ColumnMeta { name, data_type: field_catalog_string(&f.field), comment });
     }
     Ok(out)
 }

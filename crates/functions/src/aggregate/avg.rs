@@ -1,14 +1,16 @@
 //! `avg(x)` (`mean`): double for integral and floating input; decimal(p,s) →
-//! decimal(min(38,p+4), min(38,s+4)), dividing as Spark does (HALF_UP). NULL without
-//! input. State: `sum` (double, or decimal(p+10,s)) and `count` (bigint).
+//! decimal(min(38,p+4), min(38,s+4)), dividing as Spark does (HALF_UP); an ANSI interval
+//! → the default type of its class (`interval_sum.rs`). NULL without input. State: `sum` (double, or decimal(p+10,s)) and `count` (bigint).
 
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float64Array, Int64Array};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Decimal128Type, Field, Float64Type, Int64Type};
+use ember_common::interval_type::IntervalType;
 use ember_common::{Error, Result};
 use ember_plan::coercion::bounded_decimal;
+use ember_plan::interval::is_interval;
 use ember_plan::{AggregateFunctionImpl, FunctionContext, GroupsAccumulator};
 
 use super::decimal::{self, fits, sum_overflow};
@@ -37,6 +39,9 @@ impl AggregateFunctionImpl for Avg {
 
     fn return_type(&self, t: &[DataType]) -> Result<DataType> {
         check_arity("avg", t.len(), 1, 1)?;
+        if is_interval(&t[0]) {
+            return super::interval_sum::result_type(&t[0], true);
+        }
         Ok(match NumKind::of("avg", &t[0])? {
             NumKind::Decimal(p, s) => {
                 let (p, s) = result_decimal(p, s);
@@ -46,8 +51,16 @@ impl AggregateFunctionImpl for Avg {
         })
     }
 
+    /// The default type of the class (`avg(INTERVAL '1' HOUR)` is an `interval day to second`).
+    fn result_interval_type(&self, _arg_types: &[Option<IntervalType>]) -> Option<IntervalType> {
+        None
+    }
+
     fn state_fields(&self, t: &[DataType]) -> Result<Vec<Field>> {
         check_arity("avg", t.len(), 1, 1)?;
+        if is_interval(&t[0]) {
+            return Ok(super::interval_sum::state_fields());
+        }
         let sum = match NumKind::of("avg", &t[0])? {
             NumKind::Decimal(p, s) => {
                 let (p, s) = sum_decimal_type(p, s);
@@ -60,6 +73,9 @@ impl AggregateFunctionImpl for Avg {
 
     fn create_accumulator(&self, t: &[DataType], ctx: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
         check_arity("avg", t.len(), 1, 1)?;
+        if is_interval(&t[0]) {
+            return super::interval_sum::accumulator(&t[0], true);
+        }
         Ok(match NumKind::of("avg", &t[0])? {
             NumKind::Decimal(p, s) => {
                 let (sum_p, _) = sum_decimal_type(p, s);

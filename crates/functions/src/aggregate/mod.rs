@@ -10,6 +10,7 @@ pub mod decimal;
 pub mod first_last;
 pub mod grouping;
 pub mod groups;
+pub mod interval_sum;
 pub mod max_min_by;
 pub mod min_max;
 pub mod percentile;

@@ -1,5 +1,5 @@
-//! `sum(x)`: integral → bigint, floating → double, decimal(p,s) → decimal(min(38,p+10),s);
-//! NULL without input. Overflow: ANSI errors; otherwise bigint wraps (as Java) and a
+//! `sum(x)`: integral → bigint, floating → double, decimal(p,s) → decimal(min(38,p+10),s),
+//! an ANSI interval → the same interval type (`interval_sum.rs`); NULL without input. Overflow: ANSI errors; otherwise bigint wraps (as Java) and a
 //! decimal sum becomes NULL. State: `sum` (+ `isEmpty` for decimals, as Spark).
 
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Decimal128Type, Field, Float64Type, Int64Type};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::coercion::{bounded_decimal, is_integral, is_string};
+use ember_plan::interval::is_interval;
 use ember_plan::{AggregateFunctionImpl, FunctionContext, GroupsAccumulator};
 
 use super::decimal::{fits, sum_overflow};
@@ -41,6 +42,7 @@ pub fn coerce_numeric(name: &str, t: &[DataType]) -> Result<Vec<DataType>> {
     match &t[0] {
         DataType::Null => Ok(vec![DataType::Float64]),
         d if is_string(d) => Ok(vec![DataType::Float64]),
+        d if is_interval(d) => Ok(vec![d.clone()]),
         d => NumKind::of(name, d).map(|_| vec![d.clone()]),
     }
 }
@@ -71,6 +73,9 @@ impl AggregateFunctionImpl for Sum {
 
     fn return_type(&self, t: &[DataType]) -> Result<DataType> {
         check_arity("sum", t.len(), 1, 1)?;
+        if is_interval(&t[0]) {
+            return super::interval_sum::result_type(&t[0], false);
+        }
         Ok(match NumKind::of("sum", &t[0])? {
             NumKind::Int => DataType::Int64,
             NumKind::Float => DataType::Float64,
@@ -82,6 +87,9 @@ impl AggregateFunctionImpl for Sum {
     }
 
     fn state_fields(&self, t: &[DataType]) -> Result<Vec<Field>> {
+        if t.first().is_some_and(is_interval) {
+            return Ok(super::interval_sum::state_fields());
+        }
         let rt = self.return_type(t)?;
         let mut fields = vec![Field::new("sum", rt.clone(), true)];
         if matches!(rt, DataType::Decimal128(_, _)) {
@@ -92,6 +100,9 @@ impl AggregateFunctionImpl for Sum {
 
     fn create_accumulator(&self, t: &[DataType], ctx: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
         check_arity("sum", t.len(), 1, 1)?;
+        if is_interval(&t[0]) {
+            return super::interval_sum::accumulator(&t[0], false);
+        }
         Ok(match NumKind::of("sum", &t[0])? {
             NumKind::Int => Box::new(IntSum { sums: vec![], seen: vec![], ansi: ctx.ansi }),
             NumKind::Float => Box::new(FloatSum { sums: vec![], seen: vec![] }),

@@ -1,12 +1,14 @@
-//! `abs(x)`: absolute value; under ANSI the minimum integer overflows, otherwise it
-//! stays negative (Java's `Math.abs`).
+//! `abs(x)`: absolute value of a number or an ANSI interval (of the same type); under
+//! ANSI the minimum value overflows, otherwise it stays negative (Java's `Math.abs`).
 
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, ArrowPrimitiveType, AsArray, PrimitiveArray};
 use arrow::datatypes::*;
 use ember_common::{Error, ErrorKind, Result};
+use ember_common::interval_type::IntervalType;
 use ember_plan::coercion::{is_numeric, is_string};
+use ember_plan::interval::{interval_array, interval_values, is_interval};
 use ember_plan::{ColumnarValue, FunctionContext, ScalarFunctionImpl};
 
 use super::utils::{check_arity, eval_arrays, unexpected_type};
@@ -39,6 +41,22 @@ fn overflow(type_name: &str) -> Error {
     Error::new(ErrorKind::ArithmeticOverflow { op: "abs".into(), message: format!("{type_name} overflow") })
 }
 
+/// |interval|, in the interval's own storage.
+fn interval_abs(x: &ArrayRef, ansi: bool) -> Result<ArrayRef> {
+    let t = IntervalType::default_for(x.data_type()).ok_or_else(|| Error::internal("abs of a non-interval"))?;
+    let min = if t.is_year_month() { i32::MIN as i64 } else { i64::MIN };
+    let values = interval_values(x.as_ref()).ok_or_else(|| Error::internal("abs of a non-interval"))?;
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        out.push(match v {
+            Some(v) if v == min && ansi => return Err(overflow("interval")),
+            Some(v) if v == min => Some(v),
+            v => v.map(i64::abs),
+        });
+    }
+    interval_array(out, t)
+}
+
 impl ScalarFunctionImpl for Abs {
     fn name(&self) -> &str {
         "abs"
@@ -49,6 +67,7 @@ impl ScalarFunctionImpl for Abs {
         match &t[0] {
             d if is_numeric(d) => Ok(vec![d.clone()]),
             d if is_string(d) || d == &DataType::Null => Ok(vec![DataType::Float64]),
+            d if is_interval(d) => Ok(vec![d.clone()]),
             d => Err(unexpected_type("abs", 1, "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")", d)),
         }
     }
@@ -72,6 +91,7 @@ impl ScalarFunctionImpl for Abs {
                 DataType::Float32 => Ok(Arc::new(x.as_primitive::<Float32Type>().unary::<_, Float32Type>(f32::abs)) as ArrayRef),
                 DataType::Float64 => Ok(Arc::new(x.as_primitive::<Float64Type>().unary::<_, Float64Type>(f64::abs)) as ArrayRef),
                 DataType::Null => Ok(x.clone()),
+                d if is_interval(d) => interval_abs(x, ctx.ansi),
                 other => Err(unexpected_type("abs", 1, "\"NUMERIC\"", other)),
             }
         })
@@ -91,6 +111,17 @@ mod tests {
         let out = call(&Abs, vec![d]).unwrap();
         assert_eq!(out.data_type(), &DataType::Decimal128(5, 2));
         insta::assert_snapshot!(render(&out), @"[1.50]");
+    }
+
+    #[test]
+    fn intervals_keep_their_type() {
+        let ym: ArrayRef = Arc::new(arrow::array::IntervalYearMonthArray::from(vec![Some(-14), None]));
+        assert_eq!(Abs.coerce_types(&[ym.data_type().clone()]).unwrap(), vec![ym.data_type().clone()]);
+        let out = call(&Abs, vec![ym.clone()]).unwrap();
+        assert_eq!(out.data_type(), ym.data_type());
+        assert_eq!(interval_values(out.as_ref()).unwrap(), vec![Some(14), None]);
+        let min: ArrayRef = Arc::new(arrow::array::DurationMicrosecondArray::from(vec![i64::MIN]));
+        assert_eq!(call(&Abs, vec![min]).unwrap_err().class(), "ARITHMETIC_OVERFLOW");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
+use ember_common::interval_type::IntervalType;
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::{AggregateFunctionImpl, ColumnarValue, FunctionContext, GroupsAccumulator, ScalarFunctionImpl};
 
@@ -34,6 +35,14 @@ impl ScalarFunctionImpl for AliasedScalar {
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
         self.inner.return_type(arg_types)
+    }
+
+    fn result_interval_type(&self, arg_types: &[Option<IntervalType>]) -> Option<IntervalType> {
+        self.inner.result_interval_type(arg_types)
+    }
+
+    fn check_interval_args(&self, arg_types: &[Option<IntervalType>]) -> Result<()> {
+        self.inner.check_interval_args(arg_types)
     }
 
     fn invoke(&self, args: &[ColumnarValue], num_rows: usize, ctx: &FunctionContext) -> Result<ColumnarValue> {
@@ -71,6 +80,10 @@ impl AggregateFunctionImpl for AliasedAggregate {
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
         self.inner.return_type(arg_types)
+    }
+
+    fn result_interval_type(&self, arg_types: &[Option<IntervalType>]) -> Option<IntervalType> {
+        self.inner.result_interval_type(arg_types)
     }
 
     fn nullable(&self) -> bool {

@@ -331,7 +331,7 @@ const MONTH_NAMES: [&str; 12] = [
 
 fn out_of_bounds(message: String) -> Error {
     Error::new(ErrorKind::Other {
-        class: "DATETIME_FIELD_OUT_OF_BOUNDS".into(),
+        class: "DATETIME_FIELD_OUT_OF_BOUNDS.WITH_SUGGESTION".into(),
         sqlstate: Some("22023".into()),
         message: format!("{message}. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."),
     })

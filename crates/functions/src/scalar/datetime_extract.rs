@@ -11,6 +11,7 @@ use arrow::datatypes::{
     TimeUnit,
 };
 use chrono::{Datelike, Timelike};
+use ember_common::interval_type::{day_time_micros, IntervalField, IntervalType};
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::datetime::{date_of_days, MICROS_PER_DAY};
 use ember_plan::interval::is_interval;
@@ -176,14 +177,20 @@ impl Extract {
         })
     }
 
-    fn invalid_field(&self, field: &str, source: &DataType) -> Error {
-        Error::new(ErrorKind::Other {
-            class: "INVALID_EXTRACT_FIELD".into(),
-            sqlstate: Some("42601".into()),
-            message: format!(
-                "Cannot extract {field} from \"{}\".",
-                ember_common::types::sql_type_name(source)
-            ),
+    fn invalid_field(&self, field: &str, source: &str) -> Error {
+        invalid_extract_field(field, &format!("\"{source}\""))
+    }
+
+    /// The field of an interval its type has (`hour` of an `interval day to hour`).
+    fn interval_field(field: Field) -> Option<IntervalField> {
+        Some(match field {
+            Field::Year => IntervalField::Year,
+            Field::Month => IntervalField::Month,
+            Field::Day => IntervalField::Day,
+            Field::Hour => IntervalField::Hour,
+            Field::Minute => IntervalField::Minute,
+            Field::SecondFraction => IntervalField::Second,
+            _ => return None,
         })
     }
 
@@ -204,9 +211,18 @@ impl Extract {
                 DataType::Interval(IntervalUnit::DayTime) | DataType::Duration(_),
                 Field::SecondFraction,
             ) => DataType::Decimal128(8, 6),
-            _ => return Err(self.invalid_field(&name, source)),
+            _ => return Err(self.invalid_field(&name, &ember_common::types::sql_type_name(source))),
         })
     }
+}
+
+/// `INVALID_EXTRACT_FIELD`: Cannot extract `field` from `source`.
+fn invalid_extract_field(field: &str, source: &str) -> Error {
+    Error::new(ErrorKind::Other {
+        class: "INVALID_EXTRACT_FIELD".into(),
+        sqlstate: Some("42601".into()),
+        message: format!("Cannot extract `{field}` from {source}."),
+    })
 }
 
 fn interval_rows(field: Field, a: &ArrayRef) -> Result<ArrayRef> {
@@ -225,7 +241,7 @@ fn interval_rows(field: Field, a: &ArrayRef) -> Result<ArrayRef> {
         DataType::Interval(IntervalUnit::DayTime) => a
             .as_primitive::<IntervalDayTimeType>()
             .iter()
-            .map(|v| v.map(|v| v.days as i64 * MICROS_PER_DAY))
+            .map(|v| v.map(|v| day_time_micros(v.days, v.milliseconds)))
             .collect(),
         DataType::Duration(TimeUnit::Microsecond) => {
             a.as_primitive::<DurationMicrosecondType>().iter().collect()
@@ -317,19 +333,23 @@ impl ScalarFunctionImpl for Extract {
     ) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
         match literals.first() {
             Some(Some(ScalarValue::Utf8(Some(name)))) => {
-                let field = Field::parse(name).ok_or_else(|| {
-                    Error::new(ErrorKind::Other {
-                        class: "INVALID_EXTRACT_FIELD".into(),
-                        sqlstate: Some("42601".into()),
-                        message: format!("Cannot extract {name} from the source."),
-                    })
-                })?;
+                let field = Field::parse(name).ok_or_else(|| invalid_extract_field(name, "the source"))?;
                 Ok(Some(Arc::new(Extract {
                     name: self.name,
                     field: Some((field, name.clone())),
                 })))
             }
             _ => Ok(None),
+        }
+    }
+
+    /// An interval has only the fields of its type (`extract(day FROM INTERVAL '36' HOUR)`
+    /// is an error).
+    fn check_interval_args(&self, arg_types: &[Option<IntervalType>]) -> Result<()> {
+        let (Some(Some(t)), Some((field, name))) = (arg_types.get(1), &self.field) else { return Ok(()) };
+        match Extract::interval_field(*field) {
+            Some(f) if t.start() <= f && f <= t.end() => Ok(()),
+            _ => Err(self.invalid_field(name, &t.catalog_string().to_uppercase())),
         }
     }
 

@@ -2,6 +2,12 @@
 //! `Q`, `XXX`, `Z`, quoted `'text'`) compiled once, then used to format local
 //! date-times and to parse strings strictly (the whole input must match, as Spark's
 //! `DateTimeFormatter` does). Week-based letters (`Y w W u e c`) are rejected as in Spark 3+.
+//!
+//! A pattern Spark's `DateTimeFormatter` rejects fails with the class Spark picks by
+//! trying the legacy `SimpleDateFormat` too: `INCONSISTENT_BEHAVIOR_CROSS_VERSION.
+//! DATETIME_PATTERN_RECOGNITION` when the legacy formatter would accept it (`YYYY`,
+//! `ddd`, `yyyy{`), `INVALID_DATETIME_PATTERN.WITH_SUGGESTION` when neither does (`bbb`,
+//! an unterminated quote).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use ember_common::{Error, Result};
@@ -44,12 +50,40 @@ const DAYS: [&str; 7] = [
     "Sunday",
 ];
 
-fn bad_pattern(pattern: &str, why: String) -> Error {
-    Error::new(ember_common::ErrorKind::Other {
-        class: "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER".into(),
-        sqlstate: Some("22007".into()),
-        message: format!("Invalid datetime pattern '{pattern}': {why}."),
-    })
+/// The letters Java's legacy `SimpleDateFormat` knows.
+const LEGACY_LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
+
+fn error(class: &str, sqlstate: &str, message: String) -> Error {
+    Error::new(ember_common::ErrorKind::Other { class: class.into(), sqlstate: Some(sqlstate.into()), message })
+}
+
+/// `INVALID_DATETIME_PATTERN.WITH_SUGGESTION`: no formatter, old or new, reads the pattern.
+fn unrecognized(pattern: &str) -> Error {
+    error(
+        "INVALID_DATETIME_PATTERN.WITH_SUGGESTION",
+        "22007",
+        format!("Unrecognized datetime pattern: '{pattern}'. You can form a valid datetime pattern with the guide from '<docroot>/sql-ref-datetime-pattern.html'."),
+    )
+}
+
+/// `INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION`: the legacy
+/// formatter of Spark 2 read the pattern.
+fn legacy_only(pattern: &str) -> Error {
+    error(
+        "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION",
+        "42K0B",
+        format!("You may get a different result due to the upgrading to Spark >= 3.0: Fail to recognize '{pattern}' pattern in the DateTimeFormatter. 1) You can set \"spark.sql.legacy.timeParserPolicy\" to \"LEGACY\" to restore the behavior before Spark 3.0. 2) You can form a valid datetime pattern with the guide from '<docroot>/sql-ref-datetime-pattern.html'."),
+    )
+}
+
+/// A pattern the new formatter rejects: [`legacy_only`] or [`unrecognized`] (`legacy`:
+/// whether the legacy formatter reads it).
+fn rejected(pattern: &str, legacy: bool) -> Error {
+    if legacy {
+        legacy_only(pattern)
+    } else {
+        unrecognized(pattern)
+    }
 }
 
 impl Pattern {
@@ -71,7 +105,7 @@ impl Pattern {
                 }
                 loop {
                     if i >= chars.len() {
-                        return Err(bad_pattern(pattern, "unterminated quote".into()));
+                        return Err(unrecognized(pattern));
                     }
                     if chars[i] == '\'' {
                         if i + 1 < chars.len() && chars[i + 1] == '\'' {
@@ -91,25 +125,39 @@ impl Pattern {
                 while i + n < chars.len() && chars[i + n] == c {
                     n += 1;
                 }
+                let legacy = LEGACY_LETTERS.contains(c);
                 match c {
                     'y' | 'M' | 'L' | 'd' | 'D' | 'H' | 'h' | 'k' | 'K' | 'm' | 's' | 'S' | 'a' | 'E' | 'Q' | 'q' | 'X' | 'x' | 'Z' | 'G' | 'V' | 'z' | 'O' => {}
-                    'Y' | 'w' | 'W' | 'u' | 'e' | 'c' => {
-                        return Err(bad_pattern(pattern, format!("All week-based patterns are unsupported since Spark 3.0, detected: {c}")))
+                    'e' | 'c' => {
+                        return Err(error(
+                            "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN",
+                            "42K0B",
+                            format!("You may get a different result due to the upgrading to Spark >= 3.0: All week-based patterns are unsupported since Spark 3.0, detected week-based character: {c}. Please use the SQL function EXTRACT instead."),
+                        ))
                     }
-                    other => return Err(bad_pattern(pattern, format!("Illegal pattern character '{other}'"))),
+                    // letters Spark refuses outright
+                    'A' | 'n' | 'N' | 'p' => {
+                        return Err(error(
+                            "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
+                            "22007",
+                            format!("Unrecognized datetime pattern: '{pattern}'. Illegal pattern character found: {c}."),
+                        ))
+                    }
+                    _ => return Err(rejected(pattern, legacy)),
                 }
                 if (c == 'a' && n > 1)
                     || (matches!(c, 'd' | 'H' | 'h' | 'k' | 'K' | 'm' | 's') && n > 2)
                     || (c == 'D' && n > 3)
                     || (matches!(c, 'X' | 'x') && n > 5)
                 {
-                    return Err(bad_pattern(
-                        pattern,
-                        format!("Too many pattern letters: {c}"),
-                    ));
+                    // the legacy formatter takes any count, but at most three `X`
+                    return Err(rejected(pattern, legacy && !(c == 'X' && n > 3)));
                 }
                 items.push(Item::Field(c, n));
                 i += n;
+            } else if matches!(c, '#' | '{' | '}') {
+                // reserved by `DateTimeFormatter`, plain text to the legacy formatter
+                return Err(legacy_only(pattern));
             } else {
                 items.push(Item::Text(c.to_string()));
                 i += 1;
@@ -439,6 +487,22 @@ mod tests {
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap()
+    }
+
+    #[test]
+    fn rejected_patterns_have_sparks_classes() {
+        let class = |s: &str| Pattern::compile(s).map(|_| "ok".to_string()).unwrap_or_else(|e| e.class().to_string());
+        // the legacy formatter would read these: an upgrade error
+        for p in ["YYYY", "ww", "u", "W", "aa", "ddd", "DDDD", "yyyy{", "yyyy#"] {
+            assert_eq!(class(p), "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION", "{p}");
+        }
+        // no formatter reads these
+        for p in ["bbb", "yyyy 'open", "XXXXXX", "xxxxxx"] {
+            assert_eq!(class(p), "INVALID_DATETIME_PATTERN.WITH_SUGGESTION", "{p}");
+        }
+        assert_eq!(class("e"), "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN");
+        assert_eq!(class("AAA"), "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER");
+        assert_eq!(class("yyyy-MM-dd 'T' HH"), "ok");
     }
 
     #[test]

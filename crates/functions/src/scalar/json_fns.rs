@@ -14,9 +14,11 @@ use arrow::array::{
 use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::compute::cast;
 use arrow::datatypes::*;
+use ember_common::interval_type::IntervalType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, Result};
 use ember_plan::format::{format_date, format_decimal, format_f32, format_f64};
+use ember_plan::interval::interval_values;
 use ember_plan::{ColumnarValue, FunctionContext, ScalarFunctionImpl};
 
 use super::collection_util::{error, list_type};
@@ -370,7 +372,7 @@ impl ScalarFunctionImpl for ToJson {
                     out.push(None)?;
                 } else {
                     let mut s = String::new();
-                    write_json(&mut s, a[0].as_ref(), i)?;
+                    write_json(&mut s, a[0].as_ref(), i, None)?;
                     out.push(Some(&s))?;
                 }
             }
@@ -384,8 +386,9 @@ fn null_at(a: &dyn Array, row: usize) -> bool {
     a.data_type() == &DataType::Null || a.is_null(row)
 }
 
-/// Appends the value at `row` as JSON the way Spark's generator writes it.
-fn write_json(out: &mut String, a: &dyn Array, row: usize) -> Result<()> {
+/// Appends the value at `row` as JSON the way Spark's generator writes it; `interval` is
+/// the Spark type of an interval value (from its field), else its Arrow type's default.
+fn write_json(out: &mut String, a: &dyn Array, row: usize, interval: Option<IntervalType>) -> Result<()> {
     if null_at(a, row) {
         out.push_str("null");
         return Ok(());
@@ -423,15 +426,16 @@ fn write_json(out: &mut String, a: &dyn Array, row: usize) -> Result<()> {
                 .unwrap_or_default();
             write_str(out, &text)
         }
-        DataType::List(_) => {
+        DataType::List(item) => {
             let l = a.as_list::<i32>();
             let items = l.value(row);
+            let item_type = IntervalType::of_field(item);
             out.push('[');
             for j in 0..items.len() {
                 if j > 0 {
                     out.push(',');
                 }
-                write_json(out, items.as_ref(), j)?;
+                write_json(out, items.as_ref(), j, item_type)?;
             }
             out.push(']');
         }
@@ -449,30 +453,41 @@ fn write_json(out: &mut String, a: &dyn Array, row: usize) -> Result<()> {
                 first = false;
                 write_str(out, f.name());
                 out.push(':');
-                write_json(out, c.as_ref(), row)?;
+                write_json(out, c.as_ref(), row, IntervalType::of_field(f))?;
             }
             out.push('}');
         }
         DataType::Map(_, _) => {
             let m = a.as_map();
             let e = m.value(row);
+            let key_type = e.fields().first().and_then(|f| IntervalType::of_field(f));
+            let value_type = e.fields().get(1).and_then(|f| IntervalType::of_field(f));
             out.push('{');
             for j in 0..e.len() {
                 if j > 0 {
                     out.push(',');
                 }
                 let mut key = String::new();
-                write_json(&mut key, e.column(0).as_ref(), j)?;
+                write_json(&mut key, e.column(0).as_ref(), j, key_type)?;
                 match key.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
                     Some(_) => out.push_str(&key),
                     None => write_str(out, &key),
                 }
                 out.push(':');
-                write_json(out, e.column(1).as_ref(), j)?;
+                write_json(out, e.column(1).as_ref(), j, value_type)?;
             }
             out.push('}');
         }
-        other => write_str(out, &ember_common::types::catalog_string(other)),
+        other => match interval.or_else(|| IntervalType::default_for(other)) {
+            Some(t) => {
+                let values = interval_values(&a.slice(row, 1)).unwrap_or_default();
+                match values.first().copied().flatten() {
+                    Some(v) => write_str(out, &t.format_ansi(v)),
+                    None => out.push_str("null"),
+                }
+            }
+            None => write_str(out, &catalog_string(other)),
+        },
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! prescribes, bottom-up, so every operator and function sees exactly the types it
 //! was typed with. Result types do not change (typing already assumes these casts).
 
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Field};
+use ember_common::interval_type::IntervalType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode};
 use ember_plan::coercion::{common_type_of, comparison_type, is_numeric, is_string};
@@ -20,6 +21,28 @@ pub fn cast_if_needed(expr: Expr, from: &DataType, to: &DataType) -> (Expr, bool
         (expr, false)
     } else {
         (expr.cast_to(to.clone()), true)
+    }
+}
+
+/// Whether values of field `from` need a cast to be of field `to`'s type, its Spark
+/// interval type included.
+pub fn needs_field_cast(from: &Field, to: &Field) -> bool {
+    from.data_type() != to.data_type() || IntervalType::of_field(from) != IntervalType::of_field(to)
+}
+
+/// `expr`, a column of field `from`, cast to the type of field `to`, its Spark interval
+/// type included (`interval hour` to `interval hour to minute` is a cast though both are
+/// `Duration`), unless they are the same; and whether a cast was added.
+pub fn cast_to_field_if_needed(expr: Expr, from: &Field, to: &Field) -> (Expr, bool) {
+    if !needs_field_cast(from, to) {
+        return (expr, false);
+    }
+    match expr.cast_to(to.data_type().clone()) {
+        Expr::Cast(mut c) => {
+            c.interval_type = IntervalType::of_field(to);
+            (Expr::Cast(c), true)
+        }
+        other => (other, true),
     }
 }
 

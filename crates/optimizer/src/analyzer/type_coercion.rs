@@ -23,11 +23,10 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::DataType;
 use ember_common::{Error, Result, Transformed, TreeNode};
 use ember_plan::{Expr, Filter, Join, LogicalPlan, Projection, SubqueryAlias, Union, Values};
 
-use super::coerce_expr::{cast_if_needed, coerce_expr, null_to_boolean};
+use super::coerce_expr::{cast_if_needed, cast_to_field_if_needed, coerce_expr, needs_field_cast, null_to_boolean};
 use crate::rule::{Rule, RuleContext};
 use crate::utils::{column_at, keep_name};
 
@@ -113,18 +112,18 @@ fn coerce_values(v: Values) -> Result<Transformed<LogicalPlan>> {
 
 /// Wraps every input whose column types differ from the union's in a casting projection.
 fn coerce_union(u: Union) -> Result<Transformed<LogicalPlan>> {
-    let target: Vec<DataType> = u.schema.fields().iter().map(|f| f.data_type().clone()).collect();
+    let target = &u.schema;
     let mut changed = false;
     let mut inputs = Vec::with_capacity(u.inputs.len());
     for (n, input) in u.inputs.iter().enumerate() {
         let schema = input.schema();
-        if schema.fields().iter().zip(&target).all(|(f, t)| f.data_type() == t) {
+        if schema.fields().iter().zip(target.fields()).all(|(f, t)| !needs_field_cast(&f.field, &t.field)) {
             inputs.push(input.clone());
             continue;
         }
         changed = true;
         let mut exprs = Vec::with_capacity(target.len());
-        for (i, t) in target.iter().enumerate() {
+        for (i, t) in target.fields().iter().enumerate() {
             let field = schema.field(i);
             let column = column_at(schema, i).ok_or_else(|| {
                 Error::unsupported(format!(
@@ -132,7 +131,9 @@ fn coerce_union(u: Union) -> Result<Transformed<LogicalPlan>> {
                     field.qualified_name()
                 ))
             })?;
-            let (e, cast) = cast_if_needed(column, field.data_type(), t);
+            // to the union's type, interval fields included (`interval day` meeting
+            // `interval hour` becomes `interval day to hour`)
+            let (e, cast) = cast_to_field_if_needed(column, &field.field, &t.field);
             exprs.push(if cast { e.alias(field.name()) } else { e });
         }
         let projected = LogicalPlan::Projection(Projection::try_new(exprs, input.clone())?);

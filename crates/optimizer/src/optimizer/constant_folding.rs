@@ -39,7 +39,14 @@ pub fn fold(expr: Expr, evaluator: &dyn ConstEvaluator) -> Result<Transformed<Ex
         }
         let Ok(expected) = e.data_type(&empty) else { return Ok(Transformed::no(e)) };
         match evaluator.evaluate(&e) {
-            Ok(v) if v.data_type() == expected => Ok(Transformed::yes(Expr::Literal(v))),
+            Ok(v) if v.data_type() == expected => {
+                // the value knows its Arrow type only: keep the interval fields (`INTERVAL '3' MONTH`)
+                let v = match e.interval_type(&empty) {
+                    Ok(Some(t)) => v.with_interval_type(t),
+                    _ => v,
+                };
+                Ok(Transformed::yes(Expr::Literal(v)))
+            }
             // An error (or a value of an unexpected type) is left for run time.
             _ => Ok(Transformed::no(e)),
         }
@@ -48,6 +55,7 @@ pub fn fold(expr: Expr, evaluator: &dyn ConstEvaluator) -> Result<Transformed<Ex
 
 fn is_foldable(e: &Expr) -> bool {
     !matches!(e, Expr::Literal(_) | Expr::Alias(_))
+        && !is_null_widened_to_interval(e)
         && !e.exists(|n| {
             matches!(
                 n,
@@ -63,6 +71,15 @@ fn is_foldable(e: &Expr) -> bool {
             )
         })
         && e.is_deterministic()
+}
+
+/// A NULL that coercion cast to an interval type: folded, it would bring the type's
+/// default start and end fields to the column it meets (`VALUES (INTERVAL '1' HOUR),
+/// (NULL)` is an `interval hour`), so it stays a cast.
+fn is_null_widened_to_interval(e: &Expr) -> bool {
+    matches!(e, Expr::Cast(c) if c.interval_type.is_none()
+        && ember_plan::interval::is_interval(&c.data_type)
+        && matches!(c.expr.as_ref(), Expr::Literal(ember_plan::ScalarValue::Null)))
 }
 
 #[cfg(test)]

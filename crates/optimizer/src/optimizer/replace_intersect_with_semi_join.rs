@@ -32,6 +32,7 @@ use ember_plan::{
     SortExpr, WindowFunction, WindowFunctionKind, WindowSpec,
 };
 
+use crate::analyzer::coerce_expr::{cast_to_field_if_needed, needs_field_cast};
 use crate::rule::{Rule, RuleContext};
 use crate::utils::column_at;
 
@@ -98,7 +99,8 @@ fn prepare_side(side: &Arc<LogicalPlan>, target: &PlanSchema, all: bool, is_righ
         cols.push(c);
     }
     let mut plan = LogicalPlanBuilder::from_arc(side.clone());
-    let needs_cast = schema.fields().iter().zip(target.fields()).any(|(f, t)| f.data_type() != t.data_type());
+    // (interval fields included: `interval hour` meeting `interval minute` is cast)
+    let needs_cast = schema.fields().iter().zip(target.fields()).any(|(f, t)| needs_field_cast(&f.field, &t.field));
     if needs_cast || is_right {
         let exprs = cols
             .iter()
@@ -106,10 +108,9 @@ fn prepare_side(side: &Arc<LogicalPlan>, target: &PlanSchema, all: bool, is_righ
             .enumerate()
             .map(|(i, (c, (f, t)))| {
                 let name = if is_right { format!("{RIGHT}{i}") } else { t.name().to_string() };
-                match (f.data_type() == t.data_type(), is_right) {
-                    (true, false) => c.clone(),
-                    (true, true) => c.clone().alias(name),
-                    (false, _) => c.clone().cast_to(t.data_type().clone()).alias(name),
+                match (cast_to_field_if_needed(c.clone(), &f.field, &t.field), is_right) {
+                    ((e, false), false) => e,
+                    ((e, _), _) => e.alias(name),
                 }
             })
             .collect();

@@ -80,7 +80,10 @@ fn simplify_node(e: Expr, schema: &PlanSchema) -> Result<Transformed<Expr>> {
             }
             other => Transformed::no(Expr::Not(Box::new(other))),
         },
-        Expr::Cast(c) if c.expr.data_type(schema)? == c.data_type => Transformed::yes(*c.expr),
+        // a cast to the operand's own type (interval fields included) does nothing
+        Expr::Cast(c) if c.expr.data_type(schema)? == c.data_type && c.expr.interval_type(schema)? == c.target_interval_type() => {
+            Transformed::yes(*c.expr)
+        }
         Expr::IsNull(x) if !x.nullable(schema)? => Transformed::yes(lit(false)),
         Expr::IsNotNull(x) if !x.nullable(schema)? => Transformed::yes(lit(true)),
         Expr::Case(c) if c.operand.is_none() => simplify_case(c, schema)?,

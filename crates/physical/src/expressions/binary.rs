@@ -152,7 +152,7 @@ impl PhysicalExpr for BinaryExpr {
             Operator::And | Operator::Or => logical(self.op, l, r, batch.num_rows()),
             Operator::StringConcat => string_concat(&l, &r),
             o if o.is_comparison() => comparison(o, &l, &r),
-            o => evaluate_arithmetic(o, l, r, &self.result_type, &ctx.functions),
+            o => evaluate_arithmetic(o.as_arithmetic(), l, r, &self.result_type, &ctx.functions),
         }
     }
 

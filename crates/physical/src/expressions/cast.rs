@@ -1,6 +1,7 @@
 //! `CastExpr`: arrow's cast kernel plus Spark's rules: ANSI errors naming the value
 //! (`CAST_INVALID_INPUT`, `CAST_OVERFLOW`), NULL for `try_cast` or ANSI off, Spark's
-//! string→boolean spellings, whitespace trimming, and Java double formatting.
+//! string→boolean spellings, whitespace trimming, and Java double formatting. Casts
+//! involving ANSI intervals are in `cast_interval.rs`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StringArray};
 use arrow::compute::{cast_with_options, CastOptions};
 use arrow::datatypes::{DataType, Float32Type, Float64Type, Schema, TimeUnit, TimestampMicrosecondType};
 use arrow::record_batch::RecordBatch;
+use ember_common::interval_type::IntervalType;
 use ember_common::types::sql_type_name;
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::format::{format_f32, format_f64, format_timestamp_micros};
@@ -24,18 +26,31 @@ pub struct CastExpr {
     pub to: DataType,
     /// `try_cast`: failures give NULL even under ANSI
     pub try_cast: bool,
+    /// The Spark interval types of the operand and the result when they are intervals
+    /// (`None`: the default of the Arrow type).
+    pub from_interval: Option<IntervalType>,
+    pub to_interval: Option<IntervalType>,
 }
 
 impl CastExpr {
     pub fn new(arg: PhysicalExprRef, to: DataType, try_cast: bool) -> Self {
-        CastExpr { arg, to, try_cast }
+        CastExpr { arg, to, try_cast, from_interval: None, to_interval: None }
+    }
+
+    /// The same cast between these Spark interval types.
+    pub fn with_interval_types(self, from: Option<IntervalType>, to: Option<IntervalType>) -> Self {
+        CastExpr { from_interval: from, to_interval: to, ..self }
     }
 }
 
 impl fmt::Display for CastExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kw = if self.try_cast { "try_cast" } else { "cast" };
-        write!(f, "{kw}({} as {})", self.arg, ember_common::types::catalog_string(&self.to))
+        let to = match self.to_interval {
+            Some(t) => t.catalog_string(),
+            None => ember_common::types::catalog_string(&self.to),
+        };
+        write!(f, "{kw}({} as {to})", self.arg)
     }
 }
 
@@ -50,12 +65,19 @@ impl PhysicalExpr for CastExpr {
 
     fn evaluate(&self, batch: &RecordBatch, ctx: &TaskContext) -> Result<ColumnarValue> {
         let v = self.arg.evaluate(batch, ctx)?;
-        if v.data_type() == self.to {
+        let same_interval = self.from_interval.or_else(|| IntervalType::default_for(&self.to))
+            == self.to_interval.or_else(|| IntervalType::default_for(&self.to));
+        if v.data_type() == self.to && same_interval {
             return Ok(v);
         }
         let strict = ctx.functions.ansi && !self.try_cast;
         let zone = ctx.functions.time_zone.clone();
-        apply_unary(&v, |a| cast_array(&in_session_zone(a, &self.to, &zone), &self.to, strict))
+        apply_unary(&v, |a| {
+            match super::cast_interval::cast_interval(a, self.from_interval, &self.to, self.to_interval, self.try_cast, strict)? {
+                Some(out) => Ok(out),
+                None => cast_array(&in_session_zone(a, &self.to, &zone), &self.to, strict),
+            }
+        })
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -94,8 +116,11 @@ pub fn cast_array(array: &ArrayRef, to: &DataType, strict: bool) -> Result<Array
             Arc::new(array.as_primitive::<Float32Type>().iter().map(|v| v.map(format_f32)).collect::<StringArray>())
         }
         (DataType::Timestamp(TimeUnit::Microsecond, tz), DataType::Utf8) => timestamp_to_string(array, tz.as_deref())?,
-        (DataType::Interval(arrow::datatypes::IntervalUnit::DayTime), DataType::Duration(TimeUnit::Microsecond)) => {
-            super::datetime_arith::day_interval_to_micros(array)?
+        _ if IntervalType::default_for(from).is_some() || IntervalType::default_for(to).is_some() => {
+            match super::cast_interval::cast_interval(array, None, to, None, !strict, strict)? {
+                Some(out) => out,
+                None => return Err(Error::new(ErrorKind::CannotCast { from: sql_type_name(from), to: sql_type_name(to) })),
+            }
         }
         _ if is_string => {
             let cleaned = clean_number_strings(array, to, strict)?;

@@ -1,8 +1,10 @@
 //! Arithmetic on dates, timestamps and ANSI intervals with Spark's semantics (types
 //! from `ember_plan::datetime_coercion`): month arithmetic clamps to the month's end,
 //! `timestamp ± interval` adds in the session time zone (days on the local calendar,
-//! then the time part), `date - date` is an `interval day`, `interval * number` rounds
-//! half up, and overflow or division by zero is an error whatever the ANSI setting.
+//! then the time part as elapsed time), `timestamp - timestamp` counts wall-clock time,
+//! `date - date` is an `interval day`, `interval * number` rounds half up, and overflow
+//! or division by zero is an error whatever the ANSI setting (`interval ± interval`:
+//! Spark's `INTERVAL_ARITHMETIC_OVERFLOW`).
 
 use std::sync::Arc;
 
@@ -17,7 +19,7 @@ use arrow::datatypes::{
 use chrono::Duration;
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::datetime::{add_months_to_date, Zone, MICROS_PER_DAY};
-use ember_plan::interval::{is_interval, DAY, DAY_TIME, YEAR_MONTH};
+use ember_plan::interval::{interval_overflow, is_interval, DAY, DAY_TIME, YEAR_MONTH};
 use ember_plan::{ColumnarValue, FunctionContext, Operator, ScalarValue};
 
 /// True when `l op r` is evaluated here rather than by the numeric kernels.
@@ -108,12 +110,9 @@ fn ints(a: &ArrayRef) -> Result<Vec<Option<i64>>> {
     })
 }
 
-/// Builds the result array of `dt` from integer payloads.
-fn build(dt: &DataType, values: Vec<Option<i64>>, op: Operator) -> Result<ArrayRef> {
-    let narrow = |v: Option<i64>| {
-        v.map(|x| i32::try_from(x).map_err(|_| overflow(op)))
-            .transpose()
-    };
+/// Builds the result array of `dt` from integer payloads; `fail` is the overflow error.
+fn build(dt: &DataType, values: Vec<Option<i64>>, fail: &dyn Fn() -> Error) -> Result<ArrayRef> {
+    let narrow = |v: Option<i64>| v.map(|x| i32::try_from(x).map_err(|_| fail())).transpose();
     Ok(match dt {
         DataType::Date32 => Arc::new(
             values
@@ -127,10 +126,14 @@ fn build(dt: &DataType, values: Vec<Option<i64>>, op: Operator) -> Result<ArrayR
                 .map(narrow)
                 .collect::<Result<IntervalYearMonthArray>>()?,
         ),
+        // days, within what Spark's microseconds can hold
         DataType::Interval(IntervalUnit::DayTime) => Arc::new(
             values
                 .into_iter()
-                .map(|v| Ok(narrow(v)?.map(|d| IntervalDayTime::new(d, 0))))
+                .map(|v| match v {
+                    Some(d) if d.checked_mul(MICROS_PER_DAY).is_none() => Err(fail()),
+                    v => Ok(narrow(v)?.map(|d| IntervalDayTime::new(d, 0))),
+                })
                 .collect::<Result<IntervalDayTimeArray>>()?,
         ),
         DataType::Duration(TimeUnit::Microsecond) => {
@@ -147,21 +150,6 @@ fn build(dt: &DataType, values: Vec<Option<i64>>, op: Operator) -> Result<ArrayR
     })
 }
 
-/// `interval day` values as `interval day to second` (the common type of the two).
-pub(crate) fn day_interval_to_micros(a: &ArrayRef) -> Result<ArrayRef> {
-    let days = ints(a)?;
-    let micros = days.into_iter().map(|d| {
-        d.map(|d| {
-            d.checked_mul(MICROS_PER_DAY)
-                .ok_or_else(|| overflow(Operator::Multiply))
-        })
-        .transpose()
-    });
-    Ok(Arc::new(
-        micros.collect::<Result<DurationMicrosecondArray>>()?,
-    ))
-}
-
 /// `timestamp + months` on the local calendar of `zone`.
 fn timestamp_add_months(zone: Zone, micros: i64, months: i64) -> Option<i64> {
     let local = zone.to_local(micros)?;
@@ -169,14 +157,18 @@ fn timestamp_add_months(zone: Zone, micros: i64, months: i64) -> Option<i64> {
     zone.to_utc_micros(date.and_time(local.time()))
 }
 
-/// `timestamp + day-time interval`: whole days on the local calendar, then the rest.
+/// `timestamp + day-time interval` as Spark's `timestampAddDayTime`: whole days on the
+/// local calendar of `zone`, then the rest as elapsed time (so `+ INTERVAL '24' HOUR`
+/// keeps the wall clock across a DST change, `+ INTERVAL '3' HOUR` does not).
 fn timestamp_add_micros(zone: Zone, micros: i64, delta: i64) -> Option<i64> {
     let (days, rest) = (delta / MICROS_PER_DAY, delta % MICROS_PER_DAY);
-    let local = zone
-        .to_local(micros)?
-        .checked_add_signed(Duration::try_days(days)?)?;
-    let local = local.checked_add_signed(Duration::microseconds(rest))?;
-    zone.to_utc_micros(local)
+    let moved = if days == 0 {
+        micros
+    } else {
+        let local = zone.to_local(micros)?.checked_add_signed(Duration::try_days(days)?)?;
+        zone.to_utc_micros(local)?
+    };
+    moved.checked_add(rest)
 }
 
 /// Java's `RoundingMode.HALF_UP` of `a / b` in integers.
@@ -222,6 +214,23 @@ pub(crate) fn evaluate_datetime_arithmetic(
         _ => Zone::of(&ctx.time_zone),
     };
     let sign = if op == Operator::Minus { -1 } else { 1 };
+    // interval ± interval out of range is Spark's INTERVAL_ARITHMETIC_OVERFLOW
+    let both_intervals = is_interval(&lt) && is_interval(&rt);
+    let fail = || match op {
+        Operator::Plus if both_intervals => interval_overflow(Some("try_add")),
+        Operator::Minus if both_intervals => interval_overflow(Some("try_subtract")),
+        _ => overflow(op),
+    };
+    // `timestamp - timestamp` counts the wall-clock time between the two in the session
+    // time zone (Spark's `subtractTimestamps`), so a DST change does not show
+    let session = Zone::of(&ctx.time_zone);
+    let wall_clock_micros = |t: &DataType, v: i64| -> Option<i64> {
+        match t {
+            DataType::Date32 => v.checked_mul(MICROS_PER_DAY),
+            DataType::Timestamp(_, Some(_)) => session.to_local(v).map(|l| l.and_utc().timestamp_micros()),
+            _ => Some(v),
+        }
+    };
     let as_micros = |t: &DataType, v: i64| -> Option<i64> {
         match t {
             DataType::Interval(IntervalUnit::DayTime) => v.checked_mul(MICROS_PER_DAY),
@@ -237,16 +246,16 @@ pub(crate) fn evaluate_datetime_arithmetic(
         };
         // `interval day * n` and `interval day / n` are day-time intervals of micros
         let a = if a_t == &DAY && matches!(op, Operator::Multiply | Operator::Divide) {
-            a.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))?
+            a.checked_mul(MICROS_PER_DAY).ok_or_else(fail)?
         } else {
             a
         };
         let b = if b_t == &DAY && op == Operator::Multiply {
-            b.checked_mul(MICROS_PER_DAY).ok_or_else(|| overflow(op))?
+            b.checked_mul(MICROS_PER_DAY).ok_or_else(fail)?
         } else {
             b
         };
-        let bs = || b.checked_mul(sign).ok_or_else(|| overflow(op));
+        let bs = || b.checked_mul(sign).ok_or_else(fail);
         let out = match (a_t, b_t, op) {
             (_, DataType::Float64, Operator::Multiply) => {
                 round_half_up(a as f64 * f64::from_bits(b as u64))
@@ -268,46 +277,46 @@ pub(crate) fn evaluate_datetime_arithmetic(
             }
             (DataType::Int64, _, _) => a.checked_mul(b),
             (DataType::Date32, i, _) if i == &YEAR_MONTH => {
-                let d = ember_plan::datetime::date_of_days(a as i32).ok_or_else(|| overflow(op))?;
-                let months = i32::try_from(bs()?).map_err(|_| overflow(op))?;
+                let d = ember_plan::datetime::date_of_days(a as i32).ok_or_else(fail)?;
+                let months = i32::try_from(bs()?).map_err(|_| fail())?;
                 add_months_to_date(d, months).map(|d| ember_plan::datetime::days_of_date(d) as i64)
             }
             (DataType::Date32, i, _) if i == &DAY => a.checked_add(bs()?),
             (DataType::Date32, DataType::Date32, _) => a.checked_sub(b),
             (DataType::Date32, i, _) if i == &DAY_TIME => {
-                let start = zone.date_to_micros(a as i32).ok_or_else(|| overflow(op))?;
+                let start = zone.date_to_micros(a as i32).ok_or_else(fail)?;
                 timestamp_add_micros(zone, start, bs()?)
             }
             (DataType::Timestamp(_, _), i, _) if i == &YEAR_MONTH => {
                 timestamp_add_months(zone, a, bs()?)
             }
             (DataType::Timestamp(_, _), i, _) if i == &DAY || i == &DAY_TIME => {
-                let delta = as_micros(i, b).ok_or_else(|| overflow(op))?;
+                let delta = as_micros(i, b).ok_or_else(fail)?;
                 timestamp_add_micros(
                     zone,
                     a,
-                    delta.checked_mul(sign).ok_or_else(|| overflow(op))?,
+                    delta.checked_mul(sign).ok_or_else(fail)?,
                 )
             }
             // timestamp - timestamp, date - timestamp, timestamp - date
             (x, y, Operator::Minus) if !is_interval(x) && !is_interval(y) => {
                 let (a, b) = (
-                    as_micros(x, a).ok_or_else(|| overflow(op))?,
-                    as_micros(y, b).ok_or_else(|| overflow(op))?,
+                    wall_clock_micros(x, a).ok_or_else(fail)?,
+                    wall_clock_micros(y, b).ok_or_else(fail)?,
                 );
                 a.checked_sub(b)
             }
             // interval ± interval
             (x, y, _) if result_type == &DAY_TIME => {
                 let (a, b) = (
-                    as_micros(x, a).ok_or_else(|| overflow(op))?,
-                    as_micros(y, b).ok_or_else(|| overflow(op))?,
+                    as_micros(x, a).ok_or_else(fail)?,
+                    as_micros(y, b).ok_or_else(fail)?,
                 );
-                a.checked_add(b.checked_mul(sign).ok_or_else(|| overflow(op))?)
+                a.checked_add(b.checked_mul(sign).ok_or_else(fail)?)
             }
             _ => a.checked_add(bs()?),
         };
-        out.map(Some).ok_or_else(|| overflow(op))
+        out.map(Some).ok_or_else(fail)
     };
     let mut out = Vec::with_capacity(n);
     for (a, b) in lv.into_iter().zip(rv) {
@@ -316,7 +325,7 @@ pub(crate) fn evaluate_datetime_arithmetic(
             _ => None,
         });
     }
-    let arr = build(result_type, out, op)?;
+    let arr = build(result_type, out, &fail)?;
     if all_scalar {
         Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
             arr.as_ref(),
@@ -330,7 +339,7 @@ pub(crate) fn evaluate_datetime_arithmetic(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ember_plan::interval::{day_interval, year_month_interval};
+    use ember_plan::interval::{day_interval, day_time_interval, year_month_interval};
 
     fn eval(l: ScalarValue, op: Operator, r: ScalarValue, rt: DataType) -> Result<String> {
         let v = evaluate_datetime_arithmetic(
@@ -375,6 +384,41 @@ mod tests {
             .unwrap(),
             "DATE '2024-02-29'"
         );
+    }
+
+    #[test]
+    fn daylight_saving_time() {
+        let la = FunctionContext { time_zone: "America/Los_Angeles".into(), ..Default::default() };
+        let ts = |s: &str| {
+            let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+            ScalarValue::TimestampMicros(Zone::of("America/Los_Angeles").to_utc_micros(local), Some("America/Los_Angeles".into()))
+        };
+        let run = |l: ScalarValue, op, r: ScalarValue, rt: DataType| {
+            match evaluate_datetime_arithmetic(op, &ColumnarValue::Scalar(l), &ColumnarValue::Scalar(r), &rt, &la).unwrap() {
+                ColumnarValue::Scalar(s) => s,
+                ColumnarValue::Array(_) => unreachable!("scalar inputs"),
+            }
+        };
+        // the day of the change has 23 hours, but midnight to midnight is one day of wall clock
+        let diff = run(ts("2024-03-11 00:00:00"), Operator::Minus, ts("2024-03-10 00:00:00"), DAY_TIME);
+        assert_eq!(diff, ScalarValue::Interval(Some(MICROS_PER_DAY), ember_plan::interval::IntervalType::DAY_TO_SECOND));
+        // 24 hours are a day on the calendar, 3 hours are elapsed time
+        let tz = DataType::Timestamp(TimeUnit::Microsecond, Some("America/Los_Angeles".into()));
+        let day = run(ts("2024-03-09 12:00:00"), Operator::Plus, day_time_interval(24 * 3_600_000_000), tz.clone());
+        assert_eq!(day, ts("2024-03-10 12:00:00"));
+        let hours = run(ts("2024-03-10 00:00:00"), Operator::Plus, day_time_interval(3 * 3_600_000_000), tz);
+        assert_eq!(hours, ts("2024-03-10 04:00:00"));
+    }
+
+    #[test]
+    fn interval_overflow_is_sparks_class() {
+        let e = eval(year_month_interval(i32::MAX), Operator::Plus, year_month_interval(1), YEAR_MONTH).unwrap_err();
+        assert_eq!(e.class(), "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION");
+        assert!(e.to_string().contains("try_add"), "{e}");
+        let e = eval(day_interval(106_751_991), Operator::Plus, day_interval(1), DAY).unwrap_err();
+        assert_eq!(e.class(), "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION");
+        let e = eval(year_month_interval(i32::MIN), Operator::Minus, year_month_interval(1), YEAR_MONTH).unwrap_err();
+        assert!(e.to_string().contains("try_subtract"), "{e}");
     }
 
     #[test]

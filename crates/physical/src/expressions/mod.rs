@@ -4,6 +4,7 @@ mod arithmetic;
 pub mod binary;
 pub mod case;
 pub mod cast;
+mod cast_interval;
 pub mod column;
 mod datetime_arith;
 mod datum;

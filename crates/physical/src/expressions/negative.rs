@@ -1,4 +1,5 @@
-//! `NegativeExpr`: unary minus; overflow (`-MIN_VALUE`) is an error under ANSI.
+//! `NegativeExpr`: unary minus; overflow (`-MIN_VALUE`) is an error under ANSI, and
+//! always for ANSI intervals.
 
 use std::fmt;
 
@@ -6,6 +7,8 @@ use arrow::datatypes::{DataType, Schema};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use ember_common::{Error, ErrorKind, Result};
+use ember_common::interval_type::IntervalType;
+use ember_plan::interval::{interval_array, interval_overflow, interval_values};
 use ember_plan::ColumnarValue;
 
 use super::datum::apply_unary;
@@ -29,6 +32,21 @@ impl fmt::Display for NegativeExpr {
     }
 }
 
+/// `-interval`, in the interval's own storage; the minimum value overflows whatever the
+/// ANSI setting, as in Spark.
+fn negate_intervals(values: Vec<Option<i64>>, dt: &DataType) -> Result<arrow::array::ArrayRef> {
+    let t = IntervalType::default_for(dt).ok_or_else(|| Error::internal(format!("negating {dt}")))?;
+    let min = if t.is_year_month() { i32::MIN as i64 } else { i64::MIN };
+    let negated = values
+        .into_iter()
+        .map(|v| match v {
+            Some(x) if x == min => Err(interval_overflow(None)),
+            v => Ok(v.map(|x| -x)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    interval_array(negated, t)
+}
+
 impl PhysicalExpr for NegativeExpr {
     fn data_type(&self, input_schema: &Schema) -> Result<DataType> {
         self.arg.data_type(input_schema)
@@ -45,6 +63,9 @@ impl PhysicalExpr for NegativeExpr {
         }
         let ansi = ctx.functions.ansi;
         apply_unary(&v, |a| {
+            if let Some(values) = interval_values(a.as_ref()) {
+                return negate_intervals(values, a.data_type());
+            }
             let res = if ansi { arrow::compute::kernels::numeric::neg(a.as_ref()) } else { arrow::compute::kernels::numeric::neg_wrapping(a.as_ref()) };
             res.map_err(|e| match e {
                 ArrowError::ArithmeticOverflow(_) => {

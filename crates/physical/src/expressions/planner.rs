@@ -45,10 +45,11 @@ pub fn create_physical_expr(expr: &Expr, input_schema: &PlanSchema) -> Result<Ph
         Expr::IsNotNull(e) => Arc::new(IsNotNullExpr::new(bind(e)?)),
         Expr::Cast(c) => {
             let t = c.expr.data_type(input_schema)?;
-            if t == c.data_type {
+            let (from, to) = (c.expr.interval_type(input_schema)?, expr.interval_type(input_schema)?);
+            if t == c.data_type && from == to {
                 bind(&c.expr)?
             } else {
-                Arc::new(CastExpr::new(bind(&c.expr)?, c.data_type.clone(), c.try_cast))
+                Arc::new(CastExpr::new(bind(&c.expr)?, c.data_type.clone(), c.try_cast).with_interval_types(from, to))
             }
         }
         Expr::Case(c) => case_expr(expr, c, input_schema)?,
