@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
-use ember::format::{csv_string, golden_block, json_lines, table_string, tsv_string};
+use ember::format::{csv_string, golden_block_from_rows, json_lines, statement_rows, table_string, tsv_string};
 use ember::{Error, StatementText};
 use ember_common::Span;
 
@@ -61,7 +61,10 @@ impl<'a> Runner<'a> {
             self.failures += 1;
         }
         match (&result, self.format) {
-            (_, OutputFormat::Golden) => out.write_all(golden_block(self.statements, &result, &time_zone).as_bytes())?,
+            (_, OutputFormat::Golden) => {
+                let rendered = result.as_ref().map(|(schema, batches)| (schema.as_ref(), statement_rows(&stmt.text, batches, &time_zone)));
+                out.write_all(golden_block_from_rows(self.statements, rendered).as_bytes())?
+            }
             (Ok((schema, batches)), format) => out.write_all(render(format, schema, batches, &time_zone).as_bytes())?,
             (Err(e), _) => writeln!(err, "{}", script_error(e, stmt, script))?,
         }

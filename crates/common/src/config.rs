@@ -16,9 +16,20 @@ pub mod keys {
     pub const WAREHOUSE_DIR: &str = "spark.sql.warehouse.dir";
     pub const EXECUTOR_THREADS: &str = "ember.executor.threads";
     pub const BATCH_SIZE: &str = "ember.execution.batchSize";
-    pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
-    pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "spark.sql.optimizer.runtimeFilter.creationSideThreshold";
+    /// Ember's semi-join reduction; Spark 4 removed its own (see [`REMOVED`]).
+    pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "ember.optimizer.runtimeFilter.semiJoinReduction.enabled";
+    pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "ember.optimizer.runtimeFilter.creationSideThreshold";
 }
+
+/// Spark's removed SQL configs (`SQLConf.removedSQLConfigs`): key, version, the value
+/// that may still be set (the old default), and Spark's comment. Setting another value
+/// fails as in Spark.
+const REMOVED: &[(&str, &str, &str, &str)] = &[(
+    "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled",
+    "4.0.0",
+    "false",
+    "This optimizer config is useless as runtime filter cannot be an IN subquery now.",
+)];
 
 /// A snapshot of session settings. Cheap to clone.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +52,12 @@ impl Config {
         let invalid = |reason: &str| {
             Error::new(ErrorKind::InvalidConfValue { key: key.into(), value: value.clone(), reason: reason.into() })
         };
+        if let Some((_, version, _, comment)) = REMOVED.iter().find(|r| r.0 == key && r.2 != value) {
+            return Err(Error::legacy(
+                "_LEGACY_ERROR_TEMP_1226",
+                format!("The SQL config '{key}' was removed in the version {version}. {comment}"),
+            ));
+        }
         match key {
             keys::SHUFFLE_PARTITIONS | keys::EXECUTOR_THREADS | keys::BATCH_SIZE => match value.parse::<usize>() {
                 Ok(n) if n > 0 => {}
@@ -117,7 +134,7 @@ impl Config {
         self.get(keys::BATCH_SIZE).and_then(|v| v.parse().ok()).unwrap_or(8192)
     }
 
-    /// Semi-join reduction of aggregated join inputs (Spark's default is off; Ember's on).
+    /// Semi-join reduction of aggregated join inputs (on by default).
     pub fn runtime_filter_semi_join_reduction(&self) -> bool {
         self.get(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION).and_then(parse_bool).unwrap_or(true)
     }
@@ -170,5 +187,15 @@ mod tests {
         assert_eq!(c.get("spark.some.unknown"), Some("kept"));
         assert_eq!(parse_bytes("10m"), Some(10 << 20));
         assert_eq!(parse_bytes("-1"), Some(-1));
+    }
+
+    #[test]
+    fn removed_spark_configs_keep_only_their_old_default() {
+        let mut c = Config::new();
+        let key = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
+        c.set(key, "false").unwrap();
+        assert_eq!(c.set(key, "true").unwrap_err().class(), "_LEGACY_ERROR_TEMP_1226");
+        assert_eq!(c.set(key, "maybe").unwrap_err().sqlstate(), None);
+        assert!(c.runtime_filter_semi_join_reduction());
     }
 }

@@ -32,7 +32,7 @@ pub fn run_script(session: &Session, script: &str) -> Vec<StatementResult> {
 /// defined order are sorted, so results do not depend on partitioning.
 pub fn golden_block(n: usize, result: &StatementResult, time_zone: &str, sort_unordered: bool) -> String {
     let rendered = result.outcome.as_ref().map(|(schema, batches, ordered)| {
-        let mut rows = crate::format::golden_rows(batches, time_zone);
+        let mut rows = crate::format::statement_rows(&result.text, batches, time_zone);
         if sort_unordered && !ordered {
             rows.sort();
         }

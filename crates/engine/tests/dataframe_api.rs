@@ -234,7 +234,7 @@ fn create_dataframe_from_arrow_and_temp_views() {
     let s = session();
     let df = s.create_dataframe(vec![b1, b2]).unwrap();
     df.create_temp_view("kv").unwrap();
-    assert_eq!(df.create_temp_view("kv").unwrap_err().class(), "TABLE_OR_VIEW_ALREADY_EXISTS");
+    assert_eq!(df.create_temp_view("kv").unwrap_err().class(), "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS");
     let out = s.sql("SELECT k, sum(v) FROM kv GROUP BY k").unwrap();
     assert_eq!(rows(&out.collect().unwrap(), false), vec!["a\t6", "b\tNULL"]);
     assert_eq!(s.table("kv").unwrap().count().unwrap(), 3);

@@ -150,7 +150,7 @@ impl Binder<'_> {
         c.advance();
         let replace = c.eat_words(&["OR", "REPLACE"]);
         c.eat_word("GLOBAL");
-        let _temporary = c.eat_word("TEMP") || c.eat_word("TEMPORARY");
+        let temporary = c.eat_word("TEMP") || c.eat_word("TEMPORARY");
         if !c.eat_word("VIEW") {
             let mut words = vec!["CREATE".to_string()];
             words.extend(c.peek().map(first_word));
@@ -158,6 +158,19 @@ impl Binder<'_> {
                 .at(to_span(tokens[0].span));
         }
         let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+        let statement_span = to_span(tokens[0].span);
+        if if_not_exists && replace {
+            return Err(crate::errors::other(
+                "CREATE_VIEW_WITH_IF_NOT_EXISTS_AND_REPLACE",
+                "42601",
+                "CREATE VIEW with both IF NOT EXISTS and REPLACE is not allowed.",
+            ))
+            .at(statement_span);
+        }
+        if if_not_exists && temporary {
+            return Err(ember_common::Error::legacy("_LEGACY_ERROR_TEMP_0053", "It is not allowed to define a TEMPORARY view with IF NOT EXISTS."))
+                .at(statement_span);
+        }
         let (name, _) = c.dotted_name()?;
         let cols = if c.eat_token(&Token::LParen) { Some(c.until_close_paren()?) } else { None };
         if c.eat_word("COMMENT") {

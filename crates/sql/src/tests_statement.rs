@@ -39,9 +39,21 @@ fn views() {
        +- SubqueryAlias people
           +- LocalRelation [id, name, age, dept], 2 rows
     ");
-    assert_snapshot!(show("CREATE GLOBAL TEMP VIEW IF NOT EXISTS v AS VALUES (1)"), @r#"
+    assert_snapshot!(show("CREATE VIEW IF NOT EXISTS v AS VALUES (1)"), @r#"
 CreateView v replace=false if_not_exists=true
 LocalRelation [col1], 1 rows
+"#);
+    // Spark's parser rejects IF NOT EXISTS on temporary views and with OR REPLACE.
+    assert_snapshot!(show("CREATE GLOBAL TEMP VIEW IF NOT EXISTS v AS VALUES (1)"), @r#"
+[_LEGACY_ERROR_TEMP_0053] It is not allowed to define a TEMPORARY view with IF NOT EXISTS.
+LINE 1: CREATE GLOBAL TEMP VIEW IF NOT EXISTS v AS VALUES (1)
+        ^^^^^^
+"#);
+    assert_snapshot!(show("CREATE OR REPLACE VIEW IF NOT EXISTS v AS VALUES (1)"), @r#"
+[CREATE_VIEW_WITH_IF_NOT_EXISTS_AND_REPLACE] CREATE VIEW with both IF NOT EXISTS and REPLACE is not allowed.
+LINE 1: CREATE OR REPLACE VIEW IF NOT EXISTS v AS VALUES (1)
+        ^^^^^^
+SQLSTATE: 42601
 "#);
     assert_snapshot!(show("CREATE OR REPLACE TEMPORARY VIEW src (a INT, b STRING) USING CSV OPTIONS (path '/x.csv', Header 'true', 'sep' = ';', inferSchema true)"), @r#"CreateSourceView { name: "src", replace: true, format: "csv", options: {"header": "true", "inferschema": "true", "path": "/x.csv", "sep": ";"}, schema_ddl: Some("a INT, b STRING") }"#);
     assert_snapshot!(show("CREATE TEMP VIEW src USING parquet OPTIONS (path='/x')"), @r#"CreateSourceView { name: "src", replace: false, format: "parquet", options: {"path": "/x"}, schema_ddl: None }"#);

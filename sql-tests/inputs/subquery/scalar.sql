@@ -30,6 +30,12 @@ SELECT dname, (SELECT count(*) FROM emp WHERE emp.dept = dept.dept_id) AS n FROM
 SELECT dname, (SELECT max(salary) FROM emp WHERE emp.dept = dept.dept_id) AS top FROM dept ORDER BY dname;
 SELECT dname, (SELECT count(salary) + 1 FROM emp WHERE emp.dept = dept.dept_id) AS n FROM dept ORDER BY dname;
 SELECT dname, (SELECT sum(salary) FROM emp WHERE emp.dept = dept.dept_id) FROM dept ORDER BY dname;
+-- in a subquery over emp, dept.dept_id reads emp's column dept (not a struct), as in
+-- Spark: the subquery's own columns come before the outer query's tables
+SELECT dname, (SELECT count(*) FROM emp WHERE emp.dept = d.dept_id) AS n FROM dept d ORDER BY dname;
+SELECT dname, (SELECT max(salary) FROM emp WHERE emp.dept = d.dept_id) AS top FROM dept d ORDER BY dname;
+SELECT dname, (SELECT count(salary) + 1 FROM emp WHERE emp.dept = d.dept_id) AS n FROM dept d ORDER BY dname;
+SELECT dname, (SELECT sum(salary) FROM emp WHERE emp.dept = d.dept_id) FROM dept d ORDER BY dname;
 SELECT name, (SELECT dname FROM dept WHERE dept_id = dept) FROM emp ORDER BY id;
 SELECT name, (SELECT max(dname) FROM dept WHERE dept_id = emp.dept) AS d FROM emp ORDER BY id;
 -- correlated, in HAVING

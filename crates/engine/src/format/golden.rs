@@ -32,6 +32,24 @@ pub fn golden_rows(batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
     rows
 }
 
+/// The rows of statement `sql`'s result as the `spark-sql` CLI prints them
+/// (`HiveResult.hiveResultString`): [`golden_rows`], except that `SHOW TABLES` and
+/// `SHOW VIEWS` print only the name column (the schema stays whole).
+pub fn statement_rows(sql: &str, batches: &[RecordBatch], time_zone: &str) -> Vec<String> {
+    let words: Vec<String> = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .flat_map(|l| l.split_whitespace())
+        .take(2)
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    if !matches!(words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["SHOW", "TABLES" | "VIEWS"]) {
+        return golden_rows(batches, time_zone);
+    }
+    let names: Vec<RecordBatch> = batches.iter().filter_map(|b| b.project(&[1]).ok()).collect();
+    golden_rows(&names, time_zone)
+}
+
 /// One statement's block in a golden file, every line ending in `\n`:
 ///
 /// ```text

@@ -18,7 +18,7 @@ pub(crate) mod value;
 pub(crate) mod zone;
 
 pub use delimited::{csv_string, tsv_string};
-pub use golden::{catalog_schema, golden_block, golden_block_from_rows, golden_error, golden_rows, golden_value};
+pub use golden::{catalog_schema, golden_block, golden_block_from_rows, golden_error, golden_rows, golden_value, statement_rows};
 pub use json::json_lines;
 pub use show::{show_string, show_string_with_zone};
 pub use table::table_string;

@@ -166,6 +166,14 @@ fn golden_blocks() {
 }
 
 #[test]
+fn show_tables_prints_names_only() {
+    let (_, batches) = sample();
+    assert_eq!(statement_rows("SELECT * FROM t", &batches, "UTC")[0], "1\talice");
+    assert_eq!(statement_rows("-- listing\nshow  tables", &batches, "UTC"), ["alice", "NULL", "a rather long name, longer than twenty"]);
+    assert_eq!(statement_rows("SHOW VIEWS", &batches, "UTC")[0], "alice");
+}
+
+#[test]
 fn show_default() {
     let (schema, batches) = sample();
     insta::assert_snapshot!(show_string(&batches, &schema, 20, 20, false), @r#"
