@@ -36,6 +36,8 @@ pub enum ErrorKind {
     /// `data_type` as Spark prints it, e.g. `"STRING"`.
     #[error("The join condition {expr} has the invalid type {data_type}, expected \"BOOLEAN\".")]
     JoinConditionNotBoolean { expr: String, data_type: String },
+    #[error("More than one row returned by a subquery used as an expression.")]
+    ScalarSubqueryTooManyRows,
     #[error("The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.")]
     MissingGroupBy,
     #[error("It is not allowed to use an aggregate function in the argument of another aggregate function or in a {context}: {expr}.")]
@@ -115,6 +117,7 @@ impl ErrorKind {
             WrongNumArgs { .. } => "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
             MissingAggregation { .. } => "MISSING_AGGREGATION",
             MissingGroupBy => "MISSING_GROUP_BY",
+            ScalarSubqueryTooManyRows => "SCALAR_SUBQUERY_TOO_MANY_ROWS",
             JoinConditionNotBoolean { .. } => "JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE",
             InvalidAggregateUse { .. } => "INVALID_AGGREGATE_FUNCTION_USAGE",
             GroupByPositionOutOfRange { .. } => "GROUP_BY_POS_OUT_OF_RANGE",
@@ -157,6 +160,7 @@ impl ErrorKind {
             GroupByPositionOutOfRange { .. } => "42805",
             WindowFunctionNotAllowed { .. } => "42601",
             JoinConditionNotBoolean { .. } => "42K0E",
+            ScalarSubqueryTooManyRows => "21000",
             UnsupportedExprForOperator { .. } => "42K0E",
             DivideByZero => "22012",
             ArithmeticOverflow { .. } | CastOverflow { .. } | NumericValueOutOfRange { .. } => "22003",

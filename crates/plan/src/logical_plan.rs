@@ -210,6 +210,14 @@ pub enum JoinType {
     LeftAnti,
     /// A join with no condition.
     Cross,
+    /// A left outer join in which a left row may match at most one right row, else
+    /// SCALAR_SUBQUERY_TOO_MANY_ROWS: Spark's single join, for correlated scalar
+    /// subqueries that are not aggregated.
+    LeftSingle,
+    /// A left outer join that pairs each left row with at most one (any) matching right
+    /// row: Spark's existence join, for EXISTS and IN used as values with any
+    /// correlation; a marker column of the right side tells whether a match exists.
+    LeftExistence,
 }
 
 impl fmt::Display for JoinType {
@@ -222,6 +230,8 @@ impl fmt::Display for JoinType {
             JoinType::LeftSemi => "LeftSemi",
             JoinType::LeftAnti => "LeftAnti",
             JoinType::Cross => "Cross",
+            JoinType::LeftSingle => "LeftSingle",
+            JoinType::LeftExistence => "LeftExistence",
         };
         write!(f, "{s}")
     }
@@ -242,7 +252,7 @@ impl Join {
         let (ls, rs) = (left.schema(), right.schema());
         let schema = match join_type {
             JoinType::Inner | JoinType::Cross => ls.join(rs),
-            JoinType::LeftOuter => ls.join(&rs.as_nullable()),
+            JoinType::LeftOuter | JoinType::LeftSingle | JoinType::LeftExistence => ls.join(&rs.as_nullable()),
             JoinType::RightOuter => ls.as_nullable().join(rs),
             JoinType::FullOuter => ls.as_nullable().join(&rs.as_nullable()),
             JoinType::LeftSemi | JoinType::LeftAnti => ls.clone(),
