@@ -16,8 +16,9 @@ pub mod keys {
     pub const WAREHOUSE_DIR: &str = "spark.sql.warehouse.dir";
     pub const EXECUTOR_THREADS: &str = "ember.executor.threads";
     pub const BATCH_SIZE: &str = "ember.execution.batchSize";
-    pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
-    pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "spark.sql.optimizer.runtimeFilter.creationSideThreshold";
+    /// Ember's semi-join reduction; Spark 4 removed its own (see [`REMOVED`]).
+    pub const RUNTIME_FILTER_SEMI_JOIN_REDUCTION: &str = "ember.optimizer.runtimeFilter.semiJoinReduction.enabled";
+    pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "ember.optimizer.runtimeFilter.creationSideThreshold";
     pub const PARTITION_TYPE_INFERENCE: &str = "spark.sql.sources.partitionColumnTypeInference.enabled";
     pub const PARTITION_OVERWRITE_MODE: &str = "spark.sql.sources.partitionOverwriteMode";
 }
@@ -56,12 +57,12 @@ const fn entry(key: &'static str, kind: ConfType, default: &'static str, doc: &'
 pub const ENTRIES: &[ConfEntry] = &[
     entry(keys::BATCH_SIZE, ConfType::PositiveInt, "8192", "Rows per batch the operators pass between each other."),
     entry(keys::EXECUTOR_THREADS, ConfType::PositiveInt, "<number of cores>", "Threads running a query's tasks."),
+    entry(keys::RUNTIME_FILTER_CREATION_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated key set a runtime filter is built from."),
+    entry(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION, ConfType::Bool, "true", "Whether a small filtered join input reduces the other input before an aggregate (Spark 4 removed its own, spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled)."),
     entry(keys::ANSI_ENABLED, ConfType::Bool, "true", "When true, Spark SQL's ANSI mode: overflow, invalid casts and division by zero are errors; when false they give NULL."),
     entry(keys::BROADCAST_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated size of a join input that is broadcast to every task instead of shuffled; -1 disables broadcast joins."),
     entry(keys::CASE_SENSITIVE, ConfType::Bool, "false", "Whether column and table names are case sensitive."),
     entry(keys::MAX_PARTITION_BYTES, ConfType::Bytes, "128MB", "The most bytes of files packed into one partition when reading."),
-    entry(keys::RUNTIME_FILTER_CREATION_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated key set a runtime filter is built from."),
-    entry(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION, ConfType::Bool, "true", "Whether a small filtered join input reduces the other input before an aggregate (Spark's default is false)."),
     entry(keys::SESSION_TIME_ZONE, ConfType::TimeZone, "UTC", "The session time zone: a region id such as America/Los_Angeles or an offset such as +08:00."),
     entry(keys::SHUFFLE_PARTITIONS, ConfType::PositiveInt, "<number of cores>", "The number of partitions of shuffles (joins and aggregations)."),
     entry(keys::PARTITION_TYPE_INFERENCE, ConfType::Bool, "true", "Whether the types of partition columns of file sources are inferred (else they are strings)."),
@@ -73,6 +74,16 @@ pub const ENTRIES: &[ConfEntry] = &[
 pub fn entry_of(key: &str) -> Option<&'static ConfEntry> {
     ENTRIES.iter().find(|e| e.key == key)
 }
+
+/// Spark's removed SQL configs (`SQLConf.removedSQLConfigs`): key, version, the value
+/// that may still be set (the old default), and Spark's comment. Setting another value
+/// fails as in Spark.
+const REMOVED: &[(&str, &str, &str, &str)] = &[(
+    "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled",
+    "4.0.0",
+    "false",
+    "This optimizer config is useless as runtime filter cannot be an IN subquery now.",
+)];
 
 /// A snapshot of session settings. Cheap to clone.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +104,12 @@ impl Config {
     /// `INVALID_CONF_VALUE.TYPE_MISMATCH`). Time zones are checked by the session.
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         let value = value.trim().to_string();
+        if let Some((_, version, _, comment)) = REMOVED.iter().find(|r| r.0 == key && r.2 != value) {
+            return Err(Error::legacy(
+                "_LEGACY_ERROR_TEMP_1226",
+                format!("The SQL config '{key}' was removed in the version {version}. {comment}"),
+            ));
+        }
         if let Some(e) = entry_of(key) {
             let type_name = match e.kind {
                 ConfType::Bool if parse_bool(&value).is_none() => Some("boolean"),
@@ -189,7 +206,7 @@ impl Config {
         self.get(keys::BATCH_SIZE).and_then(|v| v.parse().ok()).unwrap_or(8192)
     }
 
-    /// Semi-join reduction of aggregated join inputs (Spark's default is off; Ember's on).
+    /// Semi-join reduction of aggregated join inputs (on by default).
     pub fn runtime_filter_semi_join_reduction(&self) -> bool {
         self.get(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION).and_then(parse_bool).unwrap_or(true)
     }
@@ -250,5 +267,15 @@ mod tests {
         assert_eq!(c.get("spark.some.unknown"), Some("kept"));
         assert_eq!(parse_bytes("10m"), Some(10 << 20));
         assert_eq!(parse_bytes("-1"), Some(-1));
+    }
+
+    #[test]
+    fn removed_spark_configs_keep_only_their_old_default() {
+        let mut c = Config::new();
+        let key = "spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled";
+        c.set(key, "false").unwrap();
+        assert_eq!(c.set(key, "true").unwrap_err().class(), "_LEGACY_ERROR_TEMP_1226");
+        assert_eq!(c.set(key, "maybe").unwrap_err().sqlstate(), None);
+        assert!(c.runtime_filter_semi_join_reduction());
     }
 }

@@ -34,10 +34,24 @@ pub enum ErrorKind {
     WrongNumArgs { name: String, expected: String, found: usize },
     #[error("The non-aggregating expression {expr} is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, aggregate the expression, or use \"any_value({})\" if you do not care which of the values within a group is returned.", expr.trim_matches('"'))]
     MissingAggregation { expr: String },
+    /// `data_type` as Spark prints it, e.g. `"STRING"`.
+    #[error("The join condition {expr} has the invalid type {data_type}, expected \"BOOLEAN\".")]
+    JoinConditionNotBoolean { expr: String, data_type: String },
+    #[error("More than one row returned by a subquery used as an expression.")]
+    ScalarSubqueryTooManyRows,
+    #[error("The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.")]
+    MissingGroupBy,
     #[error("It is not allowed to use an aggregate function in the argument of another aggregate function or in a {context}: {expr}.")]
     InvalidAggregateUse { expr: String, context: String },
     #[error("{message}")]
     GroupByPositionOutOfRange { message: String },
+    /// A window function in WHERE or HAVING; `clause` is "WHERE" or "HAVING".
+    #[error("It is not allowed to use window functions inside {clause} clause.")]
+    WindowFunctionNotAllowed { clause: &'static str },
+    /// Window, aggregate or generator calls in an operator that cannot compute them
+    /// (ORDER BY without GROUP BY, a join condition, …); `exprs` as Spark lists them.
+    #[error("A query operator contains one or more unsupported expressions.\nConsider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause.\nInvalid expressions: [{exprs}]")]
+    UnsupportedExprForOperator { exprs: String },
     #[error("Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.")]
     DivideByZero,
     #[error("{message}. Use 'try_{op}' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.")]
@@ -107,8 +121,13 @@ impl ErrorKind {
             DatatypeMismatch { sub, .. } => return format!("DATATYPE_MISMATCH.{sub}"),
             WrongNumArgs { .. } => "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
             MissingAggregation { .. } => "MISSING_AGGREGATION",
+            MissingGroupBy => "MISSING_GROUP_BY",
+            ScalarSubqueryTooManyRows => "SCALAR_SUBQUERY_TOO_MANY_ROWS",
+            JoinConditionNotBoolean { .. } => "JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE",
             InvalidAggregateUse { .. } => "INVALID_AGGREGATE_FUNCTION_USAGE",
             GroupByPositionOutOfRange { .. } => "GROUP_BY_POS_OUT_OF_RANGE",
+            WindowFunctionNotAllowed { .. } => "WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE",
+            UnsupportedExprForOperator { .. } => "UNSUPPORTED_EXPR_FOR_OPERATOR",
             DivideByZero => "DIVIDE_BY_ZERO",
             ArithmeticOverflow { .. } => "ARITHMETIC_OVERFLOW",
             CastInvalidInput { .. } => "CAST_INVALID_INPUT",
@@ -141,9 +160,13 @@ impl ErrorKind {
             AmbiguousReference { .. } => "42704",
             DatatypeMismatch { .. } | CannotCast { .. } => "42K09",
             WrongNumArgs { .. } => "42605",
-            MissingAggregation { .. } => "42803",
+            MissingAggregation { .. } | MissingGroupBy => "42803",
             InvalidAggregateUse { .. } => "42903",
             GroupByPositionOutOfRange { .. } => "42805",
+            WindowFunctionNotAllowed { .. } => "42601",
+            JoinConditionNotBoolean { .. } => "42K0E",
+            ScalarSubqueryTooManyRows => "21000",
+            UnsupportedExprForOperator { .. } => "42K0E",
             DivideByZero => "22012",
             ArithmeticOverflow { .. } | CastOverflow { .. } | NumericValueOutOfRange { .. } => "22003",
             CastInvalidInput { .. } => "22018",
@@ -190,6 +213,11 @@ impl Error {
     /// Shorthand for a bad option or argument given by the user.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidArgument { message: message.into() })
+    }
+
+    /// A Spark `_LEGACY_ERROR_TEMP_*` class: Spark gives these no SQLSTATE.
+    pub fn legacy(class: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Other { class: class.into(), sqlstate: None, message: message.into() })
     }
 
     /// Shorthand for a syntax error.

@@ -38,13 +38,6 @@ impl Column {
 
 /// The IN expression; the analyzer casts both sides to their comparison type.
 fn in_subquery(value: Expr, plan: LogicalPlan) -> ember_common::Result<Expr> {
-    let schema = plan.schema().clone();
-    if schema.len() != 1 {
-        return Err(ember_common::Error::new(ember_common::ErrorKind::Other {
-            class: "DATATYPE_MISMATCH.INVALID_IN_SUBQUERY_NUMBER_OF_COLUMNS".into(),
-            sqlstate: Some("42K09".into()),
-            message: format!("The IN subquery DataFrame must have exactly one column, but has {}.", schema.len()),
-        }));
-    }
+    ember_plan::subquery_plans::check_in_subquery_width(&value, &plan)?;
     Ok(Expr::InSubquery(InSubquery { expr: Box::new(value), subquery: Subquery { plan: Arc::new(plan) }, negated: false }))
 }

@@ -92,11 +92,7 @@ fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<Sc
             ScalarValue::try_from_array(new_null_array(&t, 1).as_ref(), 0)
         }
         1 => ScalarValue::try_from_array(batches[0].column(0).as_ref(), 0),
-        _ => Err(Error::new(ErrorKind::Other {
-            class: "SCALAR_SUBQUERY_TOO_MANY_ROWS".into(),
-            sqlstate: Some("21000".into()),
-            message: "More than one row returned by a subquery used as an expression.".into(),
-        })),
+        _ => Err(Error::new(ErrorKind::ScalarSubqueryTooManyRows)),
     }?;
     // the value keeps the subquery's interval type (`interval hour`), which its array lacks
     Ok(match plan.schema().fields().first().and_then(|f| ember_common::interval_type::IntervalType::of_field(&f.field)) {

@@ -47,7 +47,7 @@ fn isin_subquery_with_two_columns_is_an_error() {
     let l = s.table("l").unwrap();
     let r = s.table("r").unwrap();
     let err = l.filter(col("k").isin_subquery(&r)).and_then(|d| d.collect()).unwrap_err();
-    assert!(err.to_string().contains("INVALID_IN_SUBQUERY_NUMBER_OF_COLUMNS"), "{err}");
+    assert_eq!(err.class(), "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", "{err}");
 }
 
 #[test]

@@ -94,7 +94,8 @@ fn offsets_and_frame_values_match_sql() {
         df,
         "SELECT k, t, v, lag(v, 1) OVER w AS l, lead(v, 2) OVER w AS f, lag(v, 1, -1) IGNORE NULLS OVER w AS li,
            first_value(v) OVER w2 AS fv, last_value(v) IGNORE NULLS OVER w2 AS lv, nth_value(v, 2) OVER w2 AS nv
-         FROM s WINDOW w AS (PARTITION BY k ORDER BY t, v), w2 AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+         FROM s WINDOW w AS (PARTITION BY k ORDER BY t, v),
+           w2 AS (PARTITION BY k ORDER BY t, v ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
     );
 }
 
@@ -148,9 +149,9 @@ fn misuse_reports_spark_errors() {
     let err = df.select([row_number()]).unwrap_err();
     assert_eq!(err.class(), "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE");
     let err = df.select([rank().over(&Window::partition_by([col("k")]))]).unwrap_err();
-    assert_eq!(err.class(), "_LEGACY_ERROR_TEMP_1037");
+    assert_eq!(err.class(), "WINDOW_FUNCTION_FRAME_NOT_ORDERED");
     let err = df.filter(row_number().over(&Window::order_by([col("t")])).eq(lit(1))).unwrap_err();
-    assert_eq!(err.class(), "INVALID_WHERE_CONDITION");
+    assert_eq!(err.class(), "WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE");
     let err = df.select([col("v").over(&Window::order_by([col("t")]))]).unwrap_err();
     assert_eq!(err.class(), "UNSUPPORTED_EXPR_FOR_WINDOW");
     let err = df.select([sum(col("v")).over(&Window::order_by([col("t")]).rows_between(1, -1))]).unwrap_err();

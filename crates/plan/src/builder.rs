@@ -216,40 +216,80 @@ pub fn expand_wildcards(exprs: Vec<Expr>, schema: &PlanSchema) -> Result<Vec<Exp
     Ok(out)
 }
 
-/// Moves the (single) generator of a select list into a `Generate` node below it.
+/// Moves the generators of a select list into `Generate` nodes below it, the first
+/// outermost (Spark 4.1+); an aggregation may have only one (UNSUPPORTED_GENERATOR.MULTI_GENERATOR).
 fn extract_generator(input: Arc<LogicalPlan>, exprs: Vec<Expr>) -> Result<(Arc<LogicalPlan>, Vec<Expr>)> {
     let with_gen: Vec<usize> = exprs.iter().enumerate().filter(|(_, e)| e.contains_generator()).map(|(i, _)| i).collect();
     if with_gen.is_empty() {
         return Ok((input, exprs));
     }
-    if with_gen.len() > 1 {
+    if with_gen.len() > 1 && is_aggregation(&input) {
+        let found: Vec<String> = with_gen.iter().map(|&i| format!("\"{}\"", exprs[i].unalias())).collect();
         return Err(Error::new(ErrorKind::Other {
             class: "UNSUPPORTED_GENERATOR.MULTI_GENERATOR".into(),
             sqlstate: Some("42K0E".into()),
-            message: format!("Only one generator allowed per SELECT clause but found {}.", with_gen.len()),
+            message: format!(
+                "The generator is not supported: only one generator allowed per SELECT clause but found {}: {}.",
+                with_gen.len(),
+                found.join(", ")
+            ),
         }));
     }
-    let idx = with_gen[0];
-    let (generator, alias) = match &exprs[idx] {
-        Expr::Generator(g) => (g.clone(), None),
-        Expr::Alias(a) => match a.expr.as_ref() {
-            Expr::Generator(g) => (g.clone(), Some(a.name.clone())),
-            _ => return Err(nested_generator(&exprs[idx])),
-        },
-        other => return Err(nested_generator(other)),
-    };
-    let names = alias.map(|a| vec![a]).unwrap_or_default();
-    let gen = Generate::try_new(input, generator.clone(), names)?;
-    let generated: Vec<Expr> = gen.output_names.iter().map(|n| Expr::Column(Column::from_name(n.clone()))).collect();
+    let several = with_gen.len() > 1;
+    let mut plan = input;
+    let mut generated: Vec<Vec<Expr>> = Vec::with_capacity(with_gen.len());
+    for (k, &idx) in with_gen.iter().enumerate() {
+        let (generator, alias) = match &exprs[idx] {
+            Expr::Generator(g) => (g.clone(), None),
+            Expr::Alias(a) => match a.expr.as_ref() {
+                Expr::Generator(g) => (g.clone(), Some(a.name.clone())),
+                _ => return Err(nested_generator(&exprs[idx])),
+            },
+            other => return Err(nested_generator(other)),
+        };
+        let names = alias.map(|a| vec![a]).unwrap_or_default();
+        let mut gen = Generate::try_new(plan.clone(), generator.clone(), names)?;
+        let shown = gen.output_names.clone();
+        if several {
+            // Two generators may both output `col`: read them by internal names.
+            let internal: Vec<String> = shown.iter().map(|n| format!("__gen{k}_{n}")).collect();
+            gen = Generate::try_new(plan, generator, internal)?;
+        }
+        generated.push(
+            gen.output_names
+                .iter()
+                .zip(&shown)
+                .map(|(n, s)| {
+                    let c = Expr::Column(Column::from_name(n.clone()));
+                    if several {
+                        c.alias(s.clone())
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        );
+        plan = Arc::new(LogicalPlan::Generate(gen));
+    }
     let mut out = Vec::new();
+    let mut generated = generated.into_iter();
     for (i, e) in exprs.into_iter().enumerate() {
-        if i == idx {
-            out.extend(generated.iter().cloned());
+        if with_gen.contains(&i) {
+            out.extend(generated.next().unwrap_or_default());
         } else {
             out.push(e);
         }
     }
-    Ok((Arc::new(LogicalPlan::Generate(gen)), out))
+    Ok((plan, out))
+}
+
+/// An aggregate, or HAVING over one: the input of an aggregation's select list.
+fn is_aggregation(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Aggregate(_) => true,
+        LogicalPlan::Filter(f) => is_aggregation(&f.input),
+        _ => false,
+    }
 }
 
 fn nested_generator(e: &Expr) -> Error {
@@ -268,6 +308,8 @@ pub struct AggregatePlanner {
     pub plan: Arc<LogicalPlan>,
     group_exprs: Vec<Expr>,
     aggr_calls: Vec<Expr>,
+    /// No GROUP BY keys (a global aggregate, or `GROUPING SETS (())`).
+    global: bool,
 }
 
 impl AggregatePlanner {
@@ -283,20 +325,21 @@ impl AggregatePlanner {
         }
         let group_exprs: Vec<Expr> = group_exprs.into_iter().map(|g| g.into_unaliased()).collect();
         let named_groups: Vec<Expr> = group_exprs.iter().cloned().map(name_expr).collect();
-        let named_aggs: Vec<Expr> = aggr_calls.iter().cloned().map(name_expr).collect();
+        let named_aggs = name_aggregate_calls(&aggr_calls);
         let agg = Aggregate::try_new(input, named_groups, named_aggs)?;
-        Ok(AggregatePlanner { plan: Arc::new(LogicalPlan::Aggregate(agg)), group_exprs, aggr_calls })
+        let global = group_exprs.is_empty();
+        Ok(AggregatePlanner { plan: Arc::new(LogicalPlan::Aggregate(agg)), group_exprs, aggr_calls, global })
     }
 
     /// A planner over an already built `Aggregate` (`plan`) whose `i`-th group column
     /// stands for `group_exprs[i]` and whose aggregate columns compute `aggr_calls`
-    /// (GROUPING SETS build theirs in `grouping_sets`).
-    pub fn from_parts(plan: Arc<LogicalPlan>, group_exprs: Vec<Expr>, aggr_calls: Vec<Expr>) -> Self {
-        AggregatePlanner { plan, group_exprs, aggr_calls }
+    /// (GROUPING SETS build theirs in `grouping_sets`); `global` when no set has a key.
+    pub fn from_parts(plan: Arc<LogicalPlan>, group_exprs: Vec<Expr>, aggr_calls: Vec<Expr>, global: bool) -> Self {
+        AggregatePlanner { plan, group_exprs, aggr_calls, global }
     }
 
     /// Rewrites an expression to read the aggregate's output; a column that is neither
-    /// grouped nor aggregated is a MISSING_AGGREGATION error.
+    /// grouped nor aggregated is a MISSING_AGGREGATION error (MISSING_GROUP_BY without keys).
     pub fn rewrite(&self, expr: &Expr) -> Result<Expr> {
         let schema = self.plan.schema().clone();
         let group_count = self.group_exprs.len();
@@ -324,6 +367,9 @@ impl AggregatePlanner {
             Ok(TreeNodeRecursion::Continue)
         })?;
         if missing.is_some() {
+            if self.global {
+                return Err(Error::new(ErrorKind::MissingGroupBy));
+            }
             return Err(Error::new(ErrorKind::MissingAggregation { expr: format!("\"{}\"", expr.unalias()) }));
         }
         Ok(out)
@@ -334,8 +380,16 @@ impl AggregatePlanner {
         self.plan.schema().matches(c.relation.as_deref(), &c.name).len() == 1
     }
 
+    /// [`rewrite`](Self::rewrite) for a select-list entry: it keeps the name Spark
+    /// gives `expr` (which an aggregate column's internal name may not spell).
+    pub fn rewrite_output(&self, expr: &Expr) -> Result<Expr> {
+        let out = self.rewrite(expr)?;
+        let name = expr.output_name();
+        Ok(if out.output_name().eq_ignore_ascii_case(&name) { out } else { out.into_unaliased().alias(name) })
+    }
+
     pub fn rewrite_all(&self, exprs: &[Expr]) -> Result<Vec<Expr>> {
-        exprs.iter().map(|e| self.rewrite(e)).collect()
+        exprs.iter().map(|e| self.rewrite_output(e)).collect()
     }
 }
 
@@ -353,6 +407,23 @@ fn keep_alias(original: &Expr, replacement: Expr) -> Expr {
         Expr::Alias(a) => replacement.alias(a.name.clone()),
         _ => replacement,
     }
+}
+
+/// Aliases each aggregate call with its Spark name, made unique with a `#n` suffix
+/// where two different calls share one (`first(x)` and `first(x, true)`).
+pub fn name_aggregate_calls(calls: &[Expr]) -> Vec<Expr> {
+    let mut taken: Vec<String> = Vec::with_capacity(calls.len());
+    calls
+        .iter()
+        .map(|c| {
+            let mut name = c.output_name();
+            if taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+                name = format!("{name}#{}", taken.len());
+            }
+            taken.push(name.clone());
+            c.clone().alias(name)
+        })
+        .collect()
 }
 
 /// Collects distinct aggregate calls in `e` (not descending into them).

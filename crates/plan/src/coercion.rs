@@ -124,9 +124,14 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
             Some(DataType::Timestamp(TimeUnit::Microsecond, t1.clone().or(t2.clone())))
         }
         _ if is_string(a) && is_string(b) => Some(DataType::Utf8),
-        // A string meets another atomic type: Spark promotes to string.
-        _ if is_string(a) && (is_numeric(b) || is_datetime(b) || b == &DataType::Boolean) => Some(DataType::Utf8),
-        _ if is_string(b) && (is_numeric(a) || is_datetime(a) || a == &DataType::Boolean) => Some(DataType::Utf8),
+        // A string meets another atomic type: ANSI Spark casts the string to it
+        // (`findWiderTypeForString`): BIGINT for integers, DOUBLE for other numbers.
+        _ if is_string(a) && (is_numeric(b) || is_datetime(b) || b == &DataType::Boolean || b == &DataType::Binary) => {
+            Some(string_widening_target(b))
+        }
+        _ if is_string(b) && (is_numeric(a) || is_datetime(a) || a == &DataType::Boolean || a == &DataType::Binary) => {
+            Some(string_widening_target(a))
+        }
         (DataType::List(fa), DataType::List(fb)) => {
             let inner = common_type(fa.data_type(), fb.data_type())?;
             Some(DataType::new_list(inner, true))
@@ -152,6 +157,25 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
         }
         _ => None,
     }
+}
+
+/// The type a string and a value of `other` widen to under ANSI (Spark's
+/// `AnsiTypeCoercion.findWiderTypeForString`).
+fn string_widening_target(other: &DataType) -> DataType {
+    match other {
+        o if is_integral(o) => DataType::Int64,
+        o if is_numeric(o) => DataType::Float64,
+        o => o.clone(),
+    }
+}
+
+/// [`common_type`] without promoting a string to the other side's type (Spark's
+/// `findWiderTypeWithoutStringPromotion`: inline tables, `array_contains`, …).
+pub fn common_type_without_string_promotion(a: &DataType, b: &DataType) -> Option<DataType> {
+    if is_string(a) != is_string(b) && *a != DataType::Null && *b != DataType::Null {
+        return None;
+    }
+    common_type(a, b)
 }
 
 /// The common type of many types, or `None`.
@@ -188,14 +212,13 @@ pub struct BinarySignature {
     pub result: DataType,
 }
 
-fn mismatch(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Error {
+fn mismatch(left: &DataType, right: &DataType, expr: &str) -> Error {
     Error::new(ErrorKind::DatatypeMismatch {
         sub: "BINARY_OP_DIFF_TYPES",
         expr: format!("\"{expr}\""),
         message: format!(
-            "the left and right operands of the binary operator have incompatible types (\"{}\" {} \"{}\").",
+            "the left and right operands of the binary operator have incompatible types (\"{}\" and \"{}\").",
             catalog_string(left).to_uppercase(),
-            op,
             catalog_string(right).to_uppercase()
         ),
     })
@@ -212,6 +235,21 @@ fn wrong_type(op: Operator, dt: &DataType, required: &str, expr: &str) -> Error 
     })
 }
 
+/// Spark's error for arithmetic on a type it does not accept: when the operands still
+/// differ after its string promotion (a string becomes the other side's boolean),
+/// BINARY_OP_DIFF_TYPES (`true + 1`, `true + NULL`), else BINARY_OP_WRONG_TYPE
+/// (`true + true`, `'1' - true`).
+fn arithmetic_mismatch(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Error {
+    let promoted = |s: &DataType, other: &DataType| is_string(s) && other == &DataType::Boolean;
+    // Date and timestamp arithmetic has rules of its own (date_add, …).
+    let temporal = |t: &DataType| is_datetime(t) || crate::interval::is_interval(t);
+    if left != right && !promoted(left, right) && !promoted(right, left) && !temporal(left) && !temporal(right) {
+        return mismatch(left, right, expr);
+    }
+    let bad = if arithmetic_operand(left).is_none() { left } else { right };
+    wrong_type(op, bad, "(\"NUMERIC\" or \"INTERVAL\")", expr)
+}
+
 /// Operand and result types of `left op right`. `expr` names the expression in errors.
 pub fn binary_signature(left: &DataType, op: Operator, right: &DataType, expr: &str) -> Result<BinarySignature> {
     use Operator::*;
@@ -226,7 +264,7 @@ pub fn binary_signature(left: &DataType, op: Operator, right: &DataType, expr: &
             sig(DataType::Boolean, DataType::Boolean, DataType::Boolean)
         }
         Eq | NotEq | Lt | LtEq | Gt | GtEq | NullSafeEq => {
-            let t = comparison_type(left, right).ok_or_else(|| mismatch(left, op, right, expr))?;
+            let t = comparison_type(left, right).ok_or_else(|| mismatch(left, right, expr))?;
             sig(t.clone(), t, DataType::Boolean)
         }
         StringConcat => sig(DataType::Utf8, DataType::Utf8, DataType::Utf8),
@@ -265,10 +303,11 @@ fn arithmetic_signature(left: &DataType, op: Operator, right: &DataType, expr: &
     }
     // an interval meets a value it has no arithmetic with (`INTERVAL '1' MONTH + 1`)
     if crate::interval::is_interval(left) != crate::interval::is_interval(right) && left != &DataType::Null && right != &DataType::Null {
-        return Err(mismatch(left, op, right, expr));
+        return Err(mismatch(left, right, expr));
     }
-    let l = arithmetic_operand(left).ok_or_else(|| wrong_type(op, left, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
-    let r = arithmetic_operand(right).ok_or_else(|| wrong_type(op, right, "(\"NUMERIC\" or \"INTERVAL\")", expr))?;
+    let (Some(l), Some(r)) = (arithmetic_operand(left), arithmetic_operand(right)) else {
+        return Err(arithmetic_mismatch(left, op, right, expr));
+    };
     // NULL operands take the other side's type (or int if both are NULL).
     let (l, r) = match (&l, &r) {
         (DataType::Null, DataType::Null) => (DataType::Int32, DataType::Int32),
@@ -377,8 +416,28 @@ mod tests {
     }
 
     #[test]
+    fn arithmetic_type_errors_follow_spark() {
+        let sub = |l: &DataType, r: &DataType| match binary_signature(l, Operator::Plus, r, "x").unwrap_err().kind() {
+            ember_common::ErrorKind::DatatypeMismatch { sub, .. } => *sub,
+            other => panic!("unexpected {other:?}"),
+        };
+        let (b, i, s) = (DataType::Boolean, DataType::Int32, DataType::Utf8);
+        assert_eq!(sub(&b, &i), "BINARY_OP_DIFF_TYPES");
+        assert_eq!(sub(&b, &DataType::Null), "BINARY_OP_DIFF_TYPES");
+        assert_eq!(sub(&b, &b), "BINARY_OP_WRONG_TYPE");
+        // a string meeting a boolean becomes a boolean first
+        assert_eq!(sub(&s, &b), "BINARY_OP_WRONG_TYPE");
+    }
+
+    #[test]
     fn widening() {
         assert_eq!(common_type(&DataType::Int32, &DataType::Int64), Some(DataType::Int64));
+        // ANSI: a string meeting a number becomes that number's wider type
+        assert_eq!(common_type(&DataType::Utf8, &DataType::Int32), Some(DataType::Int64));
+        assert_eq!(common_type(&DataType::Decimal128(5, 2), &DataType::Utf8), Some(DataType::Float64));
+        assert_eq!(common_type(&DataType::Utf8, &DataType::Date32), Some(DataType::Date32));
+        assert_eq!(common_type_without_string_promotion(&DataType::Utf8, &DataType::Int32), None);
+        assert_eq!(common_type_without_string_promotion(&DataType::Utf8, &DataType::Null), Some(DataType::Utf8));
         assert_eq!(common_type(&DataType::Int32, &DataType::Decimal128(5, 2)), Some(DataType::Decimal128(12, 2)));
         assert_eq!(common_type(&DataType::Null, &DataType::Utf8), Some(DataType::Utf8));
         assert_eq!(comparison_type(&DataType::Utf8, &DataType::Int32), Some(DataType::Int32));

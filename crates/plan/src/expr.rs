@@ -516,7 +516,8 @@ impl fmt::Display for Expr {
             }
             Expr::AggregateFunction(a) => {
                 let distinct = if a.distinct { "DISTINCT " } else { "" };
-                write!(f, "{}({}{})", a.func.name(), distinct, join_args(&a.args))?;
+                let shown = &a.args[..a.func.shown_args(a.args.len()).min(a.args.len())];
+                write!(f, "{}({}{})", a.func.name(), distinct, join_args(shown))?;
                 if let Some(filter) = &a.filter {
                     write!(f, " FILTER (WHERE {filter})")?;
                 }

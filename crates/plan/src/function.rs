@@ -177,6 +177,12 @@ pub trait AggregateFunctionImpl: Send + Sync + Debug {
         true
     }
 
+    /// How many of a call's `given` arguments show in plans and column names: Spark
+    /// shows `first(x, true)` as `first(x)` (the flag is not an argument there).
+    fn shown_args(&self, given: usize) -> usize {
+        given
+    }
+
     /// The partial-state fields, given coerced argument types.
     fn state_fields(&self, arg_types: &[DataType]) -> Result<Vec<Field>>;
 

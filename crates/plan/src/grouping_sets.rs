@@ -172,9 +172,10 @@ pub fn plan_grouping_sets(input: Arc<LogicalPlan>, gs: GroupingSets, exprs: &[Ex
         agg_groups.push(Expr::Column(Column::from_name(hidden)));
         match_exprs.push(Expr::Column(Column::from_name(hidden)));
     }
-    let named_aggs: Vec<Expr> = aggr_calls.iter().cloned().map(name_expr).collect();
+    let named_aggs = crate::builder::name_aggregate_calls(&aggr_calls);
     let agg = Aggregate::try_new(expand, agg_groups, named_aggs)?;
-    Ok(AggregatePlanner::from_parts(Arc::new(LogicalPlan::Aggregate(agg)), match_exprs, aggr_calls))
+    let global = groups.is_empty();
+    Ok(AggregatePlanner::from_parts(Arc::new(LogicalPlan::Aggregate(agg)), match_exprs, aggr_calls, global))
 }
 
 fn is_grouping(call: &Expr) -> bool {

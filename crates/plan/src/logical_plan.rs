@@ -11,7 +11,7 @@ use ember_common::interval_type::IntervalType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
 
-use crate::coercion::common_type;
+use crate::coercion::{common_type, common_type_without_string_promotion};
 use crate::expr::{Expr, GeneratorKind, Generator, SortExpr};
 use crate::expr_interval::widest_operand_interval;
 use crate::function::widest_interval;
@@ -93,7 +93,10 @@ impl Filter {
                 ),
             }));
         }
-        if predicate.contains_aggregate() || predicate.contains_window() {
+        if predicate.contains_window() {
+            return Err(Error::new(ErrorKind::WindowFunctionNotAllowed { clause: "WHERE" }));
+        }
+        if predicate.contains_aggregate() {
             return Err(Error::new(ErrorKind::Other {
                 class: "INVALID_WHERE_CONDITION".into(),
                 sqlstate: Some("42903".into()),
@@ -210,6 +213,14 @@ pub enum JoinType {
     LeftAnti,
     /// A join with no condition.
     Cross,
+    /// A left outer join in which a left row may match at most one right row, else
+    /// SCALAR_SUBQUERY_TOO_MANY_ROWS: Spark's single join, for correlated scalar
+    /// subqueries that are not aggregated.
+    LeftSingle,
+    /// A left outer join that pairs each left row with at most one (any) matching right
+    /// row: Spark's existence join, for EXISTS and IN used as values with any
+    /// correlation; a marker column of the right side tells whether a match exists.
+    LeftExistence,
 }
 
 impl fmt::Display for JoinType {
@@ -222,6 +233,8 @@ impl fmt::Display for JoinType {
             JoinType::LeftSemi => "LeftSemi",
             JoinType::LeftAnti => "LeftAnti",
             JoinType::Cross => "Cross",
+            JoinType::LeftSingle => "LeftSingle",
+            JoinType::LeftExistence => "LeftExistence",
         };
         write!(f, "{s}")
     }
@@ -242,7 +255,7 @@ impl Join {
         let (ls, rs) = (left.schema(), right.schema());
         let schema = match join_type {
             JoinType::Inner | JoinType::Cross => ls.join(rs),
-            JoinType::LeftOuter => ls.join(&rs.as_nullable()),
+            JoinType::LeftOuter | JoinType::LeftSingle | JoinType::LeftExistence => ls.join(&rs.as_nullable()),
             JoinType::RightOuter => ls.as_nullable().join(rs),
             JoinType::FullOuter => ls.as_nullable().join(&rs.as_nullable()),
             JoinType::LeftSemi | JoinType::LeftAnti => ls.clone(),
@@ -251,15 +264,19 @@ impl Join {
             let both = ls.join(rs);
             let t = c.data_type(&both)?;
             if !matches!(t, DataType::Boolean | DataType::Null) {
-                return Err(Error::new(ErrorKind::DatatypeMismatch {
-                    sub: "JOIN_CONDITION_NOT_BOOLEAN",
-                    expr: format!("\"{c}\""),
-                    message: format!("The join condition \"{c}\" has the invalid type \"{}\", expected \"BOOLEAN\".", catalog_string(&t).to_uppercase()),
-                }));
+                return Err(join_condition_not_boolean(c, &t));
             }
         }
         Ok(Join { left, right, join_type, condition, schema })
     }
+}
+
+/// JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE for a join condition `c` of type `t`.
+pub fn join_condition_not_boolean(c: &Expr, t: &DataType) -> Error {
+    Error::new(ErrorKind::JoinConditionNotBoolean {
+        expr: format!("\"{c}\""),
+        data_type: format!("\"{}\"", catalog_string(t).to_uppercase()),
+    })
 }
 
 /// `UNION ALL` of inputs with the same number of columns; names from the first input,
@@ -349,16 +366,29 @@ fn check_aggregate_filter(filter: &Expr, in_schema: &PlanSchema) -> Result<()> {
 
 /// The aggregate calls inside `e`, comma separated, for messages.
 fn aggregate_calls(e: &Expr) -> String {
+    special_calls(e).iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The aggregate, window and generator calls in `e` (Spark's "special expressions").
+fn special_calls(e: &Expr) -> Vec<Expr> {
     let mut calls = Vec::new();
     crate::builder::collect_aggregates(e, &mut calls);
     let _ = e.apply(|n| {
-        if let Expr::WindowFunction(_) = n {
+        if let Expr::WindowFunction(_) | Expr::Generator(_) = n {
             calls.push(n.clone());
             return Ok(TreeNodeRecursion::Jump);
         }
         Ok(TreeNodeRecursion::Continue)
     });
-    calls.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+    calls
+}
+
+/// `UNSUPPORTED_EXPR_FOR_OPERATOR` for an operator whose expressions `exprs` call
+/// aggregate, window or generator functions it cannot compute (ORDER BY without
+/// GROUP BY, a join condition).
+pub fn unsupported_expr_for_operator<'e>(exprs: impl IntoIterator<Item = &'e Expr>) -> Error {
+    let calls: Vec<String> = exprs.into_iter().flat_map(special_calls).map(|c| format!("\"{c}\"")).collect();
+    Error::new(ErrorKind::UnsupportedExprForOperator { exprs: calls.join(", ") })
 }
 
 fn ordinal(n: usize) -> String {
@@ -417,7 +447,7 @@ impl Values {
             }
             for (i, e) in row.iter().enumerate() {
                 let t = e.data_type(&empty)?;
-                types[i] = common_type(&types[i], &t).ok_or_else(|| {
+                types[i] = common_type_without_string_promotion(&types[i], &t).ok_or_else(|| {
                     Error::new(ErrorKind::Other {
                         class: "INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE".into(),
                         sqlstate: Some("42000".into()),

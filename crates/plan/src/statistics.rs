@@ -61,6 +61,7 @@ pub fn estimate_rows(plan: &LogicalPlan) -> Option<f64> {
                 JoinType::Inner if !equi => l * r * 0.5,
                 JoinType::Inner => l.max(r),
                 JoinType::LeftOuter => l.max(r).max(l),
+                JoinType::LeftSingle | JoinType::LeftExistence => l,
                 JoinType::RightOuter => l.max(r).max(r),
                 JoinType::FullOuter => l + r,
             }

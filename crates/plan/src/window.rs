@@ -180,6 +180,10 @@ impl WindowFunction {
             }
             WindowFunctionKind::Builtin(b) => *b,
         };
+        if matches!(builtin, BuiltinWindowFunction::Rank | BuiltinWindowFunction::DenseRank | BuiltinWindowFunction::PercentRank) {
+            // Spark's rank functions take any arguments and replace them by the ORDER BY keys.
+            args.clear();
+        }
         let (lo, hi) = builtin.arity();
         if args.len() < lo || args.len() > hi {
             let expected = if lo == hi { lo.to_string() } else { format!("[{lo}, {hi}]") };
@@ -217,10 +221,11 @@ impl WindowFunction {
         let call = builtin_sql(builtin, &args);
         if builtin.needs_order() && order_by.is_empty() {
             return Err(other(
-                "_LEGACY_ERROR_TEMP_1037",
-                "42000",
+                "WINDOW_FUNCTION_FRAME_NOT_ORDERED",
+                "42601",
                 format!(
-                    "Window function {call} requires window to be ordered, please add ORDER BY clause. For example SELECT {call}(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table."
+                    "Window function {} requires the window to be ordered. You need to add an ORDER BY clause. For example: SELECT {call} OVER (PARTITION BY window_partition ORDER BY window_ordering) FROM table.",
+                    builtin.name()
                 ),
             ));
         }
@@ -261,9 +266,8 @@ impl WindowFunction {
                 let at = WindowFrameBound::Following(ScalarValue::Int32(Some(n as i32)));
                 if let Some(f) = &frame {
                     if f.units != WindowFrameUnits::Rows || f.start != at || f.end != at {
-                        return Err(other(
+                        return Err(Error::legacy(
                             "_LEGACY_ERROR_TEMP_1035",
-                            "42000",
                             format!("Cannot specify window frame for {} function.", builtin.name()),
                         ));
                     }
@@ -278,7 +282,7 @@ impl WindowFunction {
         };
         let frame = match (required, frame) {
             (Some(req), Some(given)) if req != given => {
-                return Err(other("_LEGACY_ERROR_TEMP_1036", "42000", format!("Window Frame {given} must match the required frame {req}.")))
+                return Err(Error::legacy("_LEGACY_ERROR_TEMP_1036", format!("Window Frame {given} must match the required frame {req}.")))
             }
             (Some(req), _) => req,
             (None, Some(given)) => given,
@@ -302,6 +306,11 @@ impl WindowFunction {
         if self.frame.units == WindowFrameUnits::Range && self.frame.has_offsets() {
             if let Some(o) = self.order_by.first() {
                 let t = o.expr.data_type(schema)?;
+                let castable = [&self.frame.start, &self.frame.end].iter().filter_map(|b| b.offset()).all(|v| can_cast(&v.data_type(), &t));
+                if !(is_numeric(&t) || t == DataType::Date32) && castable {
+                    // Spark casts the offsets to the ORDER BY type, then rejects that type.
+                    return Err(self.frame.unaccepted_type(self.frame.first_offset_location(), &t));
+                }
                 if !(is_numeric(&t) || t == DataType::Date32) {
                     return Err(Error::new(ErrorKind::DatatypeMismatch {
                         sub: "RANGE_FRAME_INVALID_TYPE",
@@ -431,6 +440,9 @@ mod tests {
             rank.to_string(),
             "RANK() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
         );
+        // Spark accepts arguments to rank and drops them: `rank(v)` is `RANK()`.
+        let rank_v = builtin(BuiltinWindowFunction::Rank, vec![col("v")], spec(true, None)).unwrap();
+        assert_eq!(rank_v, rank);
         let lag = builtin(BuiltinWindowFunction::Lag, vec![col("v")], spec(true, None)).unwrap();
         assert_eq!(
             lag.to_string(),
@@ -447,7 +459,7 @@ mod tests {
         let class = |r: Result<WindowFunction>| r.unwrap_err().class();
         let rows = |s, e| Some(WindowFrame::new(WindowFrameUnits::Rows, s, e));
         let one = || ScalarValue::Int32(Some(1));
-        assert_eq!(class(builtin(BuiltinWindowFunction::RowNumber, vec![], spec(false, None))), "_LEGACY_ERROR_TEMP_1037");
+        assert_eq!(class(builtin(BuiltinWindowFunction::RowNumber, vec![], spec(false, None))), "WINDOW_FUNCTION_FRAME_NOT_ORDERED");
         assert_eq!(
             class(builtin(BuiltinWindowFunction::NthValue, vec![col("v"), Expr::Literal(ScalarValue::Int32(Some(0)))], spec(true, None))),
             "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE"

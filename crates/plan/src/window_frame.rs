@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
 
@@ -58,7 +59,33 @@ impl WindowFrame {
 
     /// True for frames with a value offset (`n PRECEDING` / `n FOLLOWING`).
     pub fn has_offsets(&self) -> bool {
-        [&self.start, &self.end].iter().any(|b| matches!(b, WindowFrameBound::Preceding(_) | WindowFrameBound::Following(_)))
+        [&self.start, &self.end].iter().any(|b| b.offset().is_some())
+    }
+
+    /// `SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE`: the `location` ("lower" or "upper")
+    /// bound has type `t`, which the frame's units do not accept.
+    pub(crate) fn unaccepted_type(&self, location: &str, t: &DataType) -> Error {
+        let expected = match self.units {
+            WindowFrameUnits::Rows => "\"INT\"",
+            WindowFrameUnits::Range => "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")",
+        };
+        Error::new(ErrorKind::DatatypeMismatch {
+            sub: "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+            expr: format!("\"{self}\""),
+            message: format!(
+                "The data type of the {location} bound \"{}\" does not match the expected data type {expected}.",
+                catalog_string(t).to_uppercase()
+            ),
+        })
+    }
+
+    /// The first bound with an offset: "lower" or "upper".
+    pub(crate) fn first_offset_location(&self) -> &'static str {
+        if self.start.offset().is_some() {
+            "lower"
+        } else {
+            "upper"
+        }
     }
 
     /// Spark's checks on the frame alone (`SpecifiedWindowFrame.checkInputDataTypes`).
@@ -72,7 +99,7 @@ impl WindowFrame {
                 format!("Window frame upper bound \"{}\" does not follow the lower bound \"{}\".", self.end, self.start),
             );
         }
-        for b in [&self.start, &self.end] {
+        for (b, location) in [(&self.start, "lower"), (&self.end, "upper")] {
             if let Preceding(v) | Following(v) = b {
                 let t = v.data_type();
                 let ok = match self.units {
@@ -80,14 +107,7 @@ impl WindowFrame {
                     WindowFrameUnits::Range => is_numeric(&t),
                 };
                 if !ok || v.is_null() {
-                    return mismatch(
-                        "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
-                        format!(
-                            "The data type of the lower bound \"{}\" does not match the expected data type \"{}\".",
-                            catalog_string(&t).to_uppercase(),
-                            if self.units == WindowFrameUnits::Rows { "INT" } else { "NUMERIC" }
-                        ),
-                    );
+                    return Err(self.unaccepted_type(location, &t));
                 }
             }
         }
@@ -120,6 +140,14 @@ impl WindowFrame {
 }
 
 impl WindowFrameBound {
+    /// The offset of `n PRECEDING` / `n FOLLOWING`.
+    pub fn offset(&self) -> Option<&ScalarValue> {
+        match self {
+            WindowFrameBound::Preceding(v) | WindowFrameBound::Following(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The offset as a signed number of rows/values (PRECEDING negative), for offsets.
     pub fn signed_offset(&self) -> Option<f64> {
         let num = |v: &ScalarValue| -> Option<f64> {

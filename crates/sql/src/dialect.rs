@@ -1,5 +1,6 @@
 //! `EmberDialect`: sqlparser's Spark dialect plus the Spark lexing rules it lacks
-//! (backslash escapes in string literals, adjacent string literals concatenated).
+//! (backslash escapes in string literals, adjacent string literals concatenated) and
+//! Spark's keywords as trailing table aliases.
 
 use std::any::TypeId;
 
@@ -116,6 +117,14 @@ impl Dialect for EmberDialect {
             parser.expect_token(&Token::RParen)?;
             Ok(Expr::Extract { field: DateTimeField::Custom(Ident::new(field.value)), syntax: ExtractSyntax::From, expr: Box::new(expr) })
         }))
+    }
+    /// Spark (without `spark.sql.ansi.enforceReservedKeywords`) takes any keyword as a
+    /// table alias where nothing could follow it as a clause: `FROM t WHERE` ends in
+    /// the alias `WHERE`. The keyword is already consumed when this is asked.
+    fn is_table_factor_alias(&self, explicit: bool, kw: &Keyword, parser: &mut Parser) -> bool {
+        explicit
+            || SPARK.is_table_factor_alias(false, kw, parser)
+            || matches!(parser.peek_token_ref().token, Token::EOF | Token::RParen | Token::SemiColon)
     }
     /// `a DIV b` (integral division).
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, precedence: u8) -> Option<Result<Expr, ParserError>> {

@@ -10,7 +10,7 @@ use ember_plan::{lit, Column, Expr, Operator, PlanSchema, ScalarValue};
 use sqlparser::ast::{self, BinaryOperator, CastKind, UnaryOperator, Value};
 
 use crate::binder::Binder;
-use crate::errors::{span_of, unsupported, ResultExt};
+use crate::errors::{span_of, syntax_error, unsupported, ResultExt};
 use crate::literal::{parse_hex, parse_number, typed_literal};
 use crate::depth::{expr_depth, MAX_EXPR_DEPTH};
 use crate::types::parse_cast_type_with_tz;
@@ -195,11 +195,13 @@ impl Binder<'_> {
             }
             A::Function(f) => self.bind_function(f, scope)?,
             A::Substring { expr, substring_from, substring_for, shorthand, .. } => {
+                // Spark has no `SUBSTRING(s FOR n)`; `substring(s)` has too few arguments.
                 let mut args = vec![bind(expr)?];
-                args.push(match substring_from {
-                    Some(from) => bind(from)?,
-                    None => lit(1),
-                });
+                match (substring_from, substring_for) {
+                    (Some(from), _) => args.push(bind(from)?),
+                    (None, Some(len)) => return Err(syntax_error("Syntax error at or near 'FOR'.")).at(span_of(len.as_ref())),
+                    (None, None) => {}
+                }
                 if let Some(len) = substring_for {
                     args.push(bind(len)?);
                 }
@@ -257,8 +259,14 @@ impl Binder<'_> {
         })
     }
 
-    /// A column of the schema, or the select expression an alias names.
+    /// A column of the schema, or the select expression an alias names, or else a
+    /// column of an enclosing query.
     pub(crate) fn resolve_column(&self, qualifier: Option<String>, name: &str, scope: &ExprScope) -> Result<Expr> {
+        self.resolve_column_in(qualifier, name, scope, true)
+    }
+
+    /// [`Self::resolve_column`]; enclosing queries only when `outer`.
+    pub(crate) fn resolve_column_in(&self, qualifier: Option<String>, name: &str, scope: &ExprScope, outer: bool) -> Result<Expr> {
         let col = Column::new(qualifier.as_deref(), name);
         match scope.schema.index_of(&col) {
             Ok(i) => Ok(Expr::Column(scope.schema.field(i).column())),
@@ -272,7 +280,7 @@ impl Binder<'_> {
                         return Ok(x);
                     }
                 }
-                if matches!(e.kind(), ErrorKind::UnresolvedColumn { .. }) {
+                if outer && matches!(e.kind(), ErrorKind::UnresolvedColumn { .. }) {
                     if let Some(outer) = self.resolve_outer_column(&col) {
                         return Ok(outer);
                     }

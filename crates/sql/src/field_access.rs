@@ -22,28 +22,33 @@ impl Binder<'_> {
         self.bind_name_parts(&parts, scope)
     }
 
+    /// As Spark, every reading of the name in the query's own FROM comes before any in
+    /// an enclosing query: in a subquery over `emp`, `dept.id` is a field of the column
+    /// `emp.dept` even when the outer query reads a table `dept`.
     fn bind_name_parts(&self, parts: &[&str], scope: &ExprScope) -> Result<Expr> {
         let n = parts.len();
         if n == 0 {
             return Err(Error::internal("empty name"));
         }
         let mut first_err = None;
-        for q in (0..n).rev() {
-            let qualifier = if q == 0 { None } else { Some(parts[..q].join(".")) };
-            match self.resolve_column(qualifier, parts[q], scope) {
-                Ok(mut e) => {
-                    for f in &parts[q + 1..] {
-                        check_extract_base(&e, scope)?;
-                        e = self.call_scalar("get_field", vec![e, lit(*f)])?;
-                        e.data_type(scope.schema)?;
+        for outer in [false, true] {
+            for q in (0..n).rev() {
+                let qualifier = if q == 0 { None } else { Some(parts[..q].join(".")) };
+                match self.resolve_column_in(qualifier, parts[q], scope, outer) {
+                    Ok(mut e) => {
+                        for f in &parts[q + 1..] {
+                            check_extract_base(&e, scope)?;
+                            e = self.call_scalar("get_field", vec![e, lit(*f)])?;
+                            e.data_type(scope.schema)?;
+                        }
+                        return Ok(e);
                     }
-                    return Ok(e);
-                }
-                Err(err) => {
-                    if matches!(err.kind(), ErrorKind::AmbiguousReference { .. }) {
-                        return Err(err);
+                    Err(err) => {
+                        if matches!(err.kind(), ErrorKind::AmbiguousReference { .. }) {
+                            return Err(err);
+                        }
+                        first_err.get_or_insert(err);
                     }
-                    first_err.get_or_insert(err);
                 }
             }
         }

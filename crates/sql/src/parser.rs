@@ -81,10 +81,26 @@ fn expect_end(p: &Parser, tokens: &[TokenWithSpan]) -> Result<()> {
     }
 }
 
+/// A parse failure as Spark reports it: `SELECT a, FROM t` is TRAILING_COMMA_IN_SELECT
+/// (Spark parses `FROM` as a column there, then names the mistake), anything else a
+/// syntax error at the offending token.
+fn parse_failure(err: sqlparser::parser::ParserError, tokens: &[TokenWithSpan]) -> Error {
+    let trailing = tokens.windows(2).find(|w| w[0].token == Token::Comma && is_word(&w[1], "FROM"));
+    match trailing {
+        Some(w) => crate::errors::other(
+            "TRAILING_COMMA_IN_SELECT",
+            "42601",
+            "Trailing comma detected in SELECT clause. Remove the trailing comma before the FROM clause.",
+        )
+        .with_span(to_span(w[1].span)),
+        None => parser_error(err, tokens),
+    }
+}
+
 /// Parses `tokens` as exactly one query.
 pub(crate) fn parse_query(tokens: &[TokenWithSpan]) -> Result<Box<ast::Query>> {
     let mut p = parser(tokens);
-    let q = p.parse_query().map_err(|e| parser_error(e, tokens))?;
+    let q = p.parse_query().map_err(|e| parse_failure(e, tokens))?;
     expect_end(&p, tokens)?;
     crate::depth::check_query(&q)?;
     Ok(q)
@@ -93,7 +109,7 @@ pub(crate) fn parse_query(tokens: &[TokenWithSpan]) -> Result<Box<ast::Query>> {
 /// Parses `tokens` as exactly one statement.
 pub(crate) fn parse_statement(tokens: &[TokenWithSpan]) -> Result<ast::Statement> {
     let mut p = parser(tokens);
-    let s = p.parse_statement().map_err(|e| parser_error(e, tokens))?;
+    let s = p.parse_statement().map_err(|e| parse_failure(e, tokens))?;
     expect_end(&p, tokens)?;
     if let ast::Statement::Query(q) = &s {
         crate::depth::check_query(q)?;

@@ -8,7 +8,7 @@
 //! the moved keyword `SAMPLE`, so the binder tells a moved clause (Spark's order) from
 //! one written after the alias (a syntax error in Spark).
 
-use ember_common::{Error, ErrorKind, Result, Span};
+use ember_common::{Error, Result, Span};
 use ember_plan::{LogicalPlan, LogicalPlanBuilder, Sample, SampleMethod};
 use sqlparser::ast::{self, TableSampleKind, TableSampleModifier, TableSampleSeedModifier, TableSampleUnit};
 use sqlparser::keywords::{Keyword, RESERVED_FOR_TABLE_ALIAS};
@@ -62,7 +62,7 @@ impl Binder<'_> {
             (None, Some(b)) => {
                 if let Some(on) = &b.on {
                     let what = if matches!(on, ast::Expr::Function(_)) { "function" } else { "colname" };
-                    return Err(legacy("_LEGACY_ERROR_TEMP_0015", format!("TABLESAMPLE(BUCKET x OUT OF y ON {what}) is not supported."))).at(span);
+                    return Err(Error::legacy("_LEGACY_ERROR_TEMP_0015", format!("TABLESAMPLE(BUCKET x OUT OF y ON {what}) is not supported."))).at(span);
                 }
                 let (num, den) = (b.bucket.to_string().parse::<f64>(), b.total.to_string().parse::<f64>());
                 match (num, den) {
@@ -70,11 +70,11 @@ impl Binder<'_> {
                     _ => return Err(syntax_error("Syntax error at or near 'BUCKET'.")).at(span),
                 }
             }
-            _ => return Err(legacy("_LEGACY_ERROR_TEMP_0014", "TABLESAMPLE does not accept empty inputs.")).at(span),
+            _ => return Err(Error::legacy("_LEGACY_ERROR_TEMP_0014", "TABLESAMPLE does not accept empty inputs.")).at(span),
         };
         if !(fraction >= -ROUNDING_EPSILON && fraction <= 1.0 + ROUNDING_EPSILON) {
             let shown = ember_plan::format::format_f64(fraction);
-            return Err(legacy("_LEGACY_ERROR_TEMP_0064", format!("Sampling fraction ({shown}) must be on interval [0, 1]"))).at(span);
+            return Err(Error::legacy("_LEGACY_ERROR_TEMP_0064", format!("Sampling fraction ({shown}) must be on interval [0, 1]"))).at(span);
         }
         let upper = fraction.clamp(0.0, 1.0);
         let sample = Sample::try_new(SampleMethod::Bernoulli { lower: 0.0, upper }, seed, plan.into())?;
@@ -102,14 +102,10 @@ fn by_bytes(e: &ast::Expr) -> Error {
     let unit = chars.next_back();
     let digits = chars.as_str();
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && unit.is_some_and(|u| "bBkKmMgG".contains(u)) {
-        legacy("_LEGACY_ERROR_TEMP_0015", "TABLESAMPLE(byteLengthLiteral) is not supported.")
+        Error::legacy("_LEGACY_ERROR_TEMP_0015", "TABLESAMPLE(byteLengthLiteral) is not supported.")
     } else {
-        legacy("_LEGACY_ERROR_TEMP_0016", format!("{text} is not a valid byte length literal, expected syntax: DIGIT+ ('B' | 'K' | 'M' | 'G')."))
+        Error::legacy("_LEGACY_ERROR_TEMP_0016", format!("{text} is not a valid byte length literal, expected syntax: DIGIT+ ('B' | 'K' | 'M' | 'G')."))
     }
-}
-
-fn legacy(class: &str, message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Other { class: class.into(), sqlstate: None, message: message.into() })
 }
 
 /// Spark's seed for a sample without `REPEATABLE`: `(math.random * 1000).toInt`.

@@ -3,7 +3,7 @@
 //! BY, including sort keys that are not in the select list (added as hidden columns,
 //! then projected away).
 
-use ember_common::{Error, Result, Span};
+use ember_common::{Error, ErrorKind, Result, Span};
 use ember_plan::builder::{expand_wildcards, AggregatePlanner};
 use ember_plan::grouping_sets::{cube, plan_grouping_sets, rollup, GroupingItem, GroupingSets};
 use ember_plan::{Column, Expr, Generate, LogicalPlan, LogicalPlanBuilder, SortExpr};
@@ -52,18 +52,18 @@ impl Binder<'_> {
             _ => return Err(unsupported("GROUP BY ALL with ROLLUP, CUBE or GROUPING SETS")).at(span_of(s)),
         };
         let having = match &s.having {
-            Some(h) => Some((self.bind_expr(h, &alias_scope)?, span_of(h))),
+            Some(h) => {
+                let bound = self.bind_expr(h, &alias_scope)?;
+                if bound.contains_window() {
+                    return Err(Error::new(ErrorKind::WindowFunctionNotAllowed { clause: "HAVING" })).at(span_of(h));
+                }
+                Some((bound, span_of(h)))
+            }
             None => None,
         };
-        // Sort keys over the input, used to detect aggregates and as hidden-column keys.
-        let order_below: Vec<Option<Expr>> = order
-            .iter()
-            .map(|o| if ordinal(&o.expr).is_some() { None } else { self.bind_expr(&o.expr, &alias_scope).ok() })
-            .collect();
-        let is_aggregate = group_asts.is_none_or(|g| !g.is_empty())
-            || having.is_some()
-            || select_exprs.iter().any(|e| e.contains_aggregate())
-            || order_below.iter().flatten().any(|e| e.contains_aggregate());
+        // As in Spark, aggregates in ORDER BY alone do not make the query an aggregation.
+        let is_aggregate =
+            group_asts.is_none_or(|g| !g.is_empty()) || having.is_some() || select_exprs.iter().any(|e| e.contains_aggregate());
 
         if !is_aggregate {
             // Keys resolve against the output first (aliases), then against the input.
@@ -77,6 +77,7 @@ impl Binder<'_> {
                         _ => Key::Below(self.bind_expr(&o.expr, &alias_scope)?),
                     },
                 };
+                check_sort_key(&key, false).at(span_of(&o.expr))?;
                 keys.push((key, o));
             }
             return finish(input, select_exprs, keys, distinct, select_span);
@@ -100,6 +101,7 @@ impl Binder<'_> {
                 }
                 (None, e) => Key::Below(self.bind_expr(e, &alias_scope)?),
             };
+            check_sort_key(&key, true).at(span_of(&o.expr))?;
             keys.push((key, o));
         }
         let mut extra: Vec<Expr> = having.iter().map(|h| h.0.clone()).collect();
@@ -112,7 +114,7 @@ impl Binder<'_> {
             Some(gs) => plan_grouping_sets(input.plan().clone(), gs, &select_exprs, &extra).at(group_span)?,
             None => AggregatePlanner::new(input.plan().clone(), group_exprs, &select_exprs, &extra).at(group_span)?,
         };
-        let proj = items.iter().map(|i| planner.rewrite(&i.expr).at(i.span)).collect::<Result<Vec<_>>>()?;
+        let proj = items.iter().map(|i| planner.rewrite_output(&i.expr).at(i.span)).collect::<Result<Vec<_>>>()?;
         let mut base = LogicalPlanBuilder::from_arc(planner.plan.clone());
         if let Some((h, span)) = &having {
             let h = planner.rewrite(h).at(*span)?;
@@ -244,6 +246,19 @@ impl Binder<'_> {
 /// The index of the select entry whose output name is `name` (case-insensitive).
 fn output_index(items: &[Item], name: &str) -> Option<usize> {
     items.iter().position(|i| i.expr.output_name().eq_ignore_ascii_case(name))
+}
+
+/// Spark sorts above the projection (or the aggregate), which computes no window
+/// functions, and no aggregates unless the query is an aggregation.
+fn check_sort_key(key: &Key, aggregated: bool) -> Result<()> {
+    let e = match key {
+        Key::Output(e) | Key::Below(e) => e,
+        Key::OutputIndex(_) => return Ok(()),
+    };
+    if e.contains_window() || (!aggregated && e.contains_aggregate()) {
+        return Err(ember_plan::unsupported_expr_for_operator([e]));
+    }
+    Ok(())
 }
 
 /// Projects, applies DISTINCT and sorts. Keys that read columns not in the output get

@@ -53,18 +53,7 @@ impl Binder<'_> {
         let value = self.bind_expr(x, scope)?;
         let plan = self.bind_subquery_plan(q, scope)?;
         let schema = plan.schema().clone();
-        if schema.len() != 1 {
-            return Err(Error::new(ErrorKind::DatatypeMismatch {
-                sub: "INVALID_IN_SUBQUERY_NUMBER_OF_COLUMNS",
-                expr: format!("\"{} IN (listquery())\"", value),
-                message: format!(
-                    "The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery. Left hand side columns(length: 1): [\"{value}\"], right hand side columns(length: {}): [{}].",
-                    schema.len(),
-                    schema.fields().iter().map(|f| format!("\"{}\"", f.name())).collect::<Vec<_>>().join(", ")
-                ),
-            }))
-            .at(span_of(q));
-        }
+        ember_plan::subquery_plans::check_in_subquery_width(&value, &plan).at(span_of(q))?;
         let lt = value.data_type(scope.schema)?;
         let rt = schema.field(0).data_type().clone();
         let common = comparison_type(&lt, &rt).ok_or_else(|| {

@@ -83,7 +83,7 @@ SQLSTATE: 42703
 #[test]
 fn type_errors_have_the_span_of_the_expression() {
     assert_snapshot!(err("SELECT id, 1 + true FROM people"), @r#"
-[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] Cannot resolve "(1 + true)" due to data type mismatch: the binary operator requires the input type ("NUMERIC" or "INTERVAL"), not "BOOLEAN" (+).
+[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "(1 + true)" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("INT" and "BOOLEAN").
 LINE 1: SELECT id, 1 + true FROM people
                    ^^^^^^^^
 SQLSTATE: 42K09
@@ -221,11 +221,12 @@ SQLSTATE: 42826
                                         ^^^^^^^^^^^^^^^^^^
     SQLSTATE: 0A000
     ");
+    // Spark's grammar has no GROUPS frames.
     assert_snapshot!(err("SELECT sum(age) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM people"), @r#"
-[UNSUPPORTED_FEATURE] The feature is not supported: GROUPS window frames.
+[PARSE_SYNTAX_ERROR] Syntax error at or near 'GROUPS'.
 LINE 1: SELECT sum(age) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM people
                ^^^
-SQLSTATE: 0A000
+SQLSTATE: 42601
 "#);
     assert_snapshot!(err("CREATE INDEX i ON people (id)"), @r#"
 [UNSUPPORTED_FEATURE] The feature is not supported: the CREATE INDEX statement.
@@ -252,4 +253,48 @@ fn deeply_nested_input_does_not_overflow() {
     assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
     let e = err(&format!("SELECT * FROM people WHERE {}", vec!["age = 1"; 3000].join(" OR ")));
     assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+}
+
+#[test]
+fn spark_grammar_quirks() {
+    // `SELECT a, FROM t` parses in Spark with `FROM` as a column; it names the mistake.
+    assert_snapshot!(err("SELECT id, FROM people"), @r#"
+[TRAILING_COMMA_IN_SELECT] Trailing comma detected in SELECT clause. Remove the trailing comma before the FROM clause.
+LINE 1: SELECT id, FROM people
+                   ^^^^
+SQLSTATE: 42601
+"#);
+    // A keyword nothing follows is a table alias, as in Spark.
+    assert!(bind("SELECT id FROM people WHERE").is_ok());
+    assert!(bind("SELECT * FROM (SELECT id FROM people ORDER)").is_ok());
+    // No `OVER (w ORDER BY …)` refinements of named windows; `OVER (w)` is fine.
+    assert_eq!(err("SELECT sum(age) OVER (w ORDER BY id) FROM people WINDOW w AS (PARTITION BY dept)").class(), "PARSE_SYNTAX_ERROR");
+    assert!(bind("SELECT sum(age) OVER (w) FROM people WINDOW w AS (PARTITION BY dept)").is_ok());
+    // Frame offsets must be constant.
+    assert_eq!(err("SELECT sum(age) OVER (ORDER BY id ROWS BETWEEN id PRECEDING AND CURRENT ROW) FROM people").class(), "_LEGACY_ERROR_TEMP_0064");
+    assert_eq!(err("SELECT substring(name) FROM people").class(), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
+}
+
+#[test]
+fn window_and_aggregate_calls_where_spark_cannot_compute_them() {
+    assert_eq!(err("SELECT id FROM people WHERE rank() OVER (ORDER BY id) = 1").class(), "WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE");
+    assert_snapshot!(err("SELECT dept FROM people GROUP BY dept HAVING count(*) OVER () > 1"), @r"
+    [WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE] It is not allowed to use window functions inside HAVING clause.
+    LINE 1: SELECT dept FROM people GROUP BY dept HAVING count(*) OVER () > 1
+                                                         ^^^^^^^^^^^^^^^^^^^^
+    SQLSTATE: 42601
+    ");
+    assert_snapshot!(err("SELECT id FROM people ORDER BY rank() OVER (ORDER BY age)"), @r#"
+[UNSUPPORTED_EXPR_FOR_OPERATOR] A query operator contains one or more unsupported expressions.
+Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause.
+Invalid expressions: ["RANK() OVER (ORDER BY age ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"]
+LINE 1: SELECT id FROM people ORDER BY rank() OVER (ORDER BY age)
+                                       ^^^^
+SQLSTATE: 42K0E
+"#);
+    assert_eq!(err("SELECT id FROM people ORDER BY sum(age)").class(), "UNSUPPORTED_EXPR_FOR_OPERATOR");
+    assert_eq!(err("SELECT dept FROM people GROUP BY dept ORDER BY rank() OVER (ORDER BY dept)").class(), "UNSUPPORTED_EXPR_FOR_OPERATOR");
+    assert!(bind("SELECT dept FROM people GROUP BY dept ORDER BY sum(age)").is_ok());
+    assert_eq!(err("SELECT id, count(*) FROM people").class(), "MISSING_GROUP_BY");
+    assert_eq!(err("SELECT id, count(*) FROM people GROUP BY GROUPING SETS (())").class(), "MISSING_GROUP_BY");
 }

@@ -13,7 +13,7 @@ use sqlparser::ast::{
 };
 
 use crate::binder::Binder;
-use crate::errors::{other, span_of, unsupported, ResultExt};
+use crate::errors::{other, span_of, syntax_error, unsupported, ResultExt};
 use crate::expr::ExprScope;
 use crate::query::sort_expr;
 
@@ -120,19 +120,20 @@ impl<'a> Binder<'a> {
 
     /// `(base PARTITION BY … ORDER BY … frame)`: the named window `base` with the
     /// parts given here added or replaced.
+    /// `(base)` is the named window `base`; Spark's grammar has no `(base ORDER BY …)`.
     fn based_on(&self, s: ast::WindowSpec, depth: usize) -> Result<ast::WindowSpec> {
         let Some(base) = &s.window_name else { return Ok(s) };
-        let mut merged = self.named_window_at(base, depth)?;
-        if !s.partition_by.is_empty() {
-            merged.partition_by = s.partition_by;
+        if !s.partition_by.is_empty() || !s.order_by.is_empty() || s.window_frame.is_some() {
+            let next = if !s.partition_by.is_empty() {
+                "PARTITION"
+            } else if !s.order_by.is_empty() {
+                "ORDER"
+            } else {
+                s.window_frame.as_ref().map_or("ROWS", |f| if f.units == ast::WindowFrameUnits::Range { "RANGE" } else { "ROWS" })
+            };
+            return Err(syntax_error(format!("Syntax error at or near '{next}'."))).at(crate::errors::to_span(base.span));
         }
-        if !s.order_by.is_empty() {
-            merged.order_by = s.order_by;
-        }
-        if s.window_frame.is_some() {
-            merged.window_frame = s.window_frame;
-        }
-        Ok(merged)
+        self.named_window_at(base, depth)
     }
 
     /// The OVER clause: an inline spec, possibly based on a named window, or a name.
@@ -154,7 +155,8 @@ impl<'a> Binder<'a> {
         let units = match f.units {
             ast::WindowFrameUnits::Rows => WindowFrameUnits::Rows,
             ast::WindowFrameUnits::Range => WindowFrameUnits::Range,
-            ast::WindowFrameUnits::Groups => return Err(unsupported("GROUPS window frames")),
+            // Spark's grammar has no GROUPS frames.
+            ast::WindowFrameUnits::Groups => return Err(syntax_error("Syntax error at or near 'GROUPS'.")),
         };
         let start = self.bind_bound(&f.start_bound, "lower")?;
         let end = match &f.end_bound {
@@ -174,10 +176,14 @@ impl<'a> Binder<'a> {
         })
     }
 
-    /// A frame offset: a numeric literal.
+    /// A frame offset: a numeric literal. Spark's parser rejects offsets that are not
+    /// constant (that read columns, or are not deterministic).
     fn bound_value(&self, e: &ast::Expr, location: &str) -> Result<ScalarValue> {
         let empty = PlanSchema::empty();
-        let bound = self.bind_expr(e, &ExprScope::new(&empty)).map_err(|_| not_literal(e, location))?;
+        let bound = match self.bind_expr(e, &ExprScope::new(&empty)) {
+            Ok(b) if b.is_deterministic() => b,
+            _ => return Err(Error::legacy("_LEGACY_ERROR_TEMP_0064", "Frame bound value must be a literal.")).at(span_of(e)),
+        };
         match bound {
             Expr::Literal(v) => Ok(v),
             _ => Err(not_literal(e, location)),
@@ -185,6 +191,7 @@ impl<'a> Binder<'a> {
     }
 }
 
+/// A constant offset that is not a literal (`1 + 1`), which Ember does not fold yet.
 fn not_literal(e: &ast::Expr, location: &str) -> Error {
     Error::new(ErrorKind::DatatypeMismatch {
         sub: "SPECIFIED_WINDOW_FRAME_WITHOUT_FOLDABLE",

@@ -22,5 +22,11 @@ SELECT
 FROM people;
 INSERT INTO people VALUES (2, 'bob', 40);
 SELECT sum(name) FROM people;
+SELECT true + true;
+SELECT true + NULL;
+SELECT 'a' + true;
+SELECT substring(name, 2), substring(name FROM 2 FOR 1) FROM people;
+-- a keyword that nothing follows is a table alias in Spark
+SELECT id FROM people GROUP;
 -- An unterminated string swallows the rest of the script, so it comes last.
 SELECT 'unterminated FROM people;

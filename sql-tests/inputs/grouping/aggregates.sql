@@ -42,3 +42,11 @@ SELECT max_by(x) FROM s;
 SELECT percentile(w, 0.5) FROM s;
 SELECT percentile(col, 0.5, freq) FROM VALUES (1, 1), (2, 3), (10, 0), (5, NULL) AS tab(col, freq);
 SELECT percentile(col, 0.5, freq) FROM VALUES (1, -1) AS tab(col, freq);
+-- corr of a constant column divides by zero: an error under ANSI, NULL without
+SELECT k, corr(x, y) FROM s WHERE k <> 'b' GROUP BY k ORDER BY k;
+SET spark.sql.ansi.enabled=false;
+SELECT k, corr(x, y), covar_pop(x, y), covar_samp(x, y) FROM s GROUP BY k ORDER BY k;
+SET spark.sql.ansi.enabled=true;
+-- strings are cast to DOUBLE; names show first/last without their flag
+SELECT median(CAST(x AS STRING)), percentile(CAST(x AS STRING), 0.5), percentile(x, '0.5'), percentile_approx(CAST(x AS STRING), 0.5) FROM s;
+SELECT k, first(w), first(w, true) || '!', last(w, false) FROM s GROUP BY k ORDER BY k;

@@ -26,3 +26,4 @@ SELECT * FROM emp e JOIN dept d ON e.dept_id = d.dept_id WHERE e.id = 99;
 SELECT dept_id FROM emp JOIN dept ON emp.dept_id = dept.dept_id;
 SELECT * FROM emp JOIN dept USING (nope);
 SELECT e.name FROM emp e JOIN dept d ON e.name;
+SELECT e.name FROM emp e LEFT JOIN dept d ON e.dept_id + 1;

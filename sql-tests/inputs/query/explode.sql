@@ -8,3 +8,6 @@ SELECT explode_outer(split(line, ' ')) AS w FROM lines;
 SELECT posexplode(array('x', 'y'));
 SELECT explode(1);
 SELECT explode(array(1)), explode(array(2));
+SELECT k, explode(array(1)), explode(array(2, 3)) FROM VALUES ('a'), ('b') AS t(k) ORDER BY k, 3;
+SELECT explode(map(1, 'a')), posexplode(array(2)) AS (p, c), explode(array(3)) AS x;
+SELECT explode(array(1)), explode(array(2)) FROM VALUES (1), (2) AS t(a) GROUP BY a;

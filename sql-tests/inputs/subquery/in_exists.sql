@@ -49,6 +49,19 @@ SELECT * FROM l WHERE v = 'n' OR k NOT IN (SELECT k FROM r) ORDER BY k;
 SELECT k, CASE WHEN k IN (SELECT k FROM r) THEN 'hit' ELSE 'miss' END AS c FROM l ORDER BY k;
 SELECT k, EXISTS (SELECT * FROM e) AS x, EXISTS (SELECT * FROM r) AS y FROM l ORDER BY k;
 SELECT k, count(*) AS n, k IN (SELECT k FROM l) AS in_l FROM r GROUP BY k ORDER BY k;
+-- as values with correlations other than equalities: existence joins
+SELECT k, NOT EXISTS (SELECT * FROM r WHERE r.k >= l.k AND r.w < 40) AS ne FROM l ORDER BY k;
+SELECT k, k IN (SELECT r.k FROM r WHERE r.w > l.k * 10) AS i, k NOT IN (SELECT r.k FROM r WHERE r.w > l.k * 10) AS ni FROM l ORDER BY k;
+SELECT k, NOT (k IN (SELECT rn.k FROM rn WHERE rn.k IS NULL OR rn.k < l.k + 1)) AS ni FROM l ORDER BY k;
+SELECT count(*) FROM l WHERE EXISTS (SELECT * FROM r WHERE r.k <> l.k) OR v = 'zz';
+SELECT k, EXISTS (SELECT * FROM r WHERE r.k > l.k AND r.w > 30) AS x, NOT EXISTS (SELECT * FROM r WHERE r.k < l.k) AS y FROM l ORDER BY k;
+SELECT k, k NOT IN (SELECT rn.k FROM rn WHERE rn.k IS NULL OR rn.k > l.k) AS ni FROM l ORDER BY k;
+SELECT k, k IN (SELECT rn.k FROM rn WHERE rn.k IS NULL OR rn.k <= l.k) AS i FROM l ORDER BY k;
+SELECT * FROM l WHERE k NOT IN (SELECT r.k FROM r WHERE r.w > l.k * 10) OR v = 'n' ORDER BY k;
+-- as values, IN is Spark's existence join (never NULL); NOT (x IN …) is null-aware
+SELECT k, NOT (k IN (SELECT k FROM rn)) AS ni, NOT (k IN (SELECT k FROM e)) AS ne FROM l ORDER BY k;
+SELECT * FROM l WHERE NOT (k IN (SELECT k FROM r) OR v = 'b') ORDER BY k;
+SELECT k, k IN (SELECT k FROM r WHERE r.w = l.k * 10) OR k IS NULL AS i FROM l ORDER BY k;
 -- errors
 SELECT * FROM l WHERE k IN (SELECT k, w FROM r);
 SELECT * FROM l WHERE k IN (SELECT array(1) FROM r);

@@ -31,3 +31,18 @@ SELECT sum(row_number() OVER (ORDER BY t)) FROM s;
 SELECT k, count(*) FROM s GROUP BY k HAVING rank() OVER (ORDER BY k) = 1;
 SELECT sum(v) IGNORE NULLS OVER (ORDER BY t) FROM s;
 SELECT lag(v, 1, 'x') OVER (ORDER BY t) FROM s;
+-- rank functions take any arguments (Spark replaces them by the ORDER BY keys); cume_dist none
+SELECT dense_rank(v) OVER (ORDER BY t), percent_rank(v, k) OVER (ORDER BY t) FROM s;
+SELECT cume_dist(v) OVER (ORDER BY t) FROM s;
+-- frame offsets: constant, of the type the frame takes (the upper bound too)
+SELECT sum(v) OVER (ORDER BY t ROWS BETWEEN CURRENT ROW AND t FOLLOWING) FROM s;
+SELECT sum(v) OVER (ORDER BY t ROWS BETWEEN CURRENT ROW AND 1.5 FOLLOWING) FROM s;
+SELECT sum(v) OVER (ORDER BY k RANGE BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM s;
+-- window functions where Spark cannot compute them
+SELECT k, sum(v) FROM s GROUP BY k HAVING sum(v) OVER () > 1;
+SELECT * FROM s s1 JOIN s s2 ON rank() OVER (ORDER BY s1.t) = 1;
+SELECT t FROM s ORDER BY sum(v) OVER ();
+SELECT t FROM s ORDER BY sum(v);
+-- a named window in parentheses, but no refinement of it
+SELECT sum(v) OVER (w) FROM s WINDOW w AS (ORDER BY t);
+SELECT sum(v) OVER (w PARTITION BY k) FROM s WINDOW w AS (ORDER BY t);

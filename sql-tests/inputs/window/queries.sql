@@ -35,3 +35,5 @@ SELECT max(s), count(DISTINCT s) FROM (SELECT sum(id) OVER (ORDER BY id) AS s FR
 SELECT sum(m) FROM (SELECT max(id) OVER (ORDER BY id ROWS BETWEEN 5 PRECEDING AND 5 FOLLOWING) AS m FROM range(0, 50000, 1, 4));
 SELECT dept, sum(salary) AS total FROM emp GROUP BY dept ORDER BY rank() OVER (ORDER BY sum(salary) DESC);
 EXPLAIN EXTENDED SELECT id, rank() OVER (PARTITION BY dept ORDER BY salary DESC) AS r, lag(id) OVER (PARTITION BY dept ORDER BY salary DESC) AS prev, count(*) OVER () AS n FROM emp WHERE dept = 'eng';
+-- A window function sorts through a derived table (Spark has none in ORDER BY).
+SELECT id, salary FROM (SELECT id, salary, rank() OVER (ORDER BY salary DESC, id DESC) AS r FROM emp) ORDER BY r, id;

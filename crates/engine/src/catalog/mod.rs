@@ -13,6 +13,7 @@ use ember_common::{Error, ErrorKind, Result};
 use ember_datasource::{FileFormat, FileTable};
 use ember_physical::operators::range::{RangeSpec, RangeTable};
 use ember_optimizer::ConstEvaluator;
+use ember_plan::coercion::{is_numeric, is_string};
 use ember_plan::{CatalogLookup, Expr, LogicalPlan, LogicalPlanBuilder, PlanSchema, ScalarValue, TableName};
 
 use crate::session::Session;
@@ -107,18 +108,34 @@ impl CatalogLookup for CatalogView<'_> {
         if name != "range" {
             return Ok(None);
         }
+        if args.is_empty() || args.len() > 4 {
+            return Err(Error::new(ErrorKind::WrongNumArgs { name: "range".into(), expected: "[1, 2, 3, 4]".into(), found: args.len() }));
+        }
         let evaluator = crate::const_eval::PhysicalConstEvaluator::new(Arc::new(self.session.config()));
-        let values = args.iter().map(|e| evaluator.evaluate(e)).collect::<Result<Vec<_>>>()?;
-        let ints = values
+        // Spark casts the arguments to BIGINT (strings with ANSI's checks); `range(n)`
+        // gives n as the second parameter, `end`.
+        let ordinals = ["first", "second", "third", "fourth"];
+        let ints = args
             .iter()
-            .map(|a| {
-                a.as_i64().ok_or_else(|| {
-                    Error::new(ErrorKind::DatatypeMismatch {
-                        sub: "UNEXPECTED_INPUT_TYPE",
-                        expr: "\"range\"".into(),
-                        message: format!("The arguments of range must be integers, but got {a} of type \"{}\".", ember_common::types::sql_type_name(&a.data_type())),
+            .enumerate()
+            .map(|(i, e)| {
+                let t = e.data_type(&PlanSchema::empty())?;
+                let position = if args.len() == 1 { 1 } else { i };
+                let wrong = || {
+                    Error::new(ErrorKind::Other {
+                        class: "UNEXPECTED_INPUT_TYPE".into(),
+                        sqlstate: Some("42K09".into()),
+                        message: format!(
+                            "Parameter {} of function `range` requires the \"BIGINT\" type, however \"{e}\" has the type \"{}\".",
+                            ordinals[position],
+                            ember_common::types::sql_type_name(&t)
+                        ),
                     })
-                })
+                };
+                if !(is_numeric(&t) || is_string(&t)) {
+                    return Err(wrong());
+                }
+                evaluator.evaluate(&e.clone().cast_to(arrow::datatypes::DataType::Int64))?.as_i64().ok_or_else(wrong)
             })
             .collect::<Result<Vec<i64>>>()?;
         let (start, end, step, partitions) = match ints.as_slice() {
@@ -126,11 +143,18 @@ impl CatalogLookup for CatalogView<'_> {
             [start, end] => (*start, *end, 1, None),
             [start, end, step] => (*start, *end, *step, None),
             [start, end, step, n] => (*start, *end, *step, Some(usize::try_from(*n).unwrap_or(0))),
-            _ => {
-                return Err(Error::new(ErrorKind::WrongNumArgs { name: "range".into(), expected: "[1, 2, 3, 4]".into(), found: args.len() }))
-            }
+            _ => return Err(Error::internal("range arity checked above")),
         };
-        Ok(Some(range_plan(RangeSpec::try_new(start, end, step, partitions)?)?))
+        // Spark reports a range it cannot build (step 0) as a failed call.
+        let spec = RangeSpec::try_new(start, end, step, partitions).map_err(|e| {
+            Error::new(ErrorKind::Other {
+                class: "FAILED_FUNCTION_CALL".into(),
+                sqlstate: Some("38000".into()),
+                message: "Failed preparing of the function `range` for call. Please, double check function's arguments.".into(),
+            })
+            .context(e.message())
+        })?;
+        Ok(Some(range_plan(spec)?))
     }
 
     fn file_table(&self, format: &str, path: &str) -> Result<LogicalPlan> {

@@ -1,7 +1,8 @@
 //! `covar_pop(x, y)`, `covar_samp(x, y)` and `corr(x, y)` (Pearson): doubles over the
 //! rows where both are non-NULL, with Spark's online update and parallel merge. NULL
 //! without rows; `covar_samp` and `corr` are NULL for one row (Spark 3.1+); `corr` of a
-//! constant column is NaN. State: `n`, `xAvg`, `yAvg`, `ck`, `xMk`, `yMk`.
+//! constant column divides by zero, as Spark's `ck / sqrt(xMk * yMk)`: DIVIDE_BY_ZERO
+//! under ANSI, else NULL. State: `n`, `xAvg`, `yAvg`, `ck`, `xMk`, `yMk`.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array};
 use arrow::buffer::NullBuffer;
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Field, Float64Type};
-use ember_common::{Error, Result};
+use ember_common::{Error, ErrorKind, Result};
 use ember_plan::{AggregateFunctionImpl, FunctionContext, GroupsAccumulator};
 
 use super::groups::{check_len, for_each_row, grow};
@@ -60,8 +61,8 @@ impl AggregateFunctionImpl for Covariance {
         Ok(STATE.iter().map(|n| Field::new(*n, DataType::Float64, false)).collect())
     }
 
-    fn create_accumulator(&self, _: &[DataType], _: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::new(CovarianceAccumulator { stat: self.stat, s: Default::default() }))
+    fn create_accumulator(&self, _: &[DataType], ctx: &FunctionContext) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(CovarianceAccumulator { stat: self.stat, s: Default::default(), ansi: ctx.ansi }))
     }
 }
 
@@ -69,6 +70,7 @@ struct CovarianceAccumulator {
     stat: CovStat,
     /// n, xAvg, yAvg, ck, xMk, yMk per group
     s: [Vec<f64>; 6],
+    ansi: bool,
 }
 
 fn doubles(a: &ArrayRef) -> Result<Float64Array> {
@@ -130,14 +132,18 @@ impl GroupsAccumulator for CovarianceAccumulator {
 
     fn evaluate(&mut self) -> Result<ArrayRef> {
         let [n, _, _, ck, xm, ym] = std::mem::take(&mut self.s);
-        let out: Float64Array = (0..n.len())
+        let out = (0..n.len())
             .map(|g| match self.stat {
-                CovStat::CovarPop if n[g] > 0.0 => Some(ck[g] / n[g]),
-                CovStat::CovarSamp if n[g] > 1.0 => Some(ck[g] / (n[g] - 1.0)),
-                CovStat::Corr if n[g] > 1.0 => Some(ck[g] / (xm[g] * ym[g]).sqrt()),
-                _ => None,
+                CovStat::CovarPop if n[g] > 0.0 => Ok(Some(ck[g] / n[g])),
+                CovStat::CovarSamp if n[g] > 1.0 => Ok(Some(ck[g] / (n[g] - 1.0))),
+                CovStat::Corr if n[g] > 1.0 => match (xm[g] * ym[g]).sqrt() {
+                    d if d == 0.0 && self.ansi => Err(Error::new(ErrorKind::DivideByZero)),
+                    d if d == 0.0 => Ok(None),
+                    d => Ok(Some(ck[g] / d)),
+                },
+                _ => Ok(None),
             })
-            .collect();
+            .collect::<Result<Float64Array>>()?;
         Ok(Arc::new(out))
     }
 
@@ -162,7 +168,10 @@ mod tests {
         let g = [0, 0, 0, 0, 1, 2, 2];
         insta::assert_snapshot!(one_batch(&Covariance::new(CovStat::CovarPop), vec![x.clone(), y.clone()], &g, 4, &ctx()).unwrap(), @"[1.6666666666666667, 0.0, 0.0, NULL]");
         insta::assert_snapshot!(one_batch(&Covariance::new(CovStat::CovarSamp), vec![x.clone(), y.clone()], &g, 4, &ctx()).unwrap(), @"[2.5, NULL, 0.0, NULL]");
-        insta::assert_snapshot!(one_batch(&Covariance::new(CovStat::Corr), vec![x, y], &g, 4, &ctx()).unwrap(), @"[0.9933992677987828, NULL, NaN, NULL]");
+        // A constant column (group 2) divides by zero: NULL without ANSI, else an error.
+        insta::assert_snapshot!(one_batch(&Covariance::new(CovStat::Corr), vec![x.clone(), y.clone()], &g, 4, &legacy()).unwrap(), @"[0.9933992677987828, NULL, NULL, NULL]");
+        let err = one_batch(&Covariance::new(CovStat::Corr), vec![x, y], &g, 4, &ctx()).unwrap_err();
+        assert_eq!(err.class(), "DIVIDE_BY_ZERO");
     }
 
     #[test]

@@ -54,6 +54,11 @@ impl AggregateFunctionImpl for FirstLast {
         Ok(t[0].clone())
     }
 
+    /// `first(x, true)` is `first(x)` in Spark's column names.
+    fn shown_args(&self, given: usize) -> usize {
+        given.min(1)
+    }
+
     fn state_fields(&self, t: &[DataType]) -> Result<Vec<Field>> {
         Ok(vec![Field::new(self.name, self.return_type(t)?, true), Field::new("valueSet", DataType::Boolean, false)])
     }

@@ -14,7 +14,7 @@ use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::compute::{cast, interleave, sort_to_indices};
 use arrow::datatypes::{DataType, Field, Float64Type};
 use ember_common::{Error, ErrorKind, Result};
-use ember_plan::coercion::{is_integral, is_numeric};
+use ember_plan::coercion::{is_integral, is_numeric, is_string};
 use ember_plan::{AggregateFunctionImpl, FunctionContext, GroupsAccumulator};
 
 use super::groups::first_arg;
@@ -62,7 +62,8 @@ impl AggregateFunctionImpl for Percentile {
             PercentileKind::Approx => check_arity(name, t.len(), 2, 3)?,
         }
         let value = match (&t[0], self.kind) {
-            (DataType::Null, _) => DataType::Float64,
+            // Spark casts strings to DOUBLE, as for its other numeric aggregates.
+            (d, _) if *d == DataType::Null || is_string(d) => DataType::Float64,
             (d, PercentileKind::Approx) if is_numeric(d) || matches!(d, DataType::Date32 | DataType::Timestamp(_, _)) => d.clone(),
             (d, _) if is_numeric(d) => DataType::Float64,
             (d, _) => return Err(unexpected_type(name, 1, "\"NUMERIC\"", d)),
@@ -71,7 +72,7 @@ impl AggregateFunctionImpl for Percentile {
         if let Some(p) = t.get(1) {
             out.push(match p {
                 DataType::List(f) if is_numeric(f.data_type()) || f.data_type() == &DataType::Null => ValueLists::list_type(&DataType::Float64),
-                d if is_numeric(d) => DataType::Float64,
+                d if is_numeric(d) || is_string(d) => DataType::Float64,
                 d => return Err(unexpected_type(name, 2, "(\"DOUBLE\" or \"ARRAY<DOUBLE>\")", d)),
             });
         }
@@ -144,10 +145,11 @@ fn frequencies(a: &ArrayRef) -> Result<Vec<u64>> {
         .map(|v| match v {
             None => Ok(0),
             Some(x) if x >= 0 => Ok(x as u64),
+            // Spark names the bound frequency column, `boundreference()`.
             Some(x) => Err(Error::new(ErrorKind::Other {
-                class: "_LEGACY_ERROR_TEMP_2013".into(),
+                class: "NEGATIVE_VALUES_IN_FREQUENCY_EXPRESSION".into(),
                 sqlstate: Some("22003".into()),
-                message: format!("Negative values found in the frequency argument of percentile: {x}."),
+                message: format!("Found the negative value in \"boundreference()\": {x}L, but expected a positive integral value."),
             })),
         })
         .collect()

@@ -170,9 +170,10 @@ mod tests {
 
     #[test]
     fn builds_arrays() {
-        let out = call(&MakeArray, vec![ints(&[Some(1), None]), strs(&[Some("x"), Some("y")])]).unwrap();
-        assert_eq!(out.data_type(), &DataType::new_list(DataType::Utf8, true));
-        insta::assert_snapshot!(render(&out), @"[[1, x], [NULL, y]]");
+        // ANSI widening: an int meeting a string is BIGINT.
+        let out = call(&MakeArray, vec![ints(&[Some(1), None]), strs(&[Some("7"), Some("8")])]).unwrap();
+        assert_eq!(out.data_type(), &DataType::new_list(DataType::Int64, true));
+        insta::assert_snapshot!(render(&out), @"[[1, 7], [NULL, 8]]");
         let empty = MakeArray.invoke(&[], 2, &FunctionContext::default()).unwrap().into_array(2).unwrap();
         insta::assert_snapshot!(render(&empty), @"[[], []]");
     }

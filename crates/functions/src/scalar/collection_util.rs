@@ -12,7 +12,7 @@ use arrow::datatypes::{DataType, Field};
 use arrow_row::{RowConverter, Rows, SortField};
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
-use ember_plan::coercion::common_type;
+use ember_plan::coercion::{common_type, common_type_without_string_promotion};
 
 use super::utils::unexpected_type;
 
@@ -137,7 +137,7 @@ pub fn common_elem(name: &str, a: &DataType, b: &DataType) -> Result<DataType> {
 /// The common type of an array's elements and a value (`array_contains`, `array_position`, …).
 pub fn elem_and_value(name: &str, arr: &DataType, v: &DataType) -> Result<DataType> {
     let e = array_arg(name, 1, arr)?;
-    common_type(&e, v).ok_or_else(|| {
+    common_type_without_string_promotion(&e, v).ok_or_else(|| {
         Error::new(ErrorKind::DatatypeMismatch {
             sub: "ARRAY_FUNCTION_DIFF_TYPES",
             expr: format!("\"{name}\""),

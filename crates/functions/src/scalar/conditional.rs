@@ -234,8 +234,8 @@ mod tests {
         let out = call(&Nvl2, vec![a, ints(&[Some(1), Some(2), Some(3)]), ints(&[Some(7), Some(8), Some(9)])]).unwrap();
         insta::assert_snapshot!(render(&out), @"[1, 8, 3]");
         let c: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), None, Some(false)]));
-        let out = call(&If, vec![c, strs(&[Some("a"), Some("b"), Some("c")]), ints(&[Some(1), Some(2), None])]).unwrap();
-        insta::assert_snapshot!(render(&out), @"[a, 2, NULL]");
+        let out = call(&If, vec![c, strs(&[Some("10"), Some("11"), Some("12")]), ints(&[Some(1), Some(2), None])]).unwrap();
+        insta::assert_snapshot!(render(&out), @"[10, 2, NULL]");
     }
 
     #[test]

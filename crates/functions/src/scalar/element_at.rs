@@ -9,7 +9,7 @@ use arrow::compute::{take, SortOptions};
 use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result};
-use ember_plan::coercion::{common_type, is_integral, is_string};
+use ember_plan::coercion::{can_cast, common_type, is_integral, is_numeric, is_string};
 use ember_plan::{ColumnarValue, FunctionContext, ScalarFunctionImpl};
 
 use super::collection_util::{cast_to, error, list_of, list_type, map_of, map_types, nulls_of, row_range};
@@ -83,7 +83,9 @@ impl ScalarFunctionImpl for ElementAt {
                 let (k, _) = map_types(&t[0]).ok_or_else(|| Error::internal("map type"))?;
                 match common_type(&k, &t[1]) {
                     Some(c) if c == k => Ok(vec![t[0].clone(), k]),
-                    _ => Err(type_error(
+                    // `m[k]` casts the key to the map's key type (`m[1]` finds the key '1').
+                    _ if self.mode == Mode::GetItem && implicit_key_cast(&t[1], &k) => Ok(vec![t[0].clone(), k]),
+                    _ if self.mode == Mode::GetItem => Err(type_error(
                         self.name(),
                         t,
                         &format!(
@@ -91,6 +93,16 @@ impl ScalarFunctionImpl for ElementAt {
                             catalog_string(&k).to_uppercase()
                         ),
                     )),
+                    _ => Err(Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "MAP_FUNCTION_DIFF_TYPES",
+                        expr: format!("\"{}\"", self.name()),
+                        message: format!(
+                            "Input to `{}` should have been \"MAP\" followed by a value with same key type, but it's [\"{}\", \"{}\"].",
+                            self.name(),
+                            catalog_string(&t[0]).to_uppercase(),
+                            catalog_string(&t[1]).to_uppercase()
+                        ),
+                    })),
                 }
             }
             DataType::Null => Ok(vec![DataType::Null, t[1].clone()]),
@@ -208,6 +220,13 @@ impl ElementAt {
             .collect();
         Ok(take(m.values().as_ref(), &UInt32Array::from(out), None)?)
     }
+}
+
+/// Whether `m[key]` casts a `from` key to the map's key type `to`: any cast but
+/// between booleans and numbers (Spark's implicit cast of the key).
+fn implicit_key_cast(from: &DataType, to: &DataType) -> bool {
+    let bool_number = |a: &DataType, b: &DataType| *a == DataType::Boolean && is_numeric(b);
+    *from != DataType::Null && can_cast(from, to) && !bool_number(from, to) && !bool_number(to, from)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use arrow::datatypes::DataType;
 use ember_common::types::catalog_string;
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
-use ember_plan::{Expr, LogicalPlan, PlanSchema};
+use ember_plan::{join_condition_not_boolean, unsupported_expr_for_operator, Expr, LogicalPlan, PlanSchema};
 
 use crate::rule::{Rule, RuleContext};
 use crate::utils::expr_schema;
@@ -43,11 +43,10 @@ fn check_node(node: &LogicalPlan) -> Result<()> {
     };
     for e in node.expressions() {
         if matches!(node, LogicalPlan::Aggregate(_)) && e.contains_window() {
-            return Err(Error::new(ErrorKind::Other {
-                class: "_LEGACY_ERROR_TEMP_1030".into(),
-                sqlstate: Some("42000".into()),
-                message: "It is not allowed to use a window function inside an aggregate function. Please use the inner window function in a sub-query.".into(),
-            }));
+            return Err(Error::legacy(
+                "_LEGACY_ERROR_TEMP_1031",
+                "It is not allowed to use a window function inside an aggregate function. Please use the inner window function in a sub-query.",
+            ));
         }
         match (node, e.unalias()) {
             // A Window node's own window functions; their arguments are checked.
@@ -66,7 +65,10 @@ fn check_node(node: &LogicalPlan) -> Result<()> {
     match node {
         LogicalPlan::Filter(f) => check_boolean(&f.predicate, &schema, "FILTER_NOT_BOOLEAN", "Filter expression"),
         LogicalPlan::Join(j) => match &j.condition {
-            Some(c) => check_boolean(c, &schema, "JOIN_CONDITION_NOT_BOOLEAN", "The join condition"),
+            Some(c) => match c.data_type(&schema)? {
+                DataType::Boolean => Ok(()),
+                t => Err(join_condition_not_boolean(c, &t)),
+            },
             None => Ok(()),
         },
         _ => Ok(()),
@@ -100,11 +102,7 @@ fn check_expr(e: &Expr, schema: &PlanSchema) -> Result<()> {
                 message: format!("The generator is not supported: outside the SELECT clause, found: \"{e}\"."),
             })),
             Expr::BinaryExpr(b) => check_binary(b, schema),
-            Expr::WindowFunction(_) => Err(Error::new(ErrorKind::Other {
-                class: "_LEGACY_ERROR_TEMP_1030".into(),
-                sqlstate: Some("42000".into()),
-                message: format!("It is not allowed to use a window function here: \"{e}\". Window functions may only appear in the SELECT list and ORDER BY; use the window function in a sub-query."),
-            })),
+            Expr::WindowFunction(_) => Err(unsupported_expr_for_operator([e])),
             _ => Ok(()),
         };
         match r {

@@ -214,10 +214,10 @@ mod tests {
         Project [t.a]
         +- Union
            :- SubqueryAlias t
-           :  +- Project [CAST(t.a AS BIGINT) AS a, t.c]
+           :  +- Project [CAST(t.a AS BIGINT) AS a, CAST(t.c AS BIGINT) AS c]
            :     +- Project [a, c]
            :        +- Relation t[a,b,c] test
-           +- Project [u.y, CAST(u.x AS STRING) AS x]
+           +- Project [u.y, CAST(u.x AS BIGINT) AS x]
               +- Project [y, x]
                  +- Relation u[x,y,z] test
         ");

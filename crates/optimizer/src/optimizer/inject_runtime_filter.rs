@@ -1,6 +1,6 @@
-//! `InjectRuntimeFilter`: semi-join reduction, as Spark's `InjectRuntimeFilter` does
-//! with `spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled` (on by default
-//! in Ember). When one side of an equi-join is a small, filtered set of keys and the
+//! `InjectRuntimeFilter`: semi-join reduction, as Spark 3's `InjectRuntimeFilter` did
+//! (Spark 4 removed it), switched by `ember.optimizer.runtimeFilter.semiJoinReduction.enabled`
+//! (on by default). When one side of an equi-join is a small, filtered set of keys and the
 //! other side aggregates a large table by that key, the large table is semi-joined
 //! with the key set before the aggregation, so only the groups that can match are
 //! built. This is what decorrelated subqueries need (TPC-H Q17, Q20, Q2): the
@@ -21,7 +21,7 @@
 //! - The key set (the creation side) is traced from the join's key down to a filtered
 //!   scan that produces it: through projections, aliases, inner joins (also across
 //!   their equi-join conditions) and the right side of semi joins on that key. It must
-//!   be estimated under `spark.sql.optimizer.runtimeFilter.creationSideThreshold`.
+//!   be estimated under `ember.optimizer.runtimeFilter.creationSideThreshold`.
 //! - The other side's key is traced the same way (through projections, aliases,
 //!   filters, aggregates by that key, inner joins and their equalities, the left side
 //!   of semi and anti joins) to the scans that produce it. Only the scans reached

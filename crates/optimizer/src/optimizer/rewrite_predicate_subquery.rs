@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use ember_common::{Result, Transformed, TreeNode};
 use ember_plan::expr::{split_conjunction_owned, Exists, InSubquery};
-use ember_plan::{conjunction, Expr, Filter, Join, JoinType, Limit, LogicalPlan};
+use ember_plan::{conjunction, Expr, Filter, Join, JoinType, Limit, LogicalPlan, Operator};
 
 use super::decorrelate::decorrelate;
 use crate::rule::{Rule, RuleContext};
@@ -37,7 +37,7 @@ impl Rule for RewritePredicateSubquery {
             }
             let mut input = f.input.as_ref().clone();
             let mut rest = Vec::new();
-            for conjunct in split_conjunction_owned(f.predicate.clone()) {
+            for conjunct in split_conjunction_owned(push_not(f.predicate.clone())) {
                 match normalize(conjunct) {
                     Expr::Exists(Exists { subquery, negated }) => {
                         let d = decorrelate(&subquery.plan, input.schema(), false, false, ctx)?;
@@ -78,6 +78,22 @@ impl Rule for RewritePredicateSubquery {
             };
             Ok(Transformed::yes(out))
         })
+    }
+}
+
+/// Pushes NOT through AND, OR and NOT, as Spark's `BooleanSimplification` does before
+/// its subquery rewrite: `NOT (x IN (…) OR p)` is `x NOT IN (…) AND NOT p`, whose
+/// NOT IN conjunct becomes a null-aware anti join.
+fn push_not(e: Expr) -> Expr {
+    match e {
+        Expr::Not(inner) => match *inner {
+            Expr::BinaryExpr(b) if b.op == Operator::Or => push_not(b.left.not()).and(push_not(b.right.not())),
+            Expr::BinaryExpr(b) if b.op == Operator::And => push_not(b.left.not()).or(push_not(b.right.not())),
+            Expr::Not(x) => push_not(*x),
+            other => other.not(),
+        },
+        Expr::BinaryExpr(b) if matches!(b.op, Operator::And | Operator::Or) => Expr::binary(push_not(*b.left), b.op, push_not(*b.right)),
+        other => other,
     }
 }
 

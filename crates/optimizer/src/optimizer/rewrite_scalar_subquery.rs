@@ -22,12 +22,15 @@
 //! The "count bug": an aggregate that is not NULL on empty input (`count(*)` is 0)
 //! must give that value for outer rows without a match, not the outer join's NULL;
 //! such subqueries get a marker column and a `CASE WHEN marker IS NULL THEN 0 …`.
-//! Only aggregated subqueries may be correlated scalar subqueries, as in Spark.
+//! A subquery that is not a global aggregate (no aggregate, or a GROUP BY, which
+//! may return several rows) becomes a single join instead (Spark 4's
+//! `LeftSingle`): an outer join that fails with SCALAR_SUBQUERY_TOO_MANY_ROWS when an
+//! outer row meets a second subquery row.
 //! Uncorrelated scalar subqueries stay: the engine runs them before the query.
 
 use std::sync::Arc;
 
-use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode};
+use ember_common::{Error, Result, Transformed, TreeNode};
 use ember_plan::expr::{Case, Subquery};
 use ember_plan::{Column, Expr, Join, JoinType, LogicalPlan, Projection, ScalarValue};
 
@@ -60,7 +63,7 @@ impl Rule for RewriteCorrelatedScalarSubquery {
             let mut input = input;
             let mut replacements: Vec<(Subquery, Expr)> = Vec::new();
             for s in subqueries {
-                check_aggregated(&s.plan)?;
+                let join_type = if is_aggregated(&s.plan) { JoinType::LeftOuter } else { JoinType::LeftSingle };
                 let empty_value = empty_input_value(&s.plan, ctx);
                 let d = decorrelate(&s.plan, input.schema(), true, empty_value.is_some(), ctx)?;
                 let value = d.value.clone().ok_or_else(|| Error::internal("scalar subquery without a value"))?;
@@ -72,7 +75,7 @@ impl Rule for RewriteCorrelatedScalarSubquery {
                     }),
                     _ => value,
                 };
-                input = LogicalPlan::Join(Join::try_new(Arc::new(input), Arc::new(d.plan), JoinType::LeftOuter, d.condition)?);
+                input = LogicalPlan::Join(Join::try_new(Arc::new(input), Arc::new(d.plan), join_type, d.condition)?);
                 replacements.push((s, value));
             }
             let exprs = node
@@ -117,24 +120,17 @@ fn correlated_scalar_subqueries(node: &LogicalPlan) -> Vec<Subquery> {
     out
 }
 
-/// Spark: "Correlated scalar subqueries must be aggregated".
-fn check_aggregated(plan: &LogicalPlan) -> Result<()> {
-    let mut p = plan;
-    loop {
-        match p {
-            LogicalPlan::Aggregate(_) => return Ok(()),
-            LogicalPlan::Projection(x) => p = &x.input,
-            LogicalPlan::SubqueryAlias(x) => p = &x.input,
-            LogicalPlan::Filter(x) => p = &x.input,
-            LogicalPlan::Sort(x) => p = &x.input,
-            _ => {
-                return Err(Error::new(ErrorKind::Other {
-                    class: "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY".into(),
-                    sqlstate: Some("0A000".into()),
-                    message: "Unsupported subquery expression: Correlated scalar subqueries must be aggregated to return at most one row.".into(),
-                }))
-            }
-        }
+/// Whether the subquery is a global aggregate (one row), so at most one row per
+/// correlation key once decorrelated. A grouped aggregate may return several rows:
+/// it takes the single join, which fails on a second one as Spark does.
+fn is_aggregated(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Aggregate(a) => a.group_exprs.is_empty(),
+        LogicalPlan::Projection(x) => is_aggregated(&x.input),
+        LogicalPlan::SubqueryAlias(x) => is_aggregated(&x.input),
+        LogicalPlan::Filter(x) => is_aggregated(&x.input),
+        LogicalPlan::Sort(x) => is_aggregated(&x.input),
+        _ => false,
     }
 }
 
@@ -264,13 +260,48 @@ mod tests {
     }
 
     #[test]
-    fn unaggregated_correlated_subquery_is_an_error() {
+    fn grouped_correlated_subquery_is_a_single_join() {
+        // GROUP BY z may give several rows per x: not a left outer join.
+        let sub = LogicalPlanBuilder::from(scan_u())
+            .filter(col("x").eq(outer_a()))
+            .unwrap()
+            .aggregate(vec![col("z")], vec![sum(col("y"))])
+            .unwrap()
+            .project(vec![col("sum(y)")])
+            .unwrap()
+            .build();
+        let plan = LogicalPlanBuilder::from(scan_t())
+            .project(vec![Expr::ScalarSubquery(Subquery { plan: Arc::new(sub) }).alias("s")])
+            .unwrap()
+            .build();
+        let out = RewriteCorrelatedScalarSubquery.apply(plan, &ctx()).unwrap().data;
+        insta::assert_snapshot!(out.display_indent(), @r"
+        Project [__sq0_v AS s]
+        +- Join LeftSingle, (__sq0_0 = t.a)
+           :- Relation t[a,b,c] test
+           +- Project [sum(y) AS __sq0_v, x AS __sq0_0]
+              +- Project [sum(y), x]
+                 +- Project [u.z, sum(y), x]
+                    +- Aggregate [z, x], [sum(y) AS sum(y)]
+                       +- Relation u[x,y,z] test
+        ");
+    }
+
+    #[test]
+    fn unaggregated_correlated_subquery_is_a_single_join() {
         let sub = LogicalPlanBuilder::from(scan_u()).filter(col("x").eq(outer_a())).unwrap().project(vec![col("y")]).unwrap().build();
         let plan = LogicalPlanBuilder::from(scan_t())
             .project(vec![Expr::ScalarSubquery(Subquery { plan: Arc::new(sub) })])
             .unwrap()
             .build();
-        let err = RewriteCorrelatedScalarSubquery.apply(plan, &ctx()).unwrap_err();
-        assert!(err.to_string().contains("MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY"), "{err}");
+        let out = RewriteCorrelatedScalarSubquery.apply(plan, &ctx()).unwrap().data;
+        insta::assert_snapshot!(out.display_indent(), @r"
+        Project [__sq0_v AS scalarsubquery(a)]
+        +- Join LeftSingle, (__sq0_0 = t.a)
+           :- Relation t[a,b,c] test
+           +- Project [u.y AS __sq0_v, x AS __sq0_0]
+              +- Project [y, x]
+                 +- Relation u[x,y,z] test
+        ");
     }
 }

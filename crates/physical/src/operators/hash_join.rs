@@ -87,6 +87,9 @@ impl HashJoinExec {
             key_types.push(lt);
         }
         let build = mode.build_side();
+        if output::at_most_one_match(join_type) && build == BuildSide::Left {
+            return Err(Error::internal(format!("a {join_type} join probes with its left side; it cannot build it")));
+        }
         if let PartitionMode::Broadcast { .. } = mode {
             let build_preserved = match build {
                 BuildSide::Left => left_preserved(join_type) || matches!(join_type, JoinType::LeftSemi | JoinType::LeftAnti),

@@ -201,6 +201,27 @@ mod tests {
     }
 
     #[test]
+    fn left_single_fails_on_a_second_match() {
+        // At most one b > a per left row: as a left outer join.
+        assert_eq!(run(JoinType::LeftSingle, true, vec![Some(2), None]), ["1, 2", "3, NULL", "5, NULL", "NULL, NULL"]);
+        assert_eq!(run(JoinType::LeftSingle, false, vec![Some(7)]), ["1, 7", "3, 7", "5, 7", "NULL, 7"]);
+        // 1 < 2 and 1 < 4: a second match.
+        let filter = Some(fn_expr("a < b", DataType::Boolean, a_lt_b));
+        let exec: Arc<dyn ExecutionPlan> =
+            Arc::new(NestedLoopJoinExec::try_new(left(1), right(vec![Some(2), Some(4)]), filter, JoinType::LeftSingle).unwrap());
+        let err = collect_partitions_serial(&exec, &ctx_with_batch_size(1)).unwrap_err();
+        assert_eq!(err.class(), "SCALAR_SUBQUERY_TOO_MANY_ROWS");
+    }
+
+    #[test]
+    fn left_existence_keeps_the_first_match() {
+        // 1 < 2 and 1 < 4: only the first pair is kept.
+        assert_eq!(run(JoinType::LeftExistence, true, vec![Some(2), None, Some(4)]), ["1, 2", "3, 4", "5, NULL", "NULL, NULL"]);
+        assert_eq!(run(JoinType::LeftExistence, false, vec![Some(7), Some(8)]), ["1, 7", "3, 7", "5, 7", "NULL, 7"]);
+        assert_eq!(run(JoinType::LeftExistence, true, vec![]).len(), 4);
+    }
+
+    #[test]
     fn right_and_full_outer_in_one_task() {
         let r = || vec![Some(2), None, Some(0)];
         assert_eq!(run(JoinType::RightOuter, true, r()), ["1, 2", "NULL, 0", "NULL, NULL"]);

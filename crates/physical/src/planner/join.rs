@@ -90,7 +90,10 @@ fn choose_mode(j: &Join, threshold: i64) -> PartitionMode {
                 _ => PartitionMode::Partitioned { build: BuildSide::Right },
             }
         }
-        JoinType::LeftOuter | JoinType::LeftSemi | JoinType::LeftAnti if br => PartitionMode::Broadcast { build: BuildSide::Right },
+        // Single and existence joins check each left row's matches: they probe with the left side.
+        JoinType::LeftOuter | JoinType::LeftSingle | JoinType::LeftExistence | JoinType::LeftSemi | JoinType::LeftAnti if br => {
+            PartitionMode::Broadcast { build: BuildSide::Right }
+        }
         JoinType::RightOuter if bl => PartitionMode::Broadcast { build: BuildSide::Left },
         JoinType::RightOuter => PartitionMode::Partitioned { build: BuildSide::Left },
         _ => PartitionMode::Partitioned { build: BuildSide::Right },

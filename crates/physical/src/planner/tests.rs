@@ -200,6 +200,31 @@ fn joins_broadcast_or_partitioned() {
 }
 
 #[test]
+fn single_and_existence_joins_build_their_right_side() {
+    let depts = table("depts", vec![vec![(1, Some("eng")), (3, Some("ops"))]]);
+    let cond = col("people.id").eq(col("depts.id"));
+    for jt in [JoinType::LeftSingle, JoinType::LeftExistence] {
+        let plan = LogicalPlanBuilder::from(people()).join(depts.clone(), jt, Some(cond.clone())).unwrap().build();
+        let shape = |c: Config| display_plan(&planner(c).create_physical_plan(&plan).unwrap()).replace(&jt.to_string(), "<jt>");
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(shape(config("10m")), @r"
+            HashJoinExec <jt>, mode=Broadcast(build=Right), on=[(id#0, id#0)]
+            :- MemoryExec [id, name], partitions=2
+            +- ExchangeExec BroadcastExchange
+               +- MemoryExec [id, name], partitions=1
+            ");
+            insta::assert_snapshot!(shape(config("-1")), @r"
+            HashJoinExec <jt>, mode=Partitioned(build=Right), on=[(id#0, id#0)]
+            :- ExchangeExec hashpartitioning(id#0, 3)
+            :  +- MemoryExec [id, name], partitions=2
+            +- ExchangeExec hashpartitioning(id#0, 3)
+               +- MemoryExec [id, name], partitions=1
+            ");
+        }
+    }
+}
+
+#[test]
 fn unknown_source_is_an_error() {
     let plan = people();
     let p = PhysicalPlanner::new(Arc::new(Config::new()), vec![]);

@@ -47,13 +47,13 @@ pub(super) fn push_join(j: &Join, where_conjuncts: Vec<Expr>) -> Result<Option<(
     let jt = j.join_type;
     let (where_left, where_right, where_cond) = match jt {
         Inner | Cross => (true, true, true),
-        LeftSemi | LeftAnti | LeftOuter => (true, false, false),
+        LeftSemi | LeftAnti | LeftOuter | LeftSingle | LeftExistence => (true, false, false),
         RightOuter => (false, true, false),
         FullOuter => (false, false, false),
     };
     let (on_left, on_right) = match jt {
         Inner | Cross | LeftSemi => (true, true),
-        LeftOuter | LeftAnti => (false, true),
+        LeftOuter | LeftAnti | LeftSingle | LeftExistence => (false, true),
         RightOuter => (true, false),
         FullOuter => (false, false),
     };

@@ -137,6 +137,25 @@ fn left_outer_join_where_and_on() {
 }
 
 #[test]
+fn single_and_existence_joins_filter_as_left_outer() {
+    let on = col("a").eq(col("x")).and(col("y").gt(lit(0i64))).and(col("b").gt(lit(0)));
+    let pred = col("b").lt(lit(9)).and(col("z").is_null());
+    for jt in [JoinType::LeftSingle, JoinType::LeftExistence] {
+        let out = filtered(join(jt, Some(on.clone())), pred.clone()).replace(&jt.to_string(), "<jt>");
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(out, @r"
+            Filter (z IS NULL)
+            +- Join <jt>, ((a = x) AND (b > 0))
+               :- Filter (b < 9)
+               :  +- Relation t[a,b,c] test
+               +- Filter (y > 0)
+                  +- Relation u[x,y,z] test
+            ");
+        }
+    }
+}
+
+#[test]
 fn right_and_full_outer_joins() {
     let on = col("a").eq(col("x")).and(col("b").gt(lit(0))).and(col("y").gt(lit(0i64)));
     let pred = col("b").lt(lit(9)).and(col("z").is_null());

@@ -72,6 +72,10 @@ fn join(
 }
 
 fn modes(join_type: JoinType) -> Vec<PartitionMode> {
+    if output::at_most_one_match(join_type) {
+        // Single and existence joins always probe with their left side.
+        return vec![PartitionMode::Partitioned { build: BuildSide::Right }, PartitionMode::Broadcast { build: BuildSide::Right }];
+    }
     let mut modes = vec![PartitionMode::Partitioned { build: BuildSide::Left }, PartitionMode::Partitioned { build: BuildSide::Right }];
     if !matches!(join_type, JoinType::LeftOuter | JoinType::FullOuter | JoinType::LeftSemi | JoinType::LeftAnti) {
         modes.push(PartitionMode::Broadcast { build: BuildSide::Left });
@@ -85,6 +89,11 @@ fn modes(join_type: JoinType) -> Vec<PartitionMode> {
 /// Runs `join_type` in every valid mode, 1 and 3 partitions, batch sizes 1 and 64,
 /// and checks they agree; returns the sorted rows.
 fn check_all(join_type: JoinType, filter: Option<PhysicalExprRef>) -> Vec<String> {
+    check_all_seen_as(join_type, filter, |rows| rows)
+}
+
+/// [`check_all`], comparing the runs as `view` shows their sorted rows.
+fn check_all_seen_as(join_type: JoinType, filter: Option<PhysicalExprRef>, view: fn(Vec<String>) -> Vec<String>) -> Vec<String> {
     let mut result: Option<Vec<String>> = None;
     for mode in modes(join_type) {
         for n in [1, 3] {
@@ -94,7 +103,7 @@ fn check_all(join_type: JoinType, filter: Option<PhysicalExprRef>) -> Vec<String
                     PartitionMode::Broadcast { build: BuildSide::Left } => (leaf(left_batches(), 1), leaf(right_batches(), n)),
                     PartitionMode::Broadcast { build: BuildSide::Right } => (leaf(left_batches(), n), leaf(right_batches(), 1)),
                 };
-                let got = join(l, r, join_type, mode, filter.clone(), batch_size);
+                let got = view(join(l, r, join_type, mode, filter.clone(), batch_size));
                 match &result {
                     Some(expected) => assert_eq!(&got, expected, "{join_type} {mode:?} partitions={n} batch_size={batch_size}"),
                     None => result = Some(got),
@@ -173,6 +182,34 @@ fn residual_filter_applies_to_every_join_type() {
     assert_eq!(check_all(JoinType::FullOuter, f()).len(), 9);
     assert_eq!(check_all(JoinType::LeftSemi, f()), ["2, 20"]);
     assert_eq!(check_all(JoinType::LeftAnti, f()), ["1, 10", "1, 11", "4, 40", "NULL, 99"]);
+}
+
+#[test]
+fn left_single_fails_on_a_second_match() {
+    // Key 2 meets two right rows.
+    for mode in modes(JoinType::LeftSingle) {
+        let on = vec![(col("lk", 0), col("rk", 0))];
+        let exec: Arc<dyn ExecutionPlan> =
+            Arc::new(HashJoinExec::try_new(leaf(left_batches(), 1), leaf(right_batches(), 1), on, None, JoinType::LeftSingle, mode).unwrap());
+        let err = collect_partitions_serial(&exec, &ctx_with_batch_size(64)).unwrap_err();
+        assert_eq!(err.class(), "SCALAR_SUBQUERY_TOO_MANY_ROWS");
+    }
+    // With the residual filter each left row meets at most one: a left outer join.
+    let f = || Some(fn_expr("lv + 180 < rv", DataType::Boolean, residual));
+    assert_eq!(check_all(JoinType::LeftSingle, f()), check_all(JoinType::LeftOuter, f()));
+    let build_left = PartitionMode::Partitioned { build: BuildSide::Left };
+    let on = vec![(col("lk", 0), col("rk", 0))];
+    assert!(HashJoinExec::try_new(leaf(left_batches(), 1), leaf(right_batches(), 1), on, None, JoinType::LeftSingle, build_left).is_err());
+}
+
+#[test]
+fn left_existence_keeps_one_match_per_left_row() {
+    // Key 2 meets two right rows (200 and 201): one of them is kept.
+    let without_rv = |rows: Vec<String>| rows.into_iter().map(|r| r.rsplit_once(", ").map_or(r.clone(), |(head, _)| head.to_string())).collect();
+    assert_eq!(check_all_seen_as(JoinType::LeftExistence, None, without_rv), ["1, 10, 1", "1, 11, 1", "2, 20, 2", "4, 40, NULL", "NULL, 99, NULL"]);
+    // With the residual filter each left row meets at most one: a left outer join.
+    let f = || Some(fn_expr("lv + 180 < rv", DataType::Boolean, residual));
+    assert_eq!(check_all(JoinType::LeftExistence, f()), check_all(JoinType::LeftOuter, f()));
 }
 
 #[test]

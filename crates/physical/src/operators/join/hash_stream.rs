@@ -14,7 +14,8 @@ use ember_plan::JoinType;
 use super::hash_table::{JoinTable, NONE};
 use super::keys::{evaluate_keys, keys_valid};
 use super::output::{
-    filter_pairs, left_only_batch, left_preserved, pair_batch, right_only_batch, right_preserved, row_count_u32, split_batch,
+    at_most_one_match, filter_pairs, left_only_batch, left_preserved, pair_batch, record_left_match, right_only_batch, right_preserved,
+    row_count_u32, split_batch,
 };
 use super::BuildSide;
 use crate::execution_plan::{BatchIter, TaskContext};
@@ -183,7 +184,8 @@ impl HashJoinStream {
         let (left, li, right, ri) =
             if spec.probe_is_left() { (&pb.batch, &pi, &table.batch, &bi) } else { (&table.batch, &bi, &pb.batch, &pi) };
         let track_build = !self.visited.is_empty();
-        let Some(f) = &spec.filter else {
+        let one_match = spec.probe_is_left() && at_most_one_match(spec.join_type);
+        if spec.filter.is_none() && !one_match {
             for &p in pi.values() {
                 pb.matched[p as usize] = true;
             }
@@ -196,15 +198,24 @@ impl HashJoinStream {
                 self.pending.push_back(pair_batch(&spec.schema, left, li, right, ri)?);
             }
             return Ok(());
+        }
+        let keep = match &spec.filter {
+            Some(f) => Some(filter_pairs(f, &spec.filter_schema, left, li, right, ri, &self.ctx)?),
+            None => None,
         };
-        let keep = filter_pairs(f, &spec.filter_schema, left, li, right, ri, &self.ctx)?;
         let (mut kept_p, mut kept_b) = (Vec::new(), Vec::new());
         for k in 0..pi.len() {
-            if !keep[k] {
+            if keep.as_ref().is_some_and(|m| !m[k]) {
                 continue;
             }
             let (p, b) = (pi.value(k), bi.value(k));
-            pb.matched[p as usize] = true;
+            if one_match {
+                if !record_left_match(spec.join_type, &mut pb.matched, p as usize)? {
+                    continue;
+                }
+            } else {
+                pb.matched[p as usize] = true;
+            }
             if track_build {
                 self.visited[b as usize] = true;
             }

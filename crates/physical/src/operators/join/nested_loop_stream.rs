@@ -12,7 +12,9 @@ use ember_plan::JoinType;
 
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::PhysicalExprRef;
-use crate::operators::hash_join::output::{filter_pairs, left_only_batch, pair_batch, right_only_batch, row_count_u32, split_batch};
+use crate::operators::hash_join::output::{
+    filter_pairs, left_only_batch, pair_batch, record_left_match, right_only_batch, row_count_u32, split_batch,
+};
 
 #[derive(Debug)]
 pub(crate) struct NestedLoopSpec {
@@ -119,7 +121,9 @@ impl NestedLoopStream {
                 continue;
             }
             let (l, r) = (li.value(k), ri.value(k));
-            lb.matched[l as usize] = true;
+            if !record_left_match(self.spec.join_type, &mut lb.matched, l as usize)? {
+                continue;
+            }
             if let Some(v) = self.right_matched.get_mut(r as usize) {
                 *v = true;
             }
@@ -137,7 +141,7 @@ impl NestedLoopStream {
     fn finish_left_batch(&mut self, lb: LeftBatch) -> Result<()> {
         let want = match self.spec.join_type {
             JoinType::LeftSemi => true,
-            JoinType::LeftAnti | JoinType::LeftOuter | JoinType::FullOuter => false,
+            JoinType::LeftAnti | JoinType::LeftOuter | JoinType::FullOuter | JoinType::LeftSingle | JoinType::LeftExistence => false,
             _ => return Ok(()),
         };
         let idx: UInt32Array = (0..lb.batch.num_rows() as u32).filter(|&r| lb.matched[r as usize] == want).collect();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::array::{new_null_array, Array, ArrayRef, UInt32Array};
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use ember_common::{Error, Result};
+use ember_common::{Error, ErrorKind, Result};
 use ember_plan::JoinType;
 
 use crate::execution_plan::TaskContext;
@@ -19,7 +19,27 @@ pub(crate) fn emits_right_columns(join_type: JoinType) -> bool {
 
 /// Left rows survive without a match (outer/anti on the left).
 pub(crate) fn left_preserved(join_type: JoinType) -> bool {
-    matches!(join_type, JoinType::LeftOuter | JoinType::FullOuter)
+    matches!(join_type, JoinType::LeftOuter | JoinType::FullOuter | JoinType::LeftSingle | JoinType::LeftExistence)
+}
+
+/// Left outer joins that pair a left row with at most one right row.
+pub(crate) fn at_most_one_match(join_type: JoinType) -> bool {
+    matches!(join_type, JoinType::LeftSingle | JoinType::LeftExistence)
+}
+
+/// Records that left row `row` met a right row; whether to emit the pair. A second
+/// match is SCALAR_SUBQUERY_TOO_MANY_ROWS in a single join and skipped in an
+/// existence join.
+pub(crate) fn record_left_match(join_type: JoinType, matched: &mut [bool], row: usize) -> Result<bool> {
+    if matched[row] {
+        match join_type {
+            JoinType::LeftSingle => return Err(Error::new(ErrorKind::ScalarSubqueryTooManyRows)),
+            JoinType::LeftExistence => return Ok(false),
+            _ => {}
+        }
+    }
+    matched[row] = true;
+    Ok(true)
 }
 
 /// Right rows survive without a match.
