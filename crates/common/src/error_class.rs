@@ -94,6 +94,11 @@ pub fn message(class: &str, params: &[(&str, &str)]) -> String {
 }
 
 impl Error {
+    /// `x % 0`, `pmod(x, 0)` under ANSI: REMAINDER_BY_ZERO.
+    pub fn remainder_by_zero() -> Error {
+        Error::spark("REMAINDER_BY_ZERO", &[("config", "\"spark.sql.ansi.enabled\"")])
+    }
+
     /// An error of Spark's condition `class` (`NAME` or `NAME.SUB`), its message
     /// rendered from Spark's template with `params` and its SQLSTATE from the table.
     pub fn spark(class: &str, params: &[(&str, &str)]) -> Error {

@@ -467,6 +467,10 @@ impl fmt::Display for Expr {
             Expr::Negative(e) => write!(f, "(- {e})"),
             Expr::IsNull(e) => write!(f, "({e} IS NULL)"),
             Expr::IsNotNull(e) => write!(f, "({e} IS NOT NULL)"),
+            // Spark's Cast.sql: a cast to an array, map or struct shows only its input.
+            Expr::Cast(c) if matches!(c.data_type, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_)) => {
+                write!(f, "{}", c.expr)
+            }
             Expr::Cast(c) => {
                 let kw = if c.try_cast { "TRY_CAST" } else { "CAST" };
                 let to = match c.interval_type {
@@ -476,12 +480,13 @@ impl fmt::Display for Expr {
                 write!(f, "{kw}({} AS {to})", c.expr)
             }
             Expr::Case(c) => {
+                // `CASE x WHEN 1 …` shows as Spark parses it: `CASE WHEN (x = 1) …`.
                 write!(f, "CASE")?;
-                if let Some(op) = &c.operand {
-                    write!(f, " {op}")?;
-                }
                 for (w, t) in &c.when_then {
-                    write!(f, " WHEN {w} THEN {t}")?;
+                    match &c.operand {
+                        Some(op) => write!(f, " WHEN ({op} = {w}) THEN {t}")?,
+                        None => write!(f, " WHEN {w} THEN {t}")?,
+                    }
                 }
                 if let Some(e) = &c.else_expr {
                     write!(f, " ELSE {e}")?;

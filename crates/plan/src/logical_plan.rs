@@ -84,14 +84,7 @@ impl Filter {
     pub fn try_new(predicate: Expr, input: Arc<LogicalPlan>) -> Result<Self> {
         let t = predicate.data_type(input.schema())?;
         if !matches!(t, DataType::Boolean | DataType::Null) {
-            return Err(Error::new(ErrorKind::DatatypeMismatch {
-                sub: "FILTER_NOT_BOOLEAN",
-                expr: format!("\"{predicate}\""),
-                message: format!(
-                    "Filter expression \"{predicate}\" of type \"{}\" is not a boolean.",
-                    catalog_string(&t).to_uppercase()
-                ),
-            }));
+            return Err(filter_not_boolean(&predicate, &t));
         }
         if predicate.contains_window() {
             return Err(Error::new(ErrorKind::WindowFunctionNotAllowed { clause: "WHERE" }));
@@ -269,6 +262,15 @@ impl Join {
         }
         Ok(Join { left, right, join_type, condition, schema })
     }
+}
+
+/// DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN for a filter `predicate` of type `t`.
+pub fn filter_not_boolean(predicate: &Expr, t: &DataType) -> Error {
+    Error::new(ErrorKind::DatatypeMismatch {
+        sub: "FILTER_NOT_BOOLEAN",
+        expr: format!("\"{predicate}\""),
+        message: format!("Filter expression \"{predicate}\" of type \"{}\" is not a boolean.", catalog_string(t).to_uppercase()),
+    })
 }
 
 /// JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE for a join condition `c` of type `t`.

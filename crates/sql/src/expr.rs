@@ -173,25 +173,23 @@ impl Binder<'_> {
                 let operand = operand.as_ref().map(|o| bind(o)).transpose()?;
                 let mut when_then = Vec::with_capacity(conditions.len());
                 for cw in conditions {
-                    let w = bind(&cw.condition)?;
-                    if operand.is_none() {
-                        let t = w.data_type(scope.schema)?;
-                        if !matches!(t, DataType::Boolean | DataType::Null) {
-                            return Err(Error::new(ErrorKind::DatatypeMismatch {
-                                sub: "UNEXPECTED_INPUT_TYPE",
-                                expr: format!("\"{w}\""),
-                                message: format!(
-                                    "The WHEN condition requires the \"BOOLEAN\" type, however \"{w}\" has the type \"{}\".",
-                                    catalog_string(&t).to_uppercase()
-                                ),
-                            }))
-                            .at(span_of(&cw.condition));
-                        }
-                    }
-                    when_then.push((w, bind(&cw.result)?));
+                    when_then.push((bind(&cw.condition)?, bind(&cw.result)?));
                 }
                 let else_expr = else_result.as_ref().map(|x| bind(x).map(Box::new)).transpose()?;
-                Expr::Case(Case { operand: operand.map(Box::new), when_then, else_expr })
+                let searched = operand.is_none();
+                let case = Expr::Case(Case { operand: operand.map(Box::new), when_then, else_expr });
+                if let (true, Expr::Case(c)) = (searched, &case) {
+                    // Spark's CaseWhen: every WHEN condition is a BOOLEAN (a bare NULL is not);
+                    // the message counts conditions only (the second WHEN is the second parameter).
+                    for (i, (w, _)) in c.when_then.iter().enumerate() {
+                        let t = w.data_type(scope.schema)?;
+                        if t != DataType::Boolean {
+                            return Err(ember_plan::expr_schema::unexpected_type(&case, i + 1, &w.to_string(), "\"BOOLEAN\"", &t))
+                                .at(span_of(&conditions[i].condition));
+                        }
+                    }
+                }
+                case
             }
             A::Function(f) => self.bind_function(f, scope)?,
             A::Substring { expr, substring_from, substring_for, shorthand, .. } => {
@@ -223,7 +221,8 @@ impl Binder<'_> {
                 }
                 self.call_scalar(name, args)?
             }
-            A::Position { expr, r#in } => self.call_scalar("position", vec![bind(expr)?, bind(r#in)?])?,
+            // Spark parses `POSITION(a IN b)` as `locate(a, b)`.
+            A::Position { expr, r#in } => self.call_scalar("locate", vec![bind(expr)?, bind(r#in)?])?,
             A::Extract { field, expr, .. } => {
                 // the field as written (see `EmberDialect::parse_prefix`)
                 let name = match field {

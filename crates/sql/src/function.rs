@@ -120,7 +120,24 @@ impl Binder<'_> {
                 ));
             }
         }
+        self.add_shown_defaults(&name, &mut args, scope)?;
         self.call_scalar(&name, args).at(name_span)
+    }
+
+    /// The optional arguments Spark fills in at parse time, so that they show in column
+    /// names: `split(s, p)` is `split(s, p, -1)`, `lpad(s, n)` is `lpad(s, n,  )`,
+    /// `replace(s, x)` is `replace(s, x, )`.
+    fn add_shown_defaults(&self, name: &str, args: &mut Vec<Expr>, scope: &ExprScope) -> Result<()> {
+        match (name, args.len()) {
+            ("split", 2) => args.push(lit(-1)),
+            ("lpad" | "rpad", 2) => {
+                let binary = args[0].data_type(scope.schema)? == arrow::datatypes::DataType::Binary;
+                args.push(if binary { Expr::Literal(ember_plan::ScalarValue::Binary(Some(vec![0]))) } else { lit(" ") });
+            }
+            ("replace", 2) => args.push(lit("")),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The functions Spark answers from the session at analysis (`current_database()`,

@@ -75,6 +75,9 @@ impl Binder<'_> {
             JoinConstraint::On(e) => {
                 let both = left.schema().join(right.schema());
                 let cond = self.bind_expr(e, &ExprScope::new(&both))?;
+                if cond.data_type(&both)? == arrow::datatypes::DataType::Null {
+                    return Err(ember_plan::join_condition_not_boolean(&cond, &arrow::datatypes::DataType::Null)).at(span_of(e));
+                }
                 let join_type = if join_type == JoinType::Cross { JoinType::Inner } else { join_type };
                 left.join(right, join_type, Some(cond)).at(span_of(e))
             }

@@ -38,6 +38,10 @@ impl Binder<'_> {
         input = self.bind_lateral_views(input, &s.lateral_views)?;
         if let Some(w) = &s.selection {
             let pred = self.bind_expr(w, &ExprScope::new(input.schema()))?;
+            // a bare NULL is no boolean (Spark's WHERE NULL); HAVING NULL is allowed
+            if pred.data_type(input.schema())? == arrow::datatypes::DataType::Null {
+                return Err(ember_plan::filter_not_boolean(&pred, &arrow::datatypes::DataType::Null)).at(span_of(w));
+            }
             input = input.filter(pred).at(span_of(w))?;
         }
         let (input, items) = self.bind_select_items(input, &s.projection)?;

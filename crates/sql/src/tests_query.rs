@@ -51,7 +51,7 @@ fn operators() {
        +- LocalRelation [id, name, age, dept], 2 rows
     ");
     assert_snapshot!(plan("SELECT CASE WHEN age > 30 THEN 'old' ELSE 'young' END, CASE dept WHEN 'eng' THEN 1 END FROM people"), @r"
-    Project [CASE WHEN (people.age > 30) THEN old ELSE young END AS CASE WHEN (age > 30) THEN old ELSE young END, CASE people.dept WHEN eng THEN 1 END AS CASE dept WHEN eng THEN 1 END]
+    Project [CASE WHEN (people.age > 30) THEN old ELSE young END AS CASE WHEN (age > 30) THEN old ELSE young END, CASE WHEN (people.dept = eng) THEN 1 END AS CASE WHEN (dept = eng) THEN 1 END]
     +- SubqueryAlias people
        +- LocalRelation [id, name, age, dept], 2 rows
     ");

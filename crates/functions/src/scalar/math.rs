@@ -157,6 +157,11 @@ impl ScalarFunctionImpl for BinaryMath {
         self.name
     }
 
+    /// `log(x)` is Spark's `LOG(E(), x)`: the base it defaults to shows.
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        (self.name == "LOG" && args.len() == 1).then(|| format!("LOG(E(), {})", args[0]))
+    }
+
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
         let name = self.name.to_ascii_lowercase();
         check_arity(&name, t.len(), self.min_args, 2)?;

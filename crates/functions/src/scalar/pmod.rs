@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, ArrowPrimitiveType, AsArray, Decimal128Array, PrimitiveArray};
 use arrow::compute::{cast_with_options, CastOptions};
 use arrow::datatypes::*;
-use ember_common::{Error, ErrorKind, Result};
+use ember_common::{Error, Result};
 use ember_plan::coercion::binary_signature;
 use ember_plan::{ColumnarValue, FunctionContext, Operator, ScalarFunctionImpl};
 
@@ -38,7 +38,7 @@ fn pmod_rows<T: ArrowPrimitiveType>(
         let (a, n) = (l.value(i), r.value(i));
         if is_zero(n) {
             if ansi {
-                return Err(Error::new(ErrorKind::DivideByZero));
+                return Err(Error::remainder_by_zero());
             }
             out.push(None);
             continue;
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn zero_divisor() {
-        assert_eq!(call(&Pmod, vec![ints(&[Some(1)]), ints(&[Some(0)])]).unwrap_err().class(), "DIVIDE_BY_ZERO");
+        assert_eq!(call(&Pmod, vec![ints(&[Some(1)]), ints(&[Some(0)])]).unwrap_err().class(), "REMAINDER_BY_ZERO");
         let ctx = FunctionContext { ansi: false, ..Default::default() };
         insta::assert_snapshot!(render(&call_ctx(&Pmod, vec![ints(&[Some(1)]), ints(&[Some(0)])], &ctx).unwrap()), @"[NULL]");
     }

@@ -180,6 +180,11 @@ impl ScalarFunctionImpl for Round {
         self.name
     }
 
+    /// Spark writes `CEIL(x)` / `FLOOR(x)` but `ceil(x, s)` / `floor(x, s)`.
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        (self.is_floor_or_ceil() && args.len() == 2).then(|| format!("{}({})", self.name.to_ascii_lowercase(), args.join(", ")))
+    }
+
     fn implicit_args(&self, given: usize) -> Vec<ScalarValue> {
         if given == 1 && !self.is_floor_or_ceil() {
             vec![ScalarValue::Int32(Some(0))]

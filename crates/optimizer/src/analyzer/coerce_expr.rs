@@ -280,7 +280,7 @@ mod tests {
             when_then: vec![(lit(1), col("x")), (lit(2), col("y"))],
             else_expr: Some(Box::new(lit(ScalarValue::Null))),
         });
-        assert_eq!(coerce(case), "CASE CAST(z AS INT) WHEN 1 THEN CAST(x AS BIGINT) WHEN 2 THEN y ELSE CAST(NULL AS BIGINT) END");
+        assert_eq!(coerce(case), "CASE WHEN (CAST(z AS INT) = 1) THEN CAST(x AS BIGINT) WHEN (CAST(z AS INT) = 2) THEN y ELSE CAST(NULL AS BIGINT) END");
         let inl = Expr::InList(InList { expr: Box::new(col("x")), list: vec![lit(1), col("y")], negated: false });
         assert_eq!(coerce(inl), "(CAST(x AS BIGINT) IN (CAST(1 AS BIGINT), y))");
         let like = Expr::Like(Like { negated: false, expr: Box::new(col("x")), pattern: Box::new(lit("1%")), escape_char: None, case_insensitive: false });

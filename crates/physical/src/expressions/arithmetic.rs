@@ -66,7 +66,7 @@ pub(crate) fn evaluate_arithmetic(
         return date_arithmetic(op, &l, &r, result_type, ctx);
     }
     let r = if matches!(op, Operator::Divide | Operator::IntDivide | Operator::Modulo) {
-        match null_zero_divisors(&l, r, ctx)? {
+        match null_zero_divisors(&l, r, op == Operator::Modulo, ctx)? {
             Some(r) => r,
             None => return null_result(&[&l], result_type),
         }
@@ -102,7 +102,7 @@ pub(crate) fn evaluate_arithmetic(
 
 /// Checks divisors for zero: an error under ANSI, otherwise those rows become NULL.
 /// Returns `None` when the divisor is a zero scalar (every row is NULL).
-fn null_zero_divisors(l: &ColumnarValue, r: ColumnarValue, ctx: &FunctionContext) -> Result<Option<ColumnarValue>> {
+fn null_zero_divisors(l: &ColumnarValue, r: ColumnarValue, remainder: bool, ctx: &FunctionContext) -> Result<Option<ColumnarValue>> {
     let zero = ScalarValue::Int32(Some(0)).cast_to(&r.data_type())?;
     let zero = ColumnarValue::Scalar(zero);
     let mask = apply_binary(&r, &zero, |a, b| Ok(Arc::new(cmp::eq(a, b)?) as ArrayRef))?;
@@ -126,7 +126,7 @@ fn null_zero_divisors(l: &ColumnarValue, r: ColumnarValue, ctx: &FunctionContext
         return Ok(Some(r));
     }
     if ctx.ansi {
-        return Err(Error::new(ErrorKind::DivideByZero));
+        return Err(if remainder { Error::remainder_by_zero() } else { Error::new(ErrorKind::DivideByZero) });
     }
     match (r, mask) {
         (ColumnarValue::Array(a), ColumnarValue::Array(m)) => Ok(Some(ColumnarValue::Array(arrow::compute::nullif(&a, m.as_boolean())?))),
