@@ -133,7 +133,7 @@ impl ErrorKind {
             CastInvalidInput { .. } => "CAST_INVALID_INPUT",
             CastOverflow { .. } => "CAST_OVERFLOW",
             CannotCast { .. } => "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
-            NumericValueOutOfRange { .. } => "NUMERIC_VALUE_OUT_OF_RANGE",
+            NumericValueOutOfRange { .. } => "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
             TableOrViewAlreadyExists { .. } => "TABLE_OR_VIEW_ALREADY_EXISTS",
             PathNotFound { .. } => "PATH_NOT_FOUND",
             MalformedRecord { .. } => "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",

@@ -91,7 +91,7 @@ fn string_wrappers_match_sql() {
         vec![
             "regexp_extract(s, ([a-z])-(\\d+), 2)",
             "regexp_replace(s, \\d, #, 1)",
-            "rlike(s, ^b)",
+            "RLIKE(s, ^b)",
             "locate(-, s, 1)",
             "translate(s, ab, AB)",
             "format_string(%s=%05.1f, s, x)",

@@ -126,7 +126,8 @@ impl Binder<'_> {
 
     /// The optional arguments Spark fills in at parse time, so that they show in column
     /// names: `split(s, p)` is `split(s, p, -1)`, `lpad(s, n)` is `lpad(s, n,  )`,
-    /// `replace(s, x)` is `replace(s, x, )`.
+    /// `replace(s, x)` is `replace(s, x, )`; and the two-argument trims, which take the
+    /// characters first, in the order of the one function behind them.
     fn add_shown_defaults(&self, name: &str, args: &mut Vec<Expr>, scope: &ExprScope) -> Result<()> {
         match (name, args.len()) {
             ("split", 2) => args.push(lit(-1)),
@@ -135,6 +136,8 @@ impl Binder<'_> {
                 args.push(if binary { Expr::Literal(ember_plan::ScalarValue::Binary(Some(vec![0]))) } else { lit(" ") });
             }
             ("replace", 2) => args.push(lit("")),
+            // Spark's two-argument trims take the characters first: `ltrim(chars, s)`.
+            ("trim" | "ltrim" | "rtrim", 2) => args.swap(0, 1),
             _ => {}
         }
         Ok(())

@@ -34,7 +34,11 @@ pub fn inputs() -> Vec<PathBuf> {
 
 /// `area__name` for `sql-tests/inputs/area/name.sql` (the snapshot's name too).
 pub fn stem(script: &Path) -> String {
-    let rel = script.strip_prefix(root().join("sql-tests/inputs")).unwrap_or(script);
+    // the part after `sql-tests/inputs/`, however the path was spelled (`crates/engine/../..`)
+    let inputs = root().join("sql-tests/inputs");
+    let inputs = inputs.canonicalize().unwrap_or(inputs);
+    let script_abs = script.canonicalize().unwrap_or_else(|_| script.to_path_buf());
+    let rel = script_abs.strip_prefix(&inputs).unwrap_or(script);
     rel.with_extension("").to_string_lossy().replace(['/', '\\'], "__")
 }
 

@@ -57,6 +57,16 @@ impl ScalarFunctionImpl for AliasedScalar {
         self.inner.implicit_args(given)
     }
 
+    /// The target's own display under the alias (`REGEXP(a, b)` for `RLIKE(a, b)`).
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        let text = self.inner.display_call(args)?;
+        let name = self.inner.name();
+        if let Some(rest) = text.strip_prefix(&name.to_ascii_uppercase()) {
+            return Some(format!("{}{rest}", self.alias.to_ascii_uppercase()));
+        }
+        Some(text.strip_prefix(name).map_or(text.clone(), |rest| format!("{}{rest}", self.alias)))
+    }
+
     fn specialize(&self, literals: &[Option<&ember_plan::ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
         let specialized = self.inner.specialize(literals).map_err(|e| rename(e, &self.alias))?;
         Ok(specialized.map(|inner| Arc::new(AliasedScalar { alias: self.alias.clone(), inner }) as Arc<dyn ScalarFunctionImpl>))

@@ -162,17 +162,21 @@ impl Round {
     }
 }
 
-fn out_of_range(value: i128, dt: &DataType) -> Error {
+/// Spark's error for a rounded decimal that does not fit its result type.
+fn rounded_out_of_range(rounded: &str, original: i128, original_scale: i32, dt: &DataType) -> Error {
     let (p, s) = match dt {
         DataType::Decimal128(p, s) => (*p, *s),
         _ => (MAX_PRECISION, 0),
     };
-    Error::new(ErrorKind::NumericValueOutOfRange {
-        message: format!(
-            "{} cannot be represented as Decimal({p}, {s}). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead.",
-            ember_plan::format::format_decimal(value, s)
-        ),
-    })
+    Error::spark(
+        "NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION",
+        &[
+            ("roundedValue", rounded),
+            ("originalValue", &ember_plan::format::format_decimal(original, original_scale as i8)),
+            ("precision", &p.to_string()),
+            ("scale", &s.to_string()),
+        ],
+    )
 }
 
 impl ScalarFunctionImpl for Round {
@@ -326,8 +330,8 @@ fn round_decimal(x: &PrimitiveArray<Decimal128Type>, s: i8, scale: i32, mode: Mo
         match r {
             Some(r) if r.abs() < limit => values.push(Some(r)),
             _ if !ansi => values.push(None),
-            Some(r) => return Err(out_of_range(r, out_type)),
-            None => return Err(out_of_range(v, out_type)),
+            Some(r) => return Err(rounded_out_of_range(&ember_plan::format::format_decimal(r, os), v, s, out_type)),
+            None => return Err(rounded_out_of_range("(overflow)", v, s, out_type)),
         }
     }
     Ok(Arc::new(Decimal128Array::from(values).with_precision_and_scale(op, os)?))

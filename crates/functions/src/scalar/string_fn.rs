@@ -40,6 +40,19 @@ impl ScalarFunctionImpl for StringFunction {
         self.name
     }
 
+    /// Spark writes its `RLike` in capitals, `RLIKE(s, p)`, and a trim of given characters
+    /// as the SQL form, `TRIM(LEADING chars FROM s)`.
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        let side = match (self.name, args) {
+            ("rlike", _) => return Some(format!("RLIKE({})", args.join(", "))),
+            ("trim", [_, _]) => "BOTH",
+            ("ltrim", [_, _]) => "LEADING",
+            ("rtrim", [_, _]) => "TRAILING",
+            _ => return None,
+        };
+        Some(format!("TRIM({side} {} FROM {})", args[1], args[0]))
+    }
+
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name, arg_types.len(), self.min_args, self.params.len())?;
         arg_types

@@ -352,7 +352,7 @@ mod tests {
         assert!(matches!(out, ColumnarValue::Scalar(ScalarValue::Int64(Some(3)))), "{out:?}");
         // overflow of the result precision
         let e = evaluate_arithmetic(Operator::Plus, d(99, 2, 0), d(99, 2, 0), &DataType::Decimal128(2, 0), &ansi(true)).unwrap_err();
-        assert_eq!(e.class(), "NUMERIC_VALUE_OUT_OF_RANGE");
+        assert_eq!(e.class(), "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION");
         let out = evaluate_arithmetic(Operator::Plus, d(99, 2, 0), d(99, 2, 0), &DataType::Decimal128(2, 0), &ansi(false)).unwrap();
         assert!(matches!(out, ColumnarValue::Scalar(ScalarValue::Decimal128(None, 2, 0))), "{out:?}");
     }

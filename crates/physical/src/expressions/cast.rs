@@ -281,7 +281,7 @@ mod tests {
         let f: ArrayRef = Arc::new(Float64Array::from(vec![1.0, 1e10, 0.1]));
         assert_eq!(show(&cast_array(&f, &DataType::Utf8, true).unwrap()), "1.0,1.0E10,0.1");
         let e = cast_array(&f, &DataType::Decimal128(3, 1), true).unwrap_err();
-        assert_eq!(e.class(), "NUMERIC_VALUE_OUT_OF_RANGE");
+        assert_eq!(e.class(), "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION");
     }
 
     #[test]
