@@ -66,7 +66,7 @@ pub(crate) fn evaluate_arithmetic(
         return date_arithmetic(op, &l, &r, result_type, ctx);
     }
     let r = if matches!(op, Operator::Divide | Operator::IntDivide | Operator::Modulo) {
-        match null_zero_divisors(&l, r, ctx)? {
+        match null_zero_divisors(op, &l, r, ctx)? {
             Some(r) => r,
             None => return null_result(&[&l], result_type),
         }
@@ -102,7 +102,7 @@ pub(crate) fn evaluate_arithmetic(
 
 /// Checks divisors for zero: an error under ANSI, otherwise those rows become NULL.
 /// Returns `None` when the divisor is a zero scalar (every row is NULL).
-fn null_zero_divisors(l: &ColumnarValue, r: ColumnarValue, ctx: &FunctionContext) -> Result<Option<ColumnarValue>> {
+fn null_zero_divisors(op: Operator, l: &ColumnarValue, r: ColumnarValue, ctx: &FunctionContext) -> Result<Option<ColumnarValue>> {
     let zero = ScalarValue::Int32(Some(0)).cast_to(&r.data_type())?;
     let zero = ColumnarValue::Scalar(zero);
     let mask = apply_binary(&r, &zero, |a, b| Ok(Arc::new(cmp::eq(a, b)?) as ArrayRef))?;
@@ -126,6 +126,9 @@ fn null_zero_divisors(l: &ColumnarValue, r: ColumnarValue, ctx: &FunctionContext
         return Ok(Some(r));
     }
     if ctx.ansi {
+        if op == Operator::Modulo {
+            return Err(Error::spark("REMAINDER_BY_ZERO", &[("config", "\"spark.sql.ansi.enabled\"")]));
+        }
         return Err(Error::new(ErrorKind::DivideByZero));
     }
     match (r, mask) {
