@@ -98,6 +98,13 @@ pub trait ScalarFunctionImpl: Send + Sync + Debug {
         Vec::new()
     }
 
+    /// True for Spark's TRY mode (`try_add`, `try_to_timestamp`, …): the arguments are
+    /// evaluated with ANSI errors on, and a row whose arguments fail to evaluate gives
+    /// NULL instead of an error.
+    fn try_eval(&self) -> bool {
+        false
+    }
+
     /// How a call shows in plans and column names, given its rendered arguments, when
     /// Spark does not write it as `name(args)` (e.g. `a[0]`, `s.f`); `None` for `name(args)`.
     fn display_call(&self, _args: &[String]) -> Option<String> {

@@ -43,6 +43,7 @@ pub mod sample;
 pub mod scalar;
 pub mod schema;
 pub mod set_operation;
+pub mod shown_call;
 pub mod statement;
 pub mod statistics;
 pub mod subquery_plans;

@@ -64,16 +64,21 @@ impl Binder<'_> {
         }
     }
 
-    #[inline(never)]
-    fn bind_binary_op(&self, left: &ast::Expr, op: &BinaryOperator, right: &ast::Expr, scope: &ExprScope) -> Result<Expr> {
-        let l = self.bind_expr(left, scope)?;
-        let r = self.bind_expr(right, scope)?;
+    /// `l op r` for already bound operands (datetime arithmetic as Spark rewrites it).
+    pub(crate) fn bind_binary_op_exprs(&self, l: Expr, op: &BinaryOperator, r: Expr, scope: &ExprScope) -> Result<Expr> {
         match op {
             BinaryOperator::Plus => self.datetime_arithmetic(l, Operator::Plus, r, scope.schema),
             BinaryOperator::Minus => self.datetime_arithmetic(l, Operator::Minus, r, scope.schema),
             BinaryOperator::Multiply => self.datetime_arithmetic(l, Operator::Multiply, r, scope.schema),
             _ => self.bind_binary(l, op, r),
         }
+    }
+
+    #[inline(never)]
+    fn bind_binary_op(&self, left: &ast::Expr, op: &BinaryOperator, right: &ast::Expr, scope: &ExprScope) -> Result<Expr> {
+        let l = self.bind_expr(left, scope)?;
+        let r = self.bind_expr(right, scope)?;
+        self.bind_binary_op_exprs(l, op, r, scope)
     }
 
     #[inline(never)]
@@ -153,21 +158,8 @@ impl Binder<'_> {
                     return Err(unsupported("CAST with FORMAT"));
                 }
                 let x = bind(expr)?;
-                let (to, interval_type) = parse_cast_type_with_tz(&data_type.to_string(), &self.time_zone())?;
-                let from = x.data_type(scope.schema)?;
-                if !can_cast(&from, &to) {
-                    let from_name = match x.interval_type(scope.schema)? {
-                        Some(t) => t.catalog_string(),
-                        None => catalog_string(&from),
-                    };
-                    let to_name = interval_type.map(|t| t.catalog_string()).unwrap_or_else(|| catalog_string(&to));
-                    return Err(Error::new(ErrorKind::CannotCast {
-                        from: format!("\"{}\"", from_name.to_uppercase()),
-                        to: format!("\"{}\"", to_name.to_uppercase()),
-                    }));
-                }
                 let try_cast = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
-                Expr::Cast(Cast { expr: Box::new(x), data_type: to, try_cast, interval_type })
+                self.bind_cast(x, &data_type.to_string(), try_cast, scope)?
             }
             A::Case { operand, conditions, else_result, .. } => {
                 let operand = operand.as_ref().map(|o| bind(o)).transpose()?;
@@ -306,7 +298,32 @@ impl Binder<'_> {
         })
     }
 
-    fn bind_binary(&self, l: Expr, op: &BinaryOperator, r: Expr) -> Result<Expr> {
+    /// `CAST(x AS type_name)`, or DATATYPE_MISMATCH when Spark cannot cast between the types.
+    pub(crate) fn bind_cast(&self, x: Expr, type_name: &str, try_cast: bool, scope: &ExprScope) -> Result<Expr> {
+        let (to, interval_type) = parse_cast_type_with_tz(type_name, &self.time_zone())?;
+        let from = x.data_type(scope.schema)?;
+        if !can_cast(&from, &to) {
+            let from_name = match x.interval_type(scope.schema)? {
+                Some(t) => t.catalog_string(),
+                None => catalog_string(&from),
+            };
+            let to_name = interval_type.map(|t| t.catalog_string()).unwrap_or_else(|| catalog_string(&to));
+            if let Some(functions) = cast_function_suggestion(&from, &to) {
+                let (src, target) = (format!("\"{}\"", from_name.to_uppercase()), format!("\"{}\"", to_name.to_uppercase()));
+                return Err(Error::spark(
+                    "DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION",
+                    &[("sqlExpr", &format!("\"{x}\"")), ("srcType", &src), ("targetType", &target), ("functionNames", functions)],
+                ));
+            }
+            return Err(Error::new(ErrorKind::CannotCast {
+                from: format!("\"{}\"", from_name.to_uppercase()),
+                to: format!("\"{}\"", to_name.to_uppercase()),
+            }));
+        }
+        Ok(Expr::Cast(Cast { expr: Box::new(x), data_type: to, try_cast, interval_type }))
+    }
+
+    pub(crate) fn bind_binary(&self, l: Expr, op: &BinaryOperator, r: Expr) -> Result<Expr> {
         use BinaryOperator as B;
         let op = match op {
             B::Plus => Operator::Plus,
@@ -333,6 +350,18 @@ impl Binder<'_> {
             other => return Err(unsupported(format!("the operator {other}"))),
         };
         Ok(Expr::binary(l, op, r))
+    }
+}
+
+/// The functions Spark suggests for a cast it refuses between numbers and datetimes.
+fn cast_function_suggestion(from: &DataType, to: &DataType) -> Option<&'static str> {
+    use ember_plan::coercion::is_numeric;
+    match (from, to) {
+        (f, DataType::Date32) if is_numeric(f) => Some("`DATE_FROM_UNIX_DATE`"),
+        (DataType::Date32, t) if is_numeric(t) => Some("`UNIX_DATE`"),
+        (f, DataType::Timestamp(_, _)) if is_numeric(f) => Some("`TIMESTAMP_SECONDS`, `TIMESTAMP_MILLIS` and `TIMESTAMP_MICROS`"),
+        (DataType::Timestamp(_, _), t) if is_numeric(t) => Some("`UNIX_SECONDS`, `UNIX_MILLIS` and `UNIX_MICROS`"),
+        _ => None,
     }
 }
 

@@ -88,6 +88,11 @@ impl Binder<'_> {
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }
+        if f.filter.is_none() && !distinct {
+            if let Some(rewritten) = self.rewrite_function(&name, args.clone(), scope).at(name_span)? {
+                return Ok(rewritten);
+            }
+        }
         if let Some(func) = self.functions.aggregate(&name) {
             let filter = match &f.filter {
                 Some(x) => Some(Box::new(self.bind_expr(x, scope)?)),

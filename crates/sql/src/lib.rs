@@ -27,6 +27,7 @@ mod expr;
 mod field_access;
 mod lateral_view;
 mod function;
+mod function_rewrites;
 mod interval;
 mod literal;
 mod parser;

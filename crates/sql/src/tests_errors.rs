@@ -101,7 +101,8 @@ LINE 1: SELECT upper(name, name) FROM people
 SQLSTATE: 42605
 "#);
     assert_snapshot!(err("SELECT CAST(DATE '2020-01-01' AS int)"), @r#"
-[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot cast "DATE" to "INT".
+[DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION] Cannot resolve "DATE '2020-01-01'" due to data type mismatch: cannot cast "DATE" to "INT".
+To convert values from "DATE" to "INT", you can use the functions `UNIX_DATE` instead.
 LINE 1: SELECT CAST(DATE '2020-01-01' AS int)
                          ^^^^^^^^^^^^
 SQLSTATE: 42K09

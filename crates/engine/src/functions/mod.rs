@@ -17,6 +17,7 @@ mod collections;
 mod datetime;
 mod math;
 mod strings;
+mod try_bits;
 mod window;
 
 pub use aggregates::*;
@@ -24,6 +25,7 @@ pub use collections::*;
 pub use datetime::*;
 pub use math::*;
 pub use strings::*;
+pub use try_bits::*;
 pub use window::*;
 
 /// The built-in functions, shared by every session.

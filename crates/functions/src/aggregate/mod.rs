@@ -2,6 +2,7 @@
 //! one file per aggregate; `groups` holds the shared per-group plumbing.
 
 pub mod avg;
+pub mod bit_agg;
 pub mod bool_agg;
 pub mod collect;
 pub mod count;
@@ -15,6 +16,7 @@ pub mod max_min_by;
 pub mod min_max;
 pub mod percentile;
 pub mod sum;
+pub mod try_agg;
 pub mod value_lists;
 pub mod variance;
 
@@ -29,6 +31,11 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(count::CountIf),
         Arc::new(sum::Sum),
         Arc::new(avg::Avg),
+        Arc::new(try_agg::TryAggregate::try_sum()),
+        Arc::new(try_agg::TryAggregate::try_avg()),
+        Arc::new(bit_agg::BitAgg::new(bit_agg::BitOp::And)),
+        Arc::new(bit_agg::BitAgg::new(bit_agg::BitOp::Or)),
+        Arc::new(bit_agg::BitAgg::new(bit_agg::BitOp::Xor)),
         Arc::new(min_max::MinMax::min()),
         Arc::new(min_max::MinMax::max()),
         Arc::new(bool_agg::BoolAgg::bool_and()),

@@ -104,7 +104,7 @@ impl AggregateFunctionImpl for Sum {
             return super::interval_sum::accumulator(&t[0], false);
         }
         Ok(match NumKind::of("sum", &t[0])? {
-            NumKind::Int => Box::new(IntSum { sums: vec![], seen: vec![], ansi: ctx.ansi }),
+            NumKind::Int => Box::new(IntSum { sums: vec![], seen: vec![], ansi: ctx.ansi, overflowed: None }),
             NumKind::Float => Box::new(FloatSum { sums: vec![], seen: vec![] }),
             NumKind::Decimal(p, s) => {
                 let (rp, _) = sum_decimal_type(p, s);
@@ -114,10 +114,19 @@ impl AggregateFunctionImpl for Sum {
     }
 }
 
-struct IntSum {
+pub(crate) struct IntSum {
     sums: Vec<i64>,
     seen: Vec<bool>,
     ansi: bool,
+    /// `try_sum`: the groups whose sum overflowed (NULL); also a second state column.
+    overflowed: Option<Vec<bool>>,
+}
+
+impl IntSum {
+    /// The accumulator of `try_sum` over integers: an overflow makes the group NULL.
+    pub(crate) fn try_mode() -> IntSum {
+        IntSum { sums: vec![], seen: vec![], ansi: true, overflowed: Some(vec![]) }
+    }
 }
 
 impl IntSum {
@@ -127,10 +136,19 @@ impl IntSum {
         check_len(a.as_ref(), group_indices)?;
         let a = cast(a, &DataType::Int64)?;
         let a = a.as_primitive::<Int64Type>();
-        let (sums, seen, ansi) = (&mut self.sums, &mut self.seen, self.ansi);
+        if let Some(o) = &mut self.overflowed {
+            grow(o, total, false);
+        }
+        let (sums, seen, ansi, mut overflowed) = (&mut self.sums, &mut self.seen, self.ansi, self.overflowed.as_mut());
         for_each_row(group_indices, a.logical_nulls().as_ref(), opt_filter, total, |r, g| {
             sums[g] = match sums[g].checked_add(a.value(r)) {
                 Some(v) => v,
+                None if overflowed.is_some() => {
+                    if let Some(o) = overflowed.as_deref_mut() {
+                        o[g] = true;
+                    }
+                    0
+                }
                 None if ansi => return Err(long_overflow()),
                 None => sums[g].wrapping_add(a.value(r)),
             };
@@ -146,16 +164,35 @@ impl GroupsAccumulator for IntSum {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef], gi: &[usize], n: usize) -> Result<()> {
-        self.add(first_arg(states, "sum")?, gi, None, n)
+        self.add(first_arg(states, "sum")?, gi, None, n)?;
+        if let (Some(o), Some(partial)) = (&mut self.overflowed, states.get(1)) {
+            check_len(partial.as_ref(), gi)?;
+            let partial = partial.as_boolean();
+            for (r, g) in gi.iter().enumerate() {
+                o[*g] |= partial.value(r);
+            }
+        }
+        Ok(())
     }
 
     fn evaluate(&mut self) -> Result<ArrayRef> {
-        let nulls = validity(std::mem::take(&mut self.seen));
-        Ok(Arc::new(Int64Array::new(std::mem::take(&mut self.sums).into(), nulls)))
+        let mut seen = std::mem::take(&mut self.seen);
+        if let Some(o) = &self.overflowed {
+            seen.iter_mut().zip(o).for_each(|(s, o)| *s &= !o);
+        }
+        self.overflowed = self.overflowed.as_ref().map(|_| vec![]);
+        Ok(Arc::new(Int64Array::new(std::mem::take(&mut self.sums).into(), validity(seen))))
     }
 
     fn state(&mut self) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.evaluate()?])
+        match self.overflowed.take() {
+            None => Ok(vec![self.evaluate()?]),
+            Some(o) => {
+                let sums = Int64Array::new(std::mem::take(&mut self.sums).into(), validity(std::mem::take(&mut self.seen)));
+                self.overflowed = Some(vec![]);
+                Ok(vec![Arc::new(sums), Arc::new(BooleanArray::from(o))])
+            }
+        }
     }
 
     fn size(&self) -> usize {

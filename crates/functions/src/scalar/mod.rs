@@ -4,6 +4,7 @@ pub mod abs;
 pub mod alias;
 pub mod array;
 pub mod array_fns;
+pub mod bits;
 pub mod collection_util;
 pub mod element_at;
 pub mod json_fns;
@@ -14,9 +15,11 @@ pub mod case;
 pub mod chr;
 pub mod concat;
 pub mod conditional;
+pub mod conv;
 pub mod datetime_args;
 pub mod datetime_calendar;
 pub mod datetime_convert;
+pub mod datetime_epoch;
 pub mod datetime_extract;
 pub mod datetime_pattern;
 pub mod defaults;
@@ -28,6 +31,7 @@ pub mod length;
 pub mod locate;
 pub mod math;
 pub mod null_check;
+pub mod number_fns;
 pub mod pad;
 pub mod pmod;
 pub mod regexp;
@@ -35,10 +39,13 @@ pub mod replace;
 pub mod round;
 pub mod split;
 pub mod string_fn;
+pub mod string_metrics;
 pub mod string_misc;
+pub mod string_search;
 pub mod substring;
 pub mod translate;
 pub mod trim;
+pub mod typed_fn;
 pub mod utils;
 
 use std::sync::Arc;
@@ -144,6 +151,20 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(encoding::hex()),
         Arc::new(encoding::unhex()),
     ]);
+    for f in [
+        bits::bit_count(), bits::bit_get("bit_get"), bits::bit_get("getbit"), bits::shiftleft(), bits::shiftright(),
+        bits::shiftrightunsigned(), conv::conv(), number_fns::nanvl(), number_fns::isnan(), number_fns::factorial(),
+        number_fns::bin(), number_fns::width_bucket(), string_search::contains(), string_search::startswith(),
+        string_search::endswith(), string_search::elt(), string_metrics::octet_length(), string_metrics::bit_length(),
+    ] {
+        fns.push(Arc::new(f));
+    }
+    for f in [
+        trim::btrim(), string_search::find_in_set(), string_search::substring_index(), string_search::split_part(),
+        string_metrics::levenshtein(), string_metrics::soundex(), string_metrics::luhn_check(), string_metrics::space(),
+    ] {
+        fns.push(Arc::new(f));
+    }
     fns.extend(datetime_functions());
     fns
 }
@@ -161,6 +182,13 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         cal::next_day(), cal::date_trunc(), cal::trunc(), cal::make_date(),
         conv::to_date(), conv::to_timestamp(), conv::date_format(), conv::unix_timestamp(), conv::to_unix_timestamp(),
         conv::from_unixtime(), conv::current_date(), conv::current_timestamp(), conv::now(),
+    ] {
+        fns.push(Arc::new(f));
+    }
+    use datetime_epoch as epoch;
+    for f in [
+        epoch::timestamp_seconds(), epoch::timestamp_millis(), epoch::timestamp_micros(), epoch::unix_seconds(),
+        epoch::unix_millis(), epoch::unix_micros(), epoch::unix_date(), epoch::date_from_unix_date(),
     ] {
         fns.push(Arc::new(f));
     }

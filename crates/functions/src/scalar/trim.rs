@@ -28,6 +28,11 @@ pub fn rtrim() -> StringFunction {
     StringFunction { name: "rtrim", params: &[Param::Str, Param::Str], min_args: 1, returns: DataType::Utf8, kernel: rtrim_kernel }
 }
 
+/// `btrim(s[, chars])`: `trim` under the name Spark also has.
+pub fn btrim() -> StringFunction {
+    StringFunction { name: "btrim", params: &[Param::Str, Param::Str], min_args: 1, returns: DataType::Utf8, kernel: |a, n, _| kernel("btrim", a, n, Side::Both) }
+}
+
 fn trim_kernel(a: &[ArrayRef], n: usize, _: &FunctionContext) -> Result<ArrayRef> {
     kernel("trim", a, n, Side::Both)
 }

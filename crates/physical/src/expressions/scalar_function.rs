@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use arrow::array::{new_empty_array, new_null_array, Array, ArrayRef};
+use arrow::compute::concat;
 use arrow::datatypes::{DataType, Schema};
 use arrow::record_batch::RecordBatch;
 use ember_common::Result;
@@ -32,6 +34,42 @@ impl fmt::Display for ScalarFunctionExpr {
     }
 }
 
+impl ScalarFunctionExpr {
+    fn evaluate_args(&self, batch: &RecordBatch, ctx: &TaskContext) -> Result<Vec<ColumnarValue>> {
+        self.args.iter().map(|a| a.evaluate(batch, ctx)).collect()
+    }
+
+    /// Spark's TRY mode: the arguments under ANSI rules; when that fails, row by row,
+    /// with NULL for each row that fails.
+    fn try_evaluate_args(&self, batch: &RecordBatch, ctx: &TaskContext) -> Result<Vec<ColumnarValue>> {
+        let mut ansi = ctx.clone();
+        ansi.functions.ansi = true;
+        if let Ok(args) = self.evaluate_args(batch, &ansi) {
+            return Ok(args);
+        }
+        let schema = batch.schema();
+        let mut columns: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(batch.num_rows()); self.args.len()];
+        for row in 0..batch.num_rows() {
+            let one = batch.slice(row, 1);
+            for (i, a) in self.args.iter().enumerate() {
+                let value = match a.evaluate(&one, &ansi) {
+                    Ok(v) => v.into_array(1)?,
+                    Err(_) => new_null_array(&a.data_type(&schema)?, 1),
+                };
+                columns[i].push(value);
+            }
+        }
+        columns
+            .into_iter()
+            .zip(&self.args)
+            .map(|(parts, a)| {
+                let refs: Vec<&dyn Array> = parts.iter().map(|p| p.as_ref()).collect();
+                Ok(ColumnarValue::Array(if refs.is_empty() { new_empty_array(&a.data_type(&schema)?) } else { concat(&refs)? }))
+            })
+            .collect()
+    }
+}
+
 impl PhysicalExpr for ScalarFunctionExpr {
     fn data_type(&self, _input_schema: &Schema) -> Result<DataType> {
         Ok(self.return_type.clone())
@@ -42,7 +80,7 @@ impl PhysicalExpr for ScalarFunctionExpr {
     }
 
     fn evaluate(&self, batch: &RecordBatch, ctx: &TaskContext) -> Result<ColumnarValue> {
-        let args = self.args.iter().map(|a| a.evaluate(batch, ctx)).collect::<Result<Vec<_>>>()?;
+        let args = if self.func.try_eval() { self.try_evaluate_args(batch, ctx)? } else { self.evaluate_args(batch, ctx)? };
         let out = self.func.invoke(&args, batch.num_rows(), &ctx.functions)?;
         if let ColumnarValue::Array(a) = &out {
             if a.len() != batch.num_rows() {

@@ -1,0 +1,125 @@
+//! Functions Spark's analyzer replaces by other expressions, kept under the name the
+//! user wrote: the type-named casts (`int(x)`, `date(x)`, …), the TRY arithmetic
+//! (`try_add`, `try_divide`, …), `try_to_timestamp`/`try_to_date`, `typeof`, and the
+//! operator spellings `mod`, `div`, `positive`, `negative`.
+
+use ember_common::{Error, ErrorKind, Result};
+use ember_plan::shown_call::ShownCall;
+use ember_plan::{Expr, Operator};
+use sqlparser::ast::BinaryOperator;
+
+use crate::binder::Binder;
+use crate::expr::ExprScope;
+
+/// `(function, cast target)`: Spark's cast aliases.
+const NAMED_CASTS: [(&str, &str); 12] = [
+    ("boolean", "boolean"),
+    ("tinyint", "tinyint"),
+    ("smallint", "smallint"),
+    ("int", "int"),
+    ("bigint", "bigint"),
+    ("float", "float"),
+    ("double", "double"),
+    ("decimal", "decimal"),
+    ("date", "date"),
+    ("timestamp", "timestamp"),
+    ("binary", "binary"),
+    ("string", "string"),
+];
+
+fn arity(name: &str, args: &[Expr], n: usize) -> Result<()> {
+    if args.len() == n {
+        return Ok(());
+    }
+    Err(Error::new(ErrorKind::WrongNumArgs { name: name.to_string(), expected: n.to_string(), found: args.len() }))
+}
+
+fn two(args: Vec<Expr>) -> Result<(Expr, Expr)> {
+    let mut it = args.into_iter();
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(Error::internal("two arguments expected")),
+    }
+}
+
+fn one(args: Vec<Expr>) -> Result<Expr> {
+    args.into_iter().next().ok_or_else(|| Error::internal("one argument expected"))
+}
+
+impl Binder<'_> {
+    /// The call rewritten as Spark's analyzer does, or `None` when `name` is not one of
+    /// these functions.
+    pub(crate) fn rewrite_function(&self, name: &str, args: Vec<Expr>, scope: &ExprScope) -> Result<Option<Expr>> {
+        if let Some((_, to)) = NAMED_CASTS.iter().find(|(n, _)| *n == name) {
+            arity(name, &args, 1)?;
+            let x = one(args)?;
+            // Spark names `int(x)` after `x`.
+            let shown = x.to_string();
+            let cast = self.bind_cast(x, to, false, scope)?;
+            return Ok(Some(ShownCall::wrap(name, shown, cast, false)));
+        }
+        let binary = match name {
+            "try_add" => Some((BinaryOperator::Plus, true)),
+            "try_subtract" => Some((BinaryOperator::Minus, true)),
+            "try_multiply" => Some((BinaryOperator::Multiply, true)),
+            "try_divide" => Some((BinaryOperator::Divide, true)),
+            "try_mod" => Some((BinaryOperator::Modulo, true)),
+            "mod" => Some((BinaryOperator::Modulo, false)),
+            _ => None,
+        };
+        if let Some((op, try_mode)) = binary {
+            arity(name, &args, 2)?;
+            let shown = ShownCall::call_text(name, &args);
+            let (l, r) = two(args)?;
+            let inner = self.bind_binary_op_exprs(l, &op, r, scope)?;
+            return Ok(Some(ShownCall::wrap(name, shown, inner, try_mode)));
+        }
+        Ok(Some(match name {
+            "div" => {
+                arity(name, &args, 2)?;
+                let (l, r) = two(args)?;
+                Expr::binary(l, Operator::IntDivide, r)
+            }
+            "negative" => {
+                arity(name, &args, 1)?;
+                let shown = ShownCall::call_text(name, &args);
+                ShownCall::wrap(name, shown, Expr::Negative(Box::new(one(args)?)), false)
+            }
+            "positive" => {
+                arity(name, &args, 1)?;
+                let x = one(args)?;
+                let shown = format!("(+ {x})");
+                let t = x.data_type(scope.schema)?;
+                let x = if ember_plan::coercion::is_string(&t) { self.bind_cast(x, "double", false, scope)? } else { x };
+                let t = x.data_type(scope.schema)?;
+                if !(ember_plan::coercion::is_numeric(&t) || t == arrow::datatypes::DataType::Null || x.interval_type(scope.schema)?.is_some()) {
+                    return Err(Error::new(ErrorKind::DatatypeMismatch {
+                        sub: "UNEXPECTED_INPUT_TYPE",
+                        expr: format!("\"{shown}\""),
+                        message: format!(
+                            "The first parameter requires the (\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\") type, however \"{x}\" has the type \"{}\".",
+                            ember_common::types::catalog_string(&t).to_uppercase()
+                        ),
+                    }));
+                }
+                ShownCall::wrap(name, shown, x, false)
+            }
+            "typeof" => {
+                arity(name, &args, 1)?;
+                let shown = ShownCall::call_text(name, &args);
+                let x = one(args)?;
+                let type_name = match x.interval_type(scope.schema)? {
+                    Some(t) => t.catalog_string(),
+                    None => ember_common::types::catalog_string(&x.data_type(scope.schema)?),
+                };
+                ShownCall::wrap(name, shown, ember_plan::lit(type_name), false)
+            }
+            "try_to_timestamp" | "try_to_date" => {
+                let shown = ShownCall::call_text(name, &args);
+                let inner = self.call_scalar(&name["try_".len()..], args)?;
+                ShownCall::wrap(name, shown, inner, true)
+            }
+            _ => return Ok(None),
+        }))
+    }
+}

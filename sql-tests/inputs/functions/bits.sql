@@ -1,0 +1,25 @@
+-- numbers and bits
+SELECT bit_count(0), bit_count(7), bit_count(-1), bit_count(-1L), bit_count(true), bit_count(CAST(5 AS TINYINT)), bit_count(NULL);
+SELECT bit_get(11, 0), bit_get(11, 2), getbit(11, 3), getbit(-1L, 63), bit_get(CAST(1 AS TINYINT), 7);
+SELECT bit_get(11, 32);
+SELECT bit_get(11, -1);
+SELECT shiftleft(1, 2), shiftleft(1L, 40), shiftright(-8, 1), shiftrightunsigned(-8, 1), shiftrightunsigned(-8L, 1), shiftleft(1, 33), shiftleft(CAST(1 AS TINYINT), 2);
+SELECT positive(1), positive(-2.5), negative(3), negative(-1.5D), negative(CAST(5 AS SMALLINT));
+SELECT negative(-2147483648);
+SELECT positive('a');
+SELECT mod(7, 3), mod(-7, 3), mod(7.5, 2), mod(7L, 0L);
+SELECT mod(7, 0);
+SELECT div(7, 2), div(-7, 2), div(7L, 2), div(7.9, 2);
+SELECT div(1, 0);
+SELECT nanvl(CAST('NaN' AS DOUBLE), 1), nanvl(2.0D, 1), nanvl(NULL, 1), nanvl(CAST('NaN' AS FLOAT), CAST(3 AS FLOAT)), nanvl(1, 2);
+SELECT isnan(CAST('NaN' AS DOUBLE)), isnan(1.0D), isnan(NULL), isnan(1);
+SELECT factorial(0), factorial(5), factorial(20), factorial(21), factorial(-1), factorial(NULL);
+SELECT bin(13), bin(-13), bin(13.3), bin(0), bin(NULL);
+SELECT conv('100', 2, 10), conv(-10, 16, -10), conv('FF', 16, 2), conv('zz', 36, 10), conv('12', 10, 37), conv('-1', 10, 16), conv(NULL, 2, 10), conv('9', 2, 10);
+SELECT width_bucket(5.3, 0.2, 10.6, 5), width_bucket(-2.1, 1.3, 3.4, 3), width_bucket(8.1, 0.0, 5.7, 4), width_bucket(-0.9, 5.2, 0.5, 2), width_bucket(5, 0, 10, 0), width_bucket(NULL, 0, 1, 2);
+SELECT bit_and(v), bit_or(v), bit_xor(v) FROM VALUES (3), (5), (NULL) AS t(v);
+SELECT bit_and(v), bit_or(v), bit_xor(v) FROM VALUES (CAST(3 AS TINYINT)), (CAST(6 AS TINYINT)) AS t(v);
+SELECT g, bit_and(v), bit_or(v), bit_xor(v) FROM VALUES (1, 12L), (1, 10L), (2, NULL) AS t(g, v) GROUP BY g ORDER BY g;
+SELECT bit_or(v) FROM VALUES (1.5) AS t(v);
+SELECT conv('99999999999999999999', 10, 10);
+SELECT typeof(1), typeof(interval 1 day), typeof(array(1)), typeof(NULL), typeof(1.5), typeof(map('a', 1)), typeof(named_struct('a', 1));

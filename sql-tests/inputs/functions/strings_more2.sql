@@ -1,0 +1,20 @@
+-- more string functions
+SELECT contains('Spark SQL', 'Spark'), contains('Spark SQL', 'spark'), contains(NULL, 'a'), contains('abc', ''), contains(x'537061726b', x'61');
+SELECT startswith('Spark SQL', 'Spark'), startswith('Spark', 'SQL'), endswith('Spark SQL', 'SQL'), endswith('a', NULL), startswith(x'537061726b', x'53');
+SELECT elt(1, 'a', 'b'), elt(2, 'a', 'b'), elt(NULL, 'a'), elt(1, 1, 2);
+SELECT elt(3, 'a', 'b');
+SELECT find_in_set('ab', 'abc,b,ab,c,def'), find_in_set('x', 'a,b'), find_in_set('a,b', 'a,b'), find_in_set(NULL, 'a'), find_in_set('', ',a');
+SELECT levenshtein('kitten', 'sitting'), levenshtein('', 'abc'), levenshtein('kitten', 'sitting', 2), levenshtein('kitten', 'sitting', 4), levenshtein(NULL, 'a');
+SELECT soundex('Miller'), soundex('Robert'), soundex('Tymczak'), soundex(''), soundex('123'), soundex(NULL), soundex('Ashcraft');
+SELECT split_part('11.12.13', '.', 3), split_part('11.12.13', '.', -1), split_part('11.12.13', '.', 5), split_part('abc', '', 1), split_part('a,b', ',', -3);
+SELECT split_part('a', ',', 0);
+SELECT luhn_check('8112189876'), luhn_check('79927398713'), luhn_check('79927398714'), luhn_check(''), luhn_check('12a'), luhn_check(NULL);
+SELECT octet_length('Spark'), octet_length('é'), octet_length(x'0102'), bit_length('Spark'), bit_length(x'01'), octet_length(NULL);
+SELECT space(3), length(space(0)), space(-1), space(NULL);
+SELECT substring_index('www.apache.org', '.', 2), substring_index('www.apache.org', '.', -2), substring_index('www.apache.org', '.', 0), substring_index('a', '', 1), substring_index('www.apache.org', 'x', 1);
+SELECT btrim('  SparkSQL   '), btrim('SSparkSQLS', 'SL'), btrim(NULL);
+SELECT c, contains(c, 'a'), startswith(c, 'a'), endswith(c, 'a'), levenshtein(c, 'abc'), soundex(c) FROM VALUES ('abc'), ('bca'), (NULL) AS t(c);
+SELECT contains(1, 'a');
+SELECT levenshtein('a');
+SELECT soundex('a1b'), soundex('Bhw'), soundex('Pfister');
+SELECT elt(0, 'a');

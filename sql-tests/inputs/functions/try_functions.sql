@@ -1,0 +1,24 @@
+-- the try_* functions: NULL instead of an error
+SELECT try_add(1, 2), try_add(2147483647, 1), try_subtract(-2147483648, 1), try_multiply(2147483647, 2), try_divide(1, 0), try_divide(3, 2), try_mod(5, 0), try_mod(5, 3);
+SELECT try_add(date'2020-01-01', 1), try_add(1L, 2), try_add(1.5, 2), try_divide(10L, 4L), try_divide(1.0, 3);
+SELECT try_add('1', 2), try_subtract(5, '2'), try_multiply(2.5, 4);
+SELECT try_add(9223372036854775807L, 1L), try_multiply(-9223372036854775808L, -1L), try_subtract(date'2020-03-01', 1);
+SELECT try_add(NULL, 1), try_divide(NULL, 0), try_mod(NULL, 2);
+SELECT try_divide(1, 0.0), try_divide(1.0, 0);
+SELECT try_divide(interval 2 month, 2), try_multiply(interval 2 year, 3), try_add(interval 1 day, interval 2 hour);
+SELECT typeof(try_divide(1, 2)), typeof(try_mod(5L, 2)), typeof(try_mod(5.5, 2)), typeof(try_subtract(1.5, 2L));
+SELECT a, b, try_add(a, b), try_divide(a, b), try_mod(a, b) FROM VALUES (1, 0), (2147483647, 1), (10, 3), (NULL, 2) AS t(a, b);
+SELECT try_add(1);
+SELECT try_divide(1, 2, 3);
+SELECT try_add(array(1), 1);
+SELECT try_sum(col), try_avg(col) FROM VALUES (1), (2), (NULL) AS t(col);
+SELECT try_sum(col) FROM VALUES (9223372036854775807L), (1L) AS t(col);
+SELECT try_avg(col) FROM VALUES (9223372036854775807L), (1L) AS t(col);
+SELECT g, try_sum(v), try_avg(v) FROM VALUES (1, 2147483647), (1, 1), (2, 5), (2, NULL), (3, NULL) AS t(g, v) GROUP BY g ORDER BY g;
+SELECT try_sum(v), try_avg(v) FROM VALUES (1.5), (2.25) AS t(v);
+SELECT try_sum(v) FROM VALUES (CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0))), (CAST(1 AS DECIMAL(38,0))) AS t(v);
+SELECT try_sum(v), try_avg(v) FROM VALUES (1.5D), (NULL) AS t(v);
+SELECT try_sum(v) FROM VALUES ('a') AS t(v);
+SELECT try_to_timestamp('2016-12-31 00:12:00'), try_to_timestamp('abc'), try_to_timestamp('2016-12-31', 'yyyy-MM-dd');
+SELECT try_to_date('2016-12-31'), try_to_date('bad'), try_to_date('31/12/2016', 'dd/MM/yyyy');
+SELECT try_element_at(array(1,2,3), 5), try_element_at(map('a',1), 'b');
