@@ -69,7 +69,7 @@ impl DataFrame {
         DataFrame { session: self.session.clone(), plan, ordered: false }
     }
 
-    fn builder(&self) -> LogicalPlanBuilder {
+    pub(crate) fn builder(&self) -> LogicalPlanBuilder {
         LogicalPlanBuilder::from(self.plan.clone())
     }
 
@@ -429,10 +429,10 @@ fn tree_field(out: &mut String, name: &str, dt: &arrow::datatypes::DataType, nul
 /// A DataFrame grouped by some columns, waiting for `agg`.
 #[derive(Debug, Clone)]
 pub struct GroupedData {
-    df: DataFrame,
-    groups: Vec<Expr>,
+    pub(crate) df: DataFrame,
+    pub(crate) groups: Vec<Expr>,
     /// ROLLUP / CUBE: the grouping sets, as indices into `groups`
-    sets: Option<Vec<Vec<usize>>>,
+    pub(crate) sets: Option<Vec<Vec<usize>>>,
 }
 
 impl GroupedData {

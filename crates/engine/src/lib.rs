@@ -27,6 +27,7 @@ mod commands;
 mod config_commands;
 mod const_eval;
 pub mod dataframe;
+mod dataframe_pivot;
 mod dataframe_sample;
 mod dataframe_subquery;
 mod explain;
@@ -43,6 +44,7 @@ pub mod writer;
 
 pub use column::Column;
 pub use dataframe::{DataFrame, GroupedData};
+pub use dataframe_pivot::PivotedData;
 pub use ember_common::{Error, ErrorKind, Result};
 pub use ember_sql::{split_statements, StatementText};
 pub use reader::DataFrameReader;

@@ -192,6 +192,16 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
         _ if a == b => Some(a.clone()),
         _ if is_string(a) && (is_numeric(b) || is_datetime(b) || b == &DataType::Boolean) => Some(string_promotion_target(b)),
         _ if is_string(b) && (is_numeric(a) || is_datetime(a) || a == &DataType::Boolean) => Some(string_promotion_target(a)),
+        // Structs compare field by field whatever their names (`(a, b) = (1, 2)`,
+        // `(a, b) IN ((1, 2))`); the left side's names are kept.
+        (DataType::Struct(fa), DataType::Struct(fb)) if fa.len() == fb.len() => {
+            let fields = fa
+                .iter()
+                .zip(fb.iter())
+                .map(|(x, y)| Some(Field::new(x.name(), comparison_type(x.data_type(), y.data_type())?, true)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(DataType::Struct(fields.into()))
+        }
         _ => common_type(a, b),
     }
 }

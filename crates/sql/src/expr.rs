@@ -130,13 +130,15 @@ impl Binder<'_> {
                 }
             }
             A::Like { negated, any, expr, pattern, escape_char } | A::ILike { negated, any, expr, pattern, escape_char } => {
-                if *any {
-                    return Err(unsupported("LIKE ANY"));
-                }
                 let escape_char = match escape_char {
                     None => None,
                     Some(esc) => Some(escape_char_of(esc).at(span_of(esc.as_ref()))?),
                 };
+                let ci = matches!(e, A::ILike { .. });
+                if let Some((quant_any, list)) = crate::like_quantifier::quantified_patterns(*any, pattern)? {
+                    let patterns = list.into_iter().map(|p| bind(p)).collect::<Result<Vec<_>>>()?;
+                    return Ok(crate::like_quantifier::quantified_like(bind(expr)?, patterns, quant_any, *negated, ci, escape_char));
+                }
                 Expr::Like(Like {
                     negated: *negated,
                     expr: Box::new(bind(expr)?),
@@ -245,6 +247,19 @@ impl Binder<'_> {
             }
             A::Interval(iv) => Expr::Literal(crate::interval::bind_interval(iv)?),
             A::Lambda(_) => return Err(unsupported("lambda functions")),
+            // A row constructor `(a, b)` is Spark's `named_struct(col1, a, col2, b)`.
+            A::Tuple(items) => {
+                let mut args = Vec::with_capacity(items.len() * 2);
+                for (i, item) in items.iter().enumerate() {
+                    let bound = bind(item)?;
+                    args.push(lit(match &bound {
+                        Expr::Column(c) => c.name.clone(),
+                        _ => format!("col{}", i + 1),
+                    }));
+                    args.push(bound);
+                }
+                self.call_scalar("named_struct", args)?
+            }
             A::Identifier(_) | A::Nested(_) | A::BinaryOp { .. } => return self.bind_expr_inner(e, scope),
             other => return Err(unsupported(format!("the expression {other}"))),
         })

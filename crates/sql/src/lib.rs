@@ -26,16 +26,19 @@ mod errors;
 mod expr;
 mod field_access;
 mod lateral_view;
+mod like_quantifier;
 mod function;
 mod function_rewrites;
 mod interval;
 mod literal;
 mod parser;
+mod pivot;
 mod query;
 mod relation;
 mod sample;
 mod select;
 mod split;
+mod star_except;
 mod statement;
 mod subquery;
 mod types;
@@ -49,6 +52,8 @@ mod tests_errors;
 mod tests_query;
 #[cfg(test)]
 mod tests_statement;
+#[cfg(test)]
+mod tests_syntax;
 
 pub use binder::Binder;
 pub use split::{split_statements, StatementText};

@@ -68,7 +68,8 @@ pub(crate) fn split_tokens(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>
 }
 
 fn parser(tokens: &[TokenWithSpan]) -> Parser<'static> {
-    Parser::new(&DIALECT).with_tokens_with_locations(crate::sample::move_derived_samples(crate::lateral_view::with_explicit_aliases(tokens)))
+    let tokens = crate::sample::move_derived_samples(crate::lateral_view::with_explicit_aliases(tokens));
+    Parser::new(&DIALECT).with_tokens_with_locations(crate::star_except::strip_except_qualifiers(tokens))
 }
 
 /// Fails unless the parser consumed every token.

@@ -85,7 +85,18 @@ impl Binder<'_> {
                 let cols: Vec<String> = names.iter().map(|n| n.0.last().map(|p| part_value(p)).unwrap_or_default()).collect();
                 left.join_using(right, join_type, &cols)
             }
-            JoinConstraint::Natural => Err(unsupported("NATURAL JOIN")),
+            // NATURAL: USING every column name the two sides share, in the left side's order.
+            JoinConstraint::Natural => {
+                let rs = right.schema();
+                let mut cols: Vec<String> = Vec::new();
+                for f in left.schema().fields() {
+                    let shared = rs.fields().iter().any(|r| r.name().eq_ignore_ascii_case(f.name()));
+                    if shared && !cols.iter().any(|c| c.eq_ignore_ascii_case(f.name())) {
+                        cols.push(f.name().to_string());
+                    }
+                }
+                left.join_using(right, join_type, &cols)
+            }
             JoinConstraint::None => left.join(right, join_type, None),
         }
     }
@@ -140,6 +151,16 @@ impl Binder<'_> {
             }
             TableFactor::NestedJoin { table_with_joins, alias } => {
                 let plan = self.bind_table_with_joins(table_with_joins, scope)?.build();
+                self.apply_alias(plan, alias.as_ref(), None).at(span)
+            }
+            TableFactor::Pivot { table, aggregate_functions, value_column, value_source, default_on_null, alias } => {
+                let input = self.bind_table_factor(table, scope)?;
+                let plan = self.bind_pivot(input, aggregate_functions, value_column, value_source, default_on_null.as_ref())?;
+                self.apply_alias(plan, alias.as_ref(), None).at(span)
+            }
+            TableFactor::Unpivot { table, value, name, columns, null_inclusion, alias } => {
+                let input = self.bind_table_factor(table, scope)?;
+                let plan = self.bind_unpivot(input, value, name, columns, null_inclusion.as_ref())?;
                 self.apply_alias(plan, alias.as_ref(), None).at(span)
             }
             other => Err(unsupported(format!("the FROM item {other}"))).at(span),

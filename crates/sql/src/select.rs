@@ -65,13 +65,25 @@ impl Binder<'_> {
             }
             None => None,
         };
+        let qualify = match &s.qualify {
+            Some(q) => Some((self.bind_expr(q, &alias_scope)?, span_of(q))),
+            None => None,
+        };
+        let order_all = order_by_all(order, &items);
         // As in Spark, aggregates in ORDER BY alone do not make the query an aggregation.
         let is_aggregate =
             group_asts.is_none_or(|g| !g.is_empty()) || having.is_some() || select_exprs.iter().any(|e| e.contains_aggregate());
 
+        if let Some((q, span)) = &qualify {
+            check_qualify(q, is_aggregate, &select_exprs).at(*span)?;
+        }
         if !is_aggregate {
             // Keys resolve against the output first (aliases), then against the input.
             let out = input.clone().project(select_exprs.clone()).at(select_span)?.schema().clone();
+            if let Some(o) = order_all {
+                let keys = (0..items.len()).map(|i| (Key::OutputIndex(i), o)).collect();
+                return finish(input, select_exprs, keys, distinct, qualify, select_span);
+            }
             let mut keys = Vec::with_capacity(order.len());
             for o in order {
                 let key = match ordinal(&o.expr) {
@@ -84,7 +96,7 @@ impl Binder<'_> {
                 check_sort_key(&key, false).at(span_of(&o.expr))?;
                 keys.push((key, o));
             }
-            return finish(input, select_exprs, keys, distinct, select_span);
+            return finish(input, select_exprs, keys, distinct, qualify, select_span);
         }
 
         let grouping_sets = match &s.group_by {
@@ -97,7 +109,7 @@ impl Binder<'_> {
             (Some(g), None) => g.iter().map(|g| self.bind_group_expr(g, &items, &alias_scope)).collect::<Result<Vec<_>>>()?,
         };
         let mut keys = Vec::with_capacity(order.len());
-        for o in order {
+        for o in order.iter().filter(|_| order_all.is_none()) {
             let key = match (ordinal(&o.expr), &o.expr) {
                 (Some(k), _) => Key::OutputIndex(check_ordinal(k, items.len(), "ORDER", span_of(&o.expr))?),
                 (None, ast::Expr::Identifier(id)) if output_index(&items, &id.value).is_some() => {
@@ -108,7 +120,11 @@ impl Binder<'_> {
             check_sort_key(&key, true).at(span_of(&o.expr))?;
             keys.push((key, o));
         }
+        if let Some(o) = order_all {
+            keys.extend((0..items.len()).map(|i| (Key::OutputIndex(i), o)));
+        }
         let mut extra: Vec<Expr> = having.iter().map(|h| h.0.clone()).collect();
+        extra.extend(qualify.iter().map(|q| q.0.clone()));
         extra.extend(keys.iter().filter_map(|(k, _)| match k {
             Key::Below(e) => Some(e.clone()),
             _ => None,
@@ -124,6 +140,10 @@ impl Binder<'_> {
             let h = planner.rewrite(h).at(*span)?;
             base = base.filter(h).at(*span)?;
         }
+        let qualify = match qualify {
+            Some((q, span)) => Some((planner.rewrite(&q).at(span)?, span)),
+            None => None,
+        };
         let keys = keys
             .into_iter()
             .map(|(k, o)| match k {
@@ -131,7 +151,7 @@ impl Binder<'_> {
                 other => Ok((other, o)),
             })
             .collect::<Result<Vec<_>>>()?;
-        finish(base, proj, keys, distinct, select_span)
+        finish(base, proj, keys, distinct, qualify, select_span)
     }
 
     /// Binds the select list over `input`; `posexplode(x) AS (p, c)` adds a `Generate`.
@@ -169,6 +189,7 @@ impl Binder<'_> {
                 SelectItem::Wildcard(opts) => {
                     check_wildcard(opts).at(span)?;
                     let cols = expand_wildcards(vec![Expr::Wildcard { qualifier: None }], &schema).at(span)?;
+                    let cols = except(cols, opts, &schema).at(span)?;
                     items.extend(cols.into_iter().map(|expr| Item { expr, span }));
                 }
                 SelectItem::QualifiedWildcard(kind, opts) => {
@@ -182,6 +203,7 @@ impl Binder<'_> {
                         // `s.*` over a struct column: one column per field
                         Err(e) => self.expand_struct_star(&q, &scope).ok_or(e).at(span)?,
                     };
+                    let cols = except(cols, opts, &schema).at(span)?;
                     items.extend(cols.into_iter().map(|expr| Item { expr, span }));
                 }
             }
@@ -267,7 +289,14 @@ fn check_sort_key(key: &Key, aggregated: bool) -> Result<()> {
 
 /// Projects, applies DISTINCT and sorts. Keys that read columns not in the output get
 /// them as hidden columns: Project(out + hidden) → Sort → Project(out).
-fn finish(base: LogicalPlanBuilder, proj: Vec<Expr>, keys: Vec<(Key, &OrderByExpr)>, distinct: bool, span: Span) -> Result<LogicalPlan> {
+fn finish(
+    base: LogicalPlanBuilder,
+    proj: Vec<Expr>,
+    keys: Vec<(Key, &OrderByExpr)>,
+    distinct: bool,
+    qualify: Option<(Expr, Span)>,
+    span: Span,
+) -> Result<LogicalPlan> {
     let projected = base.clone().project(proj.clone()).at(span)?;
     let out = projected.schema().clone();
     let mut hidden: Vec<Column> = Vec::new();
@@ -291,12 +320,21 @@ fn finish(base: LogicalPlanBuilder, proj: Vec<Expr>, keys: Vec<(Key, &OrderByExp
         };
         sort.push(sort_expr(expr, o));
     }
-    let mut plan = if hidden.is_empty() {
+    let mut plan = if hidden.is_empty() && qualify.is_none() {
         projected
     } else {
         let mut wide = proj;
+        if let Some((q, _)) = &qualify {
+            wide.push(q.clone().alias(QUALIFY_COLUMN));
+        }
         wide.extend(hidden.into_iter().map(Expr::Column));
-        base.project(wide).at(span)?
+        let mut p = base.project(wide).at(span)?;
+        if let Some((_, qspan)) = qualify {
+            p = p.filter(Expr::Column(Column::from_name(QUALIFY_COLUMN))).at(qspan)?;
+            let keep = without(p.schema(), QUALIFY_COLUMN);
+            p = p.project(keep).at(span)?;
+        }
+        p
     };
     if distinct {
         plan = plan.distinct()?;
@@ -320,9 +358,6 @@ fn check_clauses(s: &ast::Select) -> Result<bool> {
     if s.into.is_some() {
         return bad("SELECT INTO");
     }
-    if s.qualify.is_some() {
-        return bad("QUALIFY");
-    }
     if !s.cluster_by.is_empty() || !s.distribute_by.is_empty() || !s.sort_by.is_empty() {
         return bad("CLUSTER BY, DISTRIBUTE BY and SORT BY");
     }
@@ -339,12 +374,54 @@ fn check_clauses(s: &ast::Select) -> Result<bool> {
 fn check_wildcard(opts: &WildcardAdditionalOptions) -> Result<()> {
     if opts.opt_ilike.is_some()
         || opts.opt_exclude.is_some()
-        || opts.opt_except.is_some()
         || opts.opt_replace.is_some()
         || opts.opt_rename.is_some()
         || opts.opt_alias.is_some()
     {
-        return Err(unsupported("* with EXCEPT, EXCLUDE, REPLACE or RENAME"));
+        return Err(unsupported("* with EXCLUDE, REPLACE or RENAME"));
+    }
+    Ok(())
+}
+
+fn except(cols: Vec<Expr>, opts: &WildcardAdditionalOptions, schema: &ember_plan::PlanSchema) -> Result<Vec<Expr>> {
+    match &opts.opt_except {
+        Some(e) => crate::star_except::remove_excepted(cols, e, schema),
+        None => Ok(cols),
+    }
+}
+
+/// The hidden column holding the QUALIFY condition.
+const QUALIFY_COLUMN: &str = "__qualify";
+
+/// Every column of `schema` but `name`.
+fn without(schema: &ember_plan::PlanSchema, name: &str) -> Vec<Expr> {
+    schema.fields().iter().filter(|f| f.name() != name).map(|f| Expr::Column(f.column())).collect()
+}
+
+/// `ORDER BY ALL [ASC|DESC] [NULLS …]`: the one key, when it is the bare word `all` and
+/// no output column is named `all` (then it sorts by that column, as in Spark).
+fn order_by_all<'o>(order: &'o [OrderByExpr], items: &[Item]) -> Option<&'o OrderByExpr> {
+    match order {
+        [o] => match &o.expr {
+            ast::Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("all") && output_index(items, "all").is_none() => Some(o),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Spark's QUALIFY rules: a window function in the condition or the select list, and
+/// no aggregate in the condition of a query that does not aggregate.
+fn check_qualify(q: &Expr, is_aggregate: bool, select: &[Expr]) -> Result<()> {
+    if !is_aggregate {
+        let mut aggs = Vec::new();
+        ember_plan::builder::collect_aggregates(q, &mut aggs);
+        if let Some(a) = aggs.first() {
+            return Err(Error::spark("QUALIFY_AGGREGATE_NOT_ALLOWED", &[("aggregateExpr", &format!("\"{a}\""))]));
+        }
+    }
+    if !q.contains_window() && !select.iter().any(|e| e.contains_window()) {
+        return Err(Error::spark("QUALIFY_REQUIRES_WINDOW_FUNCTION", &[]));
     }
     Ok(())
 }

@@ -1,0 +1,23 @@
+-- PIVOT: implicit grouping columns, several aggregates, aliases, NULL pivot values.
+CREATE TEMPORARY VIEW t AS SELECT * FROM VALUES (1, 'a', 10, 1.5D), (1, 'b', 20, 2.5D), (2, 'a', 30, null), (2, null, 40, 4.0D) AS t(k, c, v, d);
+CREATE TEMPORARY VIEW sales AS SELECT * FROM VALUES ('2024', 'q1', 100), ('2024', 'q2', 150), ('2025', 'q1', 120), ('2025', 'q1', 30) AS sales(y, q, amount);
+SELECT * FROM sales PIVOT (sum(amount) FOR q IN ('q1', 'q2'));
+SELECT * FROM sales PIVOT (sum(amount) AS total, count(*) AS n FOR q IN ('q1' AS first, 'q2' AS second)) ORDER BY y;
+SELECT * FROM sales PIVOT (sum(amount) FOR y IN (2024, 2025));
+SELECT * FROM t PIVOT (sum(v) FOR c IN ('a', 'b', null));
+SELECT * FROM t PIVOT (sum(v), max(c) FOR k IN (1, 2));
+SELECT * FROM t PIVOT (count(*) AS n, avg(d) FOR c IN ('a' AS x, 'b' AS y));
+SELECT * FROM t PIVOT (count(v), max(c) FOR k IN (1, 3));
+SELECT * FROM t PIVOT (max(c) FOR k IN (1, 2));
+SELECT * FROM t PIVOT (sum(v) AS s FOR c IN ('a', 'b'));
+SELECT * FROM t PIVOT (sum(v) FOR k IN (1.0, 2L));
+SELECT * FROM t PIVOT (sum(v) FOR c IN (1));
+SELECT * FROM t PIVOT (sum(v) FOR c IN (date'2020-01-01'));
+SELECT * FROM t PIVOT (sum(v) FOR c IN ('a', 'b')) p WHERE p.a > 10;
+SELECT * FROM t PIVOT (sum(v) FOR c IN ('a', 'b')) ORDER BY k;
+SELECT * FROM (SELECT k, c, v FROM t) PIVOT (first(v) FOR c IN ('a', 'b'));
+SELECT * FROM (SELECT * FROM t WHERE false) PIVOT (sum(v) FOR c IN ('a'));
+SELECT * FROM t PIVOT (sum(v) FOR c IN (k));
+SELECT * FROM t PIVOT (sum(v) FOR zz IN ('a'));
+SELECT * FROM t PIVOT (sum(zz) FOR c IN ('a'));
+SELECT * FROM t PIVOT (nosuchfn(v) FOR c IN ('a'));
