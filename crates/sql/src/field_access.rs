@@ -190,14 +190,18 @@ fn other_error(message: String) -> Error {
     other("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07", message)
 }
 
-/// The name Spark gives a select item written as a dotted name that reached into a struct
-/// (`s.f` is named `f`); other items keep their names.
+/// The name Spark gives a select item written as a (dotted) name: `s.f` reaching into a
+/// struct is named `f`, and a column matched in another case keeps the case written.
 pub(crate) fn name_dotted_item(ast: &ast::Expr, bound: Expr) -> Expr {
-    match (ast, &bound) {
-        (ast::Expr::CompoundIdentifier(ids), Expr::ScalarFunction(f)) if f.func.name() == "get_field" => match ids.last() {
-            Some(last) => bound.alias(last.value.clone()),
-            None => bound,
-        },
+    let written = match ast {
+        ast::Expr::Identifier(id) => Some(id),
+        ast::Expr::CompoundIdentifier(ids) => ids.last(),
+        _ => None,
+    };
+    match (ast, &bound, written) {
+        (ast::Expr::CompoundIdentifier(_), Expr::ScalarFunction(f), Some(last)) if f.func.name() == "get_field" => bound.alias(last.value.clone()),
+        // a column matched in another case is named as the query writes it (`SELECT ID`)
+        (_, Expr::Column(c), Some(w)) if c.name != w.value && c.name.eq_ignore_ascii_case(&w.value) => bound.alias(w.value.clone()),
         _ => bound,
     }
 }

@@ -34,7 +34,7 @@ fn wildcards_and_case_insensitive_names() {
        +- LocalRelation [id, name, age, dept], 2 rows
     ");
     assert_snapshot!(plan("SELECT P.*, O.AMOUNT FROM People P JOIN orders o ON p.ID = o.person_id"), @r"
-    Project [P.id, P.name, P.age, P.dept, o.amount]
+    Project [P.id, P.name, P.age, P.dept, o.amount AS AMOUNT]
     +- Join Inner, (P.id = o.person_id)
        :- SubqueryAlias P
        :  +- LocalRelation [id, name, age, dept], 2 rows

@@ -174,11 +174,7 @@ impl ScalarFunctionImpl for MapFromArrays {
                 }
                 let (kr, vr) = (row_range(&k, i), row_range(&v, i));
                 if kr.len() != vr.len() {
-                    return Err(error(
-                        "INVALID_PARAMETER_VALUE.MAP_FROM_ARRAYS",
-                        "22023",
-                        "The key array and value array of MapData must have the same length.",
-                    ));
+                    return Err(Error::spark("_LEGACY_ERROR_TEMP_2128", &[]));
                 }
                 rows.push(Some(kr.len()));
                 kidx.extend(kr.map(|j| j as u32));
