@@ -2,18 +2,11 @@
 //! queries in SQL: constructors, element and field access, collection functions,
 //! generators over arrays and maps, and `show()`'s rendering of nested values.
 
-use arrow::record_batch::RecordBatch;
+mod api_support;
+use api_support::{rows, same_as_sql, session};
+
 use ember::functions::*;
 use ember::{DataFrame, Session};
-
-fn session() -> Session {
-    Session::builder().config("spark.sql.shuffle.partitions", "3").config("ember.executor.threads", "2").build().unwrap()
-}
-
-/// Rows as golden lines, in order.
-fn rows(batches: &[RecordBatch]) -> Vec<String> {
-    ember::format::golden_rows(batches, "UTC")
-}
 
 fn base(s: &Session) -> DataFrame {
     let df = s
@@ -28,12 +21,6 @@ fn base(s: &Session) -> DataFrame {
 }
 
 /// The DataFrame's rows equal those of `sql`.
-fn same_as_sql(s: &Session, df: &DataFrame, sql: &str) -> Vec<String> {
-    let got = rows(&df.collect().unwrap());
-    assert_eq!(got, rows(&s.sql(sql).unwrap().collect().unwrap()), "{sql}");
-    got
-}
-
 #[test]
 fn access_matches_sql() {
     let s = session();

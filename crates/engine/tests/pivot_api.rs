@@ -1,17 +1,11 @@
 //! `group_by(…).pivot(…).agg(…)` and `unpivot` / `melt` through the DataFrame API,
 //! checked against the same queries in SQL, over several partitions.
 
-use arrow::record_batch::RecordBatch;
+mod api_support;
+use api_support::{rows, same_as_sql, session};
+
 use ember::functions::*;
 use ember::{DataFrame, Session};
-
-fn session() -> Session {
-    Session::builder().config("spark.sql.shuffle.partitions", "3").config("ember.executor.threads", "2").build().unwrap()
-}
-
-fn rows(batches: &[RecordBatch]) -> Vec<String> {
-    ember::format::golden_rows(batches, "UTC")
-}
 
 fn base(s: &Session) -> DataFrame {
     let df = s
@@ -22,12 +16,6 @@ fn base(s: &Session) -> DataFrame {
         .unwrap();
     df.create_or_replace_temp_view("t").unwrap();
     df
-}
-
-fn same_as_sql(s: &Session, df: &DataFrame, sql: &str) -> Vec<String> {
-    let got = rows(&df.collect().unwrap());
-    assert_eq!(got, rows(&s.sql(sql).unwrap().collect().unwrap()), "{sql}");
-    got
 }
 
 #[test]

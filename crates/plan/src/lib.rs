@@ -52,6 +52,7 @@ pub mod table_name;
 pub mod table_source;
 pub mod window;
 pub mod window_frame;
+pub mod join_plan;
 pub mod window_plan;
 
 pub use builder::LogicalPlanBuilder;

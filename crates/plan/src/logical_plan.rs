@@ -3,7 +3,6 @@
 //! validating `try_new` that checks names and types.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
@@ -18,6 +17,8 @@ use crate::function::widest_interval;
 use crate::schema::{PlanField, PlanSchema};
 use crate::table_source::TableSource;
 use crate::window_plan::Window;
+
+pub use crate::join_plan::{join_condition_not_boolean, Join, JoinType};
 pub use crate::expand::Expand;
 pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
@@ -196,88 +197,12 @@ pub struct LocalLimit {
     pub input: Arc<LogicalPlan>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JoinType {
-    Inner,
-    LeftOuter,
-    RightOuter,
-    FullOuter,
-    LeftSemi,
-    LeftAnti,
-    /// A join with no condition.
-    Cross,
-    /// A left outer join in which a left row may match at most one right row, else
-    /// SCALAR_SUBQUERY_TOO_MANY_ROWS: Spark's single join, for correlated scalar
-    /// subqueries that are not aggregated.
-    LeftSingle,
-    /// A left outer join that pairs each left row with at most one (any) matching right
-    /// row: Spark's existence join, for EXISTS and IN used as values with any
-    /// correlation; a marker column of the right side tells whether a match exists.
-    LeftExistence,
-}
-
-impl fmt::Display for JoinType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = match self {
-            JoinType::Inner => "Inner",
-            JoinType::LeftOuter => "LeftOuter",
-            JoinType::RightOuter => "RightOuter",
-            JoinType::FullOuter => "FullOuter",
-            JoinType::LeftSemi => "LeftSemi",
-            JoinType::LeftAnti => "LeftAnti",
-            JoinType::Cross => "Cross",
-            JoinType::LeftSingle => "LeftSingle",
-            JoinType::LeftExistence => "LeftExistence",
-        };
-        write!(f, "{s}")
-    }
-}
-
-/// Joins two inputs on a condition (Spark style: equi-keys are extracted at planning).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Join {
-    pub left: Arc<LogicalPlan>,
-    pub right: Arc<LogicalPlan>,
-    pub join_type: JoinType,
-    pub condition: Option<Expr>,
-    pub schema: PlanSchema,
-}
-
-impl Join {
-    pub fn try_new(left: Arc<LogicalPlan>, right: Arc<LogicalPlan>, join_type: JoinType, condition: Option<Expr>) -> Result<Self> {
-        let (ls, rs) = (left.schema(), right.schema());
-        let schema = match join_type {
-            JoinType::Inner | JoinType::Cross => ls.join(rs),
-            JoinType::LeftOuter | JoinType::LeftSingle | JoinType::LeftExistence => ls.join(&rs.as_nullable()),
-            JoinType::RightOuter => ls.as_nullable().join(rs),
-            JoinType::FullOuter => ls.as_nullable().join(&rs.as_nullable()),
-            JoinType::LeftSemi | JoinType::LeftAnti => ls.clone(),
-        };
-        if let Some(c) = &condition {
-            let both = ls.join(rs);
-            let t = c.data_type(&both)?;
-            if !matches!(t, DataType::Boolean | DataType::Null) {
-                return Err(join_condition_not_boolean(c, &t));
-            }
-        }
-        Ok(Join { left, right, join_type, condition, schema })
-    }
-}
-
 /// DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN for a filter `predicate` of type `t`.
 pub fn filter_not_boolean(predicate: &Expr, t: &DataType) -> Error {
     Error::new(ErrorKind::DatatypeMismatch {
         sub: "FILTER_NOT_BOOLEAN",
         expr: format!("\"{predicate}\""),
         message: format!("Filter expression \"{predicate}\" of type \"{}\" is not a boolean.", catalog_string(t).to_uppercase()),
-    })
-}
-
-/// JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE for a join condition `c` of type `t`.
-pub fn join_condition_not_boolean(c: &Expr, t: &DataType) -> Error {
-    Error::new(ErrorKind::JoinConditionNotBoolean {
-        expr: format!("\"{c}\""),
-        data_type: format!("\"{}\"", catalog_string(t).to_uppercase()),
     })
 }
 

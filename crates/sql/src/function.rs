@@ -125,27 +125,16 @@ impl Binder<'_> {
                 ));
             }
         }
-        self.add_shown_defaults(&name, &mut args, scope)?;
+        Self::order_trim_args(&name, &mut args);
         self.call_scalar(&name, args).at(name_span)
     }
 
-    /// The optional arguments Spark fills in at parse time, so that they show in column
-    /// names: `split(s, p)` is `split(s, p, -1)`, `lpad(s, n)` is `lpad(s, n,  )`,
-    /// `replace(s, x)` is `replace(s, x, )`; and the two-argument trims, which take the
-    /// characters first, in the order of the one function behind them.
-    fn add_shown_defaults(&self, name: &str, args: &mut Vec<Expr>, scope: &ExprScope) -> Result<()> {
-        match (name, args.len()) {
-            ("split", 2) => args.push(lit(-1)),
-            ("lpad" | "rpad", 2) => {
-                let binary = args[0].data_type(scope.schema)? == arrow::datatypes::DataType::Binary;
-                args.push(if binary { Expr::Literal(ember_plan::ScalarValue::Binary(Some(vec![0]))) } else { lit(" ") });
-            }
-            ("replace", 2) => args.push(lit("")),
-            // Spark's two-argument trims take the characters first: `ltrim(chars, s)`.
-            ("trim" | "ltrim" | "rtrim", 2) => args.swap(0, 1),
-            _ => {}
+    /// Spark's two-argument trims take the characters first (`ltrim(chars, s)`); the one
+    /// function behind each takes the string first.
+    fn order_trim_args(name: &str, args: &mut [Expr]) {
+        if matches!(name, "trim" | "ltrim" | "rtrim") && args.len() == 2 {
+            args.swap(0, 1);
         }
-        Ok(())
     }
 
     /// The functions Spark answers from the session at analysis (`current_database()`,

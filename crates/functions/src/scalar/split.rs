@@ -69,6 +69,11 @@ impl ScalarFunctionImpl for Split {
         "split"
     }
 
+    /// `split(s, p)` is Spark's `split(s, p, -1)`.
+    fn implicit_args(&self, given: usize) -> Vec<ember_plan::ScalarValue> {
+        if given == 2 { vec![ember_plan::ScalarValue::Int32(Some(-1))] } else { Vec::new() }
+    }
+
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
         check_arity("split", t.len(), 2, 3)?;
         let mut out = vec![string_arg("split", 1, &t[0])?, string_arg("split", 2, &t[1])?];

@@ -42,6 +42,15 @@ impl ScalarFunctionImpl for StringFunction {
 
     /// Spark writes its `RLike` in capitals, `RLIKE(s, p)`, and a trim of given characters
     /// as the SQL form, `TRIM(LEADING chars FROM s)`.
+    /// The defaults Spark fills in and shows: `lpad(s, n,  )`, `replace(s, x, )`.
+    fn implicit_args(&self, given: usize) -> Vec<ember_plan::ScalarValue> {
+        match (self.name, given) {
+            ("lpad" | "rpad", 2) => vec![ember_plan::ScalarValue::Utf8(Some(" ".into()))],
+            ("replace", 2) => vec![ember_plan::ScalarValue::Utf8(Some(String::new()))],
+            _ => Vec::new(),
+        }
+    }
+
     fn display_call(&self, args: &[String]) -> Option<String> {
         let side = match (self.name, args) {
             ("rlike", _) => return Some(format!("RLIKE({})", args.join(", "))),
