@@ -50,6 +50,7 @@ pub mod parquet_schema;
 pub mod partitions;
 pub mod planner;
 pub mod scan_util;
+pub mod sink_log;
 pub mod split;
 pub mod table;
 

@@ -133,6 +133,16 @@ fn list_dir(dir: &Path, base: &Path, root: &Path, opts: &ListingOptions, out: &m
 fn add_path(path: &Path, opts: &ListingOptions, out: &mut Vec<ListedFile>) -> Result<()> {
     let base = |default: &Path| opts.base_path.as_ref().map(PathBuf::from).unwrap_or_else(|| default.to_path_buf());
     if path.is_dir() {
+        // The output of a streaming file sink: only the files its log lists.
+        if let Some(files) = crate::sink_log::logged_files(path)? {
+            for f in files {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if opts.path_glob_filter.as_ref().is_none_or(|g| g.matches(&name)) {
+                    out.push(ListedFile { meta: meta_of(&f)?, base: base(path), root: path.to_path_buf() });
+                }
+            }
+            return Ok(());
+        }
         list_dir(path, &base(path), path, opts, out)
     } else {
         let parent = path.parent().unwrap_or(Path::new(""));

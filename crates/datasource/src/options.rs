@@ -34,6 +34,11 @@ impl ReadOptions {
         self
     }
 
+    /// Removes an option (case-insensitive key).
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.values.remove(&key.to_ascii_lowercase()).map(|(_, v)| v)
+    }
+
     /// The raw value of an option.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.values.get(&key.to_ascii_lowercase()).map(|(_, v)| v.as_str())

@@ -82,6 +82,17 @@ impl DataFrame {
         &self.session
     }
 
+    /// Does this DataFrame read a streaming source (`session.read_stream()`)? Such a
+    /// DataFrame runs only through [`DataFrame::write_stream`].
+    pub fn is_streaming(&self) -> bool {
+        ember_streaming::streaming_relation::is_streaming(&self.plan)
+    }
+
+    /// Starts building a streaming query over this (streaming) DataFrame.
+    pub fn write_stream(&self) -> crate::streaming::DataStreamWriter {
+        crate::streaming::DataStreamWriter::new(self.clone())
+    }
+
     /// The output schema.
     pub fn schema(&self) -> SchemaRef {
         self.plan.schema().arrow_schema().clone()

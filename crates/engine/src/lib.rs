@@ -39,10 +39,12 @@ mod scalar_subquery;
 pub mod reader;
 pub mod session;
 pub mod stream;
+pub mod streaming;
 pub mod tables;
 pub mod writer;
 
 pub use column::Column;
+pub use functions::{col, lit};
 pub use dataframe::{DataFrame, GroupedData};
 pub use dataframe_pivot::PivotedData;
 pub use ember_common::{Error, ErrorKind, Result};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
-use ember_common::{Config, Result};
+use ember_common::{Config, Error, Result};
 use ember_datasource::FileScanPlanner;
 use ember_optimizer::{Analyzer, Optimizer, RuleContext};
 use ember_physical::operators::memory::MemoryScanPlanner;
@@ -59,6 +59,12 @@ impl QueryExecution {
     }
 
     fn build(session: &Session, plan: LogicalPlan, run_subqueries: bool) -> Result<Self> {
+        if ember_streaming::streaming_relation::is_streaming(&plan) {
+            return Err(Error::spark(
+                "_LEGACY_ERROR_TEMP_3102",
+                &[("msg", "Queries with streaming sources must be executed with writeStream.start();")],
+            ));
+        }
         let config = Arc::new(session.config());
         let analyzed = analyze(plan, &config)?;
         let analyzed = if run_subqueries { crate::cache::substitute(session, analyzed, None)? } else { crate::cache::substitute_lazily(session, analyzed)? };

@@ -22,6 +22,8 @@ pub(crate) struct SessionState {
     pub cache: RwLock<crate::cache::CacheManager>,
     /// The database bare table names resolve in (`USE db`).
     pub current_database: RwLock<String>,
+    /// Streaming queries started in this session (`session.streams()`).
+    pub streams: RwLock<Vec<crate::streaming::StreamingQuery>>,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -60,17 +62,7 @@ impl SessionBuilder {
             crate::config_commands::check_time_zone(k, v)?;
             config.set(k, v)?;
         }
-        let scheduler = Scheduler::new(config.executor_threads())?;
-        Ok(Session {
-            state: Arc::new(SessionState {
-                config: RwLock::new(config),
-                catalog: RwLock::new(Catalog::default()),
-                functions: crate::functions::registry(),
-                scheduler: RwLock::new(scheduler),
-                cache: RwLock::new(crate::cache::CacheManager::default()),
-                current_database: RwLock::new(crate::tables::metadata::DEFAULT_DATABASE.to_string()),
-            }),
-        })
+        Session::with_config(config, crate::tables::metadata::DEFAULT_DATABASE.to_string())
     }
 
     /// Same as [`SessionBuilder::build`] (Spark's spelling).
@@ -82,6 +74,55 @@ impl SessionBuilder {
 impl Session {
     pub fn builder() -> SessionBuilder {
         SessionBuilder::default()
+    }
+
+    fn with_config(config: Config, current_database: String) -> Result<Session> {
+        let scheduler = Scheduler::new(config.executor_threads())?;
+        Ok(Session {
+            state: Arc::new(SessionState {
+                config: RwLock::new(config),
+                catalog: RwLock::new(Catalog::default()),
+                functions: crate::functions::registry(),
+                scheduler: RwLock::new(scheduler),
+                cache: RwLock::new(crate::cache::CacheManager::default()),
+                current_database: RwLock::new(current_database),
+                streams: RwLock::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// A session with its own settings (`config`) and thread pool, in this session's
+    /// database: a streaming query runs its batches in one, so settings changed after
+    /// it started do not reach it (Spark clones the session the same way).
+    pub(crate) fn fork(&self, config: Config) -> Result<Session> {
+        let db = self.state.current_database.read().map(|d| d.clone()).unwrap_or_default();
+        Session::with_config(config, db)
+    }
+
+    /// A streaming reader: `session.read_stream().format("json").schema(…).load(dir)`.
+    pub fn read_stream(&self) -> crate::streaming::DataStreamReader {
+        crate::streaming::DataStreamReader::new(self.clone())
+    }
+
+    /// The session's streaming queries.
+    pub fn streams(&self) -> crate::streaming::StreamingQueryManager {
+        crate::streaming::StreamingQueryManager { session: self.clone() }
+    }
+
+    pub(crate) fn streaming_queries(&self) -> Vec<crate::streaming::StreamingQuery> {
+        self.state.streams.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn add_streaming_query(&self, q: crate::streaming::StreamingQuery) {
+        if let Ok(mut s) = self.state.streams.write() {
+            s.push(q);
+        }
+    }
+
+    pub(crate) fn retain_streaming_queries(&self, keep: impl Fn(&crate::streaming::StreamingQuery) -> bool) {
+        if let Ok(mut s) = self.state.streams.write() {
+            s.retain(|q| keep(q));
+        }
     }
 
     /// A snapshot of the current configuration.

@@ -137,8 +137,9 @@ impl Job {
         let _ = fs::remove_dir(self.target.join(TEMPORARY_DIR));
     }
 
-    /// Writes the manifest (the commit point), then moves the files into place.
-    pub fn commit(&self, kind: &CommitKind) -> Result<()> {
+    /// Writes the manifest (the commit point), then moves the files into place;
+    /// returns the committed files, relative to the target.
+    pub fn commit(&self, kind: &CommitKind) -> Result<Vec<String>> {
         let mut files = Vec::new();
         list_files(&self.data_dir(), "", &mut files, false)?;
         files.sort();
@@ -159,7 +160,8 @@ impl Job {
         file.sync_all().map_err(|e| io("sync", &tmp, e))?;
         let manifest = self.staging_dir().join(MANIFEST);
         fs::rename(&tmp, &manifest).map_err(|e| io("rename", &tmp, e))?;
-        roll_forward(&self.target, &self.staging_dir())
+        roll_forward(&self.target, &self.staging_dir())?;
+        Ok(files)
     }
 }
 

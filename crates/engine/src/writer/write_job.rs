@@ -136,12 +136,13 @@ pub(crate) fn partition_indices(
     Ok(out)
 }
 
-/// Runs `plan` and writes its rows as `request` says; returns the number of files.
+/// Runs `plan` and writes its rows as `request` says; returns the files written,
+/// relative to the target.
 pub(crate) fn run_write_job(
     session: &Session,
     plan: LogicalPlan,
     request: &WriteRequest,
-) -> Result<usize> {
+) -> Result<Vec<String>> {
     let qe = QueryExecution::new(session, plan)?;
     let schema = qe.physical.schema();
     let part_cols = partition_indices(&schema, request.partition_by)?;
@@ -159,7 +160,7 @@ pub(crate) fn run_write_job(
     let job = Job::setup(request.target)?;
     let ctx = TaskContext::new(qe.config.clone());
     let extension = factory.extension();
-    let run = || -> Result<usize> {
+    let run = || -> Result<Vec<String>> {
         let task = |p: usize, batches: BatchIter| -> Result<usize> {
             let mut w = TaskWriter {
                 task: p,
@@ -189,8 +190,7 @@ pub(crate) fn run_write_job(
             let name = format!("part-00000-{}.c000{}", job.uuid, extension);
             factory.open(&job.data_dir().join(name))?.finish()?;
         }
-        job.commit(&request.commit)?;
-        Ok(files.max(1))
+        job.commit(&request.commit)
     };
     match run() {
         Ok(n) => Ok(n),

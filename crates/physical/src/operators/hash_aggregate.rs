@@ -26,6 +26,21 @@ pub enum AggregateMode {
     Final,
     /// Raw rows in, final values out (input already distributed by the keys).
     Single,
+    /// Partial states in, merged partial states out (Spark's `PartialMerge`): streaming
+    /// aggregation merges a batch's states with the states kept from earlier batches.
+    PartialMerge,
+}
+
+impl AggregateMode {
+    /// Does this mode read partial states (rather than raw rows)?
+    pub fn merges_states(self) -> bool {
+        matches!(self, AggregateMode::Final | AggregateMode::PartialMerge)
+    }
+
+    /// Does this mode output partial states (rather than final values)?
+    pub fn outputs_states(self) -> bool {
+        matches!(self, AggregateMode::Partial | AggregateMode::PartialMerge)
+    }
 }
 
 impl fmt::Display for AggregateMode {
@@ -34,6 +49,7 @@ impl fmt::Display for AggregateMode {
             AggregateMode::Partial => "Partial",
             AggregateMode::Final => "Final",
             AggregateMode::Single => "Single",
+            AggregateMode::PartialMerge => "PartialMerge",
         })
     }
 }
@@ -94,7 +110,7 @@ impl HashAggregateExec {
             }
             let states = a.func.state_fields(&a.arg_types)?;
             state_counts.push(states.len());
-            if mode == AggregateMode::Partial {
+            if mode.outputs_states() {
                 for s in states {
                     fields.push(Field::new(format!("{}[{}]", a.name, s.name()), s.data_type().clone(), true));
                 }
@@ -102,7 +118,7 @@ impl HashAggregateExec {
                 fields.push(Field::new(&a.name, a.return_type.clone(), a.func.nullable()));
             }
         }
-        if mode == AggregateMode::Final {
+        if mode.merges_states() {
             let expected = group_exprs.len() + state_counts.iter().sum::<usize>();
             if input_schema.fields().len() != expected {
                 return Err(Error::internal(format!(

@@ -10,7 +10,7 @@ use ember_common::{Error, Result};
 use ember_plan::GroupsAccumulator;
 
 use super::group_values::GroupValues;
-use super::{AggregateExpr, AggregateMode, AggregateSpec};
+use super::{AggregateExpr, AggregateSpec};
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::evaluate_to_array;
 use crate::operators::hash_join::keys::evaluate_keys;
@@ -101,7 +101,7 @@ impl<'a> Aggregation<'a> {
     /// Sizes every accumulator for the one group of a global aggregate.
     fn prime_single_group(&mut self) -> Result<()> {
         for (i, a) in self.spec.aggr_exprs.iter().enumerate() {
-            if self.spec.mode == AggregateMode::Final {
+            if self.spec.mode.merges_states() {
                 let states = a.func.state_fields(&a.arg_types)?.iter().map(|f| new_empty_array(f.data_type())).collect::<Vec<_>>();
                 self.accs[i].merge_batch(&states, &[], 1)?;
             } else {
@@ -130,7 +130,7 @@ impl<'a> Aggregation<'a> {
         let total = self.num_groups();
         let mut state_col = self.spec.group_exprs.len();
         for (i, a) in self.spec.aggr_exprs.iter().enumerate() {
-            if self.spec.mode == AggregateMode::Final {
+            if self.spec.mode.merges_states() {
                 let count = self.spec.state_counts[i];
                 let states = batch
                     .columns()
@@ -159,9 +159,10 @@ impl<'a> Aggregation<'a> {
             None => Vec::new(),
         };
         for acc in &mut self.accs {
-            match self.spec.mode {
-                AggregateMode::Partial => columns.extend(acc.state()?),
-                _ => columns.push(acc.evaluate()?),
+            if self.spec.mode.outputs_states() {
+                columns.extend(acc.state()?);
+            } else {
+                columns.push(acc.evaluate()?);
             }
         }
         let schema = self.spec.schema.clone();

@@ -223,3 +223,24 @@ fn output_partitioning_maps_input_hash_keys_to_group_columns() {
     .unwrap();
     assert!(matches!(exec.output_partitioning(), Partitioning::Unknown(4)));
 }
+
+#[test]
+fn partial_merge_combines_states_and_final_reads_them() {
+    // Two "batches" of partial states for the same keys merge into one state row per
+    // key (streaming aggregation merges a batch with the stored state this way).
+    let data = input(vec![vec![kv(&[(Some(1), Some(1)), (Some(2), None)])], vec![kv(&[(Some(1), Some(10)), (None, Some(4))])]]);
+    let keys = vec![(col("k", 0), "k".to_string())];
+    let aggs = vec![sum(1, "sum(v)"), count(1, "count(v)")];
+    let partial: Arc<dyn ExecutionPlan> =
+        Arc::new(HashAggregateExec::try_new(AggregateMode::Partial, keys.clone(), aggs.clone(), data).unwrap());
+    let states = run(partial.clone(), &TaskContext::default());
+    let merged_in = TestMemoryExec::arc(partial.schema(), vec![states]);
+    let merge: Arc<dyn ExecutionPlan> =
+        Arc::new(HashAggregateExec::try_new(AggregateMode::PartialMerge, keys.clone(), aggs.clone(), merged_in).unwrap());
+    assert_eq!(merge.schema(), partial.schema());
+    let merged = run(merge.clone(), &TaskContext::default());
+    assert_eq!(sorted_rows(&merged), ["1, 11, 2", "2, NULL, 0", "NULL, 4, 1"]);
+    let final_in = TestMemoryExec::arc(merge.schema(), vec![merged]);
+    let final_ = HashAggregateExec::try_new(AggregateMode::Final, keys, aggs, final_in).unwrap();
+    assert_eq!(sorted_rows(&run(Arc::new(final_), &TaskContext::default())), ["1, 11, 2", "2, NULL, 0", "NULL, 4, 1"]);
+}

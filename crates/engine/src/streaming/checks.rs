@@ -1,0 +1,128 @@
+//! Spark's `UnsupportedOperationChecker` for streaming plans: what a streaming query
+//! may contain in each output mode, checked at `start()` with Spark's errors.
+
+use ember_common::tree_node::TreeNode;
+use ember_common::{Error, Result};
+use ember_plan::{Expr, JoinType, LogicalPlan};
+use ember_streaming::streaming_relation::is_streaming;
+
+use super::OutputMode;
+
+/// The stateful operator a checked plan has, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stateful {
+    None,
+    Aggregation,
+    Deduplication,
+}
+
+fn unsupported(msg: &str) -> Error {
+    Error::spark("_LEGACY_ERROR_TEMP_3102", &[("msg", msg)])
+}
+
+fn output_mode_error(mode: OutputMode, operation: &str) -> Error {
+    Error::spark("STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION", &[("outputMode", mode.name()), ("operation", operation)])
+}
+
+/// Checks `plan` for `mode`; says which stateful operator it has.
+pub(crate) fn check_streaming_plan(plan: &LogicalPlan, mode: OutputMode) -> Result<Stateful> {
+    if !is_streaming(plan) {
+        return Err(Error::spark("WRITE_STREAM_NOT_ALLOWED", &[]));
+    }
+    let mut aggregations = 0;
+    let mut dedups = 0;
+    walk(plan, mode, &mut aggregations, &mut dedups)?;
+    if aggregations + dedups > 1 {
+        return Err(unsupported("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets"));
+    }
+    match mode {
+        OutputMode::Append if aggregations > 0 => Err(output_mode_error(mode, "streaming aggregations without watermark")),
+        OutputMode::Complete if aggregations == 0 => Err(output_mode_error(mode, "no streaming aggregations")),
+        _ if aggregations > 0 => Ok(Stateful::Aggregation),
+        _ if dedups > 0 => Ok(Stateful::Deduplication),
+        _ => Ok(Stateful::None),
+    }
+}
+
+fn walk(plan: &LogicalPlan, mode: OutputMode, aggregations: &mut usize, dedups: &mut usize) -> Result<()> {
+    let streaming = is_streaming(plan);
+    if streaming {
+        match plan {
+            LogicalPlan::Aggregate(a) => {
+                let distinct = a.aggr_exprs.iter().any(|e| matches!(e.unalias(), Expr::AggregateFunction(f) if f.distinct));
+                if distinct {
+                    return Err(unsupported(
+                        "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.",
+                    ));
+                }
+                *aggregations += 1;
+            }
+            LogicalPlan::Distinct(_) => *dedups += 1,
+            LogicalPlan::Sort(s) => {
+                let aggregated = s.input.exists(|p| matches!(p, LogicalPlan::Aggregate(_)));
+                if !(mode == OutputMode::Complete && aggregated) {
+                    return Err(unsupported(
+                        "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode",
+                    ));
+                }
+            }
+            LogicalPlan::Limit(_) | LogicalPlan::LocalLimit(_) if mode != OutputMode::Complete => {
+                return Err(unsupported(&format!(
+                    "Limits are not supported on streaming DataFrames/Datasets in {} output mode",
+                    match mode {
+                        OutputMode::Update => "Update",
+                        _ => "Append",
+                    }
+                )));
+            }
+            LogicalPlan::Window(_) => {
+                return Err(Error::spark(
+                    "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING",
+                    &[("windowFunc", "window function"), ("columnName", "window"), ("windowSpec", "(partition/order)")],
+                ))
+            }
+            LogicalPlan::SetOperation(_) => {
+                return Err(unsupported("INTERSECT and EXCEPT are not supported on streaming DataFrames/Datasets"))
+            }
+            LogicalPlan::Sample(_) => {
+                return Err(unsupported("Sampling is not supported on streaming DataFrames/Datasets"))
+            }
+            LogicalPlan::Join(j) => {
+                let (l, r) = (is_streaming(&j.left), is_streaming(&j.right));
+                if l && r {
+                    return Err(Error::unsupported("joins between two streaming DataFrames (stream-stream joins)"));
+                }
+                let allowed = match j.join_type {
+                    JoinType::Inner | JoinType::Cross => true,
+                    JoinType::LeftOuter | JoinType::LeftSemi | JoinType::LeftAnti => l,
+                    JoinType::RightOuter => r,
+                    JoinType::FullOuter => false,
+                    _ => l,
+                };
+                if !allowed {
+                    let (stream_side, static_side) = if l { ("left", "right") } else { ("right", "left") };
+                    return Err(unsupported(&format!(
+                        "{} join with a streaming DataFrame/Dataset on the {stream_side} and a static DataFrame/Dataset on the {static_side} is not supported",
+                        join_name(j.join_type)
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    for input in plan.inputs() {
+        walk(input, mode, aggregations, dedups)?;
+    }
+    Ok(())
+}
+
+fn join_name(t: JoinType) -> &'static str {
+    match t {
+        JoinType::LeftOuter => "LeftOuter",
+        JoinType::RightOuter => "RightOuter",
+        JoinType::FullOuter => "FullOuter",
+        JoinType::LeftSemi => "LeftSemi",
+        JoinType::LeftAnti => "LeftAnti",
+        _ => "Inner",
+    }
+}
