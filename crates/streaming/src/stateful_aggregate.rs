@@ -17,6 +17,7 @@ use arrow::record_batch::RecordBatch;
 use arrow_row::{RowConverter, SortField};
 use ember_common::{Error, Result};
 use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec};
+use ember_physical::operators::exchange::ExchangeExec;
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 
@@ -193,6 +194,9 @@ pub struct StatefulPlanning {
     pub store: Arc<StateStore>,
     pub batch_id: u64,
     pub output: StateOutput,
+    /// Shuffle partitions of every state store (pinned for the query's lifetime):
+    /// a group must land in the same store in every batch.
+    pub partitions: usize,
 }
 
 /// Puts a `StatefulAggregateExec` under every `Final` aggregate of `plan` (operators
@@ -207,11 +211,29 @@ pub fn plan_stateful_aggregates(
     Ok((plan, metrics))
 }
 
+/// `input` hash-partitioned on the aggregate's keys into exactly `partitions`
+/// partitions (one partition for a global aggregate), whatever the batch's size made
+/// the planner choose (Spark's `statefulOperator.useStrictDistribution`).
+fn strict_distribution(input: Arc<dyn ExecutionPlan>, agg: &HashAggregateExec, partitions: usize) -> Arc<dyn ExecutionPlan> {
+    let keys: Vec<String> = agg.group_exprs().iter().map(|(e, _)| e.to_string()).collect();
+    let wanted = if keys.is_empty() { Partitioning::Single } else { Partitioning::Hash(agg.group_exprs().iter().map(|(e, _)| e.clone()).collect(), partitions) };
+    let ok = match (&input.output_partitioning(), &wanted) {
+        (Partitioning::Single, Partitioning::Single) => true,
+        (Partitioning::Hash(have, n), Partitioning::Hash(_, m)) => n == m && have.iter().map(|e| e.to_string()).collect::<Vec<_>>() == keys,
+        _ => false,
+    };
+    if ok {
+        input
+    } else {
+        Arc::new(ExchangeExec::new(input, wanted))
+    }
+}
+
 fn rewrite(plan: Arc<dyn ExecutionPlan>, planning: &StatefulPlanning, metrics: &mut Vec<Arc<StateMetrics>>) -> Result<Arc<dyn ExecutionPlan>> {
     if let Some(agg) = plan.as_any().downcast_ref::<HashAggregateExec>() {
         match agg.mode() {
             AggregateMode::Final => {
-                let input = rewrite(agg.input().clone(), planning, metrics)?;
+                let input = strict_distribution(rewrite(agg.input().clone(), planning, metrics)?, agg, planning.partitions);
                 let template = Arc::new(HashAggregateExec::try_new(
                     AggregateMode::Final,
                     agg.group_exprs().to_vec(),

@@ -222,7 +222,8 @@ impl StreamExecution {
                 (_, OutputMode::Complete) => StateOutput::All,
                 _ => StateOutput::Updated,
             };
-            let planning = StatefulPlanning { store: self.state.clone(), batch_id, output };
+            let partitions = self.session.config().shuffle_partitions();
+            let planning = StatefulPlanning { store: self.state.clone(), batch_id, output, partitions };
             let (physical, metrics) = plan_stateful_aggregates(qe.physical.clone(), &planning)?;
             qe.physical = physical;
             state_metrics = metrics;
