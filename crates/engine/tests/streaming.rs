@@ -232,7 +232,15 @@ fn triggers_respect_rate_limits() {
 #[test]
 fn rate_micro_batch_source_is_deterministic() {
     let s = Session::builder().config("spark.sql.session.timeZone", "UTC").build().unwrap();
-    let df = s.read_stream().format("rate-micro-batch").option("rowsPerBatch", "3").option("numPartitions", "2").load("").unwrap();
+    let df = s
+        .read_stream()
+        .format("rate-micro-batch")
+        .option("rowsPerBatch", "3")
+        .option("numPartitions", "2")
+        .option("startTimestamp", "1000")
+        .option("advanceMillisPerBatch", "500")
+        .load("")
+        .unwrap();
     assert_eq!(df.columns(), ["timestamp", "value"]);
     let got: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = got.clone();
@@ -255,14 +263,16 @@ fn rate_micro_batch_source_is_deterministic() {
     assert_eq!(
         got,
         [
-            "0: 1970-01-01 00:00:00, 0",
-            "0: 1970-01-01 00:00:00, 1",
-            "0: 1970-01-01 00:00:00, 2",
-            "1: 1970-01-01 00:00:01, 3",
-            "1: 1970-01-01 00:00:01, 4",
-            "1: 1970-01-01 00:00:01, 5"
+            "0: 1970-01-01 00:00:01, 0",
+            "0: 1970-01-01 00:00:01, 1",
+            "0: 1970-01-01 00:00:01, 2",
+            "1: 1970-01-01 00:00:01.5, 3",
+            "1: 1970-01-01 00:00:01.5, 4",
+            "1: 1970-01-01 00:00:01.5, 5"
         ]
     );
+    let p = q.recent_progress();
+    assert_eq!(p[1].sources[0].end_offset.as_deref(), Some(r#"{"offset":6,"timestamp":2000}"#));
 }
 
 #[test]

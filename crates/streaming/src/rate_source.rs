@@ -85,28 +85,45 @@ impl RateMicroBatchSource {
     }
 }
 
+impl RateMicroBatchSource {
+    /// `(rows produced, timestamp of the next batch)` at an offset
+    /// (`{"offset":6,"timestamp":2000}`, Spark's format); the start before any batch.
+    fn position(&self, o: Option<&Offset>) -> (i64, i64) {
+        match o {
+            Some(o) => (
+                o.0.get("offset").and_then(|v| v.as_i64()).unwrap_or(0),
+                o.0.get("timestamp").and_then(|v| v.as_i64()).unwrap_or(self.start_timestamp_ms),
+            ),
+            None => (0, self.start_timestamp_ms),
+        }
+    }
+}
+
 impl Source for RateMicroBatchSource {
     fn schema(&self) -> SchemaRef {
         self.schema.clone()
     }
 
     fn describe(&self) -> String {
-        format!("RateStreamV2[rowsPerBatch={}, numPartitions={}]", self.rows_per_batch, self.partitions)
+        format!(
+            "RatePerMicroBatchStream[rowsPerBatch={}, numPartitions={}, startTimestamp={}, advanceMsPerBatch={}]",
+            self.rows_per_batch, self.partitions, self.start_timestamp_ms, self.advance_ms_per_batch
+        )
     }
 
     fn latest_offset(&self, start: Option<&Offset>, _limit: ReadLimit) -> Result<Option<Offset>> {
-        // Every batch has new rows: the offset is the number of batches produced.
-        let next = start.and_then(|o| o.as_i64()).unwrap_or(-1) + 1;
-        Ok(Some(Offset(json!(next))))
+        // Every batch has new rows, whatever the clock says.
+        let (rows, ts) = self.position(start);
+        Ok(Some(Offset(json!({ "offset": rows + self.rows_per_batch, "timestamp": ts + self.advance_ms_per_batch }))))
     }
 
     fn get_batch(&self, start: Option<&Offset>, end: &Offset) -> Result<Arc<dyn TableSource>> {
-        let from = start.and_then(|o| o.as_i64()).unwrap_or(-1) + 1;
-        let to = end.as_i64().unwrap_or(from);
-        let rpb = self.rows_per_batch;
-        let (start_ts, adv) = (self.start_timestamp_ms, self.advance_ms_per_batch);
-        let ts = move |v: i64| (start_ts + (v / rpb) * adv) * 1000;
-        Ok(Arc::new(rows(&self.schema, from * rpb..(to + 1) * rpb, ts, self.partitions)?))
+        let (from, start_ts) = self.position(start);
+        let (to, _) = self.position(Some(end));
+        let (rpb, adv) = (self.rows_per_batch, self.advance_ms_per_batch);
+        // The rows of a batch carry the timestamp the batch starts at.
+        let ts = move |v: i64| (start_ts + ((v - from) / rpb) * adv) * 1000;
+        Ok(Arc::new(rows(&self.schema, from..to, ts, self.partitions)?))
     }
 }
 
