@@ -24,6 +24,8 @@ pub(crate) struct SessionState {
     pub current_database: RwLock<String>,
     /// Streaming queries started in this session (`session.streams()`).
     pub streams: RwLock<Vec<crate::streaming::StreamingQuery>>,
+    /// `session.streams().add_listener(…)`.
+    pub stream_listeners: crate::streaming::listener::Listeners,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -87,6 +89,7 @@ impl Session {
                 cache: RwLock::new(crate::cache::CacheManager::default()),
                 current_database: RwLock::new(current_database),
                 streams: RwLock::new(Vec::new()),
+                stream_listeners: Default::default(),
             }),
         })
     }

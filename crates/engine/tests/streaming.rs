@@ -323,3 +323,39 @@ fn a_failing_batch_stops_the_query_with_stream_failed() {
     assert!(q.exception().is_some());
     assert!(!q.is_active());
 }
+
+#[test]
+fn listeners_see_start_progress_idle_and_termination() {
+    use ember::streaming::{QueryIdleEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener, StreamingQueryProgress};
+    #[derive(Default)]
+    struct Log(Mutex<Vec<String>>);
+    impl StreamingQueryListener for Log {
+        fn on_query_started(&self, e: &QueryStartedEvent) {
+            self.0.lock().unwrap().push(format!("started {}", e.name.clone().unwrap_or_default()));
+        }
+        fn on_query_progress(&self, p: &StreamingQueryProgress) {
+            self.0.lock().unwrap().push(format!("progress {} rows={}", p.batch_id, p.num_input_rows));
+        }
+        fn on_query_idle(&self, _: &QueryIdleEvent) {
+            let mut l = self.0.lock().unwrap();
+            if l.last().map(String::as_str) != Some("idle") {
+                l.push("idle".into());
+            }
+        }
+        fn on_query_terminated(&self, e: &QueryTerminatedEvent) {
+            self.0.lock().unwrap().push(format!("terminated {:?}", e.exception));
+        }
+    }
+    let s = session();
+    let log = Arc::new(Log::default());
+    s.streams().add_listener(log.clone());
+    let input = MemoryStream::new(kv_schema());
+    let q = s.read_stream().memory(&input).unwrap().write_stream().format("memory").query_name("l").start().unwrap();
+    input.add_batch(kv(&[("a", 1)])).unwrap();
+    q.process_all_available().unwrap();
+    q.stop().unwrap();
+    let got = log.0.lock().unwrap().clone();
+    assert_eq!(got.first().map(String::as_str), Some("started l"));
+    assert!(got.contains(&"progress 0 rows=1".to_string()), "{got:?}");
+    assert_eq!(got.last().map(String::as_str), Some("terminated None"));
+}

@@ -21,6 +21,7 @@ use ember_streaming::streaming_relation::StreamingTableSource;
 use ember_streaming::{CommitMetadata, MetadataLog, Offset, OffsetSeq, ReadLimit, Source};
 
 use super::checks::Stateful;
+use super::listener::{notify, QueryIdleEvent, QueryTerminatedEvent};
 use super::progress::{iso_timestamp, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress};
 use super::query::QueryShared;
 use super::sinks::{BatchRows, Sink};
@@ -49,9 +50,10 @@ pub(crate) struct StreamExecution {
     pub checkpoint: PathBuf,
     pub shared: Arc<QueryShared>,
     pub state: Arc<StateStore>,
+    pub listeners: super::listener::Listeners,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
@@ -63,6 +65,12 @@ impl StreamExecution {
             s.source.stop();
         }
         let shared = self.shared.clone();
+        let event = QueryTerminatedEvent {
+            id: shared.id.clone(),
+            run_id: shared.run_id.clone(),
+            exception: result.as_ref().err().map(|e| e.message()),
+            error_class_on_exception: result.as_ref().err().map(|e| e.class()),
+        };
         shared.update(|s| {
             if let Err(e) = result {
                 s.exception = Some((e.class(), e.sqlstate().map(str::to_string), e.message()));
@@ -71,6 +79,7 @@ impl StreamExecution {
             s.trigger_active = false;
             s.message = "Stopped".into();
         });
+        notify(&self.listeners, |l| l.on_query_terminated(&event));
     }
 
     fn stopped(&self) -> bool {
@@ -158,6 +167,8 @@ impl StreamExecution {
                     s.trigger_active = false;
                     s.message = "Waiting for data to arrive".into();
                 });
+                let idle = QueryIdleEvent { id: self.shared.id.clone(), run_id: self.shared.run_id.clone(), timestamp: iso_timestamp(now_ms()) };
+                notify(&self.listeners, |l| l.on_query_idle(&idle));
                 if matches!(self.trigger, Trigger::Once | Trigger::AvailableNow) {
                     return Ok(());
                 }
@@ -304,6 +315,7 @@ impl StreamExecution {
                 num_output_rows: if self.sink.describe().starts_with("FileSink") { -1 } else { output_rows },
             },
         };
+        notify(&self.listeners, |l| l.on_query_progress(&progress));
         self.shared.push_progress(progress);
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 mod checks;
 mod execution;
+pub(crate) mod listener;
 mod progress;
 mod query;
 mod reader;
@@ -15,6 +16,7 @@ mod writer;
 use ember_common::{Error, Result};
 
 pub use ember_streaming::memory_source::MemoryStream;
+pub use listener::{QueryIdleEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener};
 pub use progress::{SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress};
 pub use query::{StreamingQuery, StreamingQueryManager};
 pub use reader::DataStreamReader;

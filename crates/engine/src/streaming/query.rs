@@ -218,6 +218,20 @@ impl StreamingQueryManager {
         }
     }
 
+    /// Adds a listener for every query of the session (started from now on).
+    pub fn add_listener(&self, listener: std::sync::Arc<dyn super::StreamingQueryListener>) {
+        if let Ok(mut l) = self.session.state.stream_listeners.write() {
+            l.push(listener);
+        }
+    }
+
+    /// Removes a listener added before (compared by pointer).
+    pub fn remove_listener(&self, listener: &std::sync::Arc<dyn super::StreamingQueryListener>) {
+        if let Ok(mut l) = self.session.state.stream_listeners.write() {
+            l.retain(|x| !std::sync::Arc::ptr_eq(x, listener));
+        }
+    }
+
     /// Forgets queries that ended, so `await_any_termination` waits for a new one.
     pub fn reset_terminated(&self) {
         self.session.retain_streaming_queries(|q| q.is_active());

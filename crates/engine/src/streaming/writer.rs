@@ -218,7 +218,15 @@ impl DataStreamWriter {
             state: Arc::new(StateStore::new(checkpoint.join("state"), 100)),
             checkpoint,
             shared: shared.clone(),
+            listeners: session.state.stream_listeners.clone(),
         };
+        let started = super::listener::QueryStartedEvent {
+            id: shared.id.clone(),
+            run_id: shared.run_id.clone(),
+            name: shared.name.clone(),
+            timestamp: super::progress::iso_timestamp(super::execution::now_ms()),
+        };
+        super::listener::notify(&session.state.stream_listeners, |l| l.on_query_started(&started));
         let name = format!("stream-execution-{}", self.query_name.as_deref().unwrap_or(&shared.id[..8.min(shared.id.len())]));
         let handle = std::thread::Builder::new()
             .name(name)
