@@ -359,3 +359,35 @@ fn listeners_see_start_progress_idle_and_termination() {
     assert!(got.contains(&"progress 0 rows=1".to_string()), "{got:?}");
     assert_eq!(got.last().map(String::as_str), Some("terminated None"));
 }
+
+#[test]
+fn socket_and_text_sources_count_words() {
+    use std::io::Write;
+    let s = session();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.write_all(b"apache spark\nspark ember\n").unwrap();
+        conn
+    });
+    let lines = s.read_stream().format("socket").option("host", "127.0.0.1").option("port", port).load("").unwrap();
+    assert_eq!(lines.columns(), ["value"]);
+    let words = lines.select([ember::functions::explode(ember::functions::split(col("value"), " ")).alias("word")]).unwrap();
+    let counts = words.group_by([col("word")]).count().unwrap();
+    let q = counts.write_stream().format("memory").query_name("words").output_mode("complete").start().unwrap();
+    let _conn = server.join().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sorted(&s, "SELECT * FROM words").len() < 3 && std::time::Instant::now() < deadline {
+        q.process_all_available().unwrap();
+    }
+    q.stop().unwrap();
+    assert_eq!(sorted(&s, "SELECT * FROM words"), ["apache, 1", "ember, 1", "spark, 2"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    put_json(&dir.path().join("in"), "a.txt", &["one two", "two"]);
+    let text = s.read_stream().text(dir.path().join("in").to_str().unwrap()).unwrap();
+    let q = text.write_stream().format("memory").query_name("lines").trigger(Trigger::AvailableNow).start().unwrap();
+    q.await_termination().unwrap();
+    assert_eq!(sorted(&s, "SELECT * FROM lines"), ["one two", "two"]);
+}

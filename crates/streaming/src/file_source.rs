@@ -19,6 +19,57 @@ use crate::checkpoint::{corrupt, MetadataLog};
 use crate::offset_log::check_version;
 use crate::source::{Offset, ReadLimit, Source};
 
+/// What the files hold: a format Ember's batch reader reads, or text (one row
+/// `value STRING` per line, or per file with `wholetext`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFileFormat {
+    Files(FileFormat),
+    Text,
+}
+
+impl StreamFileFormat {
+    pub fn from_name(name: &str) -> Result<Self> {
+        if name.trim().eq_ignore_ascii_case("text") {
+            return Ok(StreamFileFormat::Text);
+        }
+        FileFormat::from_name(name).map(StreamFileFormat::Files)
+    }
+}
+
+/// `value STRING`, the schema of text sources.
+pub fn text_schema() -> SchemaRef {
+    Arc::new(arrow::datatypes::Schema::new(vec![arrow::datatypes::Field::new("value", arrow::datatypes::DataType::Utf8, true)]))
+}
+
+/// The lines (or whole contents) of `files` as `value` rows, one partition per file.
+fn read_text(files: &[String], options: &ReadOptions, schema: &SchemaRef) -> Result<MemTable> {
+    let whole = options.get_bool("wholetext", false)?;
+    let sep = options.get("linesep").map(str::to_string);
+    let mut parts = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| crate::checkpoint::io_error("read", Path::new(f), e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let values: Vec<&str> = if whole {
+            vec![&text]
+        } else {
+            let mut v: Vec<&str> = match &sep {
+                Some(sep) if !sep.is_empty() => text.split(sep.as_str()).collect(),
+                _ => text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect(),
+            };
+            if v.last() == Some(&"") {
+                v.pop();
+            }
+            v
+        };
+        let col = Arc::new(arrow::array::StringArray::from(values));
+        parts.push(vec![arrow::record_batch::RecordBatch::try_new(schema.clone(), vec![col])?]);
+    }
+    if parts.is_empty() {
+        parts.push(vec![]);
+    }
+    MemTable::try_new(schema.clone(), parts)
+}
+
 /// The options Spark's file source takes (`maxFilesPerTrigger`, `latestFirst`,
 /// `maxFileAge`); the rest go to the file format's reader.
 #[derive(Debug, Clone, Default)]
@@ -96,7 +147,7 @@ struct State {
 #[derive(Debug)]
 pub struct FileStreamSource {
     path: String,
-    format: FileFormat,
+    format: StreamFileFormat,
     schema: SchemaRef,
     reader_options: ReadOptions,
     options: FileSourceOptions,
@@ -107,7 +158,7 @@ pub struct FileStreamSource {
 impl FileStreamSource {
     /// A source over `path` (a directory or a glob) whose log lives in `log_dir`
     /// (`<checkpoint>/sources/<i>`); reads the log to know which files are taken.
-    pub fn try_new(path: &str, format: FileFormat, schema: SchemaRef, reader_options: ReadOptions, log_dir: PathBuf) -> Result<Self> {
+    pub fn try_new(path: &str, format: StreamFileFormat, schema: SchemaRef, reader_options: ReadOptions, log_dir: PathBuf) -> Result<Self> {
         let options = FileSourceOptions::from_options(&reader_options)?;
         let log = MetadataLog::new(log_dir);
         let mut seen = HashSet::new();
@@ -265,7 +316,10 @@ impl Source for FileStreamSource {
         for key in ["maxfilespertrigger", "maxbytespertrigger", "latestfirst", "maxfileage", "cleansource", "sourcearchivedir", "path"] {
             opts.remove(key);
         }
-        Ok(Arc::new(FileTable::try_new(self.format, files, opts, Some(self.schema.clone()))?))
+        match self.format {
+            StreamFileFormat::Files(format) => Ok(Arc::new(FileTable::try_new(format, files, opts, Some(self.schema.clone()))?)),
+            StreamFileFormat::Text => Ok(Arc::new(read_text(&files, &opts, &self.schema)?)),
+        }
     }
 
     fn prepare_for_available_now(&self) -> Result<()> {

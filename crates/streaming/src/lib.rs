@@ -11,6 +11,7 @@ pub mod file_source;
 pub mod memory_source;
 pub mod offset_log;
 pub mod rate_source;
+pub mod socket_source;
 pub mod source;
 pub mod state_store;
 pub mod stateful_aggregate;

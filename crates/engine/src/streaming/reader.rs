@@ -55,7 +55,7 @@ impl DataStreamReader {
         DataStreamReader { session, format: None, options: BTreeMap::new(), schema: None }
     }
 
-    /// `json`, `csv`, `parquet`, `rate`, `rate-micro-batch`.
+    /// `json`, `csv`, `parquet`, `text`, `rate`, `rate-micro-batch`, `socket`.
     pub fn format(mut self, format: &str) -> Self {
         self.format = Some(format.to_string());
         self
@@ -91,6 +91,11 @@ impl DataStreamReader {
         self.format("parquet").load(path)
     }
 
+    /// Text files: one row `value STRING` per line.
+    pub fn text(self, path: &str) -> Result<DataFrame> {
+        self.format("text").load(path)
+    }
+
     /// A streaming DataFrame over `path` in the set format (default parquet); the
     /// path is ignored by `rate` and `rate-micro-batch`.
     pub fn load(self, path: &str) -> Result<DataFrame> {
@@ -104,7 +109,16 @@ impl DataStreamReader {
                 }
                 ember_streaming::rate_source::rate_schema(&config.time_zone())
             }
-            "socket" => Err(Error::unsupported("the socket streaming source"))?,
+            "socket" => {
+                let include = self.options.iter().any(|(k, v)| k.eq_ignore_ascii_case("includeTimestamp") && v.trim().eq_ignore_ascii_case("true"));
+                ember_streaming::socket_source::socket_schema(include, &config.time_zone())
+            }
+            "text" => {
+                if path.is_none() {
+                    return Err(Error::invalid_argument("'path' is not specified"));
+                }
+                ember_streaming::file_source::text_schema()
+            }
             "json" | "csv" | "parquet" => {
                 if path.is_none() {
                     return Err(Error::invalid_argument("'path' is not specified"));

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use ember_common::tree_node::{TreeNode, TreeNodeRecursion};
 use ember_common::{Error, Result};
-use ember_datasource::{FileFormat, ReadOptions};
+use ember_datasource::ReadOptions;
 use ember_plan::{LogicalPlan, TableSource};
 use ember_streaming::checkpoint::read_or_create_query_id;
-use ember_streaming::file_source::FileStreamSource;
+use ember_streaming::file_source::{FileStreamSource, StreamFileFormat};
+use ember_streaming::socket_source::SocketSource;
 use ember_streaming::rate_source::{RateMicroBatchSource, RateSource};
 use ember_streaming::state_store::StateStore;
 use ember_streaming::streaming_relation::StreamingTableSource;
@@ -263,9 +264,10 @@ fn bind_sources(plan: &LogicalPlan, checkpoint: &std::path::Path, config: &ember
             (Some(s), _) => s.clone(),
             (None, "rate") => Arc::new(RateSource::try_new(&options, &config.time_zone(), config.shuffle_partitions(), log_dir)?),
             (None, "rate-micro-batch") => Arc::new(RateMicroBatchSource::try_new(&options, &config.time_zone(), config.shuffle_partitions())?),
+            (None, "socket") => Arc::new(SocketSource::try_new(&options, &config.time_zone())?),
             (None, f) => {
                 let path = st.spec.path.clone().ok_or_else(|| Error::invalid_argument("'path' is not specified"))?;
-                Arc::new(FileStreamSource::try_new(&path, FileFormat::from_name(f)?, st.schema.clone(), options, log_dir)?)
+                Arc::new(FileStreamSource::try_new(&path, StreamFileFormat::from_name(f)?, st.schema.clone(), options, log_dir)?)
             }
         };
         out.push(BoundSource { leaf, source });
