@@ -391,3 +391,34 @@ fn socket_and_text_sources_count_words() {
     q.await_termination().unwrap();
     assert_eq!(sorted(&s, "SELECT * FROM lines"), ["one two", "two"]);
 }
+
+#[test]
+fn clean_source_archives_or_deletes_processed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inp, archive) = (dir.path().join("in"), dir.path().join("archive"));
+    put_json(&inp, "a.json", &[r#"{"k":"a","v":1}"#]);
+    put_json(&inp, "b.json", &[r#"{"k":"b","v":2}"#]);
+    let s = session();
+    let q = s
+        .read_stream()
+        .schema("k STRING, v BIGINT")
+        .option("cleanSource", "archive")
+        .option("sourceArchiveDir", archive.to_str().unwrap())
+        .option("maxFilesPerTrigger", 1)
+        .json(inp.to_str().unwrap())
+        .unwrap()
+        .write_stream()
+        .format("memory")
+        .query_name("cleaned")
+        .trigger(Trigger::AvailableNow)
+        .start()
+        .unwrap();
+    q.await_termination().unwrap();
+    assert_eq!(sorted(&s, "SELECT * FROM cleaned"), ["a, 1", "b, 2"]);
+    assert!(!inp.join("a.json").exists() && !inp.join("b.json").exists());
+    let archived = archive.join(inp.join("a.json").to_str().unwrap().trim_start_matches('/'));
+    assert!(archived.exists(), "{archived:?}");
+    let e = s.read_stream().schema("k STRING").option("cleanSource", "archive").json(inp.to_str().unwrap()).unwrap()
+        .write_stream().format("memory").query_name("bad").start().unwrap_err();
+    assert!(e.message().contains("sourceArchiveDir"), "{e}");
+}

@@ -80,6 +80,7 @@ pub struct FileSourceOptions {
     /// Files older than the newest file minus this are ignored (ms); Spark's default
     /// is a week, and it is ignored when `latestFirst` and `maxFilesPerTrigger` are set.
     pub max_file_age_ms: Option<i64>,
+    pub clean_source: CleanSource,
 }
 
 impl FileSourceOptions {
@@ -98,7 +99,18 @@ impl FileSourceOptions {
             None => None,
             Some(v) => Some(parse_duration_ms(v)?),
         };
+        let clean_source = match options.get("cleansource").map(|v| v.trim().to_ascii_lowercase()) {
+            None => CleanSource::Off,
+            Some(v) if v == "off" => CleanSource::Off,
+            Some(v) if v == "delete" => CleanSource::Delete,
+            Some(v) if v == "archive" => match options.get("sourcearchivedir") {
+                Some(dir) => CleanSource::Archive(PathBuf::from(absolute(dir))),
+                None => return Err(Error::invalid_argument("Archive directory to move completed files should be specified via option 'sourceArchiveDir'.")),
+            },
+            Some(v) => return Err(Error::invalid_argument(format!("Invalid mode for clean source option {v}. Must be one of 'archive', 'delete', 'off'."))),
+        };
         Ok(FileSourceOptions {
+            clean_source,
             max_files_per_trigger: positive("maxfilespertrigger")?.map(|n| n as usize),
             max_bytes_per_trigger: positive("maxbytespertrigger")?,
             latest_first: options.get_bool("latestfirst", false)?,
@@ -141,6 +153,18 @@ struct State {
     last_log_id: i64,
     /// Under `AvailableNow`: the only files later batches may take.
     available_now: Option<HashSet<String>>,
+    /// Log entries whose files `cleanSource` already handled.
+    cleaned_upto: i64,
+}
+
+/// What to do with a file once its batch committed (`cleanSource`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CleanSource {
+    #[default]
+    Off,
+    Delete,
+    /// Move under this directory, keeping the file's absolute path below it.
+    Archive(PathBuf),
 }
 
 /// New files under a path, in batches.
@@ -177,7 +201,7 @@ impl FileStreamSource {
             reader_options,
             options,
             log,
-            state: Mutex::new(State { seen, last_log_id, available_now: None }),
+            state: Mutex::new(State { seen, last_log_id, available_now: None, cleaned_upto: -1 }),
         })
     }
 
@@ -320,6 +344,34 @@ impl Source for FileStreamSource {
             StreamFileFormat::Files(format) => Ok(Arc::new(FileTable::try_new(format, files, opts, Some(self.schema.clone()))?)),
             StreamFileFormat::Text => Ok(Arc::new(read_text(&files, &opts, &self.schema)?)),
         }
+    }
+
+    fn commit(&self, end: &Offset) -> Result<()> {
+        if self.options.clean_source == CleanSource::Off {
+            return Ok(());
+        }
+        let end = end.as_i64().unwrap_or(-1);
+        let mut state = self.lock()?;
+        for id in (state.cleaned_upto + 1).max(0)..=end {
+            for f in read_entries(&self.log, id as u64)? {
+                let src = Path::new(&f.path);
+                if !src.exists() {
+                    continue; // cleaned before a restart
+                }
+                let done = match &self.options.clean_source {
+                    CleanSource::Delete => std::fs::remove_file(src),
+                    CleanSource::Archive(dir) => {
+                        let target = dir.join(f.path.trim_start_matches('/'));
+                        std::fs::create_dir_all(target.parent().unwrap_or(dir)).and_then(|_| std::fs::rename(src, &target))
+                    }
+                    CleanSource::Off => Ok(()),
+                };
+                // As Spark, a file that cannot be cleaned is left in place (logged there).
+                let _ = done;
+            }
+        }
+        state.cleaned_upto = state.cleaned_upto.max(end);
+        Ok(())
     }
 
     fn prepare_for_available_now(&self) -> Result<()> {
