@@ -422,3 +422,30 @@ fn clean_source_archives_or_deletes_processed_files() {
         .write_stream().format("memory").query_name("bad").start().unwrap_err();
     assert!(e.message().contains("sourceArchiveDir"), "{e}");
 }
+
+#[test]
+fn stream_test_dsl_checks_restarts_and_failures() {
+    use ember::streaming::testing::{StreamAction::*, StreamTest};
+    let s = session();
+    let update = StreamTest::new(&s, kv_schema(), OutputMode::Update, |df| df.group_by([col("k")]).agg([ember::functions::sum(col("v")).alias("s")]));
+    update.run(vec![
+        AddData(kv(&[("a", 1), ("b", 2)])),
+        CheckLastBatch(vec!["a, 1", "b, 2"]),
+        AddData(kv(&[("a", 5)])),
+        CheckLastBatch(vec!["a, 6"]),
+        StopStream,
+        AddData(kv(&[("b", 1), ("c", 0)])),
+        StartStream,
+        CheckLastBatch(vec!["b, 3", "c, 0"]),
+        CheckAnswer(vec!["a, 1", "a, 6", "b, 2", "b, 3", "c, 0"]),
+        CheckBatches(1),
+    ]);
+    let failing = StreamTest::new(&s, kv_schema(), OutputMode::Append, |df| df.select([(col("v") / ember::lit(0i64)).alias("x")]));
+    failing.run(vec![AddData(kv(&[("a", 1)])), ExpectFailure("DIVIDE_BY_ZERO")]);
+    let result = std::panic::catch_unwind(|| {
+        let t = StreamTest::new(&session(), kv_schema(), OutputMode::Append, Ok);
+        t.run(vec![AddData(kv(&[("a", 1)])), CheckAnswer(vec!["a, 2"])]);
+    });
+    let dump = *result.unwrap_err().downcast::<String>().unwrap();
+    assert!(dump.contains("=> CheckAnswer([\"a, 2\"])") && dump.contains("sink rows") && dump.contains("  a, 1"), "{dump}");
+}

@@ -11,6 +11,7 @@ mod progress;
 mod query;
 mod reader;
 mod sinks;
+pub mod testing;
 mod writer;
 
 use ember_common::{Error, Result};
