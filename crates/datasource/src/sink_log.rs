@@ -47,7 +47,7 @@ pub fn batch_log_text(entries: &[SinkFileEntry]) -> String {
 }
 
 /// `file:///a/b%20c` for `/a/b c` (Hadoop's `Path.toUri`).
-fn path_to_uri(path: &str) -> String {
+pub fn path_to_uri(path: &str) -> String {
     let mut out = String::from("file://");
     for b in path.bytes() {
         match b {
@@ -61,23 +61,9 @@ fn path_to_uri(path: &str) -> String {
 }
 
 /// The local path of a logged `file:` URI (or a plain path).
-fn uri_to_path(uri: &str) -> String {
+pub fn uri_to_path(uri: &str) -> String {
     let rest = uri.strip_prefix("file://").or_else(|| uri.strip_prefix("file:")).unwrap_or(uri);
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&rest[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::partitions::unescape_path_name(rest)
 }
 
 fn read_error(path: &Path, message: impl Into<String>) -> Error {

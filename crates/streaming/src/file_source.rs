@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use arrow::datatypes::SchemaRef;
 use ember_common::{Error, Result};
+use ember_datasource::sink_log::{path_to_uri, uri_to_path};
 use ember_datasource::{FileFormat, FileTable, ReadOptions};
 use ember_physical::operators::memory::MemTable;
 use ember_plan::TableSource;
@@ -255,7 +256,7 @@ fn read_entries(log: &MetadataLog, id: u64) -> Result<Vec<SeenFile>> {
             let v: Value = serde_json::from_str(l).map_err(|e| corrupt(&path, e))?;
             let uri = v.get("path").and_then(|p| p.as_str()).ok_or_else(|| corrupt(&path, "entry without path"))?;
             Ok(SeenFile {
-                path: uri.strip_prefix("file://").unwrap_or(uri).to_string(),
+                path: uri_to_path(uri),
                 timestamp_ms: v.get("timestamp").and_then(|t| t.as_i64()).unwrap_or(0),
             })
         })
@@ -314,7 +315,7 @@ impl Source for FileStreamSource {
         let mut text = String::from("v1");
         for (f, _) in &new_files {
             text.push('\n');
-            text.push_str(&json!({ "path": format!("file://{}", f.path), "timestamp": f.timestamp_ms, "batchId": id }).to_string());
+            text.push_str(&json!({ "path": path_to_uri(&f.path), "timestamp": f.timestamp_ms, "batchId": id }).to_string());
         }
         if !self.log.add(id as u64, &text)? {
             return Err(Error::spark("CONCURRENT_STREAM_LOG_UPDATE", &[("batchId", &id.to_string())]));
