@@ -70,10 +70,10 @@ impl StatefulAggregateExec {
                 new_rows.push(b);
             }
         }
-        let previous = self.store.load(self.operator_id, partition, self.version - 1, &schema)?;
+        let keys = self.merge_template.group_exprs().len();
+        let previous = self.store.load(self.operator_id, partition, self.version - 1, keys, &schema)?;
         let mut all = previous.as_ref().clone();
         all.extend(new_rows.iter().cloned());
-        let keys = self.merge_template.group_exprs().len();
         let merged = if all.is_empty() {
             vec![]
         } else {
@@ -95,15 +95,14 @@ impl StatefulAggregateExec {
         };
         let total: usize = merged.iter().map(|b| b.num_rows()).sum();
         let bytes: usize = merged.iter().map(|b| b.get_array_memory_size()).sum();
-        self.store.commit(self.operator_id, partition, self.version, &schema, merged.clone())?;
+        // The groups this batch touched: the delta the store writes.
+        let updated = if keys == 0 { merged.clone() } else { filter_by_keys(&merged, keys, &new_rows, true)? };
+        self.store.commit(self.operator_id, partition, self.version, &schema, merged.clone(), &updated)?;
         let out = match self.output {
             StateOutput::All => merged,
-            _ if keys == 0 => merged,
-            StateOutput::Updated => filter_by_keys(&merged, keys, &new_rows, true)?,
-            StateOutput::New => {
-                let fresh = filter_by_keys(&merged, keys, &new_rows, true)?;
-                filter_by_keys(&fresh, keys, &previous, false)?
-            }
+            StateOutput::Updated => updated,
+            StateOutput::New if keys == 0 => merged,
+            StateOutput::New => filter_by_keys(&updated, keys, &previous, false)?,
         };
         self.metrics.num_rows_total.fetch_add(total as u64, Ordering::Relaxed);
         self.metrics.num_rows_updated.fetch_add(out.iter().map(|b| b.num_rows() as u64).sum(), Ordering::Relaxed);
