@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod error_class;
 pub mod interval_type;
+pub mod panic;
 pub mod random;
 pub mod span;
 pub mod suggest;
@@ -30,5 +31,6 @@ pub mod types;
 
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
+pub use panic::catch_panic;
 pub use span::Span;
 pub use tree_node::{Transformed, TreeNode, TreeNodeRecursion};

@@ -22,12 +22,17 @@ pub(crate) struct SessionState {
     pub cache: RwLock<crate::cache::CacheManager>,
     /// The database bare table names resolve in (`USE db`).
     pub current_database: RwLock<String>,
+    /// Cancellation tokens of the running queries (`cancel_all`).
+    pub queries: ember_physical::QueryRegistry,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
 #[derive(Clone)]
 pub struct Session {
     pub(crate) state: Arc<SessionState>,
+    /// Set while a statement or an action runs (see `running.rs`): the token every
+    /// query it starts (scalar subqueries, caches, writes) is cancelled with.
+    pub(crate) query: Option<ember_physical::CancelToken>,
 }
 
 impl std::fmt::Debug for Session {
@@ -69,7 +74,9 @@ impl SessionBuilder {
                 scheduler: RwLock::new(scheduler),
                 cache: RwLock::new(crate::cache::CacheManager::default()),
                 current_database: RwLock::new(crate::tables::metadata::DEFAULT_DATABASE.to_string()),
+                queries: Default::default(),
             }),
+            query: None,
         })
     }
 
@@ -127,9 +134,12 @@ impl Session {
 
     /// Runs one SQL statement. Queries are lazy; commands (SET, CREATE VIEW, SHOW
     /// TABLES, EXPLAIN, DESCRIBE) run now and return their output rows.
+    /// A panic while binding, planning or running it fails the statement with
+    /// `INTERNAL_ERROR`; the session stays usable.
     pub fn sql(&self, sql: &str) -> Result<DataFrame> {
-        let statement = self.bind(sql)?;
-        self.execute_statement(statement).map_err(|e| e.with_sql(sql))
+        let statement = ember_common::catch_panic(|| self.bind(sql))?;
+        let session = self.for_query();
+        ember_common::catch_panic(|| session.execute_statement(statement)).map_err(|e| e.with_sql(sql))
     }
 
     pub(crate) fn bind(&self, sql: &str) -> Result<Statement> {

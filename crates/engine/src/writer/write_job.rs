@@ -7,7 +7,7 @@ use std::path::Path;
 
 use arrow::record_batch::RecordBatch;
 use ember_common::{Error, Result};
-use ember_physical::{BatchIter, TaskContext};
+use ember_physical::BatchIter;
 use ember_plan::LogicalPlan;
 
 use super::committer::{CommitKind, Job};
@@ -142,6 +142,7 @@ pub(crate) fn run_write_job(
     plan: LogicalPlan,
     request: &WriteRequest,
 ) -> Result<usize> {
+    let session = &session.for_query();
     let qe = QueryExecution::new(session, plan)?;
     let schema = qe.physical.schema();
     let part_cols = partition_indices(&schema, request.partition_by)?;
@@ -157,7 +158,7 @@ pub(crate) fn run_write_job(
         },
     };
     let job = Job::setup(request.target)?;
-    let ctx = TaskContext::new(qe.config.clone());
+    let ctx = session.task_context(qe.config.clone());
     let extension = factory.extension();
     let run = || -> Result<usize> {
         let task = |p: usize, batches: BatchIter| -> Result<usize> {
