@@ -5,13 +5,16 @@ use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{Error, Result};
+use crate::stack::with_stack;
 
-/// Runs `f`; a panic inside it becomes [`Error::internal`] (class `INTERNAL_ERROR`)
-/// carrying the panic message. Used at task boundaries and around planning.
+/// Runs `f` with enough stack for the deepest statement accepted (see `stack.rs`);
+/// a panic inside it becomes [`Error::internal`] (class `INTERNAL_ERROR`) carrying the
+/// panic message. Entry points call it: running a statement or an action, binding
+/// SQL text, each task.
 pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     // The closures given here hold no state that outlives a failed query, so a
     // half-updated value cannot be observed afterwards.
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(Error::internal(panic_message(payload.as_ref()))))
+    with_stack(|| catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(Error::internal(panic_message(payload.as_ref())))))
 }
 
 /// The text a panic was raised with (`panic!("…")` gives a `&str` or a `String`).

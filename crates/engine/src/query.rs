@@ -60,6 +60,7 @@ impl QueryExecution {
 
     fn build(session: &Session, plan: LogicalPlan, run_subqueries: bool) -> Result<Self> {
         let config = Arc::new(session.config());
+        ember_plan::plan_depth::check_plan_size(&plan)?;
         let analyzed = analyze(plan, &config)?;
         let analyzed = if run_subqueries { crate::cache::substitute(session, analyzed, None)? } else { crate::cache::substitute_lazily(session, analyzed)? };
         let optimized = optimize(analyzed.clone(), &config)?;

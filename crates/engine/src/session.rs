@@ -160,7 +160,10 @@ impl Session {
 
     fn execute_statement(&self, statement: Statement) -> Result<DataFrame> {
         match statement {
-            Statement::Query(plan) => Ok(DataFrame::new(self.clone(), plan)),
+            Statement::Query(plan) => {
+                ember_plan::plan_depth::check_plan_size(&plan)?;
+                Ok(DataFrame::new(self.clone(), plan))
+            }
             other => crate::commands::run_command(self, other),
         }
     }

@@ -143,6 +143,10 @@ pub(crate) fn run_write_job(
     request: &WriteRequest,
 ) -> Result<usize> {
     let session = &session.for_query();
+    ember_common::catch_panic(|| write(session, plan, request))
+}
+
+fn write(session: &Session, plan: LogicalPlan, request: &WriteRequest) -> Result<usize> {
     let qe = QueryExecution::new(session, plan)?;
     let schema = qe.physical.schema();
     let part_cols = partition_indices(&schema, request.partition_by)?;

@@ -213,6 +213,9 @@ impl ExecutionPlan for HashJoinExec {
             PartitionMode::Partitioned { .. } => !right_preserved(self.spec.join_type),
         };
         match probe {
+            // The left side is asked once: asking each side for its partitioning recurses
+            // through it, so asking twice doubles the work at every join below.
+            _ if keeps_left && self.spec.build_side == BuildSide::Right => probe,
             _ if keeps_left => self.left.output_partitioning(),
             Partitioning::Single => Partitioning::Single,
             _ => Partitioning::Unknown(n),
