@@ -119,7 +119,12 @@ fn deep_dataframe_chains_fail_with_an_error() {
 #[test]
 fn the_error_is_spark_s_too_complex() {
     let s = session();
-    for sql in [format!("SELECT {}1{}", "(".repeat(DEEP), ")".repeat(DEEP)), format!("SELECT {}", vec!["1"; DEEP].join(" + "))] {
+    for sql in [
+        format!("SELECT {}1{}", "(".repeat(DEEP), ")".repeat(DEEP)),
+        format!("SELECT {}", vec!["1"; DEEP].join(" + ")),
+        format!("SELECT from_json('[]', '{}int{}')", "array<".repeat(DEEP), ">".repeat(DEEP)),
+        format!("SELECT * FROM {}", (0..DEEP).map(|i| format!("range(1) t{i}")).collect::<Vec<_>>().join(", ")),
+    ] {
         let e = s.sql(&sql).and_then(|df| df.collect()).unwrap_err();
         assert_eq!(e.class(), "FAILED_TO_PARSE_TOO_COMPLEX", "{e}");
         assert_eq!(e.sqlstate(), Some("54001"));

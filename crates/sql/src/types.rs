@@ -37,6 +37,17 @@ pub fn parse_cast_type_with_tz(s: &str, time_zone: &str) -> Result<(DataType, Op
     Ok(t)
 }
 
+/// A schema argument as `from_json` takes it: a DDL schema (`a INT, b STRING`, a
+/// struct) or else a type name (`array<int>`). When both fail, the DDL error is
+/// reported, unless the type was too deeply nested to parse.
+pub fn parse_schema_or_type_with_tz(s: &str, time_zone: &str) -> Result<DataType> {
+    match parse_ddl_schema_with_tz(s, time_zone) {
+        Ok(schema) => Ok(DataType::Struct(schema.fields().clone())),
+        Err(ddl_err) => parse_data_type_with_tz(s, time_zone)
+            .map_err(|e| if e.class() == "FAILED_TO_PARSE_TOO_COMPLEX" { e } else { ddl_err }),
+    }
+}
+
 /// Parses a DDL schema such as `a INT, b STRING NOT NULL, c ARRAY<INT> COMMENT 'x'`.
 pub fn parse_ddl_schema(s: &str) -> Result<Schema> {
     parse_ddl_schema_with_tz(s, "UTC")
