@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod backend;
+pub mod interrupt;
 pub mod repl;
 pub mod runner;
 pub mod sql_text;
@@ -57,6 +58,10 @@ pub fn main_with(args: Args) -> i32 {
     } else {
         None
     };
+    let interrupted = interrupt::install(&session, script.is_some());
+    if let Some(flag) = &interrupted {
+        runner = runner.with_interrupt(flag.clone());
+    }
     let result = match &script {
         Some(s) => runner.run_script(s, &mut io::stdout().lock(), &mut io::stderr().lock()),
         None => repl::run(&mut runner),
@@ -67,6 +72,7 @@ pub fn main_with(args: Args) -> i32 {
             eprintln!("{e}");
             1
         }
+        _ if script.is_some() && interrupted.as_ref().is_some_and(|f| f.is_set()) => interrupt::EXIT_INTERRUPTED,
         _ if script.is_some() && runner.failures() > 0 => 1,
         _ => 0,
     }

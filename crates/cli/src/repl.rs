@@ -1,5 +1,6 @@
 //! The interactive shell: `ember> ` prompt, multi-line statements ending in `;`,
-//! history in `~/.ember_history`, `exit`/`quit`/Ctrl-D to leave, Ctrl-C to drop the input.
+//! history in `~/.ember_history`, `exit`/`quit`/Ctrl-D to leave, Ctrl-C to drop the input
+//! at the prompt or to cancel the running statement (see `interrupt.rs`).
 
 use std::io;
 use std::path::PathBuf;
@@ -82,6 +83,8 @@ pub fn run(runner: &mut Runner<'_>) -> io::Result<()> {
                     Input::Exit => break,
                     Input::More => {}
                     Input::Run(script) => {
+                        // A Ctrl-C pressed before this statement does not cancel it.
+                        runner.clear_interrupt();
                         runner.run_script(&script, &mut io::stdout().lock(), &mut io::stderr().lock())?
                     }
                 }

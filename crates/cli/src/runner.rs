@@ -12,6 +12,7 @@ use ember_common::Span;
 
 use crate::args::OutputFormat;
 use crate::backend::SqlBackend;
+use crate::interrupt::Interrupted;
 use crate::sql_text::is_blank;
 
 /// Runs scripts against one backend, numbering statements across calls (for `golden`).
@@ -21,11 +22,30 @@ pub struct Runner<'a> {
     time: bool,
     statements: usize,
     failures: usize,
+    /// Set by Ctrl-C: the rest of the script is skipped.
+    interrupted: Option<Interrupted>,
 }
 
 impl<'a> Runner<'a> {
     pub fn new(backend: &'a dyn SqlBackend, format: OutputFormat, time: bool) -> Self {
-        Runner { backend, format, time, statements: 0, failures: 0 }
+        Runner { backend, format, time, statements: 0, failures: 0, interrupted: None }
+    }
+
+    /// Stops a script at the statement that Ctrl-C (`flag`) interrupted.
+    pub fn with_interrupt(mut self, flag: Interrupted) -> Self {
+        self.interrupted = Some(flag);
+        self
+    }
+
+    /// Forgets an earlier Ctrl-C (the shell, before the next statement).
+    pub fn clear_interrupt(&self) {
+        if let Some(f) = &self.interrupted {
+            f.clear();
+        }
+    }
+
+    fn is_interrupted(&self) -> bool {
+        self.interrupted.as_ref().is_some_and(|f| f.is_set())
     }
 
     /// How many statements failed so far.
@@ -33,11 +53,15 @@ impl<'a> Runner<'a> {
         self.failures
     }
 
-    /// Splits `script` into statements and runs them in order, whatever fails.
+    /// Splits `script` into statements and runs them in order, whatever fails, until
+    /// Ctrl-C interrupts one.
     pub fn run_script(&mut self, script: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         for stmt in ember::split_statements(script) {
             if is_blank(&stmt.text) {
                 continue;
+            }
+            if self.is_interrupted() {
+                break;
             }
             self.run_statement(&stmt, script, out, err)?;
         }

@@ -21,6 +21,9 @@ pub mod keys {
     pub const RUNTIME_FILTER_CREATION_THRESHOLD: &str = "ember.optimizer.runtimeFilter.creationSideThreshold";
     pub const PARTITION_TYPE_INFERENCE: &str = "spark.sql.sources.partitionColumnTypeInference.enabled";
     pub const PARTITION_OVERWRITE_MODE: &str = "spark.sql.sources.partitionOverwriteMode";
+    pub const QUERY_TIMEOUT: &str = "ember.query.timeout";
+    /// Debug builds only: `RangeExec` panics on its first batch (tests of panic handling).
+    pub const DEBUG_PANIC_IN_RANGE: &str = "ember.debug.panicInRange";
 }
 
 /// The type of a setting's value, checked by `SET`.
@@ -33,6 +36,8 @@ pub enum ConfType {
     Bytes,
     /// A time zone id (validated by the session, which knows the zone rules).
     TimeZone,
+    /// A duration such as `30s`, `500ms`, `2min` or `0` (a bare number is seconds).
+    Duration,
     /// One of these words (any case).
     Choice(&'static [&'static str]),
     Text,
@@ -55,10 +60,12 @@ const fn entry(key: &'static str, kind: ConfType, default: &'static str, doc: &'
 
 /// Every setting Ember reads, sorted by key (the one declaration of each).
 pub const ENTRIES: &[ConfEntry] = &[
+    entry(keys::DEBUG_PANIC_IN_RANGE, ConfType::Bool, "false", "Debug builds only, for tests: range() panics on its first batch, to check that a panicking task fails its query with INTERNAL_ERROR and the session lives on."),
     entry(keys::BATCH_SIZE, ConfType::PositiveInt, "8192", "Rows per batch the operators pass between each other."),
     entry(keys::EXECUTOR_THREADS, ConfType::PositiveInt, "<number of cores>", "Threads running a query's tasks."),
     entry(keys::RUNTIME_FILTER_CREATION_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated key set a runtime filter is built from."),
     entry(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION, ConfType::Bool, "true", "Whether a small filtered join input reduces the other input before an aggregate (Spark 4 removed its own, spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled)."),
+    entry(keys::QUERY_TIMEOUT, ConfType::Duration, "0", "Statements running longer than this are cancelled (OPERATION_CANCELED), e.g. 30s or 5min; 0 means no limit."),
     entry(keys::ANSI_ENABLED, ConfType::Bool, "true", "When true, Spark SQL's ANSI mode: overflow, invalid casts and division by zero are errors; when false they give NULL."),
     entry(keys::BROADCAST_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated size of a join input that is broadcast to every task instead of shuffled; -1 disables broadcast joins."),
     entry(keys::CASE_SENSITIVE, ConfType::Bool, "false", "Whether column and table names are case sensitive."),
@@ -115,6 +122,7 @@ impl Config {
                 ConfType::Bool if parse_bool(&value).is_none() => Some("boolean"),
                 ConfType::PositiveInt if !value.parse::<usize>().is_ok_and(|n| n > 0) => Some("int"),
                 ConfType::Bytes if parse_bytes(&value).is_none() => Some("bytes"),
+                ConfType::Duration if parse_duration(&value).is_none() => Some("time"),
                 ConfType::Choice(choices) if !choices.iter().any(|c| c.eq_ignore_ascii_case(&value)) => {
                     return Err(Error::spark(
                         "INVALID_CONF_VALUE.OUT_OF_RANGE_OF_OPTIONS",
@@ -172,6 +180,7 @@ impl Config {
             keys::MAX_PARTITION_BYTES => self.max_partition_bytes().to_string(),
             keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION => self.runtime_filter_semi_join_reduction().to_string(),
             keys::RUNTIME_FILTER_CREATION_THRESHOLD => self.runtime_filter_creation_threshold().to_string(),
+            keys::QUERY_TIMEOUT => "0".into(),
             _ => return None,
         })
     }
@@ -216,6 +225,11 @@ impl Config {
         self.get(keys::RUNTIME_FILTER_CREATION_THRESHOLD).and_then(parse_bytes).unwrap_or(10 * 1024 * 1024)
     }
 
+    /// The statement timeout (`ember.query.timeout`); `None` when unset or zero.
+    pub fn query_timeout(&self) -> Option<std::time::Duration> {
+        self.get(keys::QUERY_TIMEOUT).and_then(parse_duration).filter(|d| !d.is_zero())
+    }
+
     pub fn max_partition_bytes(&self) -> u64 {
         self.get(keys::MAX_PARTITION_BYTES).and_then(parse_bytes).map(|v| v.max(1) as u64).unwrap_or(128 << 20)
     }
@@ -244,6 +258,24 @@ pub fn parse_bytes(s: &str) -> Option<i64> {
     num.trim().parse::<i64>().ok().map(|n| n.saturating_mul(mult))
 }
 
+/// Parses a duration as Spark's time settings do: `30s`, `500ms`, `2m`/`2min`, `1h`,
+/// `1d`, `100us`; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim().to_ascii_lowercase();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..split].parse().ok()?;
+    let micros_per_unit: u64 = match s[split..].trim() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => 1_000_000,
+        "ms" | "msec" | "millis" | "milliseconds" => 1_000,
+        "us" | "micros" | "microseconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60_000_000,
+        "h" | "hour" | "hours" => 3_600_000_000,
+        "d" | "day" | "days" => 86_400_000_000,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_micros(n.checked_mul(micros_per_unit)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +284,14 @@ mod tests {
     fn defaults_and_validation() {
         let mut c = Config::new();
         assert!(c.ansi_enabled());
+        assert_eq!(c.query_timeout(), None);
+        c.set(keys::QUERY_TIMEOUT, "1500ms").unwrap();
+        assert_eq!(c.query_timeout(), Some(std::time::Duration::from_millis(1500)));
+        c.set(keys::QUERY_TIMEOUT, "0").unwrap();
+        assert_eq!(c.query_timeout(), None);
+        assert_eq!(parse_duration("2min"), Some(std::time::Duration::from_secs(120)));
+        assert_eq!(parse_duration("30"), Some(std::time::Duration::from_secs(30)));
+        assert_eq!(c.set(keys::QUERY_TIMEOUT, "soon").unwrap_err().class(), "INVALID_CONF_VALUE.TYPE_MISMATCH");
         c.set(keys::SHUFFLE_PARTITIONS, "8").unwrap();
         assert_eq!(c.shuffle_partitions(), 8);
         assert_eq!(c.set(keys::SHUFFLE_PARTITIONS, "zero").unwrap_err().class(), "INVALID_CONF_VALUE.TYPE_MISMATCH");

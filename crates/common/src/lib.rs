@@ -22,13 +22,17 @@ pub mod config;
 pub mod error;
 pub mod error_class;
 pub mod interval_type;
+pub mod panic;
 pub mod random;
 pub mod span;
+pub mod stack;
 pub mod suggest;
 pub mod tree_node;
 pub mod types;
 
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
+pub use panic::catch_panic;
 pub use span::Span;
+pub use stack::with_stack;
 pub use tree_node::{Transformed, TreeNode, TreeNodeRecursion};

@@ -59,7 +59,7 @@ impl CachedRelation {
         let plan = substitute(session, self.plan.clone(), Some(self))?;
         let optimized = crate::query::optimize(plan, &config)?;
         let physical = crate::query::physical_plan(&optimized, &config)?;
-        let ctx = TaskContext::new(config);
+        let ctx = session.task_context(config);
         let mut parts = session.scheduler().collect(&physical, &ctx)?;
         // The partition count was fixed when the relation was registered.
         parts.resize_with(self.state.partitions.max(parts.len()), Vec::new);
@@ -245,7 +245,7 @@ pub(crate) fn materialize_shared(
     config: &Arc<ember_common::Config>,
 ) -> Result<Option<LogicalPlan>> {
     let physical = crate::query::physical_plan(plan, config)?;
-    let ctx = TaskContext::new(config.clone());
+    let ctx = session.task_context(config.clone());
     let parts = session.scheduler().collect(&physical, &ctx)?;
     let state = CacheState {
         schema: plan.schema().arrow_schema().clone(),

@@ -53,8 +53,10 @@ pub fn parse_join_type(how: &str) -> Result<JoinType> {
 }
 
 impl DataFrame {
+    /// A DataFrame belongs to the session, not to the statement that made it: it
+    /// keeps no running query's cancellation token.
     pub(crate) fn new(session: Session, plan: LogicalPlan) -> Self {
-        DataFrame { session, plan, ordered: false }
+        DataFrame { session: session.without_query(), plan, ordered: false }
     }
 
     /// Marks the rows as coming in a defined order (command output).
@@ -317,13 +319,19 @@ impl DataFrame {
         self.session.register_view(name, self.plan.clone(), false)
     }
 
-    pub(crate) fn query_execution(&self) -> Result<QueryExecution> {
-        QueryExecution::new(&self.session, self.plan.clone())
+    /// Plans the query to run as part of `session`'s running query (scalar
+    /// subqueries and caches run now, cancelled with it).
+    pub(crate) fn query_execution(&self, session: &Session) -> Result<QueryExecution> {
+        QueryExecution::new(session, self.plan.clone())
     }
 
-    /// Runs the query and returns all rows as Arrow record batches.
+    /// Runs the query and returns all rows as Arrow record batches. It can be
+    /// cancelled from another thread with `session.cancel_all()` (or times out after
+    /// `ember.query.timeout`): it then fails with `OPERATION_CANCELED`. A panic while
+    /// planning or running fails it with `INTERNAL_ERROR`.
     pub fn collect(&self) -> Result<Vec<RecordBatch>> {
-        self.query_execution()?.collect(&self.session)
+        let session = self.session.for_query();
+        ember_common::catch_panic(|| self.query_execution(&session)?.collect(&session))
     }
 
     /// Number of rows.

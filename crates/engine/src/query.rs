@@ -9,7 +9,7 @@ use ember_datasource::FileScanPlanner;
 use ember_optimizer::{Analyzer, Optimizer, RuleContext};
 use ember_physical::operators::memory::MemoryScanPlanner;
 use ember_physical::planner::PhysicalPlanner;
-use ember_physical::{ExecutionPlan, TaskContext};
+use ember_physical::ExecutionPlan;
 use ember_plan::LogicalPlan;
 
 use crate::const_eval::PhysicalConstEvaluator;
@@ -66,6 +66,7 @@ impl QueryExecution {
             ));
         }
         let config = Arc::new(session.config());
+        ember_plan::plan_depth::check_plan_size(&plan)?;
         let analyzed = analyze(plan, &config)?;
         let analyzed = if run_subqueries { crate::cache::substitute(session, analyzed, None)? } else { crate::cache::substitute_lazily(session, analyzed)? };
         let optimized = optimize(analyzed.clone(), &config)?;
@@ -79,7 +80,7 @@ impl QueryExecution {
 
     /// Runs the physical plan; batches of all partitions in partition order.
     pub fn collect(&self, session: &Session) -> Result<Vec<RecordBatch>> {
-        let ctx = TaskContext::new(self.config.clone());
+        let ctx = session.task_context(self.config.clone());
         let partitions = session.scheduler().collect(&self.physical, &ctx)?;
         Ok(partitions.into_iter().flatten().filter(|b| b.num_rows() > 0).collect())
     }

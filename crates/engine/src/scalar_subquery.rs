@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use arrow::array::new_null_array;
 use ember_common::{Config, Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
-use ember_physical::TaskContext;
 use ember_plan::subquery_plans::{contains_subquery, map_subquery_plans};
 use ember_plan::{Expr, LogicalPlan, ScalarValue};
 
@@ -83,7 +82,7 @@ fn node_count(plan: &LogicalPlan) -> usize {
 fn run(plan: &LogicalPlan, session: &Session, config: &Arc<Config>) -> Result<ScalarValue> {
     let plan = execute_scalar_subqueries(plan.clone(), session, config)?;
     let physical = physical_plan(&plan, config)?;
-    let ctx = TaskContext::new(config.clone());
+    let ctx = session.task_context(config.clone());
     let batches: Vec<_> = session.scheduler().collect(&physical, &ctx)?.into_iter().flatten().filter(|b| b.num_rows() > 0).collect();
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     let value = match rows {

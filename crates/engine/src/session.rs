@@ -26,12 +26,17 @@ pub(crate) struct SessionState {
     pub streams: RwLock<Vec<crate::streaming::StreamingQuery>>,
     /// `session.streams().add_listener(…)`.
     pub stream_listeners: crate::streaming::listener::Listeners,
+    /// Cancellation tokens of the running queries (`cancel_all`).
+    pub queries: ember_physical::QueryRegistry,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
 #[derive(Clone)]
 pub struct Session {
     pub(crate) state: Arc<SessionState>,
+    /// Set while a statement or an action runs (see `running.rs`): the token every
+    /// query it starts (scalar subqueries, caches, writes) is cancelled with.
+    pub(crate) query: Option<ember_physical::CancelToken>,
 }
 
 impl std::fmt::Debug for Session {
@@ -90,7 +95,9 @@ impl Session {
                 current_database: RwLock::new(current_database),
                 streams: RwLock::new(Vec::new()),
                 stream_listeners: Default::default(),
+                queries: Default::default(),
             }),
+            query: None,
         })
     }
 
@@ -171,9 +178,12 @@ impl Session {
 
     /// Runs one SQL statement. Queries are lazy; commands (SET, CREATE VIEW, SHOW
     /// TABLES, EXPLAIN, DESCRIBE) run now and return their output rows.
+    /// A panic while binding, planning or running it fails the statement with
+    /// `INTERNAL_ERROR`; the session stays usable.
     pub fn sql(&self, sql: &str) -> Result<DataFrame> {
-        let statement = self.bind(sql)?;
-        self.execute_statement(statement).map_err(|e| e.with_sql(sql))
+        let statement = ember_common::catch_panic(|| self.bind(sql))?;
+        let session = self.for_query();
+        ember_common::catch_panic(|| session.execute_statement(statement)).map_err(|e| e.with_sql(sql))
     }
 
     pub(crate) fn bind(&self, sql: &str) -> Result<Statement> {
@@ -194,7 +204,10 @@ impl Session {
 
     fn execute_statement(&self, statement: Statement) -> Result<DataFrame> {
         match statement {
-            Statement::Query(plan) => Ok(DataFrame::new(self.clone(), plan)),
+            Statement::Query(plan) => {
+                ember_plan::plan_depth::check_plan_size(&plan)?;
+                Ok(DataFrame::new(self.clone(), plan))
+            }
             other => crate::commands::run_command(self, other),
         }
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
-use ember_common::{Error, Result};
+use ember_common::{catch_panic, Error, Result};
 use ember_physical::operators::exchange::ExchangeExec;
 use ember_physical::{ExecutionPlan, TaskContext};
 use rayon::prelude::*;
@@ -68,7 +68,7 @@ impl Scheduler {
     {
         let root = self.run_shuffle_stages(plan, ctx)?;
         let n = root.output_partitioning().partition_count();
-        self.run_partitions(n, |p, _| task(p, root.execute(p, ctx)?))
+        self.run_partitions(n, ctx, |p, _| task(p, ctx.execute(&root, p)?))
     }
 
     /// Runs `task(p, stop)` for every partition `p` in `0..n` on the pool and returns
@@ -76,8 +76,9 @@ impl Scheduler {
     /// partition is returned, so which error a query reports does not depend on thread
     /// timing: a partition's rows come before the next one's in the input. `stop()`
     /// tells a task that a lower partition has failed already, so its own result cannot
-    /// matter any more.
-    fn run_partitions<T, F>(&self, n: usize, task: F) -> Result<Vec<T>>
+    /// matter any more. A task does not start once the query is cancelled, and a panic
+    /// inside a task fails the query with `INTERNAL_ERROR`.
+    fn run_partitions<T, F>(&self, n: usize, ctx: &TaskContext, task: F) -> Result<Vec<T>>
     where
         T: Send,
         F: Fn(usize, &dyn Fn() -> bool) -> Result<T> + Sync + Send,
@@ -91,7 +92,7 @@ impl Scheduler {
                     if stop() {
                         return None;
                     }
-                    let r = task(p, &stop);
+                    let r = ctx.check_cancelled().and_then(|()| catch_panic(|| task(p, &stop)));
                     if r.is_err() {
                         first_failed.fetch_min(p, Ordering::Relaxed);
                     }
@@ -117,9 +118,9 @@ impl Scheduler {
     /// Runs all partitions of `root` and returns their batches, partition by partition.
     fn run_result_stage(&self, root: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Vec<Vec<RecordBatch>>> {
         let n = root.output_partitioning().partition_count();
-        self.run_partitions(n, |p, stop| {
+        self.run_partitions(n, ctx, |p, stop| {
             let mut batches = Vec::new();
-            for b in root.execute(p, ctx)? {
+            for b in ctx.execute(root, p)? {
                 batches.push(b?);
                 if stop() {
                     break;
@@ -142,11 +143,11 @@ impl Scheduler {
         let input = ex.input().clone();
         let n_in = input.output_partitioning().partition_count();
         let n_out = ex.partitioning().partition_count().max(1);
-        let per_task: Vec<Vec<Vec<RecordBatch>>> = self.run_partitions(n_in, |p, stop| {
+        let per_task: Vec<Vec<Vec<RecordBatch>>> = self.run_partitions(n_in, ctx, |p, stop| {
             let mut buffers: Vec<Vec<RecordBatch>> = vec![Vec::new(); n_out];
             // Round-robin tasks start at different partitions to spread rows evenly.
             let mut rr = p;
-            for batch in input.execute(p, ctx)? {
+            for batch in ctx.execute(&input, p)? {
                 let batch = batch?;
                 if stop() {
                     break;
@@ -226,7 +227,7 @@ mod tests {
     fn the_lowest_partitions_error_wins() {
         let sched = Scheduler::new(4).unwrap();
         for round in 0..30u64 {
-            let r = sched.run_partitions(9, |p, _stop| {
+            let r = sched.run_partitions(9, &TaskContext::default(), |p, _stop| {
                 // Later partitions fail sooner, so the lowest failure is usually last.
                 std::thread::sleep(std::time::Duration::from_micros((9 - p as u64) * 200 + round % 3));
                 if p % 3 == 2 {
@@ -236,7 +237,7 @@ mod tests {
             });
             assert!(r.unwrap_err().to_string().contains("partition 2"));
         }
-        let ok = sched.run_partitions(5, |p, _| Ok(p * 10)).unwrap();
+        let ok = sched.run_partitions(5, &TaskContext::default(), |p, _| Ok(p * 10)).unwrap();
         assert_eq!(ok, vec![0, 10, 20, 30, 40]);
     }
 

@@ -10,6 +10,7 @@ use arrow::record_batch::RecordBatch;
 use ember_common::{Config, Result};
 use ember_plan::FunctionContext;
 
+use crate::cancel::{cancellable, CancelToken};
 use crate::expressions::PhysicalExprRef;
 
 /// The batches one partition of an operator produces.
@@ -53,17 +54,39 @@ pub enum Distribution {
     Broadcast,
 }
 
-/// What a task knows while it runs: the session settings of its query.
+/// What a task knows while it runs: the session settings of its query and the
+/// query's resources (its cancellation token; memory reservations will join it).
 #[derive(Debug, Clone)]
 pub struct TaskContext {
     pub config: Arc<Config>,
     pub functions: FunctionContext,
+    pub cancel: CancelToken,
 }
 
 impl TaskContext {
+    /// The context of a query that cannot be cancelled except through `ctx.cancel`.
     pub fn new(config: Arc<Config>) -> Self {
+        Self::with_cancel(config, CancelToken::default())
+    }
+
+    /// The context of a query cancelled through `cancel`.
+    pub fn with_cancel(config: Arc<Config>, cancel: CancelToken) -> Self {
         let functions = FunctionContext { ansi: config.ansi_enabled(), time_zone: Arc::from(config.time_zone().as_str()) };
-        TaskContext { config, functions }
+        TaskContext { config, functions, cancel }
+    }
+
+    /// Runs partition `partition` of `plan` with a cancellation check before every
+    /// batch. Operators call their children through this, so every pipeline, including
+    /// loops that drain an input (hash table builds, sorts), stops within a batch.
+    pub fn execute(&self, plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Result<BatchIter> {
+        self.cancel.check()?;
+        Ok(cancellable(plan.execute(partition, self)?, self.cancel.clone()))
+    }
+
+    /// `OPERATION_CANCELED` once the query is cancelled (for long loops that do not
+    /// pull batches).
+    pub fn check_cancelled(&self) -> Result<()> {
+        self.cancel.check()
     }
 
     pub fn batch_size(&self) -> usize {
@@ -134,7 +157,7 @@ pub fn display_plan(plan: &Arc<dyn ExecutionPlan>) -> String {
 pub fn collect_partitions_serial(plan: &Arc<dyn ExecutionPlan>, ctx: &TaskContext) -> Result<Vec<RecordBatch>> {
     let mut out = Vec::new();
     for p in 0..plan.output_partitioning().partition_count() {
-        for b in plan.execute(p, ctx)? {
+        for b in ctx.execute(plan, p)? {
             out.push(b?);
         }
     }

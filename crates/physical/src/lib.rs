@@ -12,6 +12,7 @@
 //! - [`ensure_requirements`]: inserts `ExchangeExec` where a child's partitioning does
 //!   not meet its parent's required distribution.
 
+pub mod cancel;
 pub mod ensure_requirements;
 pub mod execution_plan;
 pub mod expressions;
@@ -19,5 +20,6 @@ pub mod operators;
 pub mod planner;
 pub mod scan_planner;
 
+pub use cancel::{CancelToken, QueryRegistry};
 pub use execution_plan::{collect_partitions_serial, display_plan, BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 pub use scan_planner::ScanPlanner;

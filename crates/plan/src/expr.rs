@@ -516,7 +516,8 @@ impl fmt::Display for Expr {
                 let shown: Vec<String> = s.args.iter().map(|a| a.to_string()).collect();
                 match s.func.display_call(&shown) {
                     Some(text) => write!(f, "{text}"),
-                    None => write!(f, "{}({})", s.func.name(), join_args(&s.args)),
+                    // The shown arguments again: rendering them twice doubles the work per level.
+                    None => write!(f, "{}({})", s.func.name(), shown.join(", ")),
                 }
             }
             Expr::AggregateFunction(a) => {

@@ -39,6 +39,7 @@ pub mod interval;
 pub mod interval_parse;
 pub mod logical_plan;
 pub mod operator;
+pub mod plan_depth;
 pub mod pivot;
 pub mod sample;
 pub mod scalar;

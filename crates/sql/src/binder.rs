@@ -47,7 +47,7 @@ impl<'a> Binder<'a> {
 
     /// Parses and binds exactly one statement. Errors carry a span into `sql` and the SQL text.
     pub fn bind_sql(&self, sql: &str) -> Result<Statement> {
-        self.bind_sql_inner(sql).map_err(|e| e.with_sql(sql))
+        ember_common::catch_panic(|| self.bind_sql_inner(sql)).map_err(|e| e.with_sql(sql))
     }
 
     fn bind_sql_inner(&self, sql: &str) -> Result<Statement> {
@@ -62,7 +62,7 @@ impl<'a> Binder<'a> {
     /// Binds a standalone expression over `schema`, as `expr("a + 1")`, `selectExpr("a AS b")`
     /// and `filter("a > 1")` need. An alias (`a + 1 AS b`) and `*` / `t.*` are accepted.
     pub fn bind_expr_sql(&self, sql: &str, schema: &PlanSchema) -> Result<Expr> {
-        self.bind_expr_sql_inner(sql, schema).map_err(|e| e.with_sql(sql))
+        ember_common::catch_panic(|| self.bind_expr_sql_inner(sql, schema)).map_err(|e| e.with_sql(sql))
     }
 
     fn bind_expr_sql_inner(&self, sql: &str, schema: &PlanSchema) -> Result<Expr> {

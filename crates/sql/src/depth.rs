@@ -3,17 +3,22 @@
 //! loops, and everything after it (spans, binding, typing, rewrites) recurses per level.
 
 use ember_common::Result;
+use ember_plan::plan_depth::MAX_PLAN_DEPTH;
 use sqlparser::ast::{self, SelectItem, SetExpr, TableFactor};
 
-use crate::errors::unsupported;
 
 fn too_deep() -> ember_common::Error {
-    unsupported(format!("expressions or set operations nested more than {MAX_EXPR_DEPTH} levels deep"))
+    ember_plan::plan_depth::too_complex(format!("Expressions or set operations are nested more than {MAX_EXPR_DEPTH} levels deep."))
 }
 
 /// Fails if any expression or chain of set operations in `q` is nested too deeply.
 pub(crate) fn check_query(q: &ast::Query) -> Result<()> {
     if let Some(with) = &q.with {
+        // Each CTE may read the one before: a chain this long is a plan too deep (fail
+        // now rather than after binding all of it).
+        if with.cte_tables.len() > MAX_PLAN_DEPTH {
+            return Err(too_many("common table expressions in one WITH", with.cte_tables.len()));
+        }
         for cte in &with.cte_tables {
             check_query(&cte.query)?;
         }
@@ -49,7 +54,16 @@ pub(crate) fn check_query(q: &ast::Query) -> Result<()> {
     Ok(())
 }
 
+fn too_many(what: &str, n: usize) -> ember_common::Error {
+    ember_plan::plan_depth::too_complex(format!("{n} {what}; at most {MAX_PLAN_DEPTH} are supported."))
+}
+
 fn check_select(s: &ast::Select) -> Result<()> {
+    // Joins nest the plan one level each.
+    let joins = s.from.len() + s.from.iter().map(|t| t.joins.len()).sum::<usize>();
+    if joins > MAX_PLAN_DEPTH {
+        return Err(too_many("tables joined in one FROM clause", joins));
+    }
     for item in &s.projection {
         match item {
             SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } | SelectItem::ExprWithAliases { expr: e, .. } => {

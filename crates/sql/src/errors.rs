@@ -68,7 +68,8 @@ pub(crate) fn parser_error(err: ParserError, tokens: &[TokenWithSpan]) -> Error 
     let msg = match err {
         ParserError::ParserError(m) | ParserError::TokenizerError(m) => m,
         ParserError::RecursionLimitExceeded => {
-            return syntax_error("Syntax error: the statement is too deeply nested.");
+            // Spark's class for a statement its parser cannot take (a stack overflow there).
+            return ember_plan::plan_depth::too_complex("The statement is nested too deeply.");
         }
     };
     let end = end_span(tokens);

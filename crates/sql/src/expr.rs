@@ -39,7 +39,7 @@ impl Binder<'_> {
         let nesting = self.expr_nesting.get();
         if nesting == 0 && expr_depth(e) > MAX_EXPR_DEPTH {
             // No span: computing it recurses through the whole expression.
-            return Err(unsupported(format!("expressions nested more than {MAX_EXPR_DEPTH} levels deep")));
+            return Err(ember_plan::plan_depth::too_complex(format!("Expressions are nested more than {MAX_EXPR_DEPTH} levels deep.")));
         }
         let span = span_of(e);
         self.expr_nesting.set(nesting + 1);

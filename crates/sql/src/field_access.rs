@@ -13,7 +13,7 @@ use sqlparser::ast::{self, AccessExpr, Subscript};
 use crate::binder::Binder;
 use crate::errors::{other, span_of, unsupported, ResultExt};
 use crate::expr::ExprScope;
-use crate::types::{parse_data_type_with_tz, parse_ddl_schema_with_tz};
+use crate::types::parse_schema_or_type_with_tz;
 
 impl Binder<'_> {
     /// `a.b.c`: the longest table qualifier that resolves, then struct fields.
@@ -142,10 +142,7 @@ impl Binder<'_> {
             }
         };
         let tz = self.time_zone();
-        let dt = match parse_ddl_schema_with_tz(&text, &tz) {
-            Ok(schema) => DataType::Struct(schema.fields().clone()),
-            Err(ddl_err) => parse_data_type_with_tz(&text, &tz).map_err(|_| ddl_err)?,
-        };
+        let dt = parse_schema_or_type_with_tz(&text, &tz)?;
         args[1] = Expr::Literal(ScalarValue::null_of(&dt)?);
         Ok(())
     }

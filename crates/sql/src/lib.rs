@@ -58,4 +58,4 @@ mod tests_syntax;
 pub use binder::Binder;
 pub use split::{split_statements, StatementText};
 pub use statement::lowercase_keys;
-pub use types::{COMMENT_KEY, parse_cast_type_with_tz, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz};
+pub use types::{COMMENT_KEY, parse_cast_type_with_tz, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz, parse_schema_or_type_with_tz};

@@ -246,14 +246,14 @@ SQLSTATE: 42K03
 #[test]
 fn deeply_nested_input_does_not_overflow() {
     let sql = format!("SELECT {}1{}", "(".repeat(5000), ")".repeat(5000));
-    assert_eq!(err(&sql).class(), "PARSE_SYNTAX_ERROR");
+    assert_eq!(err(&sql).class(), "FAILED_TO_PARSE_TOO_COMPLEX");
     assert!(bind(&format!("SELECT 1{}", " + 1".repeat(200))).is_ok());
     let e = err(&format!("SELECT 1{}", " OR true".repeat(5000)));
-    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+    assert_eq!(e.class(), "FAILED_TO_PARSE_TOO_COMPLEX");
     let e = err(&format!("SELECT 1{}", " UNION SELECT 1".repeat(3000)));
-    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+    assert_eq!(e.class(), "FAILED_TO_PARSE_TOO_COMPLEX");
     let e = err(&format!("SELECT * FROM people WHERE {}", vec!["age = 1"; 3000].join(" OR ")));
-    assert_eq!(e.class(), "UNSUPPORTED_FEATURE");
+    assert_eq!(e.class(), "FAILED_TO_PARSE_TOO_COMPLEX");
 }
 
 #[test]

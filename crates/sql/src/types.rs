@@ -37,6 +37,17 @@ pub fn parse_cast_type_with_tz(s: &str, time_zone: &str) -> Result<(DataType, Op
     Ok(t)
 }
 
+/// A schema argument as `from_json` takes it: a DDL schema (`a INT, b STRING`, a
+/// struct) or else a type name (`array<int>`). When both fail, the DDL error is
+/// reported, unless the type was too deeply nested to parse.
+pub fn parse_schema_or_type_with_tz(s: &str, time_zone: &str) -> Result<DataType> {
+    match parse_ddl_schema_with_tz(s, time_zone) {
+        Ok(schema) => Ok(DataType::Struct(schema.fields().clone())),
+        Err(ddl_err) => parse_data_type_with_tz(s, time_zone)
+            .map_err(|e| if e.class() == "FAILED_TO_PARSE_TOO_COMPLEX" { e } else { ddl_err }),
+    }
+}
+
 /// Parses a DDL schema such as `a INT, b STRING NOT NULL, c ARRAY<INT> COMMENT 'x'`.
 pub fn parse_ddl_schema(s: &str) -> Result<Schema> {
     parse_ddl_schema_with_tz(s, "UTC")
@@ -134,11 +145,17 @@ struct TypeParser<'z> {
     toks: Vec<Tok>,
     pos: usize,
     tz: &'z str,
+    /// How many types enclose the one being parsed (`array<array<…>>`).
+    depth: usize,
 }
+
+/// The deepest nesting of types accepted (`array<array<…>>`, `struct<a:struct<…>>`):
+/// parsing and every later use of a type recurse per level.
+pub const MAX_TYPE_DEPTH: usize = 100;
 
 impl<'z> TypeParser<'z> {
     fn new(s: &str, tz: &'z str) -> Result<Self> {
-        Ok(TypeParser { toks: lex(s)?, pos: 0, tz })
+        Ok(TypeParser { toks: lex(s)?, pos: 0, tz, depth: 0 })
     }
 
     fn peek(&self) -> Option<&Tok> {
@@ -267,6 +284,16 @@ impl<'z> TypeParser<'z> {
 
     /// A type: its Arrow type, and its Spark interval type when it is one.
     fn spark_type(&mut self) -> Result<(DataType, Option<IntervalType>)> {
+        if self.depth >= MAX_TYPE_DEPTH {
+            return Err(ember_plan::plan_depth::too_complex(format!("A type is nested more than {MAX_TYPE_DEPTH} levels deep.")));
+        }
+        self.depth += 1;
+        let t = self.spark_type_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn spark_type_inner(&mut self) -> Result<(DataType, Option<IntervalType>)> {
         let name = match self.peek() {
             Some(Tok::Ident(s)) => s.to_ascii_lowercase(),
             _ => return Err(self.error_here()),

@@ -64,7 +64,7 @@ impl StatefulAggregateExec {
     fn run(&self, partition: usize, ctx: &TaskContext) -> Result<Vec<RecordBatch>> {
         let schema = self.input.schema();
         let mut new_rows = Vec::new();
-        for b in self.input.execute(partition, ctx)? {
+        for b in ctx.execute(&self.input, partition)? {
             let b = b?;
             if b.num_rows() > 0 {
                 new_rows.push(b);

@@ -118,3 +118,34 @@ fn caret_is_rebased_onto_the_script_column() {
     SQLSTATE: 42703
     "#);
 }
+
+/// Ctrl-C during a statement: it fails as cancelled, the rest of the script is
+/// skipped; once the flag is cleared (the shell's next statement) scripts run again.
+#[test]
+fn an_interrupt_stops_the_script() {
+    struct Interrupting(crate::interrupt::Interrupted);
+    impl SqlBackend for Interrupting {
+        fn run(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+            if sql.contains("long") {
+                self.0.set();
+                return Err(Error::spark("OPERATION_CANCELED", &[]));
+            }
+            Fake.run(sql)
+        }
+        fn time_zone(&self) -> String {
+            "UTC".into()
+        }
+    }
+    let flag = crate::interrupt::Interrupted::default();
+    let backend = Interrupting(flag.clone());
+    let mut runner = Runner::new(&backend, OutputFormat::Csv, false).with_interrupt(flag.clone());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    runner.run_script("SELECT 1; SELECT long; SELECT 2", &mut out, &mut err).unwrap();
+    assert!(flag.is_set());
+    assert_eq!(String::from_utf8_lossy(&out).matches("id,s").count(), 1);
+    assert!(String::from_utf8_lossy(&err).contains("[OPERATION_CANCELED]"));
+    runner.clear_interrupt();
+    let mut out = Vec::new();
+    runner.run_script("SELECT 3", &mut out, &mut err).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out).matches("id,s").count(), 1);
+}

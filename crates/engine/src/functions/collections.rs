@@ -1,7 +1,6 @@
 //! DataFrame wrappers for Spark's array, map, struct and JSON functions, by Spark's
 //! names (`struct_` and `map_` where Rust reserves or `std` shadows the name).
 
-use arrow::datatypes::DataType;
 use ember_plan::expr::{Generator, GeneratorKind};
 use ember_plan::{Expr, ScalarValue};
 
@@ -185,12 +184,9 @@ pub fn json_tuple(c: Column, keys: &[&str]) -> Column {
 /// Parses JSON text with a schema given as DDL (`"a INT, b STRING"`) or a type name
 /// (`"array<int>"`); malformed input gives NULL fields.
 pub fn from_json(c: Column, schema: &str) -> Column {
-    let dt = match ember_sql::parse_ddl_schema(schema) {
-        Ok(s) => DataType::Struct(s.fields().clone()),
-        Err(ddl_err) => match ember_sql::parse_data_type(schema) {
-            Ok(t) => t,
-            Err(_) => return Column::from_expr(deferred_error(ddl_err)),
-        },
+    let dt = match ember_sql::parse_schema_or_type_with_tz(schema, "UTC") {
+        Ok(t) => t,
+        Err(e) => return Column::from_expr(deferred_error(e)),
     };
     match ScalarValue::null_of(&dt) {
         Ok(null) => call_function("from_json", vec![c, Column::from_expr(Expr::Literal(null))]),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use arrow::record_batch::RecordBatch;
 use ember_common::{Error, Result};
-use ember_physical::{BatchIter, TaskContext};
+use ember_physical::BatchIter;
 use ember_plan::LogicalPlan;
 
 use super::committer::{CommitKind, Job};
@@ -143,6 +143,11 @@ pub(crate) fn run_write_job(
     plan: LogicalPlan,
     request: &WriteRequest,
 ) -> Result<Vec<String>> {
+    let session = &session.for_query();
+    ember_common::catch_panic(|| write(session, plan, request))
+}
+
+fn write(session: &Session, plan: LogicalPlan, request: &WriteRequest) -> Result<Vec<String>> {
     let qe = QueryExecution::new(session, plan)?;
     let schema = qe.physical.schema();
     let part_cols = partition_indices(&schema, request.partition_by)?;
@@ -158,7 +163,7 @@ pub(crate) fn run_write_job(
         },
     };
     let job = Job::setup(request.target)?;
-    let ctx = TaskContext::new(qe.config.clone());
+    let ctx = session.task_context(qe.config.clone());
     let extension = factory.extension();
     let run = || -> Result<Vec<String>> {
         let task = |p: usize, batches: BatchIter| -> Result<usize> {

@@ -79,7 +79,7 @@ impl ExecutionPlan for ExpandExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         let projections = self.projections.clone();
         let schema = self.schema.clone();
         let ctx = ctx.clone();

@@ -85,7 +85,7 @@ impl ExecutionPlan for FilterExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         let predicate = self.predicate.clone();
         let ctx = ctx.clone();
         Ok(Box::new(input.filter_map(move |b| match b.and_then(|b| filter_batch(&predicate, &b, &ctx)) {

@@ -148,7 +148,7 @@ impl ExecutionPlan for GenerateExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         let me = GenerateExec {
             kind: self.kind,
             outer: self.outer,

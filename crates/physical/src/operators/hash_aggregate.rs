@@ -205,7 +205,7 @@ impl ExecutionPlan for HashAggregateExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         Ok(Box::new(stream::AggregateStream::new(self.spec.clone(), input, ctx.clone())))
     }
 

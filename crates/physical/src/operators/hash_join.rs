@@ -157,7 +157,7 @@ impl HashJoinExec {
 
     fn build_table(&self, partition: usize, ctx: &TaskContext) -> Result<Arc<JoinTable>> {
         let child = self.build_child();
-        let input = child.execute(partition, ctx)?;
+        let input = ctx.execute(child, partition)?;
         Ok(Arc::new(JoinTable::build(input, &child.schema(), &self.spec.build_on, &self.spec.key_types, ctx)?))
     }
 
@@ -213,6 +213,9 @@ impl ExecutionPlan for HashJoinExec {
             PartitionMode::Partitioned { .. } => !right_preserved(self.spec.join_type),
         };
         match probe {
+            // The left side is asked once: asking each side for its partitioning recurses
+            // through it, so asking twice doubles the work at every join below.
+            _ if keeps_left && self.spec.build_side == BuildSide::Right => probe,
             _ if keeps_left => self.left.output_partitioning(),
             Partitioning::Single => Partitioning::Single,
             _ => Partitioning::Unknown(n),
@@ -235,7 +238,7 @@ impl ExecutionPlan for HashJoinExec {
             PartitionMode::Broadcast { .. } => self.broadcast_table(ctx)?,
             PartitionMode::Partitioned { .. } => self.build_table(partition, ctx)?,
         };
-        let probe = self.probe_child().execute(partition, ctx)?;
+        let probe = ctx.execute(self.probe_child(), partition)?;
         Ok(Box::new(HashJoinStream::new(self.spec.clone(), table, probe, ctx.clone())))
     }
 

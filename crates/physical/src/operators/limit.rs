@@ -78,7 +78,7 @@ impl ExecutionPlan for LocalLimitExec {
         if self.fetch == 0 {
             return Ok(Box::new(std::iter::empty()));
         }
-        Ok(limit_iter(self.input.execute(partition, ctx)?, 0, Some(self.fetch)))
+        Ok(limit_iter(ctx.execute(&self.input, partition)?, 0, Some(self.fetch)))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -148,7 +148,7 @@ impl ExecutionPlan for GlobalLimitExec {
         if self.fetch == Some(0) {
             return Ok(Box::new(std::iter::empty()));
         }
-        Ok(limit_iter(self.input.execute(0, ctx)?, self.skip, self.fetch))
+        Ok(limit_iter(ctx.execute(&self.input, 0)?, self.skip, self.fetch))
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -67,7 +67,7 @@ impl NestedLoopJoinExec {
         if let Some(b) = guard.as_ref() {
             return Ok(b.clone());
         }
-        let batches = self.right.execute(0, ctx)?.collect::<Result<Vec<_>>>()?;
+        let batches = ctx.execute(&self.right, 0)?.collect::<Result<Vec<_>>>()?;
         let batch = Arc::new(arrow::compute::concat_batches(&self.right.schema(), &batches)?);
         *guard = Some(batch.clone());
         Ok(batch)
@@ -121,7 +121,7 @@ impl ExecutionPlan for NestedLoopJoinExec {
             return Err(Error::internal(format!("{} nested-loop join has one partition, asked for {partition}", self.spec.join_type)));
         }
         let right = self.right_batch(ctx)?;
-        let left = self.left.execute(partition, ctx)?;
+        let left = ctx.execute(&self.left, partition)?;
         Ok(Box::new(NestedLoopStream::new(self.spec.clone(), right, left, ctx.clone())?))
     }
 

@@ -102,7 +102,7 @@ impl ExecutionPlan for ProjectionExec {
     }
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         let exprs = self.exprs.clone();
         let schema = self.schema.clone();
         let ctx = ctx.clone();

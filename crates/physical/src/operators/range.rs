@@ -144,7 +144,12 @@ impl ExecutionPlan for RangeExec {
         let batch_size = ctx.batch_size().max(1) as u64;
         let schema = self.schema.clone();
         let mut next = first;
+        let panic_for_tests = cfg!(debug_assertions)
+            && ctx.config.get(ember_common::config::keys::DEBUG_PANIC_IN_RANGE).and_then(ember_common::config::parse_bool) == Some(true);
         Ok(Box::new(std::iter::from_fn(move || {
+            if panic_for_tests {
+                panic!("{} is set", ember_common::config::keys::DEBUG_PANIC_IN_RANGE);
+            }
             if next >= last {
                 return None;
             }

@@ -86,7 +86,7 @@ impl ExecutionPlan for SampleExec {
         let input = self.input.clone();
         let parts = input.output_partitioning().partition_count();
         let ctx2 = ctx.clone();
-        let batches = (0..parts).flat_map(move |p| match input.execute(p, &ctx2) {
+        let batches = (0..parts).flat_map(move |p| match ctx2.execute(&input, p) {
             Ok(it) => it,
             Err(e) => Box::new(std::iter::once(Err(e))),
         });

@@ -141,7 +141,7 @@ impl ExecutionPlan for SortExec {
         if self.fetch == Some(0) {
             return Ok(Box::new(std::iter::empty()));
         }
-        let input = self.input.execute(partition, ctx)?;
+        let input = ctx.execute(&self.input, partition)?;
         let (schema, fetch, ctx) = (self.input.schema(), self.fetch, ctx.clone());
         let mut sorted = None;
         let mut offset = 0;

@@ -75,7 +75,7 @@ impl ExecutionPlan for SortPreservingMergeExec {
         let n = self.input.output_partitioning().partition_count();
         if n == 1 {
             // One sorted partition: already in order, only `fetch` applies.
-            let input = self.input.execute(0, ctx)?;
+            let input = ctx.execute(&self.input, 0)?;
             return Ok(Box::new(input.map_while(move |b| match b {
                 Ok(_) if remaining == 0 => None,
                 Ok(b) => {
@@ -87,7 +87,7 @@ impl ExecutionPlan for SortPreservingMergeExec {
             })));
         }
         let keys = SortKeys::try_new(&self.exprs, &self.input.schema())?;
-        let mut inputs = (0..n).map(|p| self.input.execute(p, ctx)).collect::<Result<Vec<_>>>()?;
+        let mut inputs = (0..n).map(|p| ctx.execute(&self.input, p)).collect::<Result<Vec<_>>>()?;
         let mut merge = Merge {
             keys,
             ctx: ctx.clone(),

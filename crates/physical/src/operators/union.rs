@@ -80,7 +80,7 @@ impl ExecutionPlan for UnionExec {
         };
         let schema = self.schema.clone();
         // Re-label batches with the union's schema (names of the first input).
-        Ok(Box::new(self.inputs[i].execute(p, ctx)?.map(move |b| {
+        Ok(Box::new(ctx.execute(&self.inputs[i], p)?.map(move |b| {
             b.and_then(|b| {
                 let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
                 Ok(RecordBatch::try_new_with_options(schema.clone(), b.columns().to_vec(), &options)?)

@@ -286,7 +286,7 @@ impl Iterator for HashJoinStream {
             if let Some(b) = self.pending.pop_front() {
                 return Some(Ok(b));
             }
-            match self.step() {
+            match self.ctx.check_cancelled().and_then(|()| self.step()) {
                 Ok(true) => continue,
                 Ok(false) => return None,
                 Err(e) => {

@@ -115,7 +115,7 @@ impl ExecutionPlan for WindowExec {
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
         let mut batches = Vec::new();
-        for b in self.input.execute(partition, ctx)? {
+        for b in ctx.execute(&self.input, partition)? {
             let b = b?;
             if b.num_rows() > 0 {
                 batches.push(b);
@@ -153,6 +153,7 @@ impl WindowExec {
         let first_order = order_keys.first().zip(self.order_by.first()).map(|(k, o)| (k, o.options.descending));
         let mut columns = batch.columns().to_vec();
         for e in &self.exprs {
+            ctx.check_cancelled()?;
             let args = e.args.iter().map(eval).collect::<Result<Vec<_>>>()?;
             let col = self.evaluate(e, &args, &layout, first_order, ctx)?;
             let col = if col.data_type() != &e.return_type { arrow::compute::cast(&col, &e.return_type)? } else { col };
