@@ -322,6 +322,13 @@ fn a_failing_batch_stops_the_query_with_stream_failed() {
     assert!(e.message().contains("boom"), "{e}");
     assert!(q.exception().is_some());
     assert!(!q.is_active());
+
+    // A panic in user code ends the query with INTERNAL_ERROR; the process lives on.
+    let q = df.write_stream().foreach_batch(|_, _| panic!("user bug")).start().unwrap();
+    input.add_batch(kv(&[("b", 2)])).unwrap();
+    let e = q.await_termination().unwrap_err();
+    assert_eq!(e.cause().map(|c| c.class()).as_deref(), Some("INTERNAL_ERROR"), "{e}");
+    assert!(e.message().contains("user bug"), "{e}");
 }
 
 #[test]

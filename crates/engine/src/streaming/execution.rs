@@ -60,7 +60,9 @@ pub(crate) fn now_ms() -> i64 {
 impl StreamExecution {
     /// Runs until stopped, finished (`Once`, `AvailableNow`) or failed.
     pub fn run(mut self) {
-        let result = self.run_batches();
+        // A panic (in user code such as foreach_batch, or a bug) ends the query with
+        // INTERNAL_ERROR instead of leaving it marked active forever.
+        let result = ember_common::catch_panic(|| self.run_batches());
         for s in &self.sources {
             s.source.stop();
         }
