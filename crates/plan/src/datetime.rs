@@ -52,6 +52,38 @@ pub fn add_months_to_days(days: i32, months: i32) -> Option<i32> {
     )?))
 }
 
+/// `java.time.ZoneId.SHORT_IDS`, which Spark accepts for zone names (`PST`, `CTT`, …).
+const SHORT_IDS: [(&str, &str); 28] = [
+    ("ACT", "Australia/Darwin"),
+    ("AET", "Australia/Sydney"),
+    ("AGT", "America/Argentina/Buenos_Aires"),
+    ("ART", "Africa/Cairo"),
+    ("AST", "America/Anchorage"),
+    ("BET", "America/Sao_Paulo"),
+    ("BST", "Asia/Dhaka"),
+    ("CAT", "Africa/Harare"),
+    ("CNT", "America/St_Johns"),
+    ("CST", "America/Chicago"),
+    ("CTT", "Asia/Shanghai"),
+    ("EAT", "Africa/Addis_Ababa"),
+    ("ECT", "Europe/Paris"),
+    ("IET", "America/Indiana/Indianapolis"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("MIT", "Pacific/Apia"),
+    ("NET", "Asia/Yerevan"),
+    ("NST", "Pacific/Auckland"),
+    ("PLT", "Asia/Karachi"),
+    ("PNT", "America/Phoenix"),
+    ("PRT", "America/Puerto_Rico"),
+    ("PST", "America/Los_Angeles"),
+    ("SST", "Pacific/Guadalcanal"),
+    ("VST", "Asia/Ho_Chi_Minh"),
+    ("EST", "-05:00"),
+    ("MST", "-07:00"),
+    ("HST", "-10:00"),
+];
+
 /// A session time zone; `None` inside means UTC.
 #[derive(Debug, Clone, Copy)]
 pub struct Zone(Option<Tz>);
@@ -74,6 +106,9 @@ impl Zone {
             .iter()
             .find_map(|p| upper.strip_prefix(p).filter(|r| r.starts_with(['+', '-'])))
             .map(normalize_offset);
+        if let Some((_, id)) = SHORT_IDS.iter().find(|(short, _)| *short == upper) {
+            return Tz::from_str(id).ok().map(|tz| Zone(Some(tz)));
+        }
         let candidate = offset.unwrap_or_else(|| {
             if name.starts_with(['+', '-']) {
                 normalize_offset(name)

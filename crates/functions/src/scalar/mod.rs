@@ -21,6 +21,8 @@ pub mod datetime_calendar;
 pub mod datetime_convert;
 pub mod datetime_epoch;
 pub mod datetime_extract;
+pub mod datetime_make;
+pub mod datetime_names;
 pub mod datetime_pattern;
 pub mod defaults;
 pub mod encoding;
@@ -31,12 +33,15 @@ pub mod length;
 pub mod locate;
 pub mod math;
 pub mod null_check;
+pub mod null_fns;
 pub mod number_fns;
 pub mod pad;
 pub mod pmod;
 pub mod regexp;
 pub mod replace;
 pub mod round;
+pub mod session_info;
+pub mod spark_hash;
 pub mod split;
 pub mod string_fn;
 pub mod string_metrics;
@@ -45,6 +50,7 @@ pub mod string_search;
 pub mod substring;
 pub mod translate;
 pub mod trim;
+pub mod try_fn;
 pub mod typed_fn;
 pub mod utils;
 
@@ -166,6 +172,16 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         fns.push(Arc::new(f));
     }
     fns.extend(datetime_functions());
+    fns.extend(misc_functions());
+    fns
+}
+
+/// NULL helpers and facts about the session.
+fn misc_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = Vec::new();
+    for f in [null_fns::equal_null(), null_fns::nullifzero(), null_fns::zeroifnull(), session_info::version(), session_info::current_timezone(), spark_hash::hash(), spark_hash::xxhash64()] {
+        fns.push(Arc::new(f));
+    }
     fns
 }
 
@@ -174,7 +190,7 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     use datetime_calendar as cal;
     use datetime_convert as conv;
     use datetime_extract as ext;
-    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![Arc::new(ext::Extract::extract()), Arc::new(ext::Extract::date_part())];
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![Arc::new(ext::Extract::extract()), Arc::new(ext::Extract::date_part()), Arc::new(ext::Extract::datepart())];
     for f in [
         ext::year(), ext::quarter(), ext::month(), ext::day(), ext::dayofmonth(), ext::dayofweek(), ext::weekday(),
         ext::dayofyear(), ext::weekofyear(), ext::hour(), ext::minute(), ext::second(),
@@ -192,8 +208,23 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     ] {
         fns.push(Arc::new(f));
     }
+    use datetime_make as make;
+    for f in [make::make_timestamp(), make::make_timestamp_ltz(), make::make_timestamp_ntz()] {
+        fns.push(Arc::new(f));
+    }
+    fns.extend([
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp", make::make_timestamp())) as Arc<dyn ScalarFunctionImpl>,
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp_ltz", make::make_timestamp_ltz())),
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp_ntz", make::make_timestamp_ntz())),
+        Arc::new(datetime_names::dayname()),
+        Arc::new(datetime_names::monthname()),
+    ]);
     fns
 }
+
+/// `(synonym, target)`: names Spark resolves to another function and shows under the
+/// target's name (`curdate()` is `current_date()`).
+pub const SYNONYMS: &[(&str, &str)] = &[("curdate", "current_date"), ("dateadd", "date_add"), ("random", "rand")];
 
 /// `(alias, target)`: names Spark accepts for another function.
 pub const ALIASES: &[(&str, &str)] = &[
@@ -214,4 +245,5 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("printf", "format_string"),
     ("sha", "sha1"),
     ("char", "chr"),
+    ("date_diff", "datediff"),
 ];
