@@ -12,6 +12,7 @@ pub mod json_value;
 pub mod map_fns;
 pub mod struct_fns;
 pub mod case;
+pub mod charset;
 pub mod chr;
 pub mod concat;
 pub mod conditional;
@@ -44,6 +45,7 @@ pub mod session_info;
 pub mod spark_hash;
 pub mod split;
 pub mod string_fn;
+pub mod string_mask;
 pub mod string_metrics;
 pub mod string_misc;
 pub mod string_search;
@@ -52,6 +54,8 @@ pub mod translate;
 pub mod trim;
 pub mod try_fn;
 pub mod typed_fn;
+pub mod url;
+pub mod utf8;
 pub mod utils;
 
 use std::sync::Arc;
@@ -173,6 +177,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     }
     fns.extend(datetime_functions());
     fns.extend(misc_functions());
+    fns.extend(text_functions());
     fns
 }
 
@@ -247,3 +252,24 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("char", "chr"),
     ("date_diff", "datediff"),
 ];
+
+/// URLs, character sets, UTF-8 validity, quoting and masking.
+fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![
+        Arc::new(url::url_encode()),
+        Arc::new(url::url_decode()),
+        Arc::new(url::parse_url()),
+        Arc::new(try_fn::TryFunction::new("try_url_decode", url::url_decode())),
+        Arc::new(try_fn::TryFunction::new("try_parse_url", url::parse_url())),
+        Arc::new(charset::encode()),
+        Arc::new(charset::Decode),
+        Arc::new(charset::to_binary()),
+        Arc::new(try_fn::TryFunction::new("try_to_binary", charset::to_binary())),
+        Arc::new(string_mask::quote()),
+        Arc::new(string_mask::mask()),
+    ];
+    for f in [utf8::is_valid_utf8(), utf8::make_valid_utf8(), utf8::validate_utf8(), utf8::try_validate_utf8()] {
+        fns.push(Arc::new(f));
+    }
+    fns
+}

@@ -36,7 +36,8 @@ pub fn equal_null() -> TypedFunction {
         returns: |_| Ok(DataType::Boolean),
         kernel: |_, a, n, _| {
             if a[0].data_type() == &DataType::Null {
-                let both_null: arrow::array::BooleanArray = (0..n).map(|i| Some(a[1].is_null(i))).collect();
+                let other_null = a[1].data_type() == &DataType::Null;
+                let both_null: arrow::array::BooleanArray = (0..n).map(|i| Some(other_null || a[1].is_null(i))).collect();
                 return Ok(Arc::new(both_null));
             }
             Ok(Arc::new(cmp::not_distinct(&a[0], &a[1])?))
@@ -63,9 +64,15 @@ pub fn nullifzero() -> TypedFunction {
         name: "nullifzero",
         min_args: 1,
         max_args: 1,
-        coerce: numeric_only,
+        coerce: |name, t| match &t[0] {
+            DataType::Null => Ok(vec![DataType::Null]),
+            _ => numeric_only(name, t),
+        },
         returns: |t| Ok(t[0].clone()),
         kernel: |_, a, n, _| {
+            if a[0].data_type() == &DataType::Null {
+                return Ok(a[0].clone());
+            }
             let zero = zero_of(a[0].data_type(), n)?;
             Ok(nullif(&a[0], &cmp::eq(&a[0], &zero)?)?)
         },

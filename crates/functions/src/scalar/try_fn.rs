@@ -75,4 +75,17 @@ impl ScalarFunctionImpl for TryFunction {
     fn implicit_args(&self, given: usize) -> Vec<ScalarValue> {
         self.inner.implicit_args(given)
     }
+
+    /// Spark leaves the zone out of `try_make_timestamp`'s name.
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        match (self.name, args.len()) {
+            ("try_make_timestamp", 7) => Some(format!("{}({})", self.name, args[..6].join(", "))),
+            _ => None,
+        }
+    }
+
+    fn specialize(&self, literals: &[Option<&ScalarValue>]) -> Result<Option<Arc<dyn ScalarFunctionImpl>>> {
+        let specialized = self.inner.specialize(literals)?;
+        Ok(specialized.map(|inner| Arc::new(TryFunction { name: self.name, inner }) as Arc<dyn ScalarFunctionImpl>))
+    }
 }
