@@ -39,6 +39,7 @@ pub mod number_fns;
 pub mod pad;
 pub mod pmod;
 pub mod regexp;
+pub mod regexp_more;
 pub mod replace;
 pub mod round;
 pub mod session_info;
@@ -267,6 +268,10 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(try_fn::TryFunction::new("try_to_binary", charset::to_binary())),
         Arc::new(string_mask::quote()),
         Arc::new(string_mask::mask()),
+        Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_extract_all(), defaults: || vec![ScalarValue::Int32(Some(1))], min_given: 2 }),
+        Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_instr(), defaults: || vec![ScalarValue::Int32(Some(0))], min_given: 2 }),
+        Arc::new(regexp_more::regexp_count()),
+        Arc::new(regexp_more::regexp_substr()),
     ];
     for f in [utf8::is_valid_utf8(), utf8::make_valid_utf8(), utf8::validate_utf8(), utf8::try_validate_utf8()] {
         fns.push(Arc::new(f));
