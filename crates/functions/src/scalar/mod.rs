@@ -25,6 +25,7 @@ pub mod datetime_extract;
 pub mod datetime_make;
 pub mod datetime_names;
 pub mod datetime_pattern;
+pub mod datetime_zone;
 pub mod defaults;
 pub mod encoding;
 pub mod format_string;
@@ -223,6 +224,12 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(try_fn::TryFunction::new("try_make_timestamp_ltz", make::make_timestamp_ltz())),
         Arc::new(try_fn::TryFunction::new("try_make_timestamp_ntz", make::make_timestamp_ntz())),
         Arc::new(datetime_names::dayname()),
+        Arc::new(datetime_zone::convert_timezone()),
+        Arc::new(datetime_zone::from_utc_timestamp()),
+        Arc::new(datetime_zone::to_utc_timestamp()),
+        Arc::new(datetime_zone::to_timestamp_ntz()),
+        Arc::new(datetime_zone::to_timestamp_ltz()),
+        Arc::new(datetime_zone::localtimestamp()),
         Arc::new(datetime_names::monthname()),
     ]);
     fns
