@@ -7,6 +7,7 @@ pub mod array_fns;
 pub mod bits;
 pub mod collection_util;
 pub mod element_at;
+pub mod interval_make;
 pub mod json_fns;
 pub mod json_value;
 pub mod map_fns;
@@ -230,6 +231,10 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(datetime_zone::to_timestamp_ntz()),
         Arc::new(datetime_zone::to_timestamp_ltz()),
         Arc::new(datetime_zone::localtimestamp()),
+        Arc::new(interval_make::make_ym_interval()),
+        Arc::new(interval_make::make_dt_interval()),
+        Arc::new(interval_make::make_interval()),
+        Arc::new(try_fn::TryFunction::new("try_make_interval", interval_make::make_interval())),
         Arc::new(datetime_names::monthname()),
     ]);
     fns
