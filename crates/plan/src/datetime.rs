@@ -52,6 +52,19 @@ pub fn add_months_to_days(days: i32, months: i32) -> Option<i32> {
     )?))
 }
 
+/// The units `timestampadd` / `timestampdiff` take (Spark's `datetimeUnit` keywords).
+pub const DATETIME_UNITS: [&str; 11] =
+    ["MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFYEAR", "WEEK", "MONTH", "QUARTER", "YEAR"];
+
+/// INVALID_PARAMETER_VALUE.DATETIME_UNIT: a unit given as a string, or not a unit.
+pub fn invalid_datetime_unit(func: &str, unit: &str) -> ember_common::Error {
+    ember_common::Error::new(ember_common::ErrorKind::Other {
+        class: "INVALID_PARAMETER_VALUE.DATETIME_UNIT".into(),
+        sqlstate: Some("22023".into()),
+        message: format!("The value of parameter(s) `unit` in `{func}` is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '{unit}'."),
+    })
+}
+
 /// `java.time.ZoneId.SHORT_IDS`, which Spark accepts for zone names (`PST`, `CTT`, …).
 const SHORT_IDS: [(&str, &str); 28] = [
     ("ACT", "Australia/Darwin"),

@@ -26,6 +26,7 @@ pub mod datetime_extract;
 pub mod datetime_make;
 pub mod datetime_names;
 pub mod datetime_pattern;
+pub mod datetime_timestampadd;
 pub mod datetime_zone;
 pub mod defaults;
 pub mod encoding;
@@ -231,6 +232,8 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(datetime_zone::to_timestamp_ntz()),
         Arc::new(datetime_zone::to_timestamp_ltz()),
         Arc::new(datetime_zone::localtimestamp()),
+        Arc::new(datetime_timestampadd::timestampadd()),
+        Arc::new(datetime_timestampadd::timestampdiff()),
         Arc::new(interval_make::make_ym_interval()),
         Arc::new(interval_make::make_dt_interval()),
         Arc::new(interval_make::make_interval()),
