@@ -62,8 +62,18 @@ pub struct TaskContext {
 
 impl TaskContext {
     pub fn new(config: Arc<Config>) -> Self {
-        let functions = FunctionContext { ansi: config.ansi_enabled(), time_zone: Arc::from(config.time_zone().as_str()) };
+        let functions = FunctionContext {
+            ansi: config.ansi_enabled(),
+            time_zone: Arc::from(config.time_zone().as_str()),
+            ..FunctionContext::default()
+        };
         TaskContext { config, functions }
+    }
+
+    /// This context for the task computing `partition`: functions see the partition and
+    /// keep their per-task state apart (`rand`, `monotonically_increasing_id`).
+    pub fn for_partition(&self, partition: usize) -> TaskContext {
+        TaskContext { config: self.config.clone(), functions: self.functions.for_partition(partition) }
     }
 
     pub fn batch_size(&self) -> usize {

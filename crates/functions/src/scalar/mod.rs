@@ -41,6 +41,7 @@ pub mod null_fns;
 pub mod number_fns;
 pub mod pad;
 pub mod pmod;
+pub mod random_fns;
 pub mod regexp;
 pub mod regexp_more;
 pub mod replace;
@@ -54,6 +55,7 @@ pub mod string_metrics;
 pub mod string_misc;
 pub mod string_search;
 pub mod substring;
+pub mod task_info;
 pub mod translate;
 pub mod trim;
 pub mod try_fn;
@@ -188,6 +190,18 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
 /// NULL helpers and facts about the session.
 fn misc_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = Vec::new();
+    for f in [random_fns::rand(), random_fns::randn(), random_fns::uniform(), random_fns::randstr(), random_fns::uuid()] {
+        fns.push(Arc::new(f));
+    }
+    for f in [
+        task_info::monotonically_increasing_id(),
+        task_info::spark_partition_id(),
+        task_info::input_file_name(),
+        task_info::input_file_block_start(),
+        task_info::input_file_block_length(),
+    ] {
+        fns.push(Arc::new(f));
+    }
     for f in [null_fns::equal_null(), null_fns::nullifzero(), null_fns::zeroifnull(), session_info::version(), session_info::current_timezone(), spark_hash::hash(), spark_hash::xxhash64()] {
         fns.push(Arc::new(f));
     }
