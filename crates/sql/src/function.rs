@@ -92,6 +92,11 @@ impl Binder<'_> {
             // Spark's `unix_timestamp()` is `unix_timestamp(current_timestamp(), <format>)`
             args.push(self.call_scalar("current_timestamp", vec![])?);
         }
+        if name == "assert_true" && args.len() == 1 {
+            // Spark's default message names the condition, and shows in the column name.
+            let message = format!("'{}' is not true!", args[0]);
+            args.push(lit(message));
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }

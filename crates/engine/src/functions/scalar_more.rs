@@ -170,3 +170,32 @@ fn leading(fields: Vec<Option<Column>>) -> Vec<Column> {
     let given = fields.iter().rposition(|f| f.is_some()).map_or(0, |p| p + 1);
     fields.into_iter().take(given).map(|f| f.unwrap_or_else(|| lit(0))).collect()
 }
+
+nullary!(uuid, monotonically_increasing_id, spark_partition_id, input_file_name, input_file_block_start, input_file_block_length);
+
+/// `rand([seed])`: uniform in [0, 1) with Spark's generator; no seed draws one.
+pub fn rand(seed: Option<i64>) -> Column {
+    call_function("rand", seed.map(lit).into_iter().collect())
+}
+/// `randn([seed])`: standard normal with Spark's generator.
+pub fn randn(seed: Option<i64>) -> Column {
+    call_function("randn", seed.map(lit).into_iter().collect())
+}
+/// `uniform(min, max[, seed])`
+pub fn uniform(min: impl Into<Column>, max: impl Into<Column>, seed: Option<i64>) -> Column {
+    call_function("uniform", with_optional(vec![min.into(), max.into()], [seed.map(lit)]))
+}
+/// `randstr(length[, seed])`: random letters and digits.
+pub fn randstr(length: i32, seed: Option<i64>) -> Column {
+    call_function("randstr", with_optional(vec![lit(length)], [seed.map(lit)]))
+}
+/// `raise_error(message)`: fails with USER_RAISED_EXCEPTION.
+pub fn raise_error(message: impl Into<Column>) -> Column {
+    call_function("raise_error", vec![message.into()])
+}
+/// `assert_true(cond[, message])`: NULL, or USER_RAISED_EXCEPTION where `cond` is not
+/// true; the default message names the condition, as Spark's.
+pub fn assert_true(cond: Column, message: Option<Column>) -> Column {
+    let message = message.unwrap_or_else(|| lit(format!("'{}' is not true!", cond.expr)));
+    call_function("assert_true", vec![cond, message])
+}

@@ -41,6 +41,7 @@ pub mod null_fns;
 pub mod number_fns;
 pub mod pad;
 pub mod pmod;
+pub mod raise;
 pub mod random_fns;
 pub mod regexp;
 pub mod regexp_more;
@@ -190,6 +191,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
 /// NULL helpers and facts about the session.
 fn misc_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = Vec::new();
+    fns.extend([Arc::new(raise::RaiseError) as Arc<dyn ScalarFunctionImpl>, Arc::new(raise::AssertTrue)]);
     for f in [random_fns::rand(), random_fns::randn(), random_fns::uniform(), random_fns::randstr(), random_fns::uuid()] {
         fns.push(Arc::new(f));
     }
