@@ -199,3 +199,8 @@ pub fn assert_true(cond: Column, message: Option<Column>) -> Column {
     let message = message.unwrap_or_else(|| lit(format!("'{}' is not true!", cond.expr)));
     call_function("assert_true", vec![cond, message])
 }
+
+/// `format_number(x, d)`: `d` decimal places, grouped thousands.
+pub fn format_number(x: Column, d: i32) -> Column {
+    call_function("format_number", vec![x, lit(d)])
+}

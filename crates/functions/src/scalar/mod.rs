@@ -39,6 +39,7 @@ pub mod math;
 pub mod null_check;
 pub mod null_fns;
 pub mod number_fns;
+pub mod number_format;
 pub mod pad;
 pub mod pmod;
 pub mod raise;
@@ -299,6 +300,7 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(try_fn::TryFunction::new("try_to_binary", charset::to_binary())),
         Arc::new(string_mask::quote()),
         Arc::new(string_mask::mask()),
+        Arc::new(number_format::format_number()),
         Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_extract_all(), defaults: || vec![ScalarValue::Int32(Some(1))], min_given: 2 }),
         Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_instr(), defaults: || vec![ScalarValue::Int32(Some(0))], min_given: 2 }),
         Arc::new(regexp_more::regexp_count()),
