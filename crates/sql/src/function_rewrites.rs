@@ -1,7 +1,8 @@
 //! Functions Spark's analyzer replaces by other expressions, kept under the name the
 //! user wrote: the type-named casts (`int(x)`, `date(x)`, …), the TRY arithmetic
 //! (`try_add`, `try_divide`, …), `try_to_timestamp`/`try_to_date`, `typeof`, and the
-//! operator spellings `mod`, `div`, `positive`, `negative`.
+//! operator spellings `mod`, `div`, `positive`, `negative`, and `to_char` of a datetime
+//! (`date_format`) or binary (`base64`, `hex`).
 
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::shown_call::ShownCall;
@@ -113,6 +114,34 @@ impl Binder<'_> {
                     None => ember_common::types::catalog_string(&x.data_type(scope.schema)?),
                 };
                 ShownCall::wrap(name, shown, ember_plan::lit(type_name), false)
+            }
+            "to_char" | "to_varchar" if args.len() == 2 => {
+                // Spark's `to_char` of a datetime is `date_format`, of binary `base64`/`hex`
+                match args[0].data_type(scope.schema)? {
+                    arrow::datatypes::DataType::Date32 | arrow::datatypes::DataType::Timestamp(_, _) => {
+                        self.call_scalar("date_format", args)?
+                    }
+                    arrow::datatypes::DataType::Binary => {
+                        let fmt = match &args[1] {
+                            Expr::Literal(v) => v.to_string().to_ascii_lowercase(),
+                            _ => String::new(),
+                        };
+                        let x = one(args)?;
+                        match fmt.as_str() {
+                            "base64" => self.call_scalar("base64", vec![x])?,
+                            "hex" => self.call_scalar("hex", vec![x])?,
+                            "utf-8" | "utf8" => self.call_scalar("decode", vec![x, ember_plan::lit("UTF-8")])?,
+                            _ => {
+                                return Err(Error::new(ErrorKind::DatatypeMismatch {
+                                    sub: "INVALID_ARG_VALUE",
+                                    expr: format!("\"{name}\""),
+                                    message: format!("The format value must to be a case-insensitive \"STRING\" literal of 'base64', 'hex', 'utf-8', or 'utf8', but got '{fmt}'."),
+                                }))
+                            }
+                        }
+                    }
+                    _ => return Ok(None),
+                }
             }
             "try_to_timestamp" | "try_to_date" => {
                 let shown = ShownCall::call_text(name, &args);

@@ -204,3 +204,19 @@ pub fn assert_true(cond: Column, message: Option<Column>) -> Column {
 pub fn format_number(x: Column, d: i32) -> Column {
     call_function("format_number", vec![x, lit(d)])
 }
+/// `to_number(s, format)`: a decimal of the format's digits.
+pub fn to_number(s: Column, format: &str) -> Column {
+    call_function("to_number", vec![s, lit(format)])
+}
+/// `try_to_number(s, format)`: NULL where `s` does not match.
+pub fn try_to_number(s: Column, format: &str) -> Column {
+    call_function("try_to_number", vec![s, lit(format)])
+}
+/// `to_char(x, format)`: a number in a number format.
+pub fn to_char(x: Column, format: &str) -> Column {
+    call_function("to_char", vec![x, lit(format)])
+}
+/// `to_varchar(x, format)`, the same as [`to_char`].
+pub fn to_varchar(x: Column, format: &str) -> Column {
+    call_function("to_varchar", vec![x, lit(format)])
+}

@@ -40,6 +40,8 @@ pub mod null_check;
 pub mod null_fns;
 pub mod number_fns;
 pub mod number_format;
+pub mod number_pattern;
+pub mod number_text;
 pub mod pad;
 pub mod pmod;
 pub mod raise;
@@ -262,7 +264,7 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
 
 /// `(synonym, target)`: names Spark resolves to another function and shows under the
 /// target's name (`curdate()` is `current_date()`).
-pub const SYNONYMS: &[(&str, &str)] = &[("curdate", "current_date"), ("dateadd", "date_add"), ("random", "rand")];
+pub const SYNONYMS: &[(&str, &str)] = &[("curdate", "current_date"), ("dateadd", "date_add"), ("random", "rand"), ("to_varchar", "to_char")];
 
 /// `(alias, target)`: names Spark accepts for another function.
 pub const ALIASES: &[(&str, &str)] = &[
@@ -301,6 +303,9 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(string_mask::quote()),
         Arc::new(string_mask::mask()),
         Arc::new(number_format::format_number()),
+        Arc::new(number_text::to_number()),
+        Arc::new(try_fn::TryFunction::new("try_to_number", number_text::to_number())),
+        Arc::new(number_text::to_char()),
         Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_extract_all(), defaults: || vec![ScalarValue::Int32(Some(1))], min_given: 2 }),
         Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_instr(), defaults: || vec![ScalarValue::Int32(Some(0))], min_given: 2 }),
         Arc::new(regexp_more::regexp_count()),
