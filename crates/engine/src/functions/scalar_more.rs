@@ -220,3 +220,7 @@ pub fn to_char(x: Column, format: &str) -> Column {
 pub fn to_varchar(x: Column, format: &str) -> Column {
     call_function("to_varchar", vec![x, lit(format)])
 }
+/// `overlay(input, replace, pos[, len])`
+pub fn overlay(input: Column, replace: impl Into<Column>, pos: impl Into<Column>, len: Option<Column>) -> Column {
+    call_function("overlay", with_optional(vec![input, replace.into(), pos.into()], [len]))
+}

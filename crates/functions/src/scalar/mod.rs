@@ -42,6 +42,7 @@ pub mod number_fns;
 pub mod number_format;
 pub mod number_pattern;
 pub mod number_text;
+pub mod overlay;
 pub mod pad;
 pub mod pmod;
 pub mod raise;
@@ -303,6 +304,7 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(string_mask::quote()),
         Arc::new(string_mask::mask()),
         Arc::new(number_format::format_number()),
+        Arc::new(overlay::overlay()),
         Arc::new(number_text::to_number()),
         Arc::new(try_fn::TryFunction::new("try_to_number", number_text::to_number())),
         Arc::new(number_text::to_char()),
