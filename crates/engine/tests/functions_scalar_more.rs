@@ -56,3 +56,11 @@ fn datetime_wrappers_match_sql() {
     let got = same_as_sql(&s, &api, sql);
     assert_eq!(got, vec!["2020-02-29 01:02:03\t1-0\t2 00:00:00.000000000\t2020-02-29 10:00:00\t1\t2020-01-31 19:00:00\t2020-01-31 19:00:00\tFri"]);
 }
+
+#[test]
+fn show_functions_lists_builtins_and_binder_functions() {
+    let s = session();
+    let rows = api_support::rows(&s.sql("SHOW FUNCTIONS LIKE 'try_add|url_*|int|<=>|row_number'").unwrap().collect().unwrap());
+    assert_eq!(rows, vec!["<=>", "int", "row_number", "try_add", "url_decode", "url_encode"]);
+    assert!(api_support::rows(&s.sql("SHOW USER FUNCTIONS").unwrap().collect().unwrap()).is_empty());
+}

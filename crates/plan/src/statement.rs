@@ -31,6 +31,9 @@ pub enum Statement {
     ShowViews { database: Option<String>, pattern: Option<String> },
     /// `SHOW DATABASES|SCHEMAS|NAMESPACES [[LIKE] 'pattern']`
     ShowDatabases { pattern: Option<String> },
+    /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`; `user` lists only
+    /// user-defined functions (there are none yet).
+    ShowFunctions { user: bool, pattern: Option<String> },
     /// `SHOW COLUMNS IN t [IN db]`
     ShowColumns { table: TableName },
     /// `SHOW TBLPROPERTIES t [('key')]`

@@ -19,6 +19,9 @@ const GENERATORS: [(&str, GeneratorKind, bool); 6] = [
     ("inline_outer", GeneratorKind::Inline, true),
 ];
 
+/// The generator functions' names.
+pub(crate) const GENERATOR_NAMES: [&str; 6] = [GENERATORS[0].0, GENERATORS[1].0, GENERATORS[2].0, GENERATORS[3].0, GENERATORS[4].0, GENERATORS[5].0];
+
 impl Binder<'_> {
     pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
         let name = crate::relation::object_name(&f.name).to_ascii_lowercase();

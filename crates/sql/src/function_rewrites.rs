@@ -152,3 +152,20 @@ impl Binder<'_> {
         }))
     }
 }
+
+/// The functions the binder implements itself (casts by type name, TRY arithmetic,
+/// session facts, generators, operators and keywords Spark lists as functions), for
+/// `SHOW FUNCTIONS`; the registry lists the rest.
+pub fn binder_function_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = NAMED_CASTS.iter().map(|(n, _)| *n).collect();
+    names.extend([
+        "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod", "mod", "div", "negative", "positive", "typeof",
+        "try_to_timestamp", "try_to_date", "current_database", "current_schema", "current_catalog", "current_user", "user",
+        "session_user", "json_tuple", "and", "or", "not", "in", "like", "ilike", "between", "case", "when", "cast",
+    ]);
+    names.extend(crate::function::GENERATOR_NAMES);
+    names.extend([
+        "!", "!=", "%", "&", "*", "+", "-", "/", "<", "<<", "<=", "<=>", "<>", "=", "==", ">", ">=", ">>", ">>>", "^", "|", "||", "~",
+    ]);
+    names
+}
