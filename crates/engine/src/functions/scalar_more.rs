@@ -224,3 +224,11 @@ pub fn to_varchar(x: Column, format: &str) -> Column {
 pub fn overlay(input: Column, replace: impl Into<Column>, pos: impl Into<Column>, len: Option<Column>) -> Column {
     call_function("overlay", with_optional(vec![input, replace.into(), pos.into()], [len]))
 }
+/// `sentences(s[, language, country])`: the words of each sentence.
+pub fn sentences(s: Column, language: Option<Column>, country: Option<Column>) -> Column {
+    call_function("sentences", with_optional(vec![s], [language, country]))
+}
+/// `collation(s)`: `SYSTEM.BUILTIN.UTF8_BINARY`.
+pub fn collation(s: Column) -> Column {
+    call_function("collation", vec![s])
+}

@@ -15,6 +15,7 @@ pub mod struct_fns;
 pub mod case;
 pub mod charset;
 pub mod chr;
+pub mod collation;
 pub mod concat;
 pub mod conditional;
 pub mod conv;
@@ -51,6 +52,7 @@ pub mod regexp;
 pub mod regexp_more;
 pub mod replace;
 pub mod round;
+pub mod sentences;
 pub mod session_info;
 pub mod spark_hash;
 pub mod split;
@@ -305,6 +307,8 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(string_mask::mask()),
         Arc::new(number_format::format_number()),
         Arc::new(overlay::overlay()),
+        Arc::new(sentences::sentences()),
+        Arc::new(collation::collation()),
         Arc::new(number_text::to_number()),
         Arc::new(try_fn::TryFunction::new("try_to_number", number_text::to_number())),
         Arc::new(number_text::to_char()),
