@@ -4,6 +4,7 @@ pub mod abs;
 pub mod alias;
 pub mod array;
 pub mod array_fns;
+pub mod bitmap_fns;
 pub mod bits;
 pub mod collection_util;
 pub mod element_at;
@@ -69,6 +70,7 @@ pub mod try_fn;
 pub mod typed_fn;
 pub mod url;
 pub mod utf8;
+pub mod vector_fns;
 pub mod utils;
 
 use std::sync::Arc;
@@ -309,6 +311,14 @@ fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(overlay::overlay()),
         Arc::new(sentences::sentences()),
         Arc::new(collation::collation()),
+        Arc::new(bitmap_fns::bitmap_bucket_number()),
+        Arc::new(bitmap_fns::bitmap_bit_position()),
+        Arc::new(bitmap_fns::bitmap_count()),
+        Arc::new(vector_fns::vector_cosine_similarity()),
+        Arc::new(vector_fns::vector_inner_product()),
+        Arc::new(vector_fns::vector_l2_distance()),
+        Arc::new(vector_fns::with_degree(vector_fns::vector_norm())),
+        Arc::new(vector_fns::with_degree(vector_fns::vector_normalize())),
         Arc::new(number_text::to_number()),
         Arc::new(try_fn::TryFunction::new("try_to_number", number_text::to_number())),
         Arc::new(number_text::to_char()),
