@@ -6,5 +6,6 @@ SELECT a, nullifzero(a), zeroifnull(a), equal_null(a, 0) FROM VALUES (0), (1), (
 SELECT version(), current_timezone();
 SELECT curdate() = current_date(), dateadd(DATE'2020-01-01', 1), date_diff(DATE'2020-01-03', DATE'2020-01-01'), datepart('YEAR', DATE'2020-01-01');
 SELECT dayname(DATE'2020-01-01'), monthname(DATE'2020-01-01'), dayname(TIMESTAMP'2024-03-10 10:00:00'), monthname('2024-12-01'), dayname(NULL);
+SELECT nullifzero('7'), nullifzero('0'), zeroifnull('7'), typeof(zeroifnull('7')), typeof(nullifzero('7'));
 SELECT nullifzero('a');
 SELECT equal_null(1);

@@ -81,19 +81,20 @@ fn build(a: &[ArrayRef], n: usize, ctx: &FunctionContext, ntz: bool) -> Result<A
             out.push(None);
             continue;
         };
+        // an unknown zone is an error whatever the ANSI setting, as in Spark
         let zone = match &zones {
             Some(z) if z.is_null(i) => {
                 out.push(None);
                 continue;
             }
-            Some(z) => Zone::parse(z.value(i)).ok_or_else(|| invalid_timezone(z.value(i))),
-            None => Ok(session),
+            Some(z) => Zone::parse(z.value(i)).ok_or_else(|| invalid_timezone(z.value(i)))?,
+            None => session,
         };
-        let value = zone.and_then(|zone| {
+        let value = (|| {
             let local = local_of([f[0], f[1], f[2], f[3], f[4]], secs.value(i))?;
             let zone = if ntz { Zone::UTC } else { zone };
             zone.to_utc_micros(local).ok_or_else(|| out_of_bounds(format!("Invalid timestamp {local}")))
-        });
+        })();
         match value {
             Ok(v) => out.push(Some(v)),
             Err(e) if ctx.ansi => return Err(e),

@@ -58,7 +58,8 @@ fn zero_of(dt: &DataType, n: usize) -> Result<ArrayRef> {
     Ok(cast(&(Arc::new(Int32Array::from(vec![0; n])) as ArrayRef), dt)?)
 }
 
-/// `nullifzero(x)`: NULL where `x` is 0.
+/// `nullifzero(x)`: NULL where `x` is 0. A string keeps its type and is compared as a
+/// BIGINT (malformed: an error under ANSI, else not zero).
 pub fn nullifzero() -> TypedFunction {
     TypedFunction {
         name: "nullifzero",
@@ -66,15 +67,28 @@ pub fn nullifzero() -> TypedFunction {
         max_args: 1,
         coerce: |name, t| match &t[0] {
             DataType::Null => Ok(vec![DataType::Null]),
+            d if ember_plan::coercion::is_string(d) => Ok(vec![DataType::Utf8]),
             _ => numeric_only(name, t),
         },
         returns: |t| Ok(t[0].clone()),
-        kernel: |_, a, n, _| {
+        kernel: |_, a, n, ctx| {
             if a[0].data_type() == &DataType::Null {
                 return Ok(a[0].clone());
             }
-            let zero = zero_of(a[0].data_type(), n)?;
-            Ok(nullif(&a[0], &cmp::eq(&a[0], &zero)?)?)
+            let compared = match a[0].data_type() {
+                DataType::Utf8 => {
+                    let options = arrow::compute::CastOptions { safe: !ctx.ansi, ..Default::default() };
+                    arrow::compute::cast_with_options(&a[0], &DataType::Int64, &options).map_err(|_| {
+                        let s = super::utils::as_strings(&a[0]).ok();
+                        let bad = s.and_then(|s| s.iter().flatten().find(|v| v.trim().parse::<i64>().is_err()).map(str::to_string));
+                        super::datetime_args::invalid_input(&bad.unwrap_or_default(), "BIGINT")
+                    })?
+                }
+                _ => a[0].clone(),
+            };
+            let zero = zero_of(compared.data_type(), n)?;
+            let is_zero = arrow::compute::kernels::boolean::and_kleene(&cmp::eq(&compared, &zero)?, &is_not_null(&compared)?)?;
+            Ok(nullif(&a[0], &is_zero)?)
         },
     }
 }
@@ -86,6 +100,10 @@ pub fn zeroifnull() -> TypedFunction {
         min_args: 1,
         max_args: 1,
         coerce: |name, t| {
+            if ember_plan::coercion::is_string(&t[0]) {
+                // ANSI Spark widens a string meeting the INT 0 to BIGINT
+                return Ok(vec![DataType::Int64]);
+            }
             let c = numeric_only(name, t)?;
             Ok(vec![common_type(&c[0], &DataType::Int32).unwrap_or(c[0].clone())])
         },
