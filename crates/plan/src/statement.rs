@@ -48,6 +48,8 @@ pub enum Statement {
     DescribeQuery(LogicalPlan),
     /// `DESCRIBE DATABASE|SCHEMA [EXTENDED] db`
     DescribeDatabase { name: String, extended: bool },
+    /// `DESCRIBE FUNCTION [EXTENDED] name`
+    DescribeFunction { name: String, extended: bool },
     /// `CREATE DATABASE|SCHEMA [IF NOT EXISTS] db [COMMENT …] [LOCATION …] [WITH DBPROPERTIES (…)]`
     CreateDatabase { name: String, if_not_exists: bool, comment: Option<String>, location: Option<String>, properties: BTreeMap<String, String> },
     /// `DROP DATABASE|SCHEMA [IF EXISTS] db [RESTRICT|CASCADE]`
