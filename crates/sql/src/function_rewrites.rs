@@ -122,15 +122,21 @@ impl Binder<'_> {
                         self.call_scalar("date_format", args)?
                     }
                     arrow::datatypes::DataType::Binary => {
-                        let fmt = match &args[1] {
-                            Expr::Literal(v) => v.to_string().to_ascii_lowercase(),
+                        let given = match &args[1] {
+                            Expr::Literal(v) => v.to_string(),
                             _ => String::new(),
                         };
-                        let x = one(args)?;
-                        match fmt.as_str() {
+                        let fmt = given.to_ascii_lowercase();
+                        // `to_varchar` keeps its name: without the format for base64 and hex
+                        let shown = match fmt.as_str() {
+                            "base64" | "hex" => format!("{name}({})", args[0]),
+                            _ => ShownCall::call_text(name, &args),
+                        };
+                        let (x, _) = two(args)?;
+                        let inner = match fmt.as_str() {
                             "base64" => self.call_scalar("base64", vec![x])?,
                             "hex" => self.call_scalar("hex", vec![x])?,
-                            "utf-8" | "utf8" => self.call_scalar("decode", vec![x, ember_plan::lit("UTF-8")])?,
+                            "utf-8" | "utf8" => self.call_scalar("decode", vec![x, ember_plan::lit(given)])?,
                             _ => {
                                 return Err(Error::new(ErrorKind::DatatypeMismatch {
                                     sub: "INVALID_ARG_VALUE",
@@ -138,6 +144,11 @@ impl Binder<'_> {
                                     message: format!("The format value must to be a case-insensitive \"STRING\" literal of 'base64', 'hex', 'utf-8', or 'utf8', but got '{fmt}'."),
                                 }))
                             }
+                        };
+                        if name == "to_varchar" {
+                            ShownCall::wrap(name, shown, inner, false)
+                        } else {
+                            inner
                         }
                     }
                     _ => return Ok(None),

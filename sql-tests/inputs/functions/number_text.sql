@@ -15,3 +15,4 @@ SELECT to_char(5, 'S9'), to_char(-5, 'S9'), to_char(1.25, '9.9'), to_char(-1.25,
 SELECT to_char(DATE'2016-04-08', 'yyyy-MM-dd'), to_char(X'537061726b2053514c', 'base64'), to_char(X'537061726b2053514c', 'hex'), to_varchar(TIMESTAMP'2020-01-01 10:00:00', 'HH:mm');
 SELECT s, to_number(s, '999.99'), try_to_number(s, '99') FROM VALUES ('1.5'), ('123'), ('x'), (NULL) AS t(s) WHERE s IS NULL OR s <> 'x' ORDER BY s;
 SELECT s, try_to_number(s, '99') FROM VALUES ('1'), ('123'), ('x'), (NULL) AS t(s) ORDER BY s;
+SELECT to_char(encode('abc', 'utf-8'), 'utf-8'), to_varchar(x'537061726b2053514c', 'base64'), to_varchar(x'537061726b2053514c', 'hex'), to_varchar(encode('abc', 'utf-8'), 'utf-8');
