@@ -37,6 +37,11 @@ impl XorShiftRandom {
         (s & ((1i64 << bits) - 1)) as i32
     }
 
+    /// `java.util.Random.nextInt()`: 32 random bits.
+    pub fn next_int(&mut self) -> i32 {
+        self.next(32)
+    }
+
     /// `java.util.Random.nextDouble`: 53 random bits in `[0, 1)`.
     pub fn next_double(&mut self) -> f64 {
         let hi = (self.next(26) as i64) << 27;

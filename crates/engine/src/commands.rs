@@ -50,6 +50,8 @@ pub(crate) fn run_command(session: &Session, statement: Statement) -> Result<Dat
         Statement::ShowTables { database, pattern } => crate::catalog::show::show_tables(session, database.as_deref(), pattern.as_deref()),
         Statement::ShowViews { database, pattern } => crate::catalog::show::show_views(session, database.as_deref(), pattern.as_deref()),
         Statement::ShowDatabases { pattern } => crate::catalog::databases::show(session, pattern.as_deref()),
+        Statement::ShowFunctions { user, pattern } => crate::catalog::functions::show(session, user, pattern.as_deref()),
+        Statement::DescribeFunction { name, extended } => crate::catalog::functions::describe(session, &name, extended),
         Statement::ShowColumns { table } => crate::catalog::show::show_columns(session, &table),
         Statement::ShowTblProperties { table, key } => crate::catalog::show::show_tblproperties(session, &table, key.as_deref()),
         Statement::ShowPartitions { table, spec } => crate::tables::partitions::show(session, &table, &spec),

@@ -54,6 +54,11 @@ impl BuiltinRegistry {
                 r.register_scalar(Arc::new(AliasedScalar { alias: alias.to_string(), inner }));
             }
         }
+        for (synonym, target) in scalar::SYNONYMS {
+            if let Some(f) = r.scalars.get(*target).cloned() {
+                r.scalars.insert(synonym.to_string(), f);
+            }
+        }
         for (alias, target) in aggregate::ALIASES {
             if let Some(inner) = r.aggregates.get(*target).cloned() {
                 r.register_aggregate(Arc::new(AliasedAggregate { alias: alias.to_string(), inner }));

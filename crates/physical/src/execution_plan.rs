@@ -71,7 +71,11 @@ impl TaskContext {
 
     /// The context of a query cancelled through `cancel`.
     pub fn with_cancel(config: Arc<Config>, cancel: CancelToken) -> Self {
-        let functions = FunctionContext { ansi: config.ansi_enabled(), time_zone: Arc::from(config.time_zone().as_str()) };
+        let functions = FunctionContext {
+            ansi: config.ansi_enabled(),
+            time_zone: Arc::from(config.time_zone().as_str()),
+            ..FunctionContext::default()
+        };
         TaskContext { config, functions, cancel }
     }
 
@@ -87,6 +91,12 @@ impl TaskContext {
     /// pull batches).
     pub fn check_cancelled(&self) -> Result<()> {
         self.cancel.check()
+    }
+
+    /// This context for the task computing `partition`: functions see the partition and
+    /// keep their per-task state apart (`rand`, `monotonically_increasing_id`).
+    pub fn for_partition(&self, partition: usize) -> TaskContext {
+        TaskContext { config: self.config.clone(), functions: self.functions.for_partition(partition), cancel: self.cancel.clone() }
     }
 
     pub fn batch_size(&self) -> usize {

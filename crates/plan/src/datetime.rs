@@ -52,6 +52,51 @@ pub fn add_months_to_days(days: i32, months: i32) -> Option<i32> {
     )?))
 }
 
+/// The units `timestampadd` / `timestampdiff` take (Spark's `datetimeUnit` keywords).
+pub const DATETIME_UNITS: [&str; 11] =
+    ["MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFYEAR", "WEEK", "MONTH", "QUARTER", "YEAR"];
+
+/// INVALID_PARAMETER_VALUE.DATETIME_UNIT: a unit given as a string, or not a unit.
+pub fn invalid_datetime_unit(func: &str, unit: &str) -> ember_common::Error {
+    ember_common::Error::new(ember_common::ErrorKind::Other {
+        class: "INVALID_PARAMETER_VALUE.DATETIME_UNIT".into(),
+        sqlstate: Some("22023".into()),
+        message: format!("The value of parameter(s) `unit` in `{func}` is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '{unit}'."),
+    })
+}
+
+/// `java.time.ZoneId.SHORT_IDS`, which Spark accepts for zone names (`PST`, `CTT`, …).
+const SHORT_IDS: [(&str, &str); 28] = [
+    ("ACT", "Australia/Darwin"),
+    ("AET", "Australia/Sydney"),
+    ("AGT", "America/Argentina/Buenos_Aires"),
+    ("ART", "Africa/Cairo"),
+    ("AST", "America/Anchorage"),
+    ("BET", "America/Sao_Paulo"),
+    ("BST", "Asia/Dhaka"),
+    ("CAT", "Africa/Harare"),
+    ("CNT", "America/St_Johns"),
+    ("CST", "America/Chicago"),
+    ("CTT", "Asia/Shanghai"),
+    ("EAT", "Africa/Addis_Ababa"),
+    ("ECT", "Europe/Paris"),
+    ("IET", "America/Indiana/Indianapolis"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("MIT", "Pacific/Apia"),
+    ("NET", "Asia/Yerevan"),
+    ("NST", "Pacific/Auckland"),
+    ("PLT", "Asia/Karachi"),
+    ("PNT", "America/Phoenix"),
+    ("PRT", "America/Puerto_Rico"),
+    ("PST", "America/Los_Angeles"),
+    ("SST", "Pacific/Guadalcanal"),
+    ("VST", "Asia/Ho_Chi_Minh"),
+    ("EST", "-05:00"),
+    ("MST", "-07:00"),
+    ("HST", "-10:00"),
+];
+
 /// A session time zone; `None` inside means UTC.
 #[derive(Debug, Clone, Copy)]
 pub struct Zone(Option<Tz>);
@@ -74,6 +119,9 @@ impl Zone {
             .iter()
             .find_map(|p| upper.strip_prefix(p).filter(|r| r.starts_with(['+', '-'])))
             .map(normalize_offset);
+        if let Some((_, id)) = SHORT_IDS.iter().find(|(short, _)| *short == upper) {
+            return Tz::from_str(id).ok().map(|tz| Zone(Some(tz)));
+        }
         let candidate = offset.unwrap_or_else(|| {
             if name.starts_with(['+', '-']) {
                 normalize_offset(name)

@@ -36,18 +36,56 @@ impl ColumnarValue {
     }
 }
 
-/// Settings a function may depend on, fixed for a query.
+/// Settings a function may depend on, fixed for a query, and where it runs.
 #[derive(Debug, Clone)]
 pub struct FunctionContext {
     /// `spark.sql.ansi.enabled`
     pub ansi: bool,
     /// `spark.sql.session.timeZone`
     pub time_zone: Arc<str>,
+    /// The partition being computed (`spark_partition_id()`, the seed of `rand`).
+    pub partition: usize,
+    /// State a nondeterministic function keeps across the batches of a partition.
+    pub task_state: TaskState,
 }
 
 impl Default for FunctionContext {
     fn default() -> Self {
-        FunctionContext { ansi: true, time_zone: Arc::from("UTC") }
+        FunctionContext { ansi: true, time_zone: Arc::from("UTC"), partition: 0, task_state: TaskState::default() }
+    }
+}
+
+impl FunctionContext {
+    /// This context for computing `partition`, with state of its own.
+    pub fn for_partition(&self, partition: usize) -> FunctionContext {
+        FunctionContext { partition, task_state: TaskState::default(), ..self.clone() }
+    }
+}
+
+/// Per-task state of nondeterministic functions (a generator, a row counter), keyed by
+/// the function instance and the partition, as Spark initializes such expressions once
+/// per partition. Shared by clones of one context.
+#[derive(Clone, Default)]
+pub struct TaskState(Arc<std::sync::Mutex<std::collections::HashMap<(usize, usize), Box<dyn std::any::Any + Send>>>>);
+
+impl Debug for TaskState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TaskState")
+    }
+}
+
+impl TaskState {
+    /// Runs `f` on the state of `key` in `partition`, made by `init` the first time.
+    pub fn with<T: Send + 'static, R>(&self, key: usize, partition: usize, init: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = map.entry((key, partition)).or_insert_with(|| Box::new(()));
+        if let Some(state) = slot.downcast_mut::<T>() {
+            return f(state);
+        }
+        let mut fresh = init();
+        let out = f(&mut fresh);
+        *slot = Box::new(fresh);
+        out
     }
 }
 

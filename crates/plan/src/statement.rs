@@ -31,6 +31,9 @@ pub enum Statement {
     ShowViews { database: Option<String>, pattern: Option<String> },
     /// `SHOW DATABASES|SCHEMAS|NAMESPACES [[LIKE] 'pattern']`
     ShowDatabases { pattern: Option<String> },
+    /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`; `user` lists only
+    /// user-defined functions (there are none yet).
+    ShowFunctions { user: bool, pattern: Option<String> },
     /// `SHOW COLUMNS IN t [IN db]`
     ShowColumns { table: TableName },
     /// `SHOW TBLPROPERTIES t [('key')]`
@@ -45,6 +48,8 @@ pub enum Statement {
     DescribeQuery(LogicalPlan),
     /// `DESCRIBE DATABASE|SCHEMA [EXTENDED] db`
     DescribeDatabase { name: String, extended: bool },
+    /// `DESCRIBE FUNCTION [EXTENDED] name`
+    DescribeFunction { name: String, extended: bool },
     /// `CREATE DATABASE|SCHEMA [IF NOT EXISTS] db [COMMENT …] [LOCATION …] [WITH DBPROPERTIES (…)]`
     CreateDatabase { name: String, if_not_exists: bool, comment: Option<String>, location: Option<String>, properties: BTreeMap<String, String> },
     /// `DROP DATABASE|SCHEMA [IF EXISTS] db [RESTRICT|CASCADE]`

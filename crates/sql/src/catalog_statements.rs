@@ -103,6 +103,19 @@ impl Binder<'_> {
             c.expect_end()?;
             return Ok(Statement::ShowDatabases { pattern });
         }
+        let scope = ["USER", "SYSTEM", "ALL"].into_iter().find(|w| c.eat_word(w));
+        if c.eat_word("FUNCTIONS") {
+            if c.eat_word("IN") || c.eat_word("FROM") {
+                c.table_name()?;
+            }
+            c.eat_word("LIKE");
+            let pattern = if c.at_end() { None } else { Some(string_literal(&mut c)?) };
+            c.expect_end()?;
+            return Ok(Statement::ShowFunctions { user: scope == Some("USER"), pattern });
+        }
+        if scope.is_some() {
+            return Err(c.error_here());
+        }
         if c.eat_word("COLUMNS") {
             if !(c.eat_word("IN") || c.eat_word("FROM")) {
                 return Err(c.error_here());

@@ -200,6 +200,13 @@ impl Binder<'_> {
                 let name = if *shorthand && self.functions.scalar("substr").is_some() { "substr" } else { "substring" };
                 self.call_scalar(name, args)?
             }
+            A::Overlay { expr, overlay_what, overlay_from, overlay_for } => {
+                let mut args = vec![bind(expr)?, bind(overlay_what)?, bind(overlay_from)?];
+                if let Some(len) = overlay_for {
+                    args.push(bind(len)?);
+                }
+                self.call_scalar("overlay", args)?
+            }
             A::Trim { trim_where, trim_what, expr, trim_characters } => {
                 if trim_characters.is_some() {
                     return Err(unsupported("TRIM with a list of characters"));

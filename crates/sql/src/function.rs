@@ -19,6 +19,9 @@ const GENERATORS: [(&str, GeneratorKind, bool); 6] = [
     ("inline_outer", GeneratorKind::Inline, true),
 ];
 
+/// The generator functions' names.
+pub(crate) const GENERATOR_NAMES: [&str; 6] = [GENERATORS[0].0, GENERATORS[1].0, GENERATORS[2].0, GENERATORS[3].0, GENERATORS[4].0, GENERATORS[5].0];
+
 impl Binder<'_> {
     pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
         let name = crate::relation::object_name(&f.name).to_ascii_lowercase();
@@ -41,6 +44,13 @@ impl Binder<'_> {
         };
         let mut args = Vec::with_capacity(list.len());
         let mut star = false;
+        let (name, list) = match Self::datetime_unit_call(&name, list)? {
+            Some((target, unit)) => {
+                args.push(lit(unit));
+                (target.to_string(), &list[1..])
+            }
+            None => (name, list),
+        };
         for a in list {
             match a {
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => args.push(self.bind_expr(e, scope)?),
@@ -85,6 +95,11 @@ impl Binder<'_> {
             // Spark's `unix_timestamp()` is `unix_timestamp(current_timestamp(), <format>)`
             args.push(self.call_scalar("current_timestamp", vec![])?);
         }
+        if name == "assert_true" && args.len() == 1 {
+            // Spark's default message names the condition, and shows in the column name.
+            let message = format!("'{}' is not true!", args[0]);
+            args.push(lit(message));
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }
@@ -127,6 +142,33 @@ impl Binder<'_> {
         }
         Self::order_trim_args(&name, &mut args);
         self.call_scalar(&name, args).at(name_span)
+    }
+
+    /// `timestampadd(HOUR, n, ts)` and its spellings (`dateadd`, `date_add`, and
+    /// `timestampdiff` / `datediff` / `date_diff`) with a unit keyword first: the function
+    /// to call and the unit, which becomes a string argument. A quoted unit is an error.
+    fn datetime_unit_call(name: &str, list: &[FunctionArg]) -> Result<Option<(&'static str, String)>> {
+        let target = match name {
+            "timestampadd" | "dateadd" | "date_add" => "timestampadd",
+            "timestampdiff" | "datediff" | "date_diff" => "timestampdiff",
+            _ => return Ok(None),
+        };
+        if list.len() != 3 {
+            return Ok(None);
+        }
+        match &list[0] {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(ast::Expr::Identifier(id))) => {
+                let unit = id.value.to_ascii_uppercase();
+                Ok(ember_plan::datetime::DATETIME_UNITS.contains(&unit.as_str()).then_some((target, unit)))
+            }
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(ast::Expr::Value(v))) => match &v.value {
+                ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
+                    Err(ember_plan::datetime::invalid_datetime_unit(target, s))
+                }
+                _ => Ok(None),
+            },
+            _ => Ok(None),
+        }
     }
 
     /// Spark's two-argument trims take the characters first (`ltrim(chars, s)`); the one

@@ -1,7 +1,8 @@
 //! Functions Spark's analyzer replaces by other expressions, kept under the name the
 //! user wrote: the type-named casts (`int(x)`, `date(x)`, …), the TRY arithmetic
 //! (`try_add`, `try_divide`, …), `try_to_timestamp`/`try_to_date`, `typeof`, and the
-//! operator spellings `mod`, `div`, `positive`, `negative`.
+//! operator spellings `mod`, `div`, `positive`, `negative`, and `to_char` of a datetime
+//! (`date_format`) or binary (`base64`, `hex`).
 
 use ember_common::{Error, ErrorKind, Result};
 use ember_plan::shown_call::ShownCall;
@@ -114,6 +115,45 @@ impl Binder<'_> {
                 };
                 ShownCall::wrap(name, shown, ember_plan::lit(type_name), false)
             }
+            "to_char" | "to_varchar" if args.len() == 2 => {
+                // Spark's `to_char` of a datetime is `date_format`, of binary `base64`/`hex`
+                match args[0].data_type(scope.schema)? {
+                    arrow::datatypes::DataType::Date32 | arrow::datatypes::DataType::Timestamp(_, _) => {
+                        self.call_scalar("date_format", args)?
+                    }
+                    arrow::datatypes::DataType::Binary => {
+                        let given = match &args[1] {
+                            Expr::Literal(v) => v.to_string(),
+                            _ => String::new(),
+                        };
+                        let fmt = given.to_ascii_lowercase();
+                        // `to_varchar` keeps its name: without the format for base64 and hex
+                        let shown = match fmt.as_str() {
+                            "base64" | "hex" => format!("{name}({})", args[0]),
+                            _ => ShownCall::call_text(name, &args),
+                        };
+                        let (x, _) = two(args)?;
+                        let inner = match fmt.as_str() {
+                            "base64" => self.call_scalar("base64", vec![x])?,
+                            "hex" => self.call_scalar("hex", vec![x])?,
+                            "utf-8" | "utf8" => self.call_scalar("decode", vec![x, ember_plan::lit(given)])?,
+                            _ => {
+                                return Err(Error::new(ErrorKind::DatatypeMismatch {
+                                    sub: "INVALID_ARG_VALUE",
+                                    expr: format!("\"{name}\""),
+                                    message: format!("The format value must to be a case-insensitive \"STRING\" literal of 'base64', 'hex', 'utf-8', or 'utf8', but got '{fmt}'."),
+                                }))
+                            }
+                        };
+                        if name == "to_varchar" {
+                            ShownCall::wrap(name, shown, inner, false)
+                        } else {
+                            inner
+                        }
+                    }
+                    _ => return Ok(None),
+                }
+            }
             "try_to_timestamp" | "try_to_date" => {
                 let shown = ShownCall::call_text(name, &args);
                 let inner = self.call_scalar(&name["try_".len()..], args)?;
@@ -122,4 +162,21 @@ impl Binder<'_> {
             _ => return Ok(None),
         }))
     }
+}
+
+/// The functions the binder implements itself (casts by type name, TRY arithmetic,
+/// session facts, generators, operators and keywords Spark lists as functions), for
+/// `SHOW FUNCTIONS`; the registry lists the rest.
+pub fn binder_function_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = NAMED_CASTS.iter().map(|(n, _)| *n).collect();
+    names.extend([
+        "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod", "mod", "div", "negative", "positive", "typeof",
+        "try_to_timestamp", "try_to_date", "current_database", "current_schema", "current_catalog", "current_user", "user",
+        "session_user", "json_tuple", "and", "or", "not", "in", "like", "ilike", "between", "case", "when", "cast",
+    ]);
+    names.extend(crate::function::GENERATOR_NAMES);
+    names.extend([
+        "!", "!=", "%", "&", "*", "+", "-", "/", "<", "<<", "<=", "<=>", "<>", "=", "==", ">", ">=", ">>", ">>>", "^", "|", "||", "~",
+    ]);
+    names
 }

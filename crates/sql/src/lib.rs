@@ -56,6 +56,7 @@ mod tests_statement;
 mod tests_syntax;
 
 pub use binder::Binder;
+pub use function_rewrites::binder_function_names;
 pub use split::{split_statements, StatementText};
 pub use statement::lowercase_keys;
 pub use types::{COMMENT_KEY, parse_cast_type_with_tz, parse_data_type, parse_data_type_with_tz, parse_ddl_schema, parse_ddl_schema_with_tz, parse_schema_or_type_with_tz};

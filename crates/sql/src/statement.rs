@@ -150,7 +150,7 @@ impl Binder<'_> {
     }
 
     /// `DESCRIBE [TABLE] [EXTENDED] name [column]`, `DESCRIBE [QUERY] query`,
-    /// `DESCRIBE DATABASE [EXTENDED] db`.
+    /// `DESCRIBE DATABASE [EXTENDED] db`, `DESCRIBE FUNCTION [EXTENDED] f`.
     fn bind_describe(&self, tokens: &[TokenWithSpan]) -> Result<Statement> {
         let mut c = Cursor::new(tokens);
         c.advance();
@@ -159,6 +159,23 @@ impl Binder<'_> {
             let (name, _) = c.table_name()?;
             c.expect_end()?;
             return Ok(Statement::DescribeDatabase { name: name.object().to_string(), extended });
+        }
+        if c.eat_word("FUNCTION") {
+            let extended = c.eat_word("EXTENDED");
+            // a name, a quoted name or an operator (`DESCRIBE FUNCTION <=>`)
+            let name: String = c
+                .rest()
+                .iter()
+                .map(|t| match &t.token {
+                    Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => s.clone(),
+                    Token::Word(w) => w.value.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            if name.is_empty() {
+                return Err(c.error_here());
+            }
+            return Ok(Statement::DescribeFunction { name, extended });
         }
         if c.eat_word("QUERY") || starts_query(c.peek()) {
             return Ok(Statement::DescribeQuery(self.bind_query_tokens(c.rest())?));

@@ -3,6 +3,7 @@
 //! tables, table functions).
 
 pub(crate) mod databases;
+pub(crate) mod functions;
 pub(crate) mod names;
 pub(crate) mod show;
 

@@ -280,6 +280,18 @@ fn parse_time_part(s: &str) -> Option<(i64, &str)> {
 /// Spark's string → timestamp cast: a date, then ` ` or `T` and a time, then an
 /// optional zone; without a zone the local time is in `zone`.
 pub fn parse_timestamp(s: &str, zone: Zone) -> Option<i64> {
+    let (local, own) = parse_local_timestamp(s)?;
+    own.unwrap_or(zone).to_utc_micros(local)
+}
+
+/// Spark's string → timestamp_ntz cast: the wall clock, as micros; a zone suffix is
+/// checked but ignored.
+pub fn parse_timestamp_ntz(s: &str) -> Option<i64> {
+    Zone::UTC.to_utc_micros(parse_local_timestamp(s)?.0)
+}
+
+/// The local date-time of a timestamp string and its zone suffix, if any.
+fn parse_local_timestamp(s: &str) -> Option<(chrono::NaiveDateTime, Option<Zone>)> {
     let t = s.trim();
     let split = t.find([' ', 'T']);
     let (date_s, rest) = match split {
@@ -293,14 +305,14 @@ pub fn parse_timestamp(s: &str, zone: Zone) -> Option<i64> {
         parse_time_part(rest)?
     };
     let zone = if zone_s.trim().is_empty() {
-        zone
+        None
     } else {
-        parse_zone_suffix(zone_s)?
+        Some(parse_zone_suffix(zone_s)?)
     };
     let local = date
         .and_hms_opt(0, 0, 0)?
         .checked_add_signed(chrono::Duration::microseconds(time_micros))?;
-    zone.to_utc_micros(local)
+    Some((local, zone))
 }
 
 /// Every row of a datetime argument as days since the epoch (timestamps take their

@@ -329,7 +329,7 @@ const MONTH_NAMES: [&str; 12] = [
     "DECEMBER",
 ];
 
-fn out_of_bounds(message: String) -> Error {
+pub(super) fn out_of_bounds(message: String) -> Error {
     Error::new(ErrorKind::Other {
         class: "DATETIME_FIELD_OUT_OF_BOUNDS.WITH_SUGGESTION".into(),
         sqlstate: Some("22023".into()),
@@ -337,7 +337,7 @@ fn out_of_bounds(message: String) -> Error {
     })
 }
 
-fn make_one(y: i32, m: i32, d: i32) -> std::result::Result<NaiveDate, String> {
+pub(super) fn make_one(y: i32, m: i32, d: i32) -> std::result::Result<NaiveDate, String> {
     if !(1..=12).contains(&m) {
         return Err(format!(
             "Invalid value for MonthOfYear (valid values 1 - 12): {m}"

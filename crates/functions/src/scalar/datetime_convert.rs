@@ -65,7 +65,7 @@ fn parse_with(pattern: &Pattern, text: &str, zone: Zone) -> Option<i64> {
 
 /// Micros of every row: strings parsed with the row's pattern (or cast without one),
 /// dates and timestamps as they are.
-fn micros_with_format(a: &[ArrayRef], n: usize, env: &Env, func: &str) -> Result<Vec<Option<i64>>> {
+pub(super) fn micros_with_format(a: &[ArrayRef], n: usize, env: &Env, func: &str) -> Result<Vec<Option<i64>>> {
     if a.len() < 2 || !ember_plan::coercion::is_string(a[0].data_type()) {
         return as_micros(&a[0], env);
     }
@@ -87,7 +87,7 @@ fn micros_with_format(a: &[ArrayRef], n: usize, env: &Env, func: &str) -> Result
     Ok(out)
 }
 
-fn timestamps(v: Vec<Option<i64>>) -> ArrayRef {
+pub(super) fn timestamps(v: Vec<Option<i64>>) -> ArrayRef {
     Arc::new(TimestampMicrosecondArray::from(v).with_timezone("UTC"))
 }
 
@@ -253,7 +253,7 @@ pub fn from_unixtime() -> DatetimeFn {
     .with_implicit(default_format_after_one)
 }
 
-fn now_micros() -> i64 {
+pub(super) fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 

@@ -167,6 +167,11 @@ impl Extract {
         }
     }
 
+    /// `datepart('field', x)`, shown as Spark shows it: `datepart(field FROM x)`.
+    pub fn datepart() -> Self {
+        Extract { name: "datepart", field: None }
+    }
+
     fn field(&self) -> Result<Field> {
         self.field.as_ref().map(|f| f.0).ok_or_else(|| {
             Error::new(ErrorKind::DatatypeMismatch {
@@ -355,7 +360,7 @@ impl ScalarFunctionImpl for Extract {
 
     fn display_call(&self, args: &[String]) -> Option<String> {
         match (self.name, args) {
-            ("extract", [field, source]) => Some(format!("extract({field} FROM {source})")),
+            ("extract" | "datepart", [field, source]) => Some(format!("{}({field} FROM {source})", self.name)),
             _ => None,
         }
     }

@@ -4,15 +4,19 @@ pub mod abs;
 pub mod alias;
 pub mod array;
 pub mod array_fns;
+pub mod bitmap_fns;
 pub mod bits;
 pub mod collection_util;
 pub mod element_at;
+pub mod interval_make;
 pub mod json_fns;
 pub mod json_value;
 pub mod map_fns;
 pub mod struct_fns;
 pub mod case;
+pub mod charset;
 pub mod chr;
+pub mod collation;
 pub mod concat;
 pub mod conditional;
 pub mod conv;
@@ -21,7 +25,11 @@ pub mod datetime_calendar;
 pub mod datetime_convert;
 pub mod datetime_epoch;
 pub mod datetime_extract;
+pub mod datetime_make;
+pub mod datetime_names;
 pub mod datetime_pattern;
+pub mod datetime_timestampadd;
+pub mod datetime_zone;
 pub mod defaults;
 pub mod encoding;
 pub mod format_string;
@@ -31,21 +39,38 @@ pub mod length;
 pub mod locate;
 pub mod math;
 pub mod null_check;
+pub mod null_fns;
 pub mod number_fns;
+pub mod number_format;
+pub mod number_pattern;
+pub mod number_text;
+pub mod overlay;
 pub mod pad;
 pub mod pmod;
+pub mod raise;
+pub mod random_fns;
 pub mod regexp;
+pub mod regexp_more;
 pub mod replace;
 pub mod round;
+pub mod sentences;
+pub mod session_info;
+pub mod spark_hash;
 pub mod split;
 pub mod string_fn;
+pub mod string_mask;
 pub mod string_metrics;
 pub mod string_misc;
 pub mod string_search;
 pub mod substring;
+pub mod task_info;
 pub mod translate;
 pub mod trim;
+pub mod try_fn;
 pub mod typed_fn;
+pub mod url;
+pub mod utf8;
+pub mod vector_fns;
 pub mod utils;
 
 use std::sync::Arc;
@@ -166,6 +191,30 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         fns.push(Arc::new(f));
     }
     fns.extend(datetime_functions());
+    fns.extend(misc_functions());
+    fns.extend(text_functions());
+    fns
+}
+
+/// NULL helpers and facts about the session.
+fn misc_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = Vec::new();
+    fns.extend([Arc::new(raise::RaiseError) as Arc<dyn ScalarFunctionImpl>, Arc::new(raise::AssertTrue)]);
+    for f in [random_fns::rand(), random_fns::randn(), random_fns::uniform(), random_fns::randstr(), random_fns::uuid()] {
+        fns.push(Arc::new(f));
+    }
+    for f in [
+        task_info::monotonically_increasing_id(),
+        task_info::spark_partition_id(),
+        task_info::input_file_name(),
+        task_info::input_file_block_start(),
+        task_info::input_file_block_length(),
+    ] {
+        fns.push(Arc::new(f));
+    }
+    for f in [null_fns::equal_null(), null_fns::nullifzero(), null_fns::zeroifnull(), session_info::version(), session_info::current_timezone(), spark_hash::hash(), spark_hash::xxhash64()] {
+        fns.push(Arc::new(f));
+    }
     fns
 }
 
@@ -174,7 +223,7 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     use datetime_calendar as cal;
     use datetime_convert as conv;
     use datetime_extract as ext;
-    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![Arc::new(ext::Extract::extract()), Arc::new(ext::Extract::date_part())];
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![Arc::new(ext::Extract::extract()), Arc::new(ext::Extract::date_part()), Arc::new(ext::Extract::datepart())];
     for f in [
         ext::year(), ext::quarter(), ext::month(), ext::day(), ext::dayofmonth(), ext::dayofweek(), ext::weekday(),
         ext::dayofyear(), ext::weekofyear(), ext::hour(), ext::minute(), ext::second(),
@@ -192,8 +241,35 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
     ] {
         fns.push(Arc::new(f));
     }
+    use datetime_make as make;
+    for f in [make::make_timestamp(), make::make_timestamp_ltz(), make::make_timestamp_ntz()] {
+        fns.push(Arc::new(f));
+    }
+    fns.extend([
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp", make::make_timestamp())) as Arc<dyn ScalarFunctionImpl>,
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp_ltz", make::make_timestamp_ltz())),
+        Arc::new(try_fn::TryFunction::new("try_make_timestamp_ntz", make::make_timestamp_ntz())),
+        Arc::new(datetime_names::dayname()),
+        Arc::new(datetime_zone::convert_timezone()),
+        Arc::new(datetime_zone::from_utc_timestamp()),
+        Arc::new(datetime_zone::to_utc_timestamp()),
+        Arc::new(datetime_zone::to_timestamp_ntz()),
+        Arc::new(datetime_zone::to_timestamp_ltz()),
+        Arc::new(datetime_zone::localtimestamp()),
+        Arc::new(datetime_timestampadd::timestampadd()),
+        Arc::new(datetime_timestampadd::timestampdiff()),
+        Arc::new(interval_make::make_ym_interval()),
+        Arc::new(interval_make::make_dt_interval()),
+        Arc::new(interval_make::make_interval()),
+        Arc::new(try_fn::TryFunction::new("try_make_interval", interval_make::make_interval())),
+        Arc::new(datetime_names::monthname()),
+    ]);
     fns
 }
+
+/// `(synonym, target)`: names Spark resolves to another function and shows under the
+/// target's name (`curdate()` is `current_date()`).
+pub const SYNONYMS: &[(&str, &str)] = &[("curdate", "current_date"), ("dateadd", "date_add"), ("random", "rand"), ("to_varchar", "to_char")];
 
 /// `(alias, target)`: names Spark accepts for another function.
 pub const ALIASES: &[(&str, &str)] = &[
@@ -214,4 +290,45 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("printf", "format_string"),
     ("sha", "sha1"),
     ("char", "chr"),
+    ("date_diff", "datediff"),
 ];
+
+/// URLs, character sets, UTF-8 validity, quoting and masking.
+fn text_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
+    let mut fns: Vec<Arc<dyn ScalarFunctionImpl>> = vec![
+        Arc::new(url::url_encode()),
+        Arc::new(url::url_decode()),
+        Arc::new(url::parse_url()),
+        Arc::new(try_fn::TryFunction::new("try_url_decode", url::url_decode())),
+        Arc::new(try_fn::TryFunction::new("try_parse_url", url::parse_url())),
+        Arc::new(charset::encode()),
+        Arc::new(charset::Decode),
+        Arc::new(charset::to_binary()),
+        Arc::new(try_fn::TryFunction::new("try_to_binary", charset::to_binary())),
+        Arc::new(string_mask::quote()),
+        Arc::new(string_mask::mask()),
+        Arc::new(number_format::format_number()),
+        Arc::new(overlay::overlay()),
+        Arc::new(sentences::sentences()),
+        Arc::new(collation::collation()),
+        Arc::new(bitmap_fns::bitmap_bucket_number()),
+        Arc::new(bitmap_fns::bitmap_bit_position()),
+        Arc::new(bitmap_fns::bitmap_count()),
+        Arc::new(vector_fns::vector_cosine_similarity()),
+        Arc::new(vector_fns::vector_inner_product()),
+        Arc::new(vector_fns::vector_l2_distance()),
+        Arc::new(vector_fns::with_degree(vector_fns::vector_norm())),
+        Arc::new(vector_fns::with_degree(vector_fns::vector_normalize())),
+        Arc::new(number_text::to_number()),
+        Arc::new(try_fn::TryFunction::new("try_to_number", number_text::to_number())),
+        Arc::new(number_text::to_char()),
+        Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_extract_all(), defaults: || vec![ScalarValue::Int32(Some(1))], min_given: 2 }),
+        Arc::new(defaults::WithDefaults { inner: regexp_more::regexp_instr(), defaults: || vec![ScalarValue::Int32(Some(0))], min_given: 2 }),
+        Arc::new(regexp_more::regexp_count()),
+        Arc::new(regexp_more::regexp_substr()),
+    ];
+    for f in [utf8::is_valid_utf8(), utf8::make_valid_utf8(), utf8::validate_utf8(), utf8::try_validate_utf8()] {
+        fns.push(Arc::new(f));
+    }
+    fns
+}

@@ -87,7 +87,7 @@ impl ExecutionPlan for FilterExec {
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
         let input = ctx.execute(&self.input, partition)?;
         let predicate = self.predicate.clone();
-        let ctx = ctx.clone();
+        let ctx = ctx.for_partition(partition);
         Ok(Box::new(input.filter_map(move |b| match b.and_then(|b| filter_batch(&predicate, &b, &ctx)) {
             Ok(b) if b.num_rows() == 0 => None,
             other => Some(other),

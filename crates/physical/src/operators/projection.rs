@@ -105,7 +105,7 @@ impl ExecutionPlan for ProjectionExec {
         let input = ctx.execute(&self.input, partition)?;
         let exprs = self.exprs.clone();
         let schema = self.schema.clone();
-        let ctx = ctx.clone();
+        let ctx = ctx.for_partition(partition);
         Ok(Box::new(input.map(move |b| b.and_then(|b| project_batch(&exprs, &schema, &b, &ctx)))))
     }
 

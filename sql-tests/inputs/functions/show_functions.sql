@@ -1,0 +1,11 @@
+-- SHOW FUNCTIONS with patterns (* and | as in Spark), SYSTEM / USER / ALL
+SHOW FUNCTIONS LIKE 'regexp*';
+SHOW FUNCTIONS LIKE 'url*|hash';
+SHOW SYSTEM FUNCTIONS LIKE 'xx*';
+SHOW FUNCTIONS 'curdate';
+SHOW USER FUNCTIONS;
+SHOW FUNCTIONS LIKE 'nope';
+SHOW ALL FUNCTIONS LIKE 'date*';
+SHOW FUNCTIONS LIKE '*utf8*';
+SHOW FUNCTIONS LIKE '<*';
+SHOW FUNCTIONS LIKE 'row_number|rank|explode*|int|try_add';
