@@ -39,6 +39,16 @@ impl Binder<'_> {
                 (l.args.as_slice(), l.duplicate_treatment == Some(DuplicateTreatment::Distinct))
             }
         };
+        if let Some(kind) = crate::lambda::higher_order_kind(&name, list) {
+            if f.filter.is_some() || distinct {
+                return Err(other(
+                    "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                    "42000",
+                    format!("Invalid SQL syntax: The function `{name}` does not support DISTINCT or FILTER."),
+                ));
+            }
+            return self.bind_higher_order(kind, list, scope).at(name_span);
+        }
         let mut args = Vec::with_capacity(list.len());
         let mut star = false;
         for a in list {

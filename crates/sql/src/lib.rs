@@ -30,6 +30,7 @@ mod like_quantifier;
 mod function;
 mod function_rewrites;
 mod interval;
+mod lambda;
 mod literal;
 mod parser;
 mod pivot;
