@@ -49,6 +49,9 @@ impl Binder<'_> {
             }
             return self.bind_higher_order(kind, list, scope).at(name_span);
         }
+        if let Some(e) = crate::lambda::first_lambda(list) {
+            return Err(crate::lambda::non_higher_order(&name)).at(span_of(e));
+        }
         let mut args = Vec::with_capacity(list.len());
         let mut star = false;
         for a in list {

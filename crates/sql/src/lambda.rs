@@ -121,3 +121,25 @@ fn raw_lambda(e: &ast::Expr) -> String {
         other => other.to_string(),
     }
 }
+
+/// The first lambda among a call's arguments.
+pub(crate) fn first_lambda(args: &[FunctionArg]) -> Option<&ast::Expr> {
+    args.iter().find_map(|a| match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e @ ast::Expr::Lambda(_))) => Some(e),
+        _ => None,
+    })
+}
+
+/// INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION for a lambda passed to `name`,
+/// naming the function's class as Spark does (`upper` is `…expressions.Upper`).
+pub(crate) fn non_higher_order(name: &str) -> Error {
+    let class: String = name
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    let class = format!("org.apache.spark.sql.catalyst.expressions.{class}");
+    Error::spark("INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION", &[("class", &class)])
+}

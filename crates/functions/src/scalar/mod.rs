@@ -3,6 +3,7 @@
 pub mod abs;
 pub mod alias;
 pub mod array;
+pub mod array_edit;
 pub mod array_fns;
 pub mod bits;
 pub mod collection_util;
@@ -10,6 +11,7 @@ pub mod element_at;
 pub mod json_fns;
 pub mod json_value;
 pub mod map_fns;
+pub mod map_more;
 pub mod struct_fns;
 pub mod case;
 pub mod chr;
@@ -101,6 +103,16 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(array_fns::Flatten),
         Arc::new(array_fns::Sequence),
         Arc::new(array_fns::arrays_zip()),
+        Arc::new(array_edit::array_append()),
+        Arc::new(array_edit::array_prepend()),
+        Arc::new(array_edit::ArrayInsert),
+        Arc::new(array_edit::ArrayCompact),
+        Arc::new(array_edit::ArraySize),
+        Arc::new(array_edit::ArrayRepeat),
+        Arc::new(array_edit::ArraysOverlap),
+        Arc::new(map_more::MapConcat),
+        Arc::new(map_more::MapFromEntries),
+        Arc::new(map_more::StrToMap),
         Arc::new(element_at::element_at()),
         Arc::new(element_at::try_element_at()),
         Arc::new(element_at::get()),
