@@ -54,6 +54,11 @@ impl BuiltinRegistry {
                 r.register_scalar(Arc::new(AliasedScalar { alias: alias.to_string(), inner }));
             }
         }
+        for (synonym, target) in aggregate::SYNONYMS {
+            if let Some(inner) = r.aggregates.get(*target).cloned() {
+                r.aggregates.insert(synonym.to_string(), inner);
+            }
+        }
         for (alias, target) in aggregate::ALIASES {
             if let Some(inner) = r.aggregates.get(*target).cloned() {
                 r.register_aggregate(Arc::new(AliasedAggregate { alias: alias.to_string(), inner }));

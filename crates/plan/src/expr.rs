@@ -528,8 +528,15 @@ impl fmt::Display for Expr {
             }
             Expr::AggregateFunction(a) => {
                 let distinct = if a.distinct { "DISTINCT " } else { "" };
-                let shown = &a.args[..a.func.shown_args(a.args.len()).min(a.args.len())];
-                write!(f, "{}({}{})", a.func.name(), distinct, join_args(shown))?;
+                let rendered: Vec<String> = a.args.iter().map(|x| x.to_string()).collect();
+                match a.func.display_call(&rendered) {
+                    Some(text) if a.distinct => write!(f, "{}", text.replacen('(', "(DISTINCT ", 1))?,
+                    Some(text) => write!(f, "{text}")?,
+                    None => {
+                        let shown = &a.args[..a.func.shown_args(a.args.len()).min(a.args.len())];
+                        write!(f, "{}({}{})", a.func.name(), distinct, join_args(shown))?;
+                    }
+                }
                 if let Some(filter) = &a.filter {
                     write!(f, " FILTER (WHERE {filter})")?;
                 }

@@ -26,7 +26,7 @@ impl Binder<'_> {
         if let Some(over) = &f.over {
             return self.bind_window_function(f, &name, over, scope).at(name_span);
         }
-        if !f.within_group.is_empty() || f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
+        if f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported(format!("this syntax of the function `{name}`")));
         }
         let (list, distinct) = match &f.args {
@@ -101,6 +101,7 @@ impl Binder<'_> {
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }
+        args = self.ordered_set_args(&name, args, &f.within_group, scope).at(name_span)?;
         if f.filter.is_none() && !distinct {
             if let Some(rewritten) = self.rewrite_function(&name, args.clone(), scope).at(name_span)? {
                 return Ok(rewritten);

@@ -44,6 +44,7 @@ mod statement;
 mod subquery;
 mod types;
 mod window;
+mod within_group;
 
 #[cfg(test)]
 mod test_util;

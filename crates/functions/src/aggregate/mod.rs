@@ -12,8 +12,11 @@ pub mod first_last;
 pub mod grouping;
 pub mod groups;
 pub mod interval_sum;
+pub mod listagg;
 pub mod max_min_by;
 pub mod min_max;
+pub mod mode;
+pub mod moments;
 pub mod percentile;
 pub mod sum;
 pub mod try_agg;
@@ -60,8 +63,19 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Exact)),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Median)),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Approx)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Cont)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Disc)),
+        Arc::new(moments::CentralMoment::new(moments::Moment::Skewness)),
+        Arc::new(moments::CentralMoment::new(moments::Moment::Kurtosis)),
+        Arc::new(mode::Mode),
+        Arc::new(listagg::ListAgg::listagg()),
+        Arc::new(listagg::ListAgg::string_agg()),
     ]
 }
+
+/// `(synonym, target)`: names Spark resolves to another aggregate and shows as that one
+/// (`array_agg(x)` is `collect_list(x)`).
+pub const SYNONYMS: &[(&str, &str)] = &[("array_agg", "collect_list")];
 
 /// `(alias, target)`: names Spark accepts for another aggregate.
 pub const ALIASES: &[(&str, &str)] = &[
