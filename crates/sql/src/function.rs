@@ -19,6 +19,11 @@ const GENERATORS: [(&str, GeneratorKind, bool); 6] = [
     ("inline_outer", GeneratorKind::Inline, true),
 ];
 
+/// True for the names of Spark's generators (usable in FROM as table functions too).
+pub(crate) fn is_generator_name(name: &str) -> bool {
+    GENERATORS.iter().any(|g| g.0 == name) || matches!(name, "stack" | "json_tuple")
+}
+
 impl Binder<'_> {
     pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
         let name = crate::relation::object_name(&f.name).to_ascii_lowercase();
@@ -88,6 +93,9 @@ impl Binder<'_> {
             return Ok(Expr::Generator(Generator { kind: *kind, outer: *outer, arg: Box::new(arg) }));
         }
 
+        if name == "stack" {
+            return self.bind_stack(args, scope).at(name_span);
+        }
         if name == "json_tuple" {
             return self.json_tuple_generator(args).at(name_span);
         }
@@ -175,6 +183,7 @@ impl Binder<'_> {
     fn unknown_function(&self, name: &str) -> Error {
         let mut names = self.functions.names();
         names.extend(GENERATORS.iter().map(|g| g.0.to_string()));
+        names.push("stack".to_string());
         names.extend(ember_plan::BuiltinWindowFunction::ALL.iter().map(|w| w.name().to_string()));
         let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
         Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })

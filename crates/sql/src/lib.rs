@@ -29,6 +29,7 @@ mod lateral_view;
 mod like_quantifier;
 mod function;
 mod function_rewrites;
+mod generators;
 mod interval;
 mod lambda;
 mod literal;
