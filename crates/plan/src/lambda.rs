@@ -309,3 +309,48 @@ pub fn map_of(key: DataType, value: DataType) -> DataType {
     let entries = Fields::from(vec![Field::new("key", key, false), Field::new("value", value, true)]);
     DataType::Map(std::sync::Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
 }
+
+/// Types the lambda parameters of every higher-order call in `expr` from its value
+/// arguments over rows of `schema`, outermost call first (so nested calls see their
+/// enclosing lambdas' types). The DataFrame API builds lambdas before their input is
+/// known; SQL's binder types them already, and retyping them changes nothing.
+pub fn resolve_lambdas(expr: Expr, schema: &PlanSchema) -> Result<Expr> {
+    use ember_common::{Transformed, TreeNode};
+    if !expr.exists(|e| matches!(e, Expr::HigherOrderFunction(_))) {
+        return Ok(expr);
+    }
+    expr.transform_down(|e| {
+        let Expr::HigherOrderFunction(h) = e else { return Ok(Transformed::no(e)) };
+        let types = h.values().map(|v| v.data_type(schema)).collect::<Result<Vec<_>>>()?;
+        let shown = Expr::HigherOrderFunction(h.clone()).to_string();
+        h.kind.check_value_args(&shown, &h.values().cloned().collect::<Vec<_>>(), &types)?;
+        let mut index = 0;
+        let mut args = Vec::with_capacity(h.args.len());
+        for a in h.args {
+            let Expr::Lambda(l) = a else {
+                args.push(a);
+                continue;
+            };
+            let typed = h.kind.lambda_params(&types, index, l.params.len())?;
+            index += 1;
+            let params: Vec<LambdaVariable> = l
+                .params
+                .into_iter()
+                .zip(typed)
+                .map(|(p, (data_type, nullable))| LambdaVariable { data_type, nullable, ..p })
+                .collect();
+            let body = (*l.body)
+                .transform_up(|b| match b {
+                    Expr::LambdaVariable(v) => match params.iter().find(|p| p.depth == v.depth && p.index == v.index) {
+                        Some(p) => Ok(Transformed::yes(Expr::LambdaVariable(p.clone()))),
+                        None => Ok(Transformed::no(Expr::LambdaVariable(v))),
+                    },
+                    other => Ok(Transformed::no(other)),
+                })?
+                .data;
+            args.push(Expr::Lambda(LambdaFunction { params, body: Box::new(body) }));
+        }
+        Ok(Transformed::yes(Expr::HigherOrderFunction(HigherOrderFunction { kind: h.kind, args })))
+    })
+    .map(|t| t.data)
+}

@@ -14,7 +14,9 @@ use crate::column::Column;
 
 mod aggregates;
 mod collections;
+mod collections_more;
 mod datetime;
+mod lambdas;
 mod math;
 mod strings;
 mod try_bits;
@@ -22,7 +24,9 @@ mod window;
 
 pub use aggregates::*;
 pub use collections::*;
+pub use collections_more::*;
 pub use datetime::*;
+pub use lambdas::*;
 pub use math::*;
 pub use strings::*;
 pub use try_bits::*;
