@@ -1,4 +1,4 @@
-//! DataFrame wrappers for the newer array, map and aggregate functions
+//! DataFrame wrappers for the newer array, map and aggregate functions (the `regr_*` family too)
 //! (`array_append`, `map_concat`, `mode`, `listagg`, …), by PySpark's names.
 
 use ember_plan::ScalarValue;
@@ -65,4 +65,33 @@ pub fn listagg(c: Column, delimiter: Option<&str>) -> Column {
 pub fn string_agg(c: Column, delimiter: Option<&str>) -> Column {
     let d = delimiter.map(lit).unwrap_or_else(|| Column::from_expr(ember_plan::Expr::Literal(ScalarValue::Null)));
     agg("string_agg", vec![c, d], false)
+}
+
+/// The linear regression aggregates over the rows where both `y` and `x` are non-NULL.
+pub fn regr_count(y: Column, x: Column) -> Column {
+    agg("regr_count", vec![y, x], false)
+}
+pub fn regr_avgx(y: Column, x: Column) -> Column {
+    agg("regr_avgx", vec![y, x], false)
+}
+pub fn regr_avgy(y: Column, x: Column) -> Column {
+    agg("regr_avgy", vec![y, x], false)
+}
+pub fn regr_sxx(y: Column, x: Column) -> Column {
+    agg("regr_sxx", vec![y, x], false)
+}
+pub fn regr_syy(y: Column, x: Column) -> Column {
+    agg("regr_syy", vec![y, x], false)
+}
+pub fn regr_sxy(y: Column, x: Column) -> Column {
+    agg("regr_sxy", vec![y, x], false)
+}
+pub fn regr_slope(y: Column, x: Column) -> Column {
+    agg("regr_slope", vec![y, x], false)
+}
+pub fn regr_intercept(y: Column, x: Column) -> Column {
+    agg("regr_intercept", vec![y, x], false)
+}
+pub fn regr_r2(y: Column, x: Column) -> Column {
+    agg("regr_r2", vec![y, x], false)
 }

@@ -18,6 +18,7 @@ pub mod min_max;
 pub mod mode;
 pub mod moments;
 pub mod percentile;
+pub mod regr_avg;
 pub mod sum;
 pub mod try_agg;
 pub mod value_lists;
@@ -58,6 +59,13 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(covariance::Covariance::new(covariance::CovStat::CovarPop)),
         Arc::new(covariance::Covariance::new(covariance::CovStat::CovarSamp)),
         Arc::new(covariance::Covariance::new(covariance::CovStat::Corr)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrCount)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSxx)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSyy)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSxy)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSlope)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrIntercept)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrR2)),
         Arc::new(max_min_by::MaxMinBy::max_by()),
         Arc::new(max_min_by::MaxMinBy::min_by()),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Exact)),
@@ -68,6 +76,8 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(moments::CentralMoment::new(moments::Moment::Skewness)),
         Arc::new(moments::CentralMoment::new(moments::Moment::Kurtosis)),
         Arc::new(mode::Mode),
+        Arc::new(regr_avg::RegrAvg::avgx()),
+        Arc::new(regr_avg::RegrAvg::avgy()),
         Arc::new(listagg::ListAgg::listagg()),
         Arc::new(listagg::ListAgg::string_agg()),
     ]
