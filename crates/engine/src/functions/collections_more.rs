@@ -95,3 +95,16 @@ pub fn regr_intercept(y: Column, x: Column) -> Column {
 pub fn regr_r2(y: Column, x: Column) -> Column {
     agg("regr_r2", vec![y, x], false)
 }
+
+/// The number of elements of a JSON array (NULL for other or malformed text).
+pub fn json_array_length(c: Column) -> Column {
+    call_function("json_array_length", vec![c])
+}
+/// The top-level keys of a JSON object (NULL for other or malformed text).
+pub fn json_object_keys(c: Column) -> Column {
+    call_function("json_object_keys", vec![c])
+}
+/// The DDL type of a constant JSON document, as Spark's JSON reader infers it.
+pub fn schema_of_json(json: &str) -> Column {
+    call_function("schema_of_json", vec![lit(json)])
+}

@@ -9,6 +9,7 @@ pub mod bits;
 pub mod collection_util;
 pub mod element_at;
 pub mod json_fns;
+pub mod json_more;
 pub mod json_value;
 pub mod map_fns;
 pub mod map_more;
@@ -130,6 +131,9 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(json_fns::JsonTuple),
         Arc::new(json_fns::FromJson),
         Arc::new(json_fns::ToJson),
+        Arc::new(json_more::json_array_length()),
+        Arc::new(json_more::json_object_keys()),
+        Arc::new(json_more::SchemaOfJson),
     ];
     for f in math::unary_functions() {
         fns.push(Arc::new(f));
