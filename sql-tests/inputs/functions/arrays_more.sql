@@ -17,3 +17,5 @@ SELECT array_repeat('a', 'b');
 SELECT array_repeat(1, 2147483647);
 SELECT arrays_overlap(array(1, 2), array(2, 3)), arrays_overlap(array(1, 2), array(3)), arrays_overlap(array(1, NULL), array(3)), arrays_overlap(array(1), array(1L)), arrays_overlap(array(), array(NULL)), arrays_overlap(array(1, NULL), array(1)), arrays_overlap(CAST(NULL AS ARRAY<INT>), array(1));
 SELECT arrays_overlap(array('a'), array(1));
+SELECT shuffle(array(1)), size(shuffle(array(1, 2, 3))), array_sort(shuffle(array(3, 1, 2))), shuffle(CAST(NULL AS ARRAY<INT>)), shuffle(array());
+SELECT shuffle(1);

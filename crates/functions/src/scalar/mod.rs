@@ -40,6 +40,7 @@ pub mod pmod;
 pub mod regexp;
 pub mod replace;
 pub mod round;
+pub mod shuffle;
 pub mod split;
 pub mod string_fn;
 pub mod string_metrics;
@@ -114,6 +115,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(map_more::MapConcat),
         Arc::new(map_more::MapFromEntries),
         Arc::new(map_more::StrToMap),
+        Arc::new(shuffle::Shuffle),
         Arc::new(element_at::element_at()),
         Arc::new(element_at::try_element_at()),
         Arc::new(element_at::get()),
