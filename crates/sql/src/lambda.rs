@@ -101,7 +101,11 @@ impl Binder<'_> {
         self.lambda_scope.borrow_mut().push(params.clone());
         let body = self.bind_expr(&l.body, scope);
         self.lambda_scope.borrow_mut().pop();
-        Ok(LambdaFunction { params, body: Box::new(body?) })
+        let body = body?;
+        if body.contains_subquery() {
+            return Err(Error::spark("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.HIGHER_ORDER_FUNCTION", &[]));
+        }
+        Ok(LambdaFunction { params, body: Box::new(body) })
     }
 
     /// The innermost lambda parameter named `name`, if any.

@@ -24,6 +24,8 @@ pub struct LambdaExpr {
     /// input columns the body reads, in the order they come in its batch
     outer: Vec<usize>,
     nparams: usize,
+    /// the body's type, for evaluations over no elements (the body is not run then)
+    data_type: arrow::datatypes::DataType,
 }
 
 impl LambdaExpr {
@@ -55,8 +57,10 @@ impl LambdaExpr {
         for (p, name) in l.params.iter().zip(&own) {
             fields.push(PlanField::new(None, Field::new(name, p.data_type.clone(), true)));
         }
-        let body = create_physical_expr(&body, &PlanSchema::new(fields))?;
-        Ok(LambdaExpr { body, outer, nparams: l.params.len() })
+        let schema = PlanSchema::new(fields);
+        let data_type = body.data_type(&schema)?;
+        let body = create_physical_expr(&body, &schema)?;
+        Ok(LambdaExpr { body, outer, nparams: l.params.len(), data_type })
     }
 
     /// How many parameters the lambda declares.
@@ -71,6 +75,10 @@ impl LambdaExpr {
             return Err(Error::internal("lambda called with the wrong number of parameters"));
         }
         let n = rows.len();
+        if n == 0 {
+            // nothing to evaluate: a body like `x / 0` must not fail on no elements
+            return Ok(new_empty_array(&self.data_type));
+        }
         let mut columns = Vec::with_capacity(self.outer.len() + params.len());
         let mut fields = Vec::with_capacity(columns.capacity());
         for &i in &self.outer {
