@@ -106,6 +106,9 @@ impl Binder<'_> {
             // Spark's `unix_timestamp()` is `unix_timestamp(current_timestamp(), <format>)`
             args.push(self.call_scalar("current_timestamp", vec![])?);
         }
+        if name == "from_csv" {
+            self.prepare_from_csv(&mut args).at(name_span)?;
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }

@@ -108,3 +108,23 @@ pub fn json_object_keys(c: Column) -> Column {
 pub fn schema_of_json(json: &str) -> Column {
     call_function("schema_of_json", vec![lit(json)])
 }
+
+/// A struct as one CSV record.
+pub fn to_csv(c: Column) -> Column {
+    call_function("to_csv", vec![c])
+}
+/// Parses one CSV record with a DDL schema (`"a INT, b STRING"`); bad fields give NULL.
+pub fn from_csv(c: Column, schema: &str) -> Column {
+    let dt = match ember_sql::parse_ddl_schema(schema) {
+        Ok(s) => arrow::datatypes::DataType::Struct(s.fields().clone()),
+        Err(e) => return Column::from_expr(super::deferred_error(e)),
+    };
+    match ScalarValue::null_of(&dt) {
+        Ok(null) => call_function("from_csv", vec![c, Column::from_expr(ember_plan::Expr::Literal(null))]),
+        Err(e) => Column::from_expr(super::deferred_error(e)),
+    }
+}
+/// The DDL type Spark's CSV inference gives a constant record.
+pub fn schema_of_csv(csv: &str) -> Column {
+    call_function("schema_of_csv", vec![lit(csv)])
+}

@@ -17,6 +17,7 @@ pub mod struct_fns;
 pub mod case;
 pub mod chr;
 pub mod concat;
+pub mod csv_fns;
 pub mod conditional;
 pub mod conv;
 pub mod datetime_args;
@@ -136,6 +137,9 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(json_more::json_array_length()),
         Arc::new(json_more::json_object_keys()),
         Arc::new(json_more::SchemaOfJson),
+        Arc::new(csv_fns::ToCsv),
+        Arc::new(csv_fns::FromCsv),
+        Arc::new(csv_fns::SchemaOfCsv),
     ];
     for f in math::unary_functions() {
         fns.push(Arc::new(f));
