@@ -127,6 +127,14 @@ impl Binder<'_> {
                 // Spark shows the default accuracy in the column name.
                 args.push(lit(10000));
             }
+            if func.name() == "histogram_numeric" && args.len() == 2 && !args[1].is_literal() {
+                let shown = format!("\"histogram_numeric({}, {})\"", args[0], args[1]);
+                return Err(Error::spark(
+                    "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                    &[("sqlExpr", &shown), ("inputName", "`nb`"), ("inputType", "\"INT\""), ("inputExpr", &format!("\"{}\"", args[1]))],
+                ))
+                .at(name_span);
+            }
             if func.name() == "percentile" && args.len() == 2 {
                 // …and the default frequency.
                 args.push(lit(1));

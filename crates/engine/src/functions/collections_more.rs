@@ -128,3 +128,8 @@ pub fn from_csv(c: Column, schema: &str) -> Column {
 pub fn schema_of_csv(csv: &str) -> Column {
     call_function("schema_of_csv", vec![lit(csv)])
 }
+
+/// An approximate histogram of at most `nb` bins: `array<struct<x, y>>`.
+pub fn histogram_numeric(c: Column, nb: i32) -> Column {
+    agg("histogram_numeric", vec![c, lit(nb)], false)
+}

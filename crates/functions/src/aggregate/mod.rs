@@ -11,6 +11,7 @@ pub mod decimal;
 pub mod first_last;
 pub mod grouping;
 pub mod groups;
+pub mod histogram;
 pub mod interval_sum;
 pub mod listagg;
 pub mod max_min_by;
@@ -76,6 +77,7 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(moments::CentralMoment::new(moments::Moment::Skewness)),
         Arc::new(moments::CentralMoment::new(moments::Moment::Kurtosis)),
         Arc::new(mode::Mode),
+        Arc::new(histogram::HistogramNumeric),
         Arc::new(regr_avg::RegrAvg::avgx()),
         Arc::new(regr_avg::RegrAvg::avgy()),
         Arc::new(listagg::ListAgg::listagg()),
