@@ -195,6 +195,7 @@ impl Binder<'_> {
         let mut names = self.functions.names();
         names.extend(GENERATORS.iter().map(|g| g.0.to_string()));
         names.push("stack".to_string());
+        names.extend(ember_plan::expr::HigherOrderKind::ALL.iter().map(|k| k.name().to_string()));
         names.extend(ember_plan::BuiltinWindowFunction::ALL.iter().map(|w| w.name().to_string()));
         let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
         Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })
