@@ -214,3 +214,37 @@ pub fn scatter(n: usize, rows: &UInt32Array, values: &ArrayRef) -> Result<ArrayR
     }
     Ok(interleave(&[values.as_ref(), null.as_ref()], &pick)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::ListArray;
+
+    fn list(offsets: Vec<i32>, values: Vec<i32>, valid: Vec<bool>) -> ArrayRef {
+        let field = Arc::new(Field::new_list_field(DataType::Int32, true));
+        let values: ArrayRef = Arc::new(Int32Array::from(values));
+        Arc::new(ListArray::new(field, OffsetBuffer::new(offsets.into()), values, Some(NullBuffer::from(valid))))
+    }
+
+    #[test]
+    fn elements_of_null_rows_are_left_out() {
+        // row 1 is NULL but spans two elements; the body must never see them
+        let l = list(vec![0, 2, 4, 5], vec![1, 2, 99, 99, 3], vec![true, false, true]);
+        let f = Flat::of_list(&l).unwrap();
+        assert_eq!(f.values.as_any().downcast_ref::<Int32Array>().unwrap().values().to_vec(), vec![1, 2, 3]);
+        assert_eq!(f.offsets.to_vec(), vec![0, 2, 2, 3]);
+        assert_eq!(f.rows.values().to_vec(), vec![0, 0, 2]);
+        let pos = f.positions();
+        assert_eq!(pos.as_any().downcast_ref::<Int32Array>().unwrap().values().to_vec(), vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn sliced_lists_start_at_their_first_offset() {
+        let l = list(vec![0, 1, 3, 4], vec![7, 8, 9, 10], vec![true, true, true]).slice(1, 2);
+        let f = Flat::of_list(&l).unwrap();
+        assert_eq!(f.values.as_any().downcast_ref::<Int32Array>().unwrap().values().to_vec(), vec![8, 9, 10]);
+        assert_eq!(f.offsets.to_vec(), vec![0, 2, 3]);
+        let s = scatter(3, &UInt32Array::from(vec![2, 0]), &(Arc::new(Int32Array::from(vec![5, 6])) as ArrayRef)).unwrap();
+        assert_eq!(s.as_any().downcast_ref::<Int32Array>().unwrap().iter().collect::<Vec<_>>(), vec![Some(6), None, Some(5)]);
+    }
+}
