@@ -14,6 +14,9 @@ use crate::binder::Binder;
 use crate::errors::ResultExt;
 use crate::expr::ExprScope;
 
+/// The most rows `stack` builds beyond its values.
+const MAX_STACK_ROWS: usize = 1 << 20;
+
 impl Binder<'_> {
     /// `stack(n, v1, …, vk)`: `n` rows of `ceil(k / n)` columns `col0, col1, …`, filled
     /// row by row, missing values NULL. Each column's values must have one type.
@@ -42,6 +45,14 @@ impl Binder<'_> {
             }
         };
         let values = &args[1..];
+        // the rows are built as expressions: refuse a count no query needs (Spark would
+        // generate that many rows of NULLs)
+        if n > MAX_STACK_ROWS && n > values.len() {
+            return Err(Error::spark(
+                "COLLECTION_SIZE_LIMIT_EXCEEDED.PARAMETER",
+                &[("numberOfElements", &n.to_string()), ("maxRoundedArrayLength", &MAX_STACK_ROWS.to_string()), ("functionName", "`stack`"), ("parameter", "`n`")],
+            ));
+        }
         let cols = values.len().div_ceil(n);
         let mut types = Vec::with_capacity(cols);
         for c in 0..cols {

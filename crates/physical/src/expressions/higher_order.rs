@@ -97,8 +97,18 @@ fn element_params(flat: &Flat, two: bool) -> Vec<ArrayRef> {
     }
 }
 
+/// A lambda result of type NULL (`x -> NULL`) as NULLs of type `t`.
+pub(crate) fn typed(out: &ArrayRef, t: &DataType) -> ArrayRef {
+    if out.data_type() == &DataType::Null {
+        arrow::array::new_null_array(t, out.len())
+    } else {
+        out.clone()
+    }
+}
+
 /// `true` where `mask` is true (NULL counts as false).
 pub(crate) fn true_mask(mask: &ArrayRef) -> Result<BooleanArray> {
+    let mask = &typed(mask, &DataType::Boolean);
     let b = mask.as_boolean_opt().ok_or_else(|| Error::internal("lambda result is not boolean"))?;
     Ok(if b.null_count() > 0 { prep_null_mask_filter(b) } else { b.clone() })
 }
@@ -135,7 +145,7 @@ impl HigherOrderExpr {
     fn quantify(&self, batch: &RecordBatch, arr: &ArrayRef, any: bool, ctx: &TaskContext) -> Result<ArrayRef> {
         let flat = Flat::of_list(arr)?;
         let l = self.lambda(0)?;
-        let out = l.eval(batch, &flat.rows, &[flat.values.clone()], ctx)?;
+        let out = typed(&l.eval(batch, &flat.rows, &[flat.values.clone()], ctx)?, &DataType::Boolean);
         let b = out.as_boolean_opt().ok_or_else(|| Error::internal("lambda result is not boolean"))?;
         let mut result = BooleanBuilder::with_capacity(flat.len());
         for r in 0..flat.len() {

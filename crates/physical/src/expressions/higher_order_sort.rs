@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use arrow::array::{Array, ArrayRef, AsArray, Int32Array, UInt32Array};
 use arrow::compute::take;
-use arrow::datatypes::Int32Type;
+use arrow::datatypes::{DataType, Int32Type};
 use arrow::record_batch::RecordBatch;
 use ember_common::{Error, Result};
 use ember_plan::ScalarValue;
@@ -50,7 +50,7 @@ pub fn sort(cmp: &LambdaExpr, batch: &RecordBatch, arr: &ArrayRef, ctx: &TaskCon
         } else {
             let l = take(values.as_ref(), &UInt32Array::from(left), None)?;
             let rt = take(values.as_ref(), &UInt32Array::from(right), None)?;
-            let out = cmp.eval(batch, &UInt32Array::from(rows), &[l, rt], ctx)?;
+            let out = super::higher_order::typed(&cmp.eval(batch, &UInt32Array::from(rows), &[l, rt], ctx)?, &DataType::Int32);
             out.as_primitive_opt::<Int32Type>().ok_or_else(|| Error::internal("comparator result is not an int"))?.clone()
         };
         for (row, base) in chunk {
@@ -71,7 +71,7 @@ pub fn sort(cmp: &LambdaExpr, batch: &RecordBatch, arr: &ArrayRef, ctx: &TaskCon
                 })?,
                 None => merge_sort(&mut idx, &mut |a, b| {
                     let (x, y) = (values.slice(range.start + a, 1), values.slice(range.start + b, 1));
-                    let out = cmp.eval(batch, &UInt32Array::from(vec![row as u32]), &[x, y], ctx)?;
+                    let out = super::higher_order::typed(&cmp.eval(batch, &UInt32Array::from(vec![row as u32]), &[x, y], ctx)?, &DataType::Int32);
                     let c = out.as_primitive_opt::<Int32Type>().ok_or_else(|| Error::internal("comparator result is not an int"))?;
                     if c.is_null(0) {
                         return Err(null_err(a, b));
