@@ -25,6 +25,16 @@ const INPUTS: &[&str] = &[
     "DESCRIBE", "SHOW", "DROP VIEW", "SELECT 1; SELECT 2", "WITH a AS (SELECT 1) SELECT * FROM a, a",
     "SELECT * FROM (VALUES (1)) t JOIN (VALUES (1)) t ON true", "SELECT sum(x) OVER () FROM VALUES (1) AS t(x)",
     "SELECT 1 IN ()", "SELECT NULL IN (NULL)", "SELECT CASE END", "SELECT 1 BETWEEN", "SELECT * EXCEPT (a) FROM VALUES (1) AS t(a)",
+    "SELECT x -> x", "SELECT transform(array(1), x -> y)", "SELECT transform(array(1), () -> 1)", "SELECT transform(NULL, x -> x)",
+    "SELECT aggregate(array(1), NULL, (a, x) -> a)", "SELECT aggregate(array(1), 0, (a, x) -> NULL)",
+    "SELECT array_sort(array(1, 2), (a, b) -> 1)", "SELECT array_sort(array(1, 2, 3), (a, b) -> CAST(rand() * 3 - 1 AS INT))",
+    "SELECT transform_keys(map(1, 2), (k, v) -> NULL)", "SELECT map_zip_with(map(1, 2), map('a', 2), (k, a, b) -> a)",
+    "SELECT zip_with(array(), NULL, (x, y) -> x)", "SELECT filter(array(1), x -> NULL)", "SELECT exists(array(1))",
+    "SELECT transform(array(1), x -> transform(array(2), x -> transform(array(3), x -> x)))", "SELECT stack(2147483647, 1)",
+    "SELECT array_insert(array(1), -2147483648, 1)", "SELECT array_repeat(1, 2147483647)", "SELECT str_to_map('a:1', '[', ':')",
+    "SELECT * FROM explode(1)", "SELECT * FROM stack()", "SELECT from_csv('1', 'nope')", "SELECT schema_of_json('[')",
+    "SELECT percentile_cont(2) WITHIN GROUP (ORDER BY 1)", "SELECT listagg(1, 2) WITHIN GROUP (ORDER BY 1)",
+    "SELECT histogram_numeric(1, 0)", "SELECT mode(map(1, 2))",
 ];
 
 #[test]

@@ -59,6 +59,11 @@ impl BuiltinRegistry {
                 r.scalars.insert(synonym.to_string(), f);
             }
         }
+        for (synonym, target) in aggregate::SYNONYMS {
+            if let Some(inner) = r.aggregates.get(*target).cloned() {
+                r.aggregates.insert(synonym.to_string(), inner);
+            }
+        }
         for (alias, target) in aggregate::ALIASES {
             if let Some(inner) = r.aggregates.get(*target).cloned() {
                 r.register_aggregate(Arc::new(AliasedAggregate { alias: alias.to_string(), inner }));

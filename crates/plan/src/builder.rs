@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use ember_common::{Error, ErrorKind, Result, Transformed, TreeNode, TreeNodeRecursion};
 
+use crate::lambda::resolve_lambdas;
 use crate::expr::{conjunction, Case, Column, Expr, Generator, SortExpr};
 use crate::logical_plan::*;
 use crate::schema::PlanSchema;
@@ -55,6 +56,7 @@ impl LogicalPlanBuilder {
 
     /// `SELECT exprs`: expands wildcards, names expressions, extracts a generator.
     pub fn project(self, exprs: Vec<Expr>) -> Result<Self> {
+        let exprs = resolve_all(exprs, self.plan.schema())?;
         let exprs = expand_wildcards(exprs, self.plan.schema())?;
         let (input, exprs) = extract_generator(self.plan, exprs)?;
         let exprs = exprs.into_iter().map(name_expr).collect();
@@ -63,6 +65,7 @@ impl LogicalPlanBuilder {
     }
 
     pub fn filter(self, predicate: Expr) -> Result<Self> {
+        let predicate = resolve_lambdas(predicate, self.plan.schema())?;
         Ok(Self::from(LogicalPlan::Filter(Filter::try_new(predicate, self.plan)?)))
     }
 
@@ -70,6 +73,8 @@ impl LogicalPlanBuilder {
     /// over aggregate calls and grouping expressions (`sum(a) + 1`). Output: the group
     /// expressions, then `aggr_exprs`, as a projection over an `Aggregate`.
     pub fn aggregate(self, group_exprs: Vec<Expr>, aggr_exprs: Vec<Expr>) -> Result<Self> {
+        let group_exprs = resolve_all(group_exprs, self.plan.schema())?;
+        let aggr_exprs = resolve_all(aggr_exprs, self.plan.schema())?;
         let mut select: Vec<Expr> = group_exprs.clone();
         select.extend(aggr_exprs);
         let planned = AggregatePlanner::new(self.plan, group_exprs, &select, &[])?;
@@ -79,6 +84,10 @@ impl LogicalPlanBuilder {
 
     /// `ORDER BY`; `fetch` keeps the first rows.
     pub fn sort(self, exprs: Vec<SortExpr>) -> Result<Self> {
+        let exprs = exprs
+            .into_iter()
+            .map(|s| Ok(SortExpr { expr: resolve_lambdas(s.expr, self.plan.schema())?, ..s }))
+            .collect::<Result<Vec<_>>>()?;
         if exprs.iter().any(|e| e.expr.contains_window()) {
             return Ok(Self::from(crate::window_plan::sort_with_windows(self.plan, exprs)?));
         }
@@ -178,6 +187,11 @@ fn using_error(e: Error, name: &str, side: &str) -> Error {
 
 /// Gives every computed expression its Spark name as an explicit alias, so later
 /// rewrites (casts added by coercion, folded constants) keep the output names.
+/// [`resolve_lambdas`] for each expression.
+fn resolve_all(exprs: Vec<Expr>, schema: &PlanSchema) -> Result<Vec<Expr>> {
+    exprs.into_iter().map(|e| resolve_lambdas(e, schema)).collect()
+}
+
 pub fn name_expr(e: Expr) -> Expr {
     match e {
         Expr::Column(_) | Expr::Alias(_) => e,

@@ -10,6 +10,7 @@ use ember_common::types::sql_type_name;
 use ember_common::{Result, Transformed, TreeNode, TreeNodeRecursion};
 
 use crate::function::{AggregateFunctionImpl, ScalarFunctionImpl};
+pub use crate::lambda::{HigherOrderFunction, HigherOrderKind, LambdaFunction, LambdaVariable};
 use crate::operator::Operator;
 use crate::scalar::ScalarValue;
 use crate::window::WindowFunction;
@@ -265,6 +266,12 @@ pub enum Expr {
     Exists(Exists),
     /// a column of the enclosing query inside a correlated subquery
     OuterReference(OuterReference),
+    /// `transform(a, x -> …)` and the other functions taking lambdas
+    HigherOrderFunction(HigherOrderFunction),
+    /// `(x, y) -> body`, only as an argument of a [`HigherOrderFunction`]
+    Lambda(LambdaFunction),
+    /// a parameter of an enclosing lambda
+    LambdaVariable(LambdaVariable),
 }
 
 impl Expr {
@@ -522,8 +529,15 @@ impl fmt::Display for Expr {
             }
             Expr::AggregateFunction(a) => {
                 let distinct = if a.distinct { "DISTINCT " } else { "" };
-                let shown = &a.args[..a.func.shown_args(a.args.len()).min(a.args.len())];
-                write!(f, "{}({}{})", a.func.name(), distinct, join_args(shown))?;
+                let rendered: Vec<String> = a.args.iter().map(|x| x.to_string()).collect();
+                match a.func.display_call(&rendered) {
+                    Some(text) if a.distinct => write!(f, "{}", text.replacen('(', "(DISTINCT ", 1))?,
+                    Some(text) => write!(f, "{text}")?,
+                    None => {
+                        let shown = &a.args[..a.func.shown_args(a.args.len()).min(a.args.len())];
+                        write!(f, "{}({}{})", a.func.name(), distinct, join_args(shown))?;
+                    }
+                }
                 if let Some(filter) = &a.filter {
                     write!(f, " FILTER (WHERE {filter})")?;
                 }
@@ -563,6 +577,9 @@ impl fmt::Display for Expr {
                 }
             }
             Expr::OuterReference(o) => write!(f, "outer({})", o.column.name),
+            Expr::HigherOrderFunction(h) => write!(f, "{}({})", h.kind.name(), join_args(&h.args)),
+            Expr::Lambda(l) => write!(f, "{l}"),
+            Expr::LambdaVariable(_) => write!(f, "namedlambdavariable()"),
         }
     }
 }
@@ -584,7 +601,8 @@ impl TreeNode for Expr {
             | Expr::Wildcard { .. }
             | Expr::ScalarSubquery(_)
             | Expr::Exists(_)
-            | Expr::OuterReference(_) => self,
+            | Expr::OuterReference(_)
+            | Expr::LambdaVariable(_) => self,
             Expr::InSubquery(i) => Expr::InSubquery(InSubquery { expr: map_box(i.expr, &mut map)?, ..i }),
             Expr::Alias(a) => Expr::Alias(Alias { expr: map_box(a.expr, &mut map)?, name: a.name }),
             Expr::BinaryExpr(b) => {
@@ -627,6 +645,11 @@ impl TreeNode for Expr {
                 Expr::AggregateFunction(AggregateFunction { func: a.func, args, distinct: a.distinct, filter })
             }
             Expr::Generator(g) => Expr::Generator(Generator { arg: map_box(g.arg, &mut map)?, ..g }),
+            Expr::HigherOrderFunction(h) => {
+                let args = h.args.into_iter().map(&mut map).collect::<Result<Vec<_>>>()?;
+                Expr::HigherOrderFunction(HigherOrderFunction { kind: h.kind, args })
+            }
+            Expr::Lambda(l) => Expr::Lambda(LambdaFunction { params: l.params, body: map_box(l.body, &mut map)? }),
             Expr::WindowFunction(w) => {
                 let args = w.args.into_iter().map(&mut map).collect::<Result<Vec<_>>>()?;
                 let partition_by = w.partition_by.into_iter().map(&mut map).collect::<Result<Vec<_>>>()?;
@@ -648,7 +671,8 @@ impl TreeNode for Expr {
             | Expr::Wildcard { .. }
             | Expr::ScalarSubquery(_)
             | Expr::Exists(_)
-            | Expr::OuterReference(_) => vec![],
+            | Expr::OuterReference(_)
+            | Expr::LambdaVariable(_) => vec![],
             Expr::InSubquery(i) => vec![&i.expr],
             Expr::Alias(a) => vec![&a.expr],
             Expr::BinaryExpr(b) => vec![&b.left, &b.right],
@@ -673,6 +697,8 @@ impl TreeNode for Expr {
             Expr::ScalarFunction(s) => s.args.iter().collect(),
             Expr::AggregateFunction(a) => a.args.iter().chain(a.filter.as_deref()).collect(),
             Expr::Generator(g) => vec![&g.arg],
+            Expr::HigherOrderFunction(h) => h.args.iter().collect(),
+            Expr::Lambda(l) => vec![&l.body],
             Expr::WindowFunction(w) => w.args.iter().chain(&w.partition_by).chain(w.order_by.iter().map(|o| &o.expr)).collect(),
         };
         for c in children {

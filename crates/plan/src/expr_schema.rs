@@ -126,6 +126,9 @@ impl Expr {
             }
             Expr::InSubquery(_) | Expr::Exists(_) => Ok(DataType::Boolean),
             Expr::OuterReference(o) => Ok(o.data_type.clone()),
+            Expr::HigherOrderFunction(h) => h.data_type(schema),
+            Expr::Lambda(l) => l.body.data_type(schema),
+            Expr::LambdaVariable(v) => Ok(v.data_type.clone()),
         }
     }
 
@@ -141,6 +144,7 @@ impl Expr {
             Expr::Not(e) => e.nullable(schema)?,
             Expr::Exists(_) => false,
             Expr::OuterReference(o) => o.nullable,
+            Expr::LambdaVariable(v) => v.nullable,
             _ => true,
         })
     }
@@ -160,6 +164,11 @@ impl Expr {
 
 /// DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE, naming the parameter and both types.
 pub fn unexpected_type(expr: &Expr, param: usize, input: &str, required: &str, actual: &DataType) -> Error {
+    unexpected_type_of(&expr.to_string(), param, input, required, actual)
+}
+
+/// [`unexpected_type`] for an expression shown as `shown`.
+pub fn unexpected_type_of(shown: &str, param: usize, input: &str, required: &str, actual: &DataType) -> Error {
     let ordinal = match param {
         1 => "first".to_string(),
         2 => "second".to_string(),
@@ -168,7 +177,7 @@ pub fn unexpected_type(expr: &Expr, param: usize, input: &str, required: &str, a
     };
     Error::new(ErrorKind::DatatypeMismatch {
         sub: "UNEXPECTED_INPUT_TYPE",
-        expr: format!("\"{expr}\""),
+        expr: format!("\"{shown}\""),
         message: format!(
             "The {ordinal} parameter requires the {required} type, however \"{input}\" has the type \"{}\".",
             catalog_string(actual).to_uppercase()

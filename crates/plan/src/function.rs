@@ -228,6 +228,13 @@ pub trait AggregateFunctionImpl: Send + Sync + Debug {
         given
     }
 
+    /// How a call shows in plans and column names, given its rendered arguments, when
+    /// Spark does not write it as `name(args)`: `percentile_cont(0.5) WITHIN GROUP (ORDER
+    /// BY x)`. `None` for `name(args)`.
+    fn display_call(&self, _args: &[String]) -> Option<String> {
+        None
+    }
+
     /// The partial-state fields, given coerced argument types.
     fn state_fields(&self, arg_types: &[DataType]) -> Result<Vec<Field>>;
 

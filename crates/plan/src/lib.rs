@@ -37,6 +37,7 @@ pub mod function;
 pub mod grouping_sets;
 pub mod interval;
 pub mod interval_parse;
+pub mod lambda;
 pub mod logical_plan;
 pub mod operator;
 pub mod plan_depth;

@@ -29,6 +29,8 @@ pub struct Binder<'a> {
     pub(crate) named_windows: RefCell<Vec<Vec<sqlparser::ast::NamedWindowDefinition>>>,
     /// Temporary views the statement reads (a persistent view may not).
     pub(crate) temp_refs: RefCell<Vec<String>>,
+    /// The parameters of the lambdas being bound, innermost last.
+    pub(crate) lambda_scope: RefCell<Vec<Vec<ember_plan::expr::LambdaVariable>>>,
 }
 
 impl<'a> Binder<'a> {
@@ -42,6 +44,7 @@ impl<'a> Binder<'a> {
             cte_stack: RefCell::new(Vec::new()),
             named_windows: RefCell::new(Vec::new()),
             temp_refs: RefCell::new(Vec::new()),
+            lambda_scope: RefCell::new(Vec::new()),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::any::TypeId;
 
-use sqlparser::ast::{DateTimeField, Expr, ExtractSyntax, Ident};
+use sqlparser::ast::{DateTimeField, Expr, ExtractSyntax, Ident, ObjectName};
 use sqlparser::dialect::{Dialect, SparkSqlDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
@@ -106,6 +106,15 @@ impl Dialect for EmberDialect {
             Token::Word(w) => Some(w),
             _ => None,
         };
+        // `exists(array, x -> …)` is the higher-order function; `EXISTS (SELECT …)` a subquery.
+        if let (Some(e), Token::LParen) = (word(0), parser.peek_nth_token(1).token) {
+            let query = matches!(word(2), Some(w) if matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES | Keyword::FROM))
+                || parser.peek_nth_token(2).token == Token::LParen;
+            if e.keyword == Keyword::EXISTS && !query {
+                parser.next_token();
+                return Some(parser.parse_function(ObjectName::from(vec![Ident::new(e.value)])));
+            }
+        }
         let field = match (word(0), parser.peek_nth_token(1).token, word(2), word(3)) {
             (Some(e), Token::LParen, Some(field), Some(from)) if e.keyword == Keyword::EXTRACT && from.keyword == Keyword::FROM => field,
             _ => return None,

@@ -253,7 +253,7 @@ impl Binder<'_> {
                 return Err(unsupported("ANY / ALL subquery comparisons"));
             }
             A::Interval(iv) => Expr::Literal(crate::interval::bind_interval(iv)?),
-            A::Lambda(_) => return Err(unsupported("lambda functions")),
+            A::Lambda(_) => return Err(Error::spark("INVALID_LAMBDA_FUNCTION_CALL.PARAMETER_DOES_NOT_ACCEPT_LAMBDA_FUNCTION", &[])),
             // A row constructor `(a, b)` is Spark's `named_struct(col1, a, col2, b)`.
             A::Tuple(items) => {
                 let mut args = Vec::with_capacity(items.len() * 2);
@@ -280,6 +280,11 @@ impl Binder<'_> {
 
     /// [`Self::resolve_column`]; enclosing queries only when `outer`.
     pub(crate) fn resolve_column_in(&self, qualifier: Option<String>, name: &str, scope: &ExprScope, outer: bool) -> Result<Expr> {
+        if qualifier.is_none() {
+            if let Some(v) = self.lambda_variable(name) {
+                return Ok(v);
+            }
+        }
         let col = Column::new(qualifier.as_deref(), name);
         match scope.schema.index_of(&col) {
             Ok(i) => Ok(Expr::Column(scope.schema.field(i).column())),

@@ -135,6 +135,19 @@ impl Binder<'_> {
         if args.len() != 2 {
             return Err(Error::new(ErrorKind::WrongNumArgs { name: "from_json".into(), expected: "2".into(), found: args.len() }));
         }
+        self.prepare_schema_arg(args)
+    }
+
+    /// `from_csv(csv, 'a INT, b STRING'[, options])`: as `from_json`, options aside.
+    pub(crate) fn prepare_from_csv(&self, args: &mut [Expr]) -> Result<()> {
+        if !(2..=3).contains(&args.len()) {
+            return Err(Error::new(ErrorKind::WrongNumArgs { name: "from_csv".into(), expected: "[2, 3]".into(), found: args.len() }));
+        }
+        self.prepare_schema_arg(args)
+    }
+
+    /// The schema string in argument 2 becomes a NULL of its type.
+    fn prepare_schema_arg(&self, args: &mut [Expr]) -> Result<()> {
         let text = match &args[1] {
             Expr::Literal(ScalarValue::Utf8(Some(s))) => s.clone(),
             other => {

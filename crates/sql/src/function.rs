@@ -22,6 +22,11 @@ const GENERATORS: [(&str, GeneratorKind, bool); 6] = [
 /// The generator functions' names.
 pub(crate) const GENERATOR_NAMES: [&str; 6] = [GENERATORS[0].0, GENERATORS[1].0, GENERATORS[2].0, GENERATORS[3].0, GENERATORS[4].0, GENERATORS[5].0];
 
+/// True for the names of Spark's generators (usable in FROM as table functions too).
+pub(crate) fn is_generator_name(name: &str) -> bool {
+    GENERATORS.iter().any(|g| g.0 == name) || matches!(name, "stack" | "json_tuple")
+}
+
 impl Binder<'_> {
     pub(crate) fn bind_function(&self, f: &ast::Function, scope: &ExprScope) -> Result<Expr> {
         let name = crate::relation::object_name(&f.name).to_ascii_lowercase();
@@ -29,7 +34,7 @@ impl Binder<'_> {
         if let Some(over) = &f.over {
             return self.bind_window_function(f, &name, over, scope).at(name_span);
         }
-        if !f.within_group.is_empty() || f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
+        if f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported(format!("this syntax of the function `{name}`")));
         }
         let (list, distinct) = match &f.args {
@@ -42,6 +47,19 @@ impl Binder<'_> {
                 (l.args.as_slice(), l.duplicate_treatment == Some(DuplicateTreatment::Distinct))
             }
         };
+        if let Some(kind) = crate::lambda::higher_order_kind(&name, list) {
+            if f.filter.is_some() || distinct {
+                return Err(other(
+                    "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                    "42000",
+                    format!("Invalid SQL syntax: The function `{name}` does not support DISTINCT or FILTER."),
+                ));
+            }
+            return self.bind_higher_order(kind, list, scope).at(name_span);
+        }
+        if let Some(e) = crate::lambda::first_lambda(list) {
+            return Err(crate::lambda::non_higher_order(&name)).at(span_of(e));
+        }
         let mut args = Vec::with_capacity(list.len());
         let mut star = false;
         let (name, list) = match Self::datetime_unit_call(&name, list)? {
@@ -85,6 +103,9 @@ impl Binder<'_> {
             return Ok(Expr::Generator(Generator { kind: *kind, outer: *outer, arg: Box::new(arg) }));
         }
 
+        if name == "stack" {
+            return self.bind_stack(args, scope).at(name_span);
+        }
         if name == "json_tuple" {
             return self.json_tuple_generator(args).at(name_span);
         }
@@ -100,9 +121,13 @@ impl Binder<'_> {
             let message = format!("'{}' is not true!", args[0]);
             args.push(lit(message));
         }
+        if name == "from_csv" {
+            self.prepare_from_csv(&mut args).at(name_span)?;
+        }
         if name == "from_json" {
             self.prepare_from_json(&mut args).at(name_span)?;
         }
+        args = self.ordered_set_args(&name, args, &f.within_group, scope).at(name_span)?;
         if f.filter.is_none() && !distinct {
             if let Some(rewritten) = self.rewrite_function(&name, args.clone(), scope).at(name_span)? {
                 return Ok(rewritten);
@@ -116,6 +141,14 @@ impl Binder<'_> {
             if matches!(func.name(), "percentile_approx" | "approx_percentile") && args.len() == 2 {
                 // Spark shows the default accuracy in the column name.
                 args.push(lit(10000));
+            }
+            if func.name() == "histogram_numeric" && args.len() == 2 && !args[1].is_literal() {
+                let shown = format!("\"histogram_numeric({}, {})\"", args[0], args[1]);
+                return Err(Error::spark(
+                    "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                    &[("sqlExpr", &shown), ("inputName", "`nb`"), ("inputType", "\"INT\""), ("inputExpr", &format!("\"{}\"", args[1]))],
+                ))
+                .at(name_span);
             }
             if func.name() == "percentile" && args.len() == 2 {
                 // …and the default frequency.
@@ -203,6 +236,8 @@ impl Binder<'_> {
     fn unknown_function(&self, name: &str) -> Error {
         let mut names = self.functions.names();
         names.extend(GENERATORS.iter().map(|g| g.0.to_string()));
+        names.push("stack".to_string());
+        names.extend(ember_plan::expr::HigherOrderKind::ALL.iter().map(|k| k.name().to_string()));
         names.extend(ember_plan::BuiltinWindowFunction::ALL.iter().map(|w| w.name().to_string()));
         let suggestions = suggest::closest(name, names.iter().map(|s| s.as_str()), 5);
         Error::new(ErrorKind::UnresolvedRoutine { name: name.to_string(), suggestions })

@@ -175,6 +175,8 @@ pub fn binder_function_names() -> Vec<&'static str> {
         "session_user", "json_tuple", "and", "or", "not", "in", "like", "ilike", "between", "case", "when", "cast",
     ]);
     names.extend(crate::function::GENERATOR_NAMES);
+    names.push("stack");
+    names.extend(ember_plan::expr::HigherOrderKind::ALL.iter().map(|k| k.name()));
     names.extend([
         "!", "!=", "%", "&", "*", "+", "-", "/", "<", "<<", "<=", "<=>", "<>", "=", "==", ">", ">=", ">>", ">>>", "^", "|", "||", "~",
     ]);

@@ -29,7 +29,9 @@ mod lateral_view;
 mod like_quantifier;
 mod function;
 mod function_rewrites;
+mod generators;
 mod interval;
+mod lambda;
 mod literal;
 mod parser;
 mod pivot;
@@ -43,6 +45,7 @@ mod statement;
 mod subquery;
 mod types;
 mod window;
+mod within_group;
 
 #[cfg(test)]
 mod test_util;

@@ -170,6 +170,9 @@ impl Binder<'_> {
     /// A table-valued function call such as `range(1, 10)`; arguments are expressions
     /// without columns (the session evaluates them).
     fn bind_table_function(&self, name: &ObjectName, args: &[ast::FunctionArg]) -> Result<LogicalPlan> {
+        if let Some(plan) = self.generator_table(name, args)? {
+            return Ok(plan);
+        }
         let fname = object_name(name).to_ascii_lowercase();
         let empty = PlanSchema::empty();
         let mut values = Vec::with_capacity(args.len());

@@ -14,7 +14,9 @@ use crate::column::Column;
 
 mod aggregates;
 mod collections;
+mod collections_more;
 mod datetime;
+mod lambdas;
 mod math;
 mod scalar_more;
 mod strings;
@@ -23,7 +25,9 @@ mod window;
 
 pub use aggregates::*;
 pub use collections::*;
+pub use collections_more::*;
 pub use datetime::*;
+pub use lambdas::*;
 pub use math::*;
 pub use scalar_more::*;
 pub use strings::*;

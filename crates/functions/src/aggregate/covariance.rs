@@ -1,5 +1,7 @@
-//! `covar_pop(x, y)`, `covar_samp(x, y)` and `corr(x, y)` (Pearson): doubles over the
-//! rows where both are non-NULL, with Spark's online update and parallel merge. NULL
+//! `covar_pop(x, y)`, `covar_samp(x, y)` and `corr(x, y)` (Pearson), and the linear
+//! regression statistics `regr_count`, `regr_sxx`, `regr_syy`, `regr_sxy`, `regr_slope`,
+//! `regr_intercept`, `regr_r2` (arguments `y, x`): doubles over the rows where both are
+//! non-NULL, with Spark's online update and parallel merge. NULL
 //! without rows; `covar_samp` and `corr` are NULL for one row (Spark 3.1+); `corr` of a
 //! constant column divides by zero, as Spark's `ck / sqrt(xMk * yMk)`: DIVIDE_BY_ZERO
 //! under ANSI, else NULL. State: `n`, `xAvg`, `yAvg`, `ck`, `xMk`, `yMk`.
@@ -22,6 +24,13 @@ pub enum CovStat {
     CovarPop,
     CovarSamp,
     Corr,
+    RegrCount,
+    RegrSxx,
+    RegrSyy,
+    RegrSxy,
+    RegrSlope,
+    RegrIntercept,
+    RegrR2,
 }
 
 #[derive(Debug)]
@@ -43,7 +52,18 @@ impl AggregateFunctionImpl for Covariance {
             CovStat::CovarPop => "covar_pop",
             CovStat::CovarSamp => "covar_samp",
             CovStat::Corr => "corr",
+            CovStat::RegrCount => "regr_count",
+            CovStat::RegrSxx => "regr_sxx",
+            CovStat::RegrSyy => "regr_syy",
+            CovStat::RegrSxy => "regr_sxy",
+            CovStat::RegrSlope => "regr_slope",
+            CovStat::RegrIntercept => "regr_intercept",
+            CovStat::RegrR2 => "regr_r2",
         }
+    }
+
+    fn nullable(&self) -> bool {
+        self.stat != CovStat::RegrCount
     }
 
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
@@ -54,7 +74,7 @@ impl AggregateFunctionImpl for Covariance {
     }
 
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
+        Ok(if self.stat == CovStat::RegrCount { DataType::Int64 } else { DataType::Float64 })
     }
 
     fn state_fields(&self, _: &[DataType]) -> Result<Vec<Field>> {
@@ -131,7 +151,12 @@ impl GroupsAccumulator for CovarianceAccumulator {
     }
 
     fn evaluate(&mut self) -> Result<ArrayRef> {
-        let [n, _, _, ck, xm, ym] = std::mem::take(&mut self.s);
+        let [n, xa, ya, ck, xm, ym] = std::mem::take(&mut self.s);
+        if self.stat == CovStat::RegrCount {
+            return Ok(Arc::new(arrow::array::Int64Array::from_iter_values(n.iter().map(|&c| c as i64))));
+        }
+        // for the regressions the first argument is y (`x*` state) and the second x (`y*`)
+        let slope = |g: usize| (ym[g] != 0.0).then(|| (ck[g] / n[g]) / (ym[g] / n[g]));
         let out = (0..n.len())
             .map(|g| match self.stat {
                 CovStat::CovarPop if n[g] > 0.0 => Ok(Some(ck[g] / n[g])),
@@ -141,6 +166,16 @@ impl GroupsAccumulator for CovarianceAccumulator {
                     d if d == 0.0 => Ok(None),
                     d => Ok(Some(ck[g] / d)),
                 },
+                _ if n[g] == 0.0 => Ok(None),
+                CovStat::RegrSxx => Ok(Some(ym[g])),
+                CovStat::RegrSyy => Ok(Some(xm[g])),
+                CovStat::RegrSxy => Ok(Some(ck[g])),
+                CovStat::RegrSlope => Ok(slope(g)),
+                CovStat::RegrIntercept => Ok(slope(g).map(|s| xa[g] - s * ya[g])),
+                CovStat::RegrR2 if ym[g] == 0.0 => Ok(None),
+                CovStat::RegrR2 if xm[g] == 0.0 => Ok(Some(1.0)),
+                // Spark's `pow(corr, 2)`
+                CovStat::RegrR2 => Ok(Some((ck[g] / (ym[g] * xm[g]).sqrt()).powi(2))),
                 _ => Ok(None),
             })
             .collect::<Result<Float64Array>>()?;

@@ -11,10 +11,15 @@ pub mod decimal;
 pub mod first_last;
 pub mod grouping;
 pub mod groups;
+pub mod histogram;
 pub mod interval_sum;
+pub mod listagg;
 pub mod max_min_by;
 pub mod min_max;
+pub mod mode;
+pub mod moments;
 pub mod percentile;
+pub mod regr_avg;
 pub mod sum;
 pub mod try_agg;
 pub mod value_lists;
@@ -55,13 +60,34 @@ pub fn all() -> Vec<Arc<dyn AggregateFunctionImpl>> {
         Arc::new(covariance::Covariance::new(covariance::CovStat::CovarPop)),
         Arc::new(covariance::Covariance::new(covariance::CovStat::CovarSamp)),
         Arc::new(covariance::Covariance::new(covariance::CovStat::Corr)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrCount)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSxx)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSyy)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSxy)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrSlope)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrIntercept)),
+        Arc::new(covariance::Covariance::new(covariance::CovStat::RegrR2)),
         Arc::new(max_min_by::MaxMinBy::max_by()),
         Arc::new(max_min_by::MaxMinBy::min_by()),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Exact)),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Median)),
         Arc::new(percentile::Percentile::new(percentile::PercentileKind::Approx)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Cont)),
+        Arc::new(percentile::Percentile::new(percentile::PercentileKind::Disc)),
+        Arc::new(moments::CentralMoment::new(moments::Moment::Skewness)),
+        Arc::new(moments::CentralMoment::new(moments::Moment::Kurtosis)),
+        Arc::new(mode::Mode),
+        Arc::new(histogram::HistogramNumeric),
+        Arc::new(regr_avg::RegrAvg::avgx()),
+        Arc::new(regr_avg::RegrAvg::avgy()),
+        Arc::new(listagg::ListAgg::listagg()),
+        Arc::new(listagg::ListAgg::string_agg()),
     ]
 }
+
+/// `(synonym, target)`: names Spark resolves to another aggregate and shows as that one
+/// (`array_agg(x)` is `collect_list(x)`).
+pub const SYNONYMS: &[(&str, &str)] = &[("array_agg", "collect_list")];
 
 /// `(alias, target)`: names Spark accepts for another aggregate.
 pub const ALIASES: &[(&str, &str)] = &[

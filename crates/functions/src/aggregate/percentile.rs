@@ -26,6 +26,11 @@ pub enum PercentileKind {
     Exact,
     Median,
     Approx,
+    /// `percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])`: arguments `x, p, descending`
+    Cont,
+    /// `percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])`: the value at the floor of
+    /// the position instead of an interpolation
+    Disc,
 }
 
 #[derive(Debug)]
@@ -51,7 +56,17 @@ impl AggregateFunctionImpl for Percentile {
             PercentileKind::Exact => "percentile",
             PercentileKind::Median => "median",
             PercentileKind::Approx => "percentile_approx",
+            PercentileKind::Cont => "percentile_cont",
+            PercentileKind::Disc => "percentile_disc",
         }
+    }
+
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        if !matches!(self.kind, PercentileKind::Cont | PercentileKind::Disc) {
+            return None;
+        }
+        let desc = if args.get(2).is_some_and(|a| a == "true") { " DESC" } else { "" };
+        Some(format!("{}({}) WITHIN GROUP (ORDER BY {}{desc})", self.name(), args.get(1)?, args.first()?))
     }
 
     fn coerce_types(&self, t: &[DataType]) -> Result<Vec<DataType>> {
@@ -60,6 +75,7 @@ impl AggregateFunctionImpl for Percentile {
             PercentileKind::Median => check_arity(name, t.len(), 1, 1)?,
             PercentileKind::Exact => check_arity(name, t.len(), 2, 3)?,
             PercentileKind::Approx => check_arity(name, t.len(), 2, 3)?,
+            PercentileKind::Cont | PercentileKind::Disc => check_arity(name, t.len(), 3, 3)?,
         }
         let value = match (&t[0], self.kind) {
             // Spark casts strings to DOUBLE, as for its other numeric aggregates.
@@ -75,6 +91,10 @@ impl AggregateFunctionImpl for Percentile {
                 d if is_numeric(d) || is_string(d) => DataType::Float64,
                 d => return Err(unexpected_type(name, 2, "(\"DOUBLE\" or \"ARRAY<DOUBLE>\")", d)),
             });
+        }
+        if matches!(self.kind, PercentileKind::Cont | PercentileKind::Disc) {
+            out.push(DataType::Boolean);
+            return Ok(out);
         }
         if let Some(a) = t.get(2) {
             if !is_integral(a) {
@@ -114,6 +134,7 @@ impl AggregateFunctionImpl for Percentile {
             percentages: None,
             accuracy: DEFAULT_ACCURACY,
             groups: 0,
+            descending: false,
         }))
     }
 }
@@ -127,6 +148,9 @@ struct PercentileAccumulator {
     percentages: Option<Vec<f64>>,
     accuracy: i64,
     groups: usize,
+    /// `ORDER BY … DESC` of `percentile_cont` / `percentile_disc` (kept in the state's
+    /// accuracy field, which they do not use)
+    descending: bool,
 }
 
 fn out_of_range(what: &str, range: &str, value: String) -> Error {
@@ -208,7 +232,12 @@ impl PercentileAccumulator {
         }
         let pos = p * (n - 1) as f64;
         let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        (lo, hi, pos - lo as f64)
+        // positions count from the other end when ordered descending
+        let at = |i: usize| if self.descending { n - 1 - i } else { i };
+        if self.kind == PercentileKind::Disc {
+            return (at(lo), at(lo), 0.0);
+        }
+        (at(lo), at(hi), pos - lo as f64)
     }
 }
 
@@ -224,6 +253,12 @@ impl GroupsAccumulator for PercentileAccumulator {
             self.percentages = p;
         }
         let v = first_arg(values, "percentile")?;
+        if matches!(self.kind, PercentileKind::Cont | PercentileKind::Disc) {
+            if let Some(d) = values.get(2).filter(|d| !d.is_empty() && d.is_valid(0)) {
+                self.descending = d.as_boolean_opt().is_some_and(|b| b.value(0));
+            }
+            return self.lists.add(v, gi, f, n);
+        }
         if self.kind != PercentileKind::Exact {
             self.note_accuracy(values.get(2))?;
             return self.lists.add(v, gi, f, n);
@@ -244,6 +279,7 @@ impl GroupsAccumulator for PercentileAccumulator {
             let acc = accuracy.as_primitive::<arrow::datatypes::Int64Type>();
             if acc.is_valid(r) {
                 self.accuracy = acc.value(r);
+                self.descending = self.accuracy == 1 && matches!(self.kind, PercentileKind::Cont | PercentileKind::Disc);
             }
         }
         self.lists.merge(vals, gi, n)
@@ -319,7 +355,11 @@ impl GroupsAccumulator for PercentileAccumulator {
         let offs = OffsetBuffer::new((0..=n).map(|g| (g * k) as i32).collect::<Vec<_>>().into());
         let nulls = ps.is_none().then(|| NullBuffer::new_null(n));
         let percentages = ListArray::try_new(field, offs, Arc::new(Float64Array::from(p_values)), nulls)?;
-        let accuracy = arrow::array::Int64Array::from(vec![self.accuracy; n]);
+        let accuracy = match self.kind {
+            PercentileKind::Cont | PercentileKind::Disc => self.descending as i64,
+            _ => self.accuracy,
+        };
+        let accuracy = arrow::array::Int64Array::from(vec![accuracy; n]);
         self.groups = 0;
         Ok(vec![lists, Arc::new(percentages), Arc::new(accuracy)])
     }

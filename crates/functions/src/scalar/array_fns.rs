@@ -25,6 +25,9 @@ fn rows_of(l: &ListArray) -> Vec<Option<Vec<usize>>> {
     (0..l.len()).map(|i| if l.is_null(i) { None } else { Some(row_range(l, i).collect()) }).collect()
 }
 
+/// How Spark shows `array_sort`'s default comparator (ascending, NULLs last).
+const ARRAY_SORT_DEFAULT_COMPARATOR: &str = "lambdafunction((IF(((namedlambdavariable() IS NULL) AND (namedlambdavariable() IS NULL)), 0, (IF((namedlambdavariable() IS NULL), 1, (IF((namedlambdavariable() IS NULL), -1, (IF((namedlambdavariable() < namedlambdavariable()), -1, (IF((namedlambdavariable() > namedlambdavariable()), 1, 0)))))))))), namedlambdavariable(), namedlambdavariable())";
+
 /// `sort_array(arr[, asc])` (NULLs first ascending, last descending) and `array_sort(arr)`
 /// (ascending, NULLs last).
 #[derive(Debug)]
@@ -54,6 +57,10 @@ impl ScalarFunctionImpl for SortArray {
     }
     fn return_type(&self, t: &[DataType]) -> Result<DataType> {
         Ok(t[0].clone())
+    }
+    /// Spark's `array_sort(a)` is `array_sort(a, <default comparator>)` and shows it.
+    fn display_call(&self, args: &[String]) -> Option<String> {
+        (self.name == "array_sort" && args.len() == 1).then(|| format!("array_sort({}, {ARRAY_SORT_DEFAULT_COMPARATOR})", args[0]))
     }
     fn invoke(&self, args: &[ColumnarValue], num_rows: usize, _: &FunctionContext) -> Result<ColumnarValue> {
         eval_arrays(args, num_rows, |a, _| {

@@ -121,16 +121,24 @@ pub fn elem_keys(values: &ArrayRef) -> Result<Rows> {
 /// The common element type of two array types, or DATA_DIFF_TYPES-like mismatch.
 pub fn common_elem(name: &str, a: &DataType, b: &DataType) -> Result<DataType> {
     let (ea, eb) = (array_arg(name, 1, a)?, array_arg(name, 2, b)?);
-    common_type(&ea, &eb).ok_or_else(|| {
-        Error::new(ErrorKind::DatatypeMismatch {
-            sub: "BINARY_ARRAY_DIFF_TYPES",
-            expr: format!("\"{name}\""),
-            message: format!(
-                "Input to function `{name}` should have been two \"ARRAY\" with same element type, but it's [\"{}\", \"{}\"].",
-                catalog_string(a).to_uppercase(),
-                catalog_string(b).to_uppercase()
-            ),
-        })
+    common_type(&ea, &eb).ok_or_else(|| binary_array_diff_types(name, a, b))
+}
+
+/// [`common_elem`] without promoting numbers to strings (`arrays_overlap`).
+pub fn common_elem_strict(name: &str, a: &DataType, b: &DataType) -> Result<DataType> {
+    let (ea, eb) = (array_arg(name, 1, a)?, array_arg(name, 2, b)?);
+    common_type_without_string_promotion(&ea, &eb).ok_or_else(|| binary_array_diff_types(name, a, b))
+}
+
+fn binary_array_diff_types(name: &str, a: &DataType, b: &DataType) -> Error {
+    Error::new(ErrorKind::DatatypeMismatch {
+        sub: "BINARY_ARRAY_DIFF_TYPES",
+        expr: format!("\"{name}\""),
+        message: format!(
+            "Input to function `{name}` should have been two \"ARRAY\" with same element type, but it's [\"{}\", \"{}\"].",
+            catalog_string(a).to_uppercase(),
+            catalog_string(b).to_uppercase()
+        ),
     })
 }
 

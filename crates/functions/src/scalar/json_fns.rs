@@ -388,7 +388,7 @@ fn null_at(a: &dyn Array, row: usize) -> bool {
 
 /// Appends the value at `row` as JSON the way Spark's generator writes it; `interval` is
 /// the Spark type of an interval value (from its field), else its Arrow type's default.
-fn write_json(out: &mut String, a: &dyn Array, row: usize, interval: Option<IntervalType>) -> Result<()> {
+pub(crate) fn write_json(out: &mut String, a: &dyn Array, row: usize, interval: Option<IntervalType>) -> Result<()> {
     if null_at(a, row) {
         out.push_str("null");
         return Ok(());

@@ -3,6 +3,7 @@
 pub mod abs;
 pub mod alias;
 pub mod array;
+pub mod array_edit;
 pub mod array_fns;
 pub mod bitmap_fns;
 pub mod bits;
@@ -10,14 +11,17 @@ pub mod collection_util;
 pub mod element_at;
 pub mod interval_make;
 pub mod json_fns;
+pub mod json_more;
 pub mod json_value;
 pub mod map_fns;
+pub mod map_more;
 pub mod struct_fns;
 pub mod case;
 pub mod charset;
 pub mod chr;
 pub mod collation;
 pub mod concat;
+pub mod csv_fns;
 pub mod conditional;
 pub mod conv;
 pub mod datetime_args;
@@ -55,6 +59,7 @@ pub mod replace;
 pub mod round;
 pub mod sentences;
 pub mod session_info;
+pub mod shuffle;
 pub mod spark_hash;
 pub mod split;
 pub mod string_fn;
@@ -126,6 +131,17 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(array_fns::Flatten),
         Arc::new(array_fns::Sequence),
         Arc::new(array_fns::arrays_zip()),
+        Arc::new(array_edit::array_append()),
+        Arc::new(array_edit::array_prepend()),
+        Arc::new(array_edit::ArrayInsert),
+        Arc::new(array_edit::ArrayCompact),
+        Arc::new(array_edit::ArraySize),
+        Arc::new(array_edit::ArrayRepeat),
+        Arc::new(array_edit::ArraysOverlap),
+        Arc::new(map_more::MapConcat),
+        Arc::new(map_more::MapFromEntries),
+        Arc::new(map_more::StrToMap),
+        Arc::new(shuffle::Shuffle),
         Arc::new(element_at::element_at()),
         Arc::new(element_at::try_element_at()),
         Arc::new(element_at::get()),
@@ -143,6 +159,12 @@ pub fn all() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(json_fns::JsonTuple),
         Arc::new(json_fns::FromJson),
         Arc::new(json_fns::ToJson),
+        Arc::new(json_more::json_array_length()),
+        Arc::new(json_more::json_object_keys()),
+        Arc::new(json_more::SchemaOfJson),
+        Arc::new(csv_fns::ToCsv),
+        Arc::new(csv_fns::FromCsv),
+        Arc::new(csv_fns::SchemaOfCsv),
     ];
     for f in math::unary_functions() {
         fns.push(Arc::new(f));

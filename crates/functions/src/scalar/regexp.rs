@@ -48,17 +48,17 @@ pub(super) fn invalid_parameter(sub: &str, param: &str, func: &str, detail: Stri
 }
 
 /// Compiles patterns, reusing the last one (patterns are almost always constant).
-pub(super) struct PatternCache {
+pub(crate) struct PatternCache {
     func: &'static str,
     last: Option<(String, Regex)>,
 }
 
 impl PatternCache {
-    pub(super) fn new(func: &'static str) -> Self {
+    pub(crate) fn new(func: &'static str) -> Self {
         PatternCache { func, last: None }
     }
 
-    pub(super) fn get(&mut self, pattern: &str) -> Result<&Regex> {
+    pub(crate) fn get(&mut self, pattern: &str) -> Result<&Regex> {
         let stale = !matches!(&self.last, Some((p, _)) if p == pattern);
         if stale {
             let re = Regex::new(pattern).map_err(|e| invalid_parameter("PATTERN", "regexp", self.func, format!("'{pattern}': {e}")))?;

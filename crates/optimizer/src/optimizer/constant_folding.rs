@@ -68,6 +68,7 @@ fn is_foldable(e: &Expr) -> bool {
                     | Expr::InSubquery(_)
                     | Expr::Exists(_)
                     | Expr::OuterReference(_)
+                    | Expr::LambdaVariable(_)
             )
         })
         && e.is_deterministic()

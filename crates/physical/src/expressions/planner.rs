@@ -89,13 +89,16 @@ pub fn create_physical_expr(expr: &Expr, input_schema: &PlanSchema) -> Result<Ph
         // Uncorrelated scalar subqueries are run before the query and replaced by their
         // value; one left here is shown by EXPLAIN and never evaluated.
         Expr::ScalarSubquery(_) => Arc::new(PendingSubqueryExpr::new(expr.to_string(), expr.data_type(input_schema)?)),
+        Expr::HigherOrderFunction(h) => Arc::new(super::higher_order::HigherOrderExpr::compile(h, input_schema)?),
         Expr::AggregateFunction(_)
         | Expr::WindowFunction(_)
         | Expr::Generator(_)
         | Expr::Wildcard { .. }
         | Expr::InSubquery(_)
         | Expr::Exists(_)
-        | Expr::OuterReference(_) => {
+        | Expr::OuterReference(_)
+        | Expr::Lambda(_)
+        | Expr::LambdaVariable(_) => {
             return Err(Error::internal(format!("{expr} cannot be evaluated as a scalar expression")))
         }
     })

@@ -1,0 +1,25 @@
+-- statistical and ordered-set aggregates
+SELECT array_agg(x), skewness(x), kurtosis(x), mode(x) FROM VALUES (1), (2), (2), (10), (NULL) AS t(x);
+SELECT skewness(x), kurtosis(x), skewness(y), kurtosis(y) FROM VALUES (0.0D, 1), (0.0D, 1), (0.0D, 1), (4.0D, 1) AS t(x, y);
+SELECT skewness(x), kurtosis(x) FROM VALUES (1) AS t(x);
+SELECT skewness(x), kurtosis(x), mode(x), array_agg(x) FROM VALUES (CAST(NULL AS INT)) AS t(x);
+SELECT skewness(x) FROM VALUES ('a') AS t(x);
+SELECT g, skewness(x), kurtosis(x) FROM VALUES (1, 0), (1, 0), (1, 0), (1, 4), (2, 1), (2, 1) AS t(g, x) GROUP BY g ORDER BY g;
+SELECT mode(x), mode(s) FROM VALUES (1, 'a'), (1, 'b'), (2, 'b'), (NULL, NULL) AS t(x, s);
+SELECT mode(x) FROM VALUES (1), (2), (2), (1) AS t(x);
+SELECT mode() WITHIN GROUP (ORDER BY x), mode(x, true) FROM VALUES (3), (2), (2), (3), (1) AS t(x);
+SELECT g, mode(x), array_agg(x) FROM VALUES (1, 'a'), (1, 'a'), (1, 'b'), (2, 'z') AS t(g, x) GROUP BY g ORDER BY g;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0.5) WITHIN GROUP (ORDER BY x), percentile_cont(0.25) WITHIN GROUP (ORDER BY x DESC) FROM VALUES (1), (2), (3), (10) AS t(x);
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x ASC), percentile_disc(0.25) WITHIN GROUP (ORDER BY x DESC), percentile_disc(0.0) WITHIN GROUP (ORDER BY x), percentile_disc(1.0) WITHIN GROUP (ORDER BY x DESC) FROM VALUES (1), (2), (3), (10) AS t(x);
+SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM VALUES (1, 1.5), (1, 2.5), (2, NULL), (2, 4.0) AS t(g, x) GROUP BY g ORDER BY g;
+SELECT percentile_cont(0.5) FROM VALUES (1) AS t(x);
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM VALUES (1) AS t(x);
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x, x) FROM VALUES (1) AS t(x);
+SELECT listagg(s, ',') WITHIN GROUP (ORDER BY s DESC), string_agg(s, '-'), listagg(s) FROM VALUES ('a'), ('c'), ('b'), (NULL) AS t(s);
+SELECT listagg(s, ',') WITHIN GROUP (ORDER BY s), listagg(s, ',') WITHIN GROUP (ORDER BY s ASC NULLS LAST), listagg(s) WITHIN GROUP (ORDER BY k DESC NULLS FIRST), string_agg(s, ',') WITHIN GROUP (ORDER BY k) FROM VALUES ('a', 2), ('c', 1), ('b', 3), (NULL, 0) AS t(s, k);
+SELECT g, listagg(s, '|') WITHIN GROUP (ORDER BY s) FROM VALUES (1, 'b'), (1, 'a'), (2, NULL) AS t(g, s) GROUP BY g ORDER BY g;
+SELECT listagg(DISTINCT s, ',') FROM VALUES ('a'), ('a'), ('b') AS t(s);
+SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x) FROM VALUES (1), (2) AS t(x);
+SELECT hex(listagg(x) WITHIN GROUP (ORDER BY x DESC)) FROM VALUES (X'01'), (X'02') AS t(x);
+SELECT upper(s) WITHIN GROUP (ORDER BY s) FROM VALUES ('a') AS t(s);
+SELECT sum(x) WITHIN GROUP (ORDER BY x) FROM VALUES (1) AS t(x);

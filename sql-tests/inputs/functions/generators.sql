@@ -1,0 +1,27 @@
+-- stack, and generators as table-valued functions in FROM
+SELECT stack(2, 1, 'a', 2, 'b');
+SELECT stack(3, 1, 2);
+SELECT stack(2, 1, NULL, NULL, 'x');
+SELECT stack(2, 1, 2L);
+SELECT stack(2, 1, 'a');
+SELECT stack(0, 1);
+SELECT stack(1);
+SELECT stack(a, 1) FROM VALUES (1) AS t(a);
+SELECT stack(2, a, b, c, d) AS (x, y) FROM VALUES (1, 2, 3, 4) AS t(a, b, c, d);
+SELECT k, stack(2, a, b) FROM VALUES ('p', 1, 2), ('q', 3, 4) AS t(k, a, b);
+SELECT k, s.c0 FROM VALUES ('p', 1, 2) AS t(k, a, b) LATERAL VIEW stack(2, a, b) s AS c0;
+SELECT * FROM stack(2, 1, 2);
+SELECT * FROM explode(array(1, 2));
+SELECT * FROM posexplode(array('a', 'b'));
+SELECT * FROM inline(array(struct(1, 'a'), struct(2, 'b')));
+SELECT * FROM explode(map(1, 'a'));
+SELECT x FROM explode(array(1, 2)) AS t(x);
+SELECT * FROM explode_outer(array());
+SELECT t.* FROM explode(array(1)) t;
+SELECT * FROM explode(array(10, 20)) AS a(x), explode(array('a')) AS b(y);
+SELECT * FROM posexplode_outer(CAST(NULL AS ARRAY<INT>));
+SELECT * FROM inline_outer(array());
+SELECT k, v FROM explode(map('a', 1, 'b', 2)) ORDER BY k DESC;
+SELECT key, value FROM explode(map('a', 1, 'b', 2)) ORDER BY key DESC;
+SELECT * FROM json_tuple('{"a": 1, "b": "x"}', 'a', 'b');
+SELECT count(*), sum(col) FROM explode(sequence(1, 10));
