@@ -293,7 +293,8 @@ fn list_elem(t: &DataType) -> Option<DataType> {
     }
 }
 
-fn map_kv(t: &DataType) -> Option<(DataType, DataType)> {
+/// `(key, value)` types of a map type (NULL's for NULL), or `None`.
+pub fn map_kv(t: &DataType) -> Option<(DataType, DataType)> {
     match t {
         DataType::Map(f, _) => match f.data_type() {
             DataType::Struct(fs) if fs.len() == 2 => Some((fs[0].data_type().clone(), fs[1].data_type().clone())),

@@ -210,17 +210,6 @@ fn base64_strict(s: &str) -> Option<Vec<u8>> {
     Some(super::encoding::base64_decode(body))
 }
 
-fn hex_strict(s: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s.bytes().map(|c| (c as char).to_digit(16).map(|d| d as u8)).collect::<Option<_>>()?;
-    let mut out = Vec::with_capacity(digits.len().div_ceil(2));
-    let mut rest = &digits[..];
-    if digits.len() % 2 == 1 {
-        out.push(digits[0]);
-        rest = &digits[1..];
-    }
-    out.extend(rest.chunks(2).map(|p| p[0] << 4 | p[1]));
-    Some(out)
-}
 
 /// `to_binary(str[, fmt])`; the format must be a literal.
 #[derive(Debug)]
@@ -274,7 +263,7 @@ impl ScalarFunctionImpl for ToBinary {
                     continue;
                 };
                 let bytes = match fmt.to_ascii_lowercase().as_str() {
-                    "hex" => hex_strict(v),
+                    "hex" => super::encoding::unhex_one(v),
                     "base64" => base64_strict(v),
                     _ => Some(v.as_bytes().to_vec()),
                 };

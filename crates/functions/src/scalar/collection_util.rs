@@ -36,22 +36,9 @@ pub fn array_arg(name: &str, param: usize, t: &DataType) -> Result<DataType> {
 }
 
 /// `(key, value)` types of a map type, or `None`.
-pub fn map_types(t: &DataType) -> Option<(DataType, DataType)> {
-    match t {
-        DataType::Map(f, _) => match f.data_type() {
-            DataType::Struct(fs) if fs.len() == 2 => Some((fs[0].data_type().clone(), fs[1].data_type().clone())),
-            _ => None,
-        },
-        DataType::Null => Some((DataType::Null, DataType::Null)),
-        _ => None,
-    }
-}
-
+pub use ember_plan::lambda::map_kv as map_types;
 /// `map<key, value>` as Ember builds it (`entries` of non-null `key` and nullable `value`).
-pub fn map_type(key: DataType, value: DataType) -> DataType {
-    let entries = arrow::datatypes::Fields::from(vec![Field::new("key", key, false), Field::new("value", value, true)]);
-    DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
-}
+pub use ember_plan::lambda::map_of as map_type;
 
 /// The array as a `ListArray`; a NULL-typed array becomes all-NULL lists of NULL.
 pub fn list_of(a: &ArrayRef) -> Result<ListArray> {

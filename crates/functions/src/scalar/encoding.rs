@@ -66,7 +66,9 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
-fn unhex_one(s: &str) -> Option<Vec<u8>> {
+/// The bytes of a hex string (an odd leading digit is a byte of its own), as Spark's
+/// `unhex`; `None` for a non-hex character.
+pub(crate) fn unhex_one(s: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = s.bytes().map(|c| (c as char).to_digit(16).map(|d| d as u8)).collect::<Option<_>>()?;
     let mut out = Vec::with_capacity(digits.len().div_ceil(2));
     let mut rest = &digits[..];
