@@ -113,7 +113,14 @@ impl Binder<'_> {
                     Some(t) => t.catalog_string(),
                     None => ember_common::types::catalog_string(&x.data_type(scope.schema)?),
                 };
-                ShownCall::wrap(name, shown, ember_plan::lit(type_name), false)
+                // The type is known now, but an aggregate or window argument must stay in
+                // the tree: `SELECT typeof(count(*)) FROM t` is an aggregation (one row).
+                let value = if x.contains_aggregate() || x.contains_window() {
+                    self.call_scalar("nvl2", vec![x, ember_plan::lit(type_name.clone()), ember_plan::lit(type_name)])?
+                } else {
+                    ember_plan::lit(type_name)
+                };
+                ShownCall::wrap(name, shown, value, false)
             }
             "to_char" | "to_varchar" if args.len() == 2 => {
                 // Spark's `to_char` of a datetime is `date_format`, of binary `base64`/`hex`

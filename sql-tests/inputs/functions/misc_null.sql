@@ -9,3 +9,8 @@ SELECT dayname(DATE'2020-01-01'), monthname(DATE'2020-01-01'), dayname(TIMESTAMP
 SELECT nullifzero('7'), nullifzero('0'), zeroifnull('7'), typeof(zeroifnull('7')), typeof(nullifzero('7'));
 SELECT nullifzero('a');
 SELECT equal_null(1);
+
+-- typeof of an aggregate or window keeps the query an aggregation / window
+SELECT typeof(count(*)) FROM VALUES (1), (2) t(x);
+SELECT typeof(sum(x)) AS t, typeof(x) FROM VALUES (1), (2) t(x) GROUP BY x;
+SELECT typeof(row_number() OVER (ORDER BY x)) FROM VALUES (1), (2) t(x);
