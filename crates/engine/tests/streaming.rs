@@ -73,6 +73,7 @@ fn memory_source_aggregates_in_complete_and_update_modes() {
     let p = complete.last_progress().unwrap();
     assert_eq!((p.batch_id, p.num_input_rows), (1, 2));
     assert_eq!(p.state_operators[0].num_rows_total, 3);
+    assert!(p.input_rows_per_second > 0.0, "measured since the previous batch");
     assert_eq!(p.sink.description, "MemorySink");
     assert!(p.json().contains("\"batchId\":1"), "{}", p.json());
     assert_eq!(s.streams().active().len(), 2);

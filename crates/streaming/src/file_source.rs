@@ -210,8 +210,9 @@ impl FileStreamSource {
         self.state.lock().map_err(|_| Error::internal("file source lock poisoned"))
     }
 
-    /// Visible files under the path with their modification times, oldest first.
-    fn list(&self) -> Result<Vec<(SeenFile, u64)>> {
+    /// Visible files under the path that `keep` accepts, with their modification
+    /// times (read only for those), oldest first.
+    fn list(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(SeenFile, u64)>> {
         let root = Path::new(&self.path);
         let listed = if root.exists() || self.path.contains(['*', '?', '[', '{']) {
             match ember_datasource::listing::list_files(std::slice::from_ref(&self.path)) {
@@ -223,7 +224,7 @@ impl FileStreamSource {
             vec![]
         };
         let mut out = Vec::with_capacity(listed.len());
-        for f in listed {
+        for f in listed.into_iter().filter(|f| keep(&f.path)) {
             let modified = std::fs::metadata(&f.path)
                 .and_then(|m| m.modified())
                 .ok()
@@ -279,12 +280,8 @@ impl Source for FileStreamSource {
             // Files already taken (by a run that stopped before its batch ran).
             return Ok(Some(Offset(json!({ "logOffset": state.last_log_id }))));
         }
-        let mut new_files: Vec<(SeenFile, u64)> = self
-            .list()?
-            .into_iter()
-            .filter(|(f, _)| !state.seen.contains(&f.path))
-            .filter(|(f, _)| state.available_now.as_ref().is_none_or(|a| a.contains(&f.path)))
-            .collect();
+        let mut new_files =
+            self.list(|path| !state.seen.contains(path) && state.available_now.as_ref().is_none_or(|a| a.contains(path)))?;
         if let Some(age) = self.options.max_file_age_ms {
             if !(self.options.latest_first && self.options.max_files_per_trigger.is_some()) {
                 let newest = new_files.iter().map(|(f, _)| f.timestamp_ms).max().unwrap_or(0);
@@ -376,7 +373,7 @@ impl Source for FileStreamSource {
     }
 
     fn prepare_for_available_now(&self) -> Result<()> {
-        let files = self.list()?.into_iter().map(|(f, _)| f.path).collect();
+        let files = self.list(|_| true)?.into_iter().map(|(f, _)| f.path).collect();
         self.lock()?.available_now = Some(files);
         Ok(())
     }

@@ -51,6 +51,8 @@ pub(crate) struct StreamExecution {
     pub shared: Arc<QueryShared>,
     pub state: Arc<StateStore>,
     pub listeners: super::listener::Listeners,
+    /// When the previous batch started (input rows per second are measured from it).
+    pub previous_batch_start: Option<Instant>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -202,6 +204,8 @@ impl StreamExecution {
     ) -> Result<()> {
         let began = Instant::now();
         let started_ms = now_ms();
+        let since_previous = self.previous_batch_start.replace(began).map(|p| began.duration_since(p).as_secs_f64());
+        let input_rate = |rows: i64| since_previous.filter(|s| *s > 0.0).map_or(0.0, |s| rows as f64 / s);
         self.shared.update(|s| {
             s.data_available = true;
             s.trigger_active = true;
@@ -274,7 +278,7 @@ impl StreamExecution {
             batch_id: batch_id as i64,
             batch_duration: ms(total),
             num_input_rows,
-            input_rows_per_second: 0.0,
+            input_rows_per_second: input_rate(num_input_rows),
             processed_rows_per_second: num_input_rows as f64 / secs,
             duration_ms: BTreeMap::from([
                 ("latestOffset".to_string(), ms(latest_offset_time)),
@@ -308,13 +312,13 @@ impl StreamExecution {
                     end_offset: seq.offsets[i].as_ref().map(|o| o.json()),
                     latest_offset: seq.offsets[i].as_ref().map(|o| o.json()),
                     num_input_rows: input_rows[i].max(0),
-                    input_rows_per_second: 0.0,
+                    input_rows_per_second: input_rate(input_rows[i].max(0)),
                     processed_rows_per_second: input_rows[i].max(0) as f64 / secs,
                 })
                 .collect(),
             sink: SinkProgress {
                 description: self.sink.describe(),
-                num_output_rows: if self.sink.describe().starts_with("FileSink") { -1 } else { output_rows },
+                num_output_rows: if self.sink.reports_output_rows() { output_rows } else { -1 },
             },
         };
         notify(&self.listeners, |l| l.on_query_progress(&progress));

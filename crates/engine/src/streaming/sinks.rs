@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -34,6 +34,11 @@ pub(crate) trait Sink: Send {
 
     /// Writes batch `batch_id`'s rows.
     fn add_batch(&mut self, batch_id: u64, rows: &BatchRows, mode: OutputMode) -> Result<()>;
+
+    /// Does progress report the rows written? (Spark's file sink says -1.)
+    fn reports_output_rows(&self) -> bool {
+        true
+    }
 }
 
 /// The rows one batch produced, computed once.
@@ -82,6 +87,10 @@ impl Sink for FileSink {
         format!("FileSink[file:{}]", self.path.display())
     }
 
+    fn reports_output_rows(&self) -> bool {
+        false
+    }
+
     fn add_batch(&mut self, batch_id: u64, rows: &BatchRows, _mode: OutputMode) -> Result<()> {
         if self.log.get(batch_id)?.is_some() {
             return Ok(()); // committed before a restart
@@ -113,14 +122,14 @@ impl Sink for FileSink {
 pub(crate) struct MemorySink {
     session: Session,
     name: String,
-    rows: Arc<Mutex<Vec<RecordBatch>>>,
+    rows: Vec<RecordBatch>,
     schema: SchemaRef,
     last_batch: Option<u64>,
 }
 
 impl MemorySink {
     pub fn try_new(session: Session, name: &str, schema: SchemaRef) -> Result<Self> {
-        let sink = MemorySink { session, name: name.to_string(), rows: Arc::new(Mutex::new(vec![])), schema, last_batch: None };
+        let sink = MemorySink { session, name: name.to_string(), rows: vec![], schema, last_batch: None };
         sink.publish(&[])?;
         Ok(sink)
     }
@@ -141,12 +150,11 @@ impl Sink for MemorySink {
         if self.last_batch.is_some_and(|b| b >= batch_id) {
             return Ok(());
         }
-        let mut all = self.rows.lock().map_err(|_| Error::internal("memory sink lock poisoned"))?;
         if mode == OutputMode::Complete {
-            all.clear();
+            self.rows.clear();
         }
-        all.extend(rows.batches.iter().filter(|b| b.num_rows() > 0).cloned());
-        self.publish(&all)?;
+        self.rows.extend(rows.batches.iter().filter(|b| b.num_rows() > 0).cloned());
+        self.publish(&self.rows)?;
         self.last_batch = Some(batch_id);
         Ok(())
     }

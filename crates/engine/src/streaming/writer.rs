@@ -220,6 +220,7 @@ impl DataStreamWriter {
             checkpoint,
             shared: shared.clone(),
             listeners: session.state.stream_listeners.clone(),
+            previous_batch_start: None,
         };
         let started = super::listener::QueryStartedEvent {
             id: shared.id.clone(),
