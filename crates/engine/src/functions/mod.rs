@@ -12,6 +12,33 @@ use ember_plan::{ColumnarValue, Expr, FunctionContext, FunctionRegistry, ScalarF
 
 use crate::column::Column;
 
+/// `pub fn name(c) -> Column` wrappers calling the registry function `name`.
+macro_rules! unary {
+    ($($name:ident),*) => {$(
+        pub fn $name(c: impl Into<$crate::column::Column>) -> $crate::column::Column {
+            $crate::functions::call_function(stringify!($name), vec![c.into()])
+        }
+    )*};
+}
+
+/// `pub fn name(a, b) -> Column` wrappers calling the registry function `name`.
+macro_rules! binary {
+    ($($name:ident),*) => {$(
+        pub fn $name(a: impl Into<$crate::column::Column>, b: impl Into<$crate::column::Column>) -> $crate::column::Column {
+            $crate::functions::call_function(stringify!($name), vec![a.into(), b.into()])
+        }
+    )*};
+}
+
+/// `pub fn name() -> Column` wrappers calling the registry function `name`.
+macro_rules! nullary {
+    ($($name:ident),*) => {$(
+        pub fn $name() -> $crate::column::Column {
+            $crate::functions::call_function(stringify!($name), vec![])
+        }
+    )*};
+}
+
 mod aggregates;
 mod collections;
 mod collections_more;

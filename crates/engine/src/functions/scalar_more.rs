@@ -6,30 +6,6 @@
 use super::{call_function, lit};
 use crate::column::Column;
 
-macro_rules! unary {
-    ($($name:ident),*) => {$(
-        pub fn $name(c: impl Into<Column>) -> Column {
-            call_function(stringify!($name), vec![c.into()])
-        }
-    )*};
-}
-
-macro_rules! binary {
-    ($($name:ident),*) => {$(
-        pub fn $name(a: impl Into<Column>, b: impl Into<Column>) -> Column {
-            call_function(stringify!($name), vec![a.into(), b.into()])
-        }
-    )*};
-}
-
-macro_rules! nullary {
-    ($($name:ident),*) => {$(
-        pub fn $name() -> Column {
-            call_function(stringify!($name), vec![])
-        }
-    )*};
-}
-
 unary!(dayname, monthname, nullifzero, zeroifnull, url_encode, url_decode, try_url_decode, is_valid_utf8, make_valid_utf8,
     validate_utf8, try_validate_utf8, quote);
 binary!(equal_null, encode, decode, regexp_count, regexp_substr, from_utc_timestamp, to_utc_timestamp);

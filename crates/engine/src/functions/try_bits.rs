@@ -50,22 +50,6 @@ pub fn bit_xor(c: Column) -> Column {
     agg("bit_xor", vec![c], false)
 }
 
-macro_rules! unary {
-    ($($name:ident),*) => {$(
-        pub fn $name(c: Column) -> Column {
-            call_function(stringify!($name), vec![c])
-        }
-    )*};
-}
-
-macro_rules! binary {
-    ($($name:ident),*) => {$(
-        pub fn $name(a: impl Into<Column>, b: impl Into<Column>) -> Column {
-            call_function(stringify!($name), vec![a.into(), b.into()])
-        }
-    )*};
-}
-
 unary!(bit_count, isnan, factorial, bin, soundex, luhn_check, octet_length, bit_length, timestamp_seconds, timestamp_millis,
     timestamp_micros, unix_seconds, unix_millis, unix_micros, unix_date, date_from_unix_date);
 binary!(bit_get, getbit, shiftleft, shiftright, shiftrightunsigned, nanvl, contains, startswith, endswith, find_in_set, levenshtein);
