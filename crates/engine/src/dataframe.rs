@@ -264,11 +264,6 @@ impl DataFrame {
         Ok(self.with_plan(self.builder().distinct()?.build()))
     }
 
-    /// Removes duplicate rows (Spark's `dropDuplicates()` without columns).
-    pub fn drop_duplicates(&self) -> Result<DataFrame> {
-        self.distinct()
-    }
-
     /// Rows of both, matched by position, duplicates kept (Spark's `union`).
     pub fn union(&self, other: &DataFrame) -> Result<DataFrame> {
         Ok(self.with_plan(self.builder().union(other.plan.clone())?.build()))

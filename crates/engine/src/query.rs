@@ -34,7 +34,12 @@ pub(crate) fn optimize(plan: LogicalPlan, config: &Arc<Config>) -> Result<Logica
 pub(crate) fn physical_plan(plan: &LogicalPlan, config: &Arc<Config>) -> Result<Arc<dyn ExecutionPlan>> {
     let planner = PhysicalPlanner::new(
         config.clone(),
-        vec![Arc::new(FileScanPlanner), Arc::new(MemoryScanPlanner), Arc::new(crate::cache::CacheScanPlanner)],
+        vec![
+            Arc::new(FileScanPlanner),
+            Arc::new(MemoryScanPlanner),
+            Arc::new(crate::cache::CacheScanPlanner),
+            Arc::new(ember_streaming::stream_batch::StreamBatchScanPlanner),
+        ],
     );
     planner.create_physical_plan(plan)
 }

@@ -143,6 +143,8 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
         LogicalPlan::Filter(f) => max_rows(&f.input),
         LogicalPlan::SubqueryAlias(s) => max_rows(&s.input),
         LogicalPlan::Distinct(d) => max_rows(&d.input),
+        LogicalPlan::Deduplicate(d) => max_rows(&d.input),
+        LogicalPlan::EventTimeWatermark(w) => max_rows(&w.input),
         LogicalPlan::Aggregate(a) if a.group_exprs.is_empty() => Some(1),
         LogicalPlan::Aggregate(a) => max_rows(&a.input),
         LogicalPlan::Union(u) => u.inputs.iter().try_fold(0usize, |acc, i| max_rows(i).map(|n| acc.saturating_add(n))),

@@ -20,6 +20,8 @@ use crate::operators::filter::FilterExec;
 use crate::operators::generate::GenerateExec;
 use crate::operators::hash_aggregate::{AggregateExpr, AggregateMode, HashAggregateExec};
 use crate::operators::limit::{GlobalLimitExec, LocalLimitExec};
+use crate::operators::deduplicate::DeduplicateExec;
+use crate::operators::event_time::EventTimeWatermarkExec;
 use crate::operators::memory::{EmptyExec, MemoryExec};
 use crate::operators::projection::ProjectionExec;
 use crate::operators::sample::{SampleExec, Sampler};
@@ -121,6 +123,14 @@ impl PhysicalPlanner {
                 let input = self.plan(&d.input)?;
                 let groups: Vec<Expr> = d.input.schema().columns().into_iter().map(Expr::Column).collect();
                 self.plan_aggregate(&groups, &[], d.input.schema(), d.input.schema(), input)?
+            }
+            LogicalPlan::Deduplicate(d) => Arc::new(DeduplicateExec::new(self.plan(&d.input)?, d.key_indices()?)),
+            LogicalPlan::EventTimeWatermark(w) => {
+                let column = match w.column() {
+                    Some(c) => w.input.schema().index_of(c)?,
+                    None => return Err(Error::internal("watermark without an event-time column")),
+                };
+                Arc::new(EventTimeWatermarkExec::new(self.plan(&w.input)?, column, w.delay_ms))
             }
             LogicalPlan::Join(j) => join::plan_join(self, j)?,
             LogicalPlan::Window(w) => self.plan_window(w)?,

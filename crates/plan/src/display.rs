@@ -94,6 +94,10 @@ impl LogicalPlan {
                 format!("Expand [{rows}], [{cols}]")
             }
             LogicalPlan::SetOperation(s) => format!("{} {}", self.name(), s.all),
+            LogicalPlan::EventTimeWatermark(w) => {
+                format!("EventTimeWatermark {}, {}", qualified(&w.event_time), crate::event_time::delay_text(w.delay_ms))
+            }
+            LogicalPlan::Deduplicate(d) => format!("{} [{}]", self.name(), list(&d.keys)),
         }
     }
 

@@ -155,9 +155,17 @@ impl Expr {
         let is_interval = crate::interval::is_interval(&dt);
         let field = Field::new(self.output_name(), dt, self.nullable(schema)?);
         // an interval column names its Spark type (`interval hour`) in the field's metadata
-        Ok(match is_interval.then(|| self.interval_type(schema)).transpose()?.flatten() {
+        let field = match is_interval.then(|| self.interval_type(schema)).transpose()?.flatten() {
             Some(t) => t.annotate(field),
             None => field,
+        };
+        // A column reference keeps the event-time mark of the column it reads.
+        Ok(match self.unalias() {
+            Expr::Column(c) => match schema.field_of(c) {
+                Ok(from) => crate::event_time::with_watermark_of(field, &from.field),
+                Err(_) => field,
+            },
+            _ => field,
         })
     }
 }

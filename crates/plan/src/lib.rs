@@ -27,6 +27,7 @@ pub mod coercion;
 pub mod datetime;
 pub mod datetime_coercion;
 pub mod display;
+pub mod event_time;
 pub mod expand;
 pub mod expr;
 pub mod expr_interval;

@@ -19,6 +19,7 @@ use crate::table_source::TableSource;
 use crate::window_plan::Window;
 
 pub use crate::join_plan::{join_condition_not_boolean, Join, JoinType};
+pub use crate::event_time::{Deduplicate, EventTimeWatermark};
 pub use crate::expand::Expand;
 pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
@@ -44,6 +45,8 @@ pub enum LogicalPlan {
     Window(Window),
     Expand(Expand),
     SetOperation(SetOperation),
+    EventTimeWatermark(EventTimeWatermark),
+    Deduplicate(Deduplicate),
 }
 
 /// Evaluates expressions for every input row.
@@ -561,6 +564,8 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => &w.schema,
             LogicalPlan::Expand(e) => &e.schema,
             LogicalPlan::SetOperation(s) => &s.schema,
+            LogicalPlan::EventTimeWatermark(w) => &w.schema,
+            LogicalPlan::Deduplicate(d) => d.input.schema(),
         }
     }
 
@@ -582,6 +587,8 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Expand(e) => vec![&e.input],
             LogicalPlan::SetOperation(s) => vec![&s.left, &s.right],
+            LogicalPlan::EventTimeWatermark(w) => vec![&w.input],
+            LogicalPlan::Deduplicate(d) => vec![&d.input],
             LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) => vec![],
         }
     }
@@ -600,6 +607,8 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => w.window_exprs.iter().collect(),
             LogicalPlan::Expand(e) => e.projections.iter().flatten().collect(),
             LogicalPlan::Sample(s) => s.expressions(),
+            LogicalPlan::EventTimeWatermark(w) => vec![&w.event_time],
+            LogicalPlan::Deduplicate(d) => d.keys.iter().collect(),
             _ => vec![],
         }
     }
@@ -677,6 +686,8 @@ impl LogicalPlan {
                 let left = input()?;
                 LogicalPlan::SetOperation(SetOperation::try_new(s.kind, s.all, left, input()?)?)
             }
+            LogicalPlan::EventTimeWatermark(w) => LogicalPlan::EventTimeWatermark(EventTimeWatermark::try_new(take_one(&mut exprs)?, w.delay_ms, input()?)?),
+            LogicalPlan::Deduplicate(d) => LogicalPlan::Deduplicate(Deduplicate::try_new(exprs, d.within_watermark, input()?)?),
         })
     }
 
@@ -726,6 +737,9 @@ impl LogicalPlan {
                 SetOpKind::Intersect => "Intersect",
                 SetOpKind::Except => "Except",
             },
+            LogicalPlan::EventTimeWatermark(_) => "EventTimeWatermark",
+            LogicalPlan::Deduplicate(d) if d.within_watermark => "DeduplicateWithinWatermark",
+            LogicalPlan::Deduplicate(_) => "Deduplicate",
         }
     }
 

@@ -117,6 +117,17 @@ enum ListError {
     Arithmetic,
 }
 
+/// Spark's `CalendarInterval` read from a string such as `10 seconds` or
+/// `1 day 2 hours` (`withWatermark` delays, window durations): `(months, days,
+/// microseconds)`. Anything else is `CANNOT_PARSE_INTERVAL`, as Spark's
+/// `IntervalUtils.fromIntervalString`.
+pub fn parse_calendar_interval(text: &str) -> Result<(i32, i32, i64)> {
+    match read_unit_list(text) {
+        Ok(cal) => Ok((cal.months, cal.days, cal.micros)),
+        Err(_) => Err(Error::spark("CANNOT_PARSE_INTERVAL", &[("intervalString", &format!("'{text}'"))])),
+    }
+}
+
 /// Reads `[interval] <number> <unit> …` (`2 days 3 hours`, ` 1.5 SECOND`).
 fn read_unit_list(text: &str) -> std::result::Result<Calendar, ListError> {
     let mut words = text.split_whitespace().peekable();

@@ -15,7 +15,11 @@ pub mod socket_source;
 pub mod source;
 pub mod state_store;
 pub mod stateful_aggregate;
+pub mod stateful_deduplicate;
+pub mod stateful_specs;
+pub mod stream_batch;
 pub mod streaming_relation;
+pub mod watermark;
 
 pub use checkpoint::{write_atomically, MetadataLog};
 pub use offset_log::{CommitMetadata, OffsetSeq};

@@ -3,10 +3,11 @@
 //! after batch `N`). Rows are keyed by their first `keys` columns. Each version is kept
 //! in memory for the next batch and written under
 //! `<checkpoint>/state/<operator>/<partition>/` before the batch commits, as Spark's
-//! HDFS-backed store does: `<version>.delta` holds the rows the batch changed and every
-//! `SNAPSHOT_INTERVAL` versions `<version>.snapshot` holds them all (Arrow IPC, written
-//! atomically). A restarted query loads the newest snapshot at or below the version it
-//! needs and applies the deltas after it (later rows of a key win). Files no longer
+//! HDFS-backed store does: `<version>.delta` holds the rows the batch changed or removed
+//! (a trailing `__removed` column marks removals) and every `SNAPSHOT_INTERVAL` versions
+//! `<version>.snapshot` holds them all (Arrow IPC, written atomically). A restarted
+//! query loads the newest snapshot at or below the version it needs and applies the
+//! deltas after it (later rows of a key win; a removal drops the key). Files no longer
 //! needed to load the last `retain` versions are deleted.
 
 use std::collections::HashMap;
@@ -36,9 +37,31 @@ fn write_ipc(path: &std::path::Path, schema: &SchemaRef, rows: &[RecordBatch]) -
     write_atomically(path, &buf)
 }
 
-/// `rows` with one row per key (the first `keys` columns): the last one given.
-fn last_row_per_key(rows: Vec<RecordBatch>, keys: usize, schema: &SchemaRef) -> Result<Vec<RecordBatch>> {
-    if rows.len() <= 1 || keys == 0 {
+/// The name of a delta file's removal marker column.
+const REMOVED: &str = "__removed";
+
+/// A delta file's schema: the state's columns and the removal marker.
+fn delta_schema(schema: &SchemaRef) -> SchemaRef {
+    let mut fields: Vec<arrow::datatypes::FieldRef> = schema.fields().iter().cloned().collect();
+    fields.push(Arc::new(arrow::datatypes::Field::new(REMOVED, arrow::datatypes::DataType::Boolean, false)));
+    Arc::new(arrow::datatypes::Schema::new(fields))
+}
+
+/// `rows` with the removal marker set to `removed`.
+fn mark(rows: &[RecordBatch], removed: bool, schema: &SchemaRef) -> Result<Vec<RecordBatch>> {
+    rows.iter()
+        .map(|b| {
+            let mut cols = b.columns().to_vec();
+            cols.push(Arc::new(arrow::array::BooleanArray::from(vec![removed; b.num_rows()])));
+            Ok(RecordBatch::try_new(schema.clone(), cols)?)
+        })
+        .collect()
+}
+
+/// `rows` with one row per key (the first `keys` columns): the last one given, left out
+/// when it is a removal (`removed[i]` for row `i` of the concatenated rows).
+fn last_row_per_key(rows: Vec<RecordBatch>, removed: Option<Vec<bool>>, keys: usize, schema: &SchemaRef) -> Result<Vec<RecordBatch>> {
+    if removed.is_none() && (rows.len() <= 1 || keys == 0) {
         // One batch (a snapshot) has unique keys; a global aggregate has one row.
         return Ok(match (keys, rows.last()) {
             (0, Some(last)) if rows.len() > 1 => vec![last.clone()],
@@ -50,7 +73,12 @@ fn last_row_per_key(rows: Vec<RecordBatch>, keys: usize, schema: &SchemaRef) -> 
     let converter = arrow_row::RowConverter::new(fields)?;
     let converted = converter.convert_columns(&all.columns()[..keys])?;
     let mut seen = std::collections::HashSet::new();
-    let mut keep: Vec<u32> = (0..all.num_rows()).rev().filter(|&i| seen.insert(converted.row(i).as_ref().to_vec())).map(|i| i as u32).collect();
+    let is_removed = |i: usize| removed.as_ref().is_some_and(|r| r[i]);
+    let mut keep: Vec<u32> = (0..all.num_rows())
+        .rev()
+        .filter(|&i| seen.insert(converted.row(i).as_ref().to_vec()) && !is_removed(i))
+        .map(|i| i as u32)
+        .collect();
     keep.reverse();
     let idx = arrow::array::UInt32Array::from(keep);
     let columns = all.columns().iter().map(|c| arrow::compute::take(c.as_ref(), &idx, None)).collect::<std::result::Result<Vec<_>, _>>()?;
@@ -97,11 +125,14 @@ impl StateStore {
         out
     }
 
-    fn read(&self, path: &std::path::Path, schema: &SchemaRef) -> Result<Vec<RecordBatch>> {
+    /// The rows of a state file and, for a delta, which of them are removals.
+    fn read(&self, path: &std::path::Path, schema: &SchemaRef) -> Result<(Vec<RecordBatch>, Option<Vec<bool>>)> {
         let file = std::fs::File::open(path).map_err(|e| io_error("read", path, e))?;
         let reader = FileReader::try_new(file, None).map_err(|e| corrupt(path, e))?;
         let stored = reader.schema();
-        if stored.fields().len() != schema.fields().len()
+        let n = schema.fields().len();
+        let has_marker = stored.fields().len() == n + 1 && stored.field(n).name() == REMOVED;
+        if (stored.fields().len() != n && !has_marker)
             || stored.fields().iter().zip(schema.fields()).any(|(a, b)| a.data_type() != b.data_type())
         {
             return Err(Error::spark(
@@ -109,7 +140,17 @@ impl StateStore {
                 &[("storedKeySchema", &format!("{stored:?}")), ("newKeySchema", &format!("{schema:?}"))],
             ));
         }
-        reader.map(|b| b.map_err(|e| corrupt(path, e)).and_then(|b| Ok(RecordBatch::try_new(schema.clone(), b.columns().to_vec())?))).collect()
+        let mut rows = Vec::new();
+        let mut removed = has_marker.then(Vec::new);
+        for b in reader {
+            let b = b.map_err(|e| corrupt(path, e))?;
+            if let Some(r) = removed.as_mut() {
+                let marker = b.column(n).as_any().downcast_ref::<arrow::array::BooleanArray>().ok_or_else(|| corrupt(path, "bad removal marker"))?;
+                r.extend(marker.iter().map(|v| v.unwrap_or(false)));
+            }
+            rows.push(RecordBatch::try_new(schema.clone(), b.columns()[..n].to_vec())?);
+        }
+        Ok((rows, removed))
     }
 
     /// The rows of `version` (empty for version 0, before the first batch), keyed by
@@ -133,22 +174,45 @@ impl StateStore {
         };
         // The newest snapshot at or below `version`, then every delta up to it.
         let base = files.iter().rev().find(|(v, snap)| *snap && *v <= version).map(|(v, _)| *v).unwrap_or(0);
-        let mut rows = if base > 0 { self.read(&dir.join(format!("{base}.snapshot")), schema)? } else { vec![] };
+        let mut rows = if base > 0 { self.read(&dir.join(format!("{base}.snapshot")), schema)?.0 } else { vec![] };
+        let mut removed: Vec<bool> = vec![false; rows.iter().map(|b| b.num_rows()).sum()];
+        let mut any_removed = false;
         for v in base + 1..=version {
             if !files.contains(&(v, false)) {
                 return Err(missing(dir.join(format!("{v}.delta"))));
             }
-            rows.extend(self.read(&dir.join(format!("{v}.delta")), schema)?);
+            let (delta, marks) = self.read(&dir.join(format!("{v}.delta")), schema)?;
+            let count: usize = delta.iter().map(|b| b.num_rows()).sum();
+            match marks {
+                Some(m) => {
+                    any_removed |= m.iter().any(|r| *r);
+                    removed.extend(m);
+                }
+                None => removed.extend(std::iter::repeat_n(false, count)),
+            }
+            rows.extend(delta);
         }
-        Ok(Arc::new(last_row_per_key(rows, keys, schema)?))
+        Ok(Arc::new(last_row_per_key(rows, any_removed.then_some(removed), keys, schema)?))
     }
 
-    /// Stores version `version`: all its rows (`state`, kept in memory) and the rows
-    /// this batch changed (`changed`, the delta file; the whole state every
+    /// Stores version `version`: all its rows (`state`, kept in memory), the rows this
+    /// batch changed and those it removed (the delta file; the whole state every
     /// `SNAPSHOT_INTERVAL` versions). Deletes files older versions no longer need.
-    pub fn commit(&self, op: usize, partition: usize, version: u64, schema: &SchemaRef, state: Vec<RecordBatch>, changed: &[RecordBatch]) -> Result<()> {
+    pub fn commit(
+        &self,
+        op: usize,
+        partition: usize,
+        version: u64,
+        schema: &SchemaRef,
+        state: Vec<RecordBatch>,
+        changed: &[RecordBatch],
+        removed: &[RecordBatch],
+    ) -> Result<()> {
         let dir = self.dir(op, partition);
-        write_ipc(&dir.join(format!("{version}.delta")), schema, changed)?;
+        let delta = delta_schema(schema);
+        let mut rows = mark(changed, false, &delta)?;
+        rows.extend(mark(removed, true, &delta)?);
+        write_ipc(&dir.join(format!("{version}.delta")), &delta, &rows)?;
         if version % SNAPSHOT_INTERVAL == 0 {
             write_ipc(&dir.join(format!("{version}.snapshot")), schema, &state)?;
         }
@@ -199,7 +263,7 @@ mod tests {
         for v in 1..=25u64 {
             state.insert((v % 3) as i64, v as i64);
             let all: Vec<(i64, i64)> = state.iter().map(|(k, n)| (*k, *n)).collect();
-            store.commit(0, 1, v, &schema, vec![batch(&all)], &[batch(&[((v % 3) as i64, v as i64)])]).unwrap();
+            store.commit(0, 1, v, &schema, vec![batch(&all)], &[batch(&[((v % 3) as i64, v as i64)])], &[]).unwrap();
         }
         let fresh = StateStore::new(dir.path().join("state"), 5);
         let rows = |v: u64| {

@@ -4,8 +4,12 @@
 //! `StateStoreRestore`/`StateStoreSave` pair): per shuffle partition it merges the
 //! batch's partial states with the states the previous batch left (a `PartialMerge`
 //! aggregate), saves the result as the new state version and passes on the rows the
-//! output mode asks for (all groups, the groups this batch changed, or the groups it
-//! created), which `Final` turns into values.
+//! output mode asks for (all groups, the groups this batch changed, or, in append
+//! mode, the groups the watermark closed), which `Final` turns into values. With an
+//! event-time grouping key (a watermarked timestamp or time window), partial rows at or
+//! before the previous batch's watermark are late and dropped, and groups at or before
+//! this batch's watermark are evicted from the state. `plan_stateful_operators` also
+//! swaps streaming deduplications for [`StreamingDeduplicateExec`]s.
 
 use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,30 +20,78 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use arrow_row::{RowConverter, SortField};
 use ember_common::{Error, Result};
-use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec};
+use ember_physical::expressions::PhysicalExprRef;
+use ember_physical::operators::deduplicate::DeduplicateExec;
+use ember_physical::operators::event_time::event_time_micros;
 use ember_physical::operators::exchange::ExchangeExec;
+use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec};
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 
 use crate::state_store::StateStore;
+use crate::stateful_deduplicate::{DedupSpec, StateLocation, StreamingDeduplicateExec};
+use crate::stream_batch::executes_stream_batch;
+use crate::watermark::BatchWatermarks;
 
-/// Which groups a stateful aggregate passes on after a batch.
+/// Which groups a stateful aggregate passes on after a batch (the output mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateOutput {
-    /// Every group (`complete` mode).
+    /// Every group (`complete` mode; the watermark evicts nothing).
     All,
     /// Groups with input in this batch (`update` mode).
     Updated,
-    /// Groups first seen in this batch (deduplication in `append` mode).
-    New,
+    /// Groups the watermark closed in this batch (`append` mode).
+    Closed,
 }
 
-/// Rows kept and changed by one stateful operator in the last batch (for progress).
+/// What one stateful operator did in the last batch (for progress).
 #[derive(Debug, Default)]
 pub struct StateMetrics {
+    /// `stateStoreSave` or `dedupe`.
+    pub operator_name: &'static str,
     pub num_rows_total: AtomicU64,
     pub num_rows_updated: AtomicU64,
+    pub num_rows_removed: AtomicU64,
+    pub num_rows_dropped_by_watermark: AtomicU64,
     pub memory_used_bytes: AtomicU64,
+}
+
+impl StateMetrics {
+    pub fn new(operator_name: &'static str) -> Self {
+        StateMetrics { operator_name, ..Default::default() }
+    }
+
+    pub(crate) fn record(&self, total: usize, updated: usize, removed: usize, dropped: usize, bytes: usize) {
+        self.num_rows_total.fetch_add(total as u64, Ordering::Relaxed);
+        self.num_rows_updated.fetch_add(updated as u64, Ordering::Relaxed);
+        self.num_rows_removed.fetch_add(removed as u64, Ordering::Relaxed);
+        self.num_rows_dropped_by_watermark.fetch_add(dropped as u64, Ordering::Relaxed);
+        self.memory_used_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+}
+
+/// Splits `rows` by their event time (column `column`, a timestamp or time window) into
+/// those after `micros` and those at or before it; rows without an event time stay in
+/// the first part.
+pub fn split_by_event_time(rows: &[RecordBatch], column: usize, micros: i64) -> Result<(Vec<RecordBatch>, Vec<RecordBatch>)> {
+    let mut after = Vec::new();
+    let mut closed = Vec::new();
+    for b in rows {
+        let times = event_time_micros(b.column(column))?;
+        let is_closed: BooleanArray = times.iter().map(|t| Some(t.is_some_and(|t| t <= micros))).collect();
+        let keep = arrow::compute::not(&is_closed)?;
+        for (mask, out) in [(&keep, &mut after), (&is_closed, &mut closed)] {
+            let part = arrow::compute::filter_record_batch(b, mask)?;
+            if part.num_rows() > 0 {
+                out.push(part);
+            }
+        }
+    }
+    Ok((after, closed))
+}
+
+fn count(rows: &[RecordBatch]) -> usize {
+    rows.iter().map(|b| b.num_rows()).sum()
 }
 
 /// The state step of one streaming aggregation; see the module docs.
@@ -53,6 +105,9 @@ pub struct StatefulAggregateExec {
     /// The version this batch writes (batch id + 1).
     version: u64,
     output: StateOutput,
+    /// The grouping key that carries the event time, when there is one.
+    event_time_key: Option<usize>,
+    watermarks: Option<BatchWatermarks>,
     metrics: Arc<StateMetrics>,
 }
 
@@ -69,6 +124,17 @@ impl StatefulAggregateExec {
             if b.num_rows() > 0 {
                 new_rows.push(b);
             }
+        }
+        // Event time decides only outside complete mode, which keeps every group.
+        let watermark = match (self.event_time_key, self.watermarks, self.output) {
+            (Some(k), Some(w), StateOutput::Updated | StateOutput::Closed) => Some((k, w)),
+            _ => None,
+        };
+        let mut dropped = 0;
+        if let Some((k, w)) = watermark {
+            let (kept, late) = split_by_event_time(&new_rows, k, w.late_events_micros())?;
+            dropped = count(&late);
+            new_rows = kept;
         }
         let keys = self.merge_template.group_exprs().len();
         let previous = self.store.load(self.operator_id, partition, self.version - 1, keys, &schema)?;
@@ -93,21 +159,23 @@ impl StatefulAggregateExec {
             }
             out
         };
-        let total: usize = merged.iter().map(|b| b.num_rows()).sum();
-        let bytes: usize = merged.iter().map(|b| b.get_array_memory_size()).sum();
-        // The groups this batch touched: the delta the store writes.
+        // The groups this batch touched.
         let updated = if keys == 0 { merged.clone() } else { filter_by_keys(&merged, keys, &new_rows, true)? };
-        self.store.commit(self.operator_id, partition, self.version, &schema, merged.clone(), &updated)?;
-        let out = match self.output {
-            StateOutput::All => merged,
-            StateOutput::Updated => updated,
-            StateOutput::New if keys == 0 => merged,
-            StateOutput::New => filter_by_keys(&updated, keys, &previous, false)?,
+        // The groups the watermark closed leave the state.
+        let (state, closed) = match watermark {
+            Some((k, w)) => split_by_event_time(&merged, k, w.eviction_micros())?,
+            None => (merged, vec![]),
         };
-        self.metrics.num_rows_total.fetch_add(total as u64, Ordering::Relaxed);
-        self.metrics.num_rows_updated.fetch_add(out.iter().map(|b| b.num_rows() as u64).sum(), Ordering::Relaxed);
-        self.metrics.memory_used_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
-        Ok(out)
+        let total = count(&state);
+        let bytes: usize = state.iter().map(|b| b.get_array_memory_size()).sum();
+        let changed = if closed.is_empty() { updated.clone() } else { filter_by_keys(&updated, keys, &closed, false)? };
+        self.store.commit(self.operator_id, partition, self.version, &schema, state.clone(), &changed, &closed)?;
+        self.metrics.record(total, count(&updated), count(&closed), dropped, bytes);
+        Ok(match self.output {
+            StateOutput::All => state,
+            StateOutput::Updated => updated,
+            StateOutput::Closed => closed,
+        })
     }
 }
 
@@ -164,6 +232,8 @@ impl ExecutionPlan for StatefulAggregateExec {
             operator_id: self.operator_id,
             version: self.version,
             output: self.output,
+            event_time_key: self.event_time_key,
+            watermarks: self.watermarks,
             metrics: self.metrics.clone(),
         }))
     }
@@ -186,8 +256,9 @@ impl ExecutionPlan for StatefulAggregateExec {
     }
 }
 
-/// What a batch's plan needs to keep state: the store, the version it writes and
-/// which rows to pass on.
+/// What a batch's plan needs to keep state: the store, the version it writes, the
+/// output mode, the watermarks and what the logical plan says about each stateful
+/// operator over the stream (in the order a post-order walk meets them).
 #[derive(Debug, Clone)]
 pub struct StatefulPlanning {
     pub store: Arc<StateStore>,
@@ -196,29 +267,36 @@ pub struct StatefulPlanning {
     /// Shuffle partitions of every state store (pinned for the query's lifetime):
     /// a group must land in the same store in every batch.
     pub partitions: usize,
+    /// `None` when the query has no watermark.
+    pub watermarks: Option<BatchWatermarks>,
+    /// Per streaming aggregation: the grouping key carrying the event time.
+    pub aggregates: Vec<Option<usize>>,
+    /// Per streaming deduplication.
+    pub deduplications: Vec<DedupSpec>,
 }
 
-/// Puts a `StatefulAggregateExec` under every `Final` aggregate of `plan` (operators
-/// numbered in plan order, so a restarted query finds its state); returns the new plan
-/// and each operator's metrics.
-pub fn plan_stateful_aggregates(
+/// Puts a `StatefulAggregateExec` under every `Final` aggregate over the stream and
+/// swaps every deduplication over the stream for a stateful one (operators numbered in
+/// post-order, so a restarted query finds its state); returns the new plan and each
+/// operator's metrics.
+pub fn plan_stateful_operators(
     plan: Arc<dyn ExecutionPlan>,
     planning: &StatefulPlanning,
 ) -> Result<(Arc<dyn ExecutionPlan>, Vec<Arc<StateMetrics>>)> {
-    let mut metrics = Vec::new();
-    let plan = rewrite(plan, planning, &mut metrics)?;
-    Ok((plan, metrics))
+    let mut walk = Walk { planning, metrics: Vec::new(), aggregates: 0, deduplications: 0 };
+    let plan = walk.rewrite(plan)?;
+    Ok((plan, walk.metrics))
 }
 
-/// `input` hash-partitioned on the aggregate's keys into exactly `partitions`
-/// partitions (one partition for a global aggregate), whatever the batch's size made
-/// the planner choose (Spark's `statefulOperator.useStrictDistribution`).
-fn strict_distribution(input: Arc<dyn ExecutionPlan>, agg: &HashAggregateExec, partitions: usize) -> Arc<dyn ExecutionPlan> {
-    let keys: Vec<String> = agg.group_exprs().iter().map(|(e, _)| e.to_string()).collect();
-    let wanted = if keys.is_empty() { Partitioning::Single } else { Partitioning::Hash(agg.group_exprs().iter().map(|(e, _)| e.clone()).collect(), partitions) };
+/// `input` hash-partitioned on `keys` into exactly `partitions` partitions (one
+/// partition without keys), whatever the batch's size made the planner choose (Spark's
+/// `statefulOperator.useStrictDistribution`).
+pub(crate) fn strict_distribution(input: Arc<dyn ExecutionPlan>, keys: Vec<PhysicalExprRef>, partitions: usize) -> Arc<dyn ExecutionPlan> {
+    let names: Vec<String> = keys.iter().map(|e| e.to_string()).collect();
+    let wanted = if keys.is_empty() { Partitioning::Single } else { Partitioning::Hash(keys, partitions) };
     let ok = match (&input.output_partitioning(), &wanted) {
         (Partitioning::Single, Partitioning::Single) => true,
-        (Partitioning::Hash(have, n), Partitioning::Hash(_, m)) => n == m && have.iter().map(|e| e.to_string()).collect::<Vec<_>>() == keys,
+        (Partitioning::Hash(have, n), Partitioning::Hash(_, m)) => n == m && have.iter().map(|e| e.to_string()).collect::<Vec<_>>() == names,
         _ => false,
     };
     if ok {
@@ -228,43 +306,74 @@ fn strict_distribution(input: Arc<dyn ExecutionPlan>, agg: &HashAggregateExec, p
     }
 }
 
-fn rewrite(plan: Arc<dyn ExecutionPlan>, planning: &StatefulPlanning, metrics: &mut Vec<Arc<StateMetrics>>) -> Result<Arc<dyn ExecutionPlan>> {
-    if let Some(agg) = plan.as_any().downcast_ref::<HashAggregateExec>() {
-        match agg.mode() {
-            AggregateMode::Final => {
-                let input = strict_distribution(rewrite(agg.input().clone(), planning, metrics)?, agg, planning.partitions);
-                let template = Arc::new(HashAggregateExec::try_new(
-                    AggregateMode::Final,
-                    agg.group_exprs().to_vec(),
-                    agg.aggr_exprs().to_vec(),
-                    input.clone(),
-                )?);
-                let m = Arc::new(StateMetrics::default());
-                let stateful = Arc::new(StatefulAggregateExec {
-                    input,
-                    merge_template: template,
-                    store: planning.store.clone(),
-                    operator_id: metrics.len(),
-                    version: planning.batch_id + 1,
-                    output: planning.output,
-                    metrics: m.clone(),
-                });
-                metrics.push(m);
-                return plan.clone().with_new_children(vec![stateful]);
+struct Walk<'a> {
+    planning: &'a StatefulPlanning,
+    metrics: Vec<Arc<StateMetrics>>,
+    aggregates: usize,
+    deduplications: usize,
+}
+
+impl Walk<'_> {
+    fn rewrite(&mut self, plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn ExecutionPlan>> {
+        let streaming = executes_stream_batch(&plan);
+        if let (true, Some(agg)) = (streaming, plan.as_any().downcast_ref::<HashAggregateExec>()) {
+            match agg.mode() {
+                AggregateMode::Final => {
+                    let keys = agg.group_exprs().iter().map(|(e, _)| e.clone()).collect();
+                    let input = strict_distribution(self.rewrite(agg.input().clone())?, keys, self.planning.partitions);
+                    let template = Arc::new(HashAggregateExec::try_new(
+                        AggregateMode::Final,
+                        agg.group_exprs().to_vec(),
+                        agg.aggr_exprs().to_vec(),
+                        input.clone(),
+                    )?);
+                    let event_time_key = self.planning.aggregates.get(self.aggregates).copied().flatten();
+                    self.aggregates += 1;
+                    let m = Arc::new(StateMetrics::new("stateStoreSave"));
+                    let stateful = Arc::new(StatefulAggregateExec {
+                        input,
+                        merge_template: template,
+                        store: self.planning.store.clone(),
+                        operator_id: self.metrics.len(),
+                        version: self.planning.batch_id + 1,
+                        output: self.planning.output,
+                        event_time_key,
+                        watermarks: self.planning.watermarks,
+                        metrics: m.clone(),
+                    });
+                    self.metrics.push(m);
+                    return plan.clone().with_new_children(vec![stateful]);
+                }
+                AggregateMode::Single => {
+                    return Err(Error::legacy(
+                        "_LEGACY_ERROR_TEMP_STREAMING",
+                        "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.",
+                    ))
+                }
+                _ => {}
             }
-            AggregateMode::Single => {
-                return Err(Error::legacy(
-                    "_LEGACY_ERROR_TEMP_STREAMING",
-                    "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.",
-                ))
-            }
-            _ => {}
         }
+        if let (true, Some(dedup)) = (streaming, plan.as_any().downcast_ref::<DeduplicateExec>()) {
+            let input = strict_distribution(self.rewrite(dedup.input().clone())?, dedup.key_exprs(), self.planning.partitions);
+            let spec = self.planning.deduplications.get(self.deduplications).cloned().unwrap_or_default();
+            self.deduplications += 1;
+            let m = Arc::new(StateMetrics::new("dedupe"));
+            let exec = StreamingDeduplicateExec::new(
+                input,
+                dedup.keys().to_vec(),
+                spec,
+                StateLocation { store: self.planning.store.clone(), operator_id: self.metrics.len(), version: self.planning.batch_id + 1 },
+                self.planning.watermarks,
+                m.clone(),
+            );
+            self.metrics.push(m);
+            return Ok(Arc::new(exec));
+        }
+        let children = plan.children().into_iter().cloned().collect::<Vec<_>>();
+        if children.is_empty() {
+            return Ok(plan);
+        }
+        let new_children = children.into_iter().map(|c| self.rewrite(c)).collect::<Result<Vec<_>>>()?;
+        plan.with_new_children(new_children)
     }
-    let children = plan.children().into_iter().cloned().collect::<Vec<_>>();
-    if children.is_empty() {
-        return Ok(plan);
-    }
-    let new_children = children.into_iter().map(|c| rewrite(c, planning, metrics)).collect::<Result<Vec<_>>>()?;
-    plan.with_new_children(new_children)
 }

@@ -8,12 +8,17 @@ use ember_streaming::streaming_relation::is_streaming;
 
 use super::OutputMode;
 
-/// The stateful operator a checked plan has, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Stateful {
-    None,
-    Aggregation,
-    Deduplication,
+/// The stateful operators a checked plan has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Stateful {
+    pub aggregation: bool,
+    pub deduplication: bool,
+}
+
+impl Stateful {
+    pub fn any(&self) -> bool {
+        self.aggregation || self.deduplication
+    }
 }
 
 fn unsupported(msg: &str) -> Error {
@@ -24,27 +29,40 @@ fn output_mode_error(mode: OutputMode, operation: &str) -> Error {
     Error::spark("STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION", &[("outputMode", mode.name()), ("operation", operation)])
 }
 
-/// Checks `plan` for `mode`; says which stateful operator it has.
+/// Counts of what [`walk`] found.
+#[derive(Default)]
+struct Found {
+    aggregations: usize,
+    /// Aggregations whose grouping keys include a watermarked event time.
+    aggregations_on_event_time: usize,
+    dedups: usize,
+}
+
+/// Checks `plan` for `mode`; says which stateful operators it has.
 pub(crate) fn check_streaming_plan(plan: &LogicalPlan, mode: OutputMode) -> Result<Stateful> {
     if !is_streaming(plan) {
         return Err(Error::spark("WRITE_STREAM_NOT_ALLOWED", &[]));
     }
-    let mut aggregations = 0;
-    let mut dedups = 0;
-    walk(plan, mode, &mut aggregations, &mut dedups)?;
-    if aggregations + dedups > 1 {
+    let mut found = Found::default();
+    walk(plan, mode, &mut found)?;
+    if mode == OutputMode::Append && found.aggregations > found.aggregations_on_event_time {
+        return Err(output_mode_error(mode, "streaming aggregations without watermark"));
+    }
+    if found.aggregations > 1 {
         return Err(unsupported("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets"));
     }
-    match mode {
-        OutputMode::Append if aggregations > 0 => Err(output_mode_error(mode, "streaming aggregations without watermark")),
-        OutputMode::Complete if aggregations == 0 => Err(output_mode_error(mode, "no streaming aggregations")),
-        _ if aggregations > 0 => Ok(Stateful::Aggregation),
-        _ if dedups > 0 => Ok(Stateful::Deduplication),
-        _ => Ok(Stateful::None),
+    if mode == OutputMode::Complete && found.aggregations == 0 {
+        return Err(output_mode_error(mode, "no streaming aggregations"));
     }
+    Ok(Stateful { aggregation: found.aggregations > 0, deduplication: found.dedups > 0 })
 }
 
-fn walk(plan: &LogicalPlan, mode: OutputMode, aggregations: &mut usize, dedups: &mut usize) -> Result<()> {
+/// Does some grouping key of `a` carry a watermark (an event-time column or a window of one)?
+fn groups_on_event_time(a: &ember_plan::Aggregate) -> bool {
+    (0..a.group_exprs.len()).any(|i| ember_plan::event_time::watermark_delay_ms(&a.schema.field(i).field).is_some())
+}
+
+fn walk(plan: &LogicalPlan, mode: OutputMode, found: &mut Found) -> Result<()> {
     let streaming = is_streaming(plan);
     if streaming {
         match plan {
@@ -55,9 +73,18 @@ fn walk(plan: &LogicalPlan, mode: OutputMode, aggregations: &mut usize, dedups: 
                         "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.",
                     ));
                 }
-                *aggregations += 1;
+                found.aggregations += 1;
+                if groups_on_event_time(a) {
+                    found.aggregations_on_event_time += 1;
+                }
             }
-            LogicalPlan::Distinct(_) => *dedups += 1,
+            LogicalPlan::Distinct(_) => found.dedups += 1,
+            LogicalPlan::Deduplicate(d) => {
+                if d.within_watermark && !d.input.schema().fields().iter().any(|f| ember_plan::event_time::watermark_delay_ms(&f.field).is_some()) {
+                    return Err(unsupported("dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark"));
+                }
+                found.dedups += 1;
+            }
             LogicalPlan::Sort(s) => {
                 let aggregated = s.input.exists(|p| matches!(p, LogicalPlan::Aggregate(_)));
                 if !(mode == OutputMode::Complete && aggregated) {
@@ -111,7 +138,7 @@ fn walk(plan: &LogicalPlan, mode: OutputMode, aggregations: &mut usize, dedups: 
         }
     }
     for input in plan.inputs() {
-        walk(input, mode, aggregations, dedups)?;
+        walk(input, mode, found)?;
     }
     Ok(())
 }

@@ -4,7 +4,10 @@
 //! and the new offset; run it (stateful aggregates read state version N and write
 //! N + 1); hand the rows to the sink; write `commits/N`; report progress. A restart
 //! re-runs an uncommitted batch with the offsets its log entry names, so the sink and
-//! the state see every input row exactly once.
+//! the state see every input row exactly once. With a watermark, each batch records the
+//! watermark it runs with in `offsets/N` and the next one in `commits/N`; a batch that
+//! moves the watermark is followed by a batch without new data that emits and evicts
+//! what it closed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,9 +17,15 @@ use std::time::{Duration, Instant};
 
 use ember_common::tree_node::{Transformed, TreeNode};
 use ember_common::{Error, Result};
+use ember_physical::operators::memory::MemTable;
 use ember_plan::{LogicalPlan, TableScan, TableSource};
 use ember_streaming::state_store::StateStore;
-use ember_streaming::stateful_aggregate::{plan_stateful_aggregates, StateMetrics, StateOutput, StatefulPlanning};
+use ember_physical::operators::event_time::EventTimeWatermarkExec;
+use ember_physical::ExecutionPlan;
+use ember_streaming::stateful_aggregate::{plan_stateful_operators, StateMetrics, StateOutput, StatefulPlanning};
+use ember_streaming::stateful_specs::{has_watermark, stateful_specs};
+use ember_streaming::stream_batch::StreamBatchTable;
+use ember_streaming::watermark::{BatchWatermarks, MultipleWatermarkPolicy, WatermarkTracker};
 use ember_streaming::streaming_relation::StreamingTableSource;
 use ember_streaming::{CommitMetadata, MetadataLog, Offset, OffsetSeq, ReadLimit, Source};
 
@@ -53,6 +62,28 @@ pub(crate) struct StreamExecution {
     pub listeners: super::listener::Listeners,
     /// When the previous batch started (input rows per second are measured from it).
     pub previous_batch_start: Option<Instant>,
+    /// The query's event-time watermark.
+    pub tracker: WatermarkTracker,
+    /// The watermark the last batch ran with (the next batch drops late rows against it).
+    pub batch_watermark_ms: i64,
+}
+
+/// Settles the watermark after a batch: each watermark operator of the batch's plan
+/// (in plan order) proposes its maximum event time minus its delay.
+fn observe_watermarks(plan: &Arc<dyn ExecutionPlan>, tracker: &mut WatermarkTracker) -> Option<ember_physical::operators::event_time::EventTimeStats> {
+    fn walk(p: &Arc<dyn ExecutionPlan>, out: &mut Vec<(Option<ember_physical::operators::event_time::EventTimeStats>, i64)>) {
+        for c in p.children() {
+            walk(c, out);
+        }
+        if let Some(w) = p.as_any().downcast_ref::<EventTimeWatermarkExec>() {
+            out.push((w.stats(), w.delay_ms()));
+        }
+    }
+    let mut found = Vec::new();
+    walk(plan, &mut found);
+    tracker.update(&found.iter().map(|(s, d)| (s.map(|s| s.max_ms), *d)).collect::<Vec<_>>());
+    // The progress reports the first operator's event times (as Spark's single-watermark case).
+    found.into_iter().find_map(|(s, _)| s)
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -86,6 +117,14 @@ impl StreamExecution {
         notify(&self.listeners, |l| l.on_query_terminated(&event));
     }
 
+    /// Does a move of the watermark call for a batch without new data (Spark's
+    /// `shouldRunAnotherBatch`: a stateful operator outside complete mode, or any
+    /// deduplication, under a watermark)?
+    fn runs_no_data_batches(&self) -> bool {
+        let enabled = self.session.config().get("spark.sql.streaming.noDataMicroBatches.enabled").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+        enabled && has_watermark(&self.plan) && (self.stateful.deduplication || (self.stateful.aggregation && self.mode != OutputMode::Complete))
+    }
+
     fn stopped(&self) -> bool {
         self.shared.stop.load(Ordering::SeqCst)
     }
@@ -94,9 +133,11 @@ impl StreamExecution {
         let offsets = MetadataLog::new(self.checkpoint.join("offsets"));
         let commits = MetadataLog::new(self.checkpoint.join("commits"));
         // Where the last run stopped.
-        let last_commit = commits.latest()?.map(|(id, _)| id);
+        let last_commit = commits.latest()?;
         let mut committed: Vec<Option<Offset>> = vec![None; self.sources.len()];
         let mut next_batch: u64 = 0;
+        let policy = MultipleWatermarkPolicy::parse(self.session.config().get(PINNED_CONF[1]).unwrap_or("min"))?;
+        self.tracker = WatermarkTracker::new(policy);
         if let Some((id, text)) = offsets.latest()? {
             let path = offsets.dir().join(id.to_string());
             let seq = OffsetSeq::parse(&text, &path)?;
@@ -108,18 +149,25 @@ impl StreamExecution {
                     self.sources.len()
                 )));
             }
-            if last_commit == Some(id) {
+            self.batch_watermark_ms = seq.batch_watermark_ms;
+            if let Some((cid, ctext)) = last_commit.as_ref().filter(|(cid, _)| *cid == id) {
+                let commit = CommitMetadata::parse(ctext, &commits.dir().join(cid.to_string()))?;
+                self.tracker.set(commit.next_batch_watermark_ms);
                 committed = seq.offsets;
                 next_batch = id + 1;
             } else {
+                // The batch runs again with the watermarks it ran with.
+                self.tracker.set(seq.batch_watermark_ms);
                 // Batch `id` was planned but not committed: run it again, same offsets.
-                let start = match id.checked_sub(1) {
+                let previous = match id.checked_sub(1) {
                     Some(prev) => match offsets.get(prev)? {
-                        Some(t) => OffsetSeq::parse(&t, &offsets.dir().join(prev.to_string()))?.offsets,
-                        None => vec![None; self.sources.len()],
+                        Some(t) => Some(OffsetSeq::parse(&t, &offsets.dir().join(prev.to_string()))?),
+                        None => None,
                     },
-                    None => vec![None; self.sources.len()],
+                    None => None,
                 };
+                self.batch_watermark_ms = previous.as_ref().map_or(0, |p| p.batch_watermark_ms);
+                let start = previous.map_or_else(|| vec![None; self.sources.len()], |p| p.offsets);
                 self.run_batch(id, &start, &seq, &offsets, &commits, Duration::ZERO)?;
                 committed = seq.offsets;
                 next_batch = id + 1;
@@ -152,9 +200,11 @@ impl StreamExecution {
             }
             let latest_ms = latest_start.elapsed();
             let has_data = ends.iter().zip(&committed).any(|(e, s)| e != s);
-            if has_data {
+            // A batch moved the watermark: one without new data emits and evicts what it closed.
+            let no_data_batch = !has_data && next_batch > 0 && self.runs_no_data_batches() && self.tracker.current_ms() > self.batch_watermark_ms;
+            if has_data || no_data_batch {
                 let conf = pinned_conf(&self.session.config());
-                let seq = OffsetSeq { offsets: ends.clone(), batch_watermark_ms: 0, batch_timestamp_ms: now_ms(), conf };
+                let seq = OffsetSeq { offsets: ends.clone(), batch_watermark_ms: self.tracker.current_ms(), batch_timestamp_ms: now_ms(), conf };
                 if !offsets.add(next_batch, &seq.to_text())? {
                     return Err(Error::spark("CONCURRENT_STREAM_LOG_UPDATE", &[("batchId", &next_batch.to_string())]));
                 }
@@ -218,30 +268,41 @@ impl StreamExecution {
         for (i, s) in self.sources.iter().enumerate() {
             let table: Arc<dyn TableSource> = match &seq.offsets[i] {
                 Some(end) if seq.offsets[i] != start[i] => s.source.get_batch(start[i].as_ref(), end)?,
-                _ => Arc::new(ember_physical::operators::memory::MemTable::try_new(s.source.schema(), vec![vec![]])?),
+                _ => Arc::new(MemTable::try_new(s.source.schema(), vec![vec![]])?),
             };
             // Rows are counted for progress; a file batch is read once, here.
-            let table = match table.estimated_rows() {
-                Some(_) => table,
+            let rows = match table.as_any().downcast_ref::<MemTable>() {
+                Some(m) => Arc::new(MemTable::try_new(m.schema(), m.partitions().to_vec())?),
                 None => materialize(&self.session, table)?,
             };
-            input_rows.push(table.estimated_rows().unwrap_or(0) as i64);
-            tables.push((s.leaf.clone(), table));
+            input_rows.push(rows.estimated_rows().unwrap_or(0) as i64);
+            let batch: Arc<dyn TableSource> = Arc::new(StreamBatchTable { rows, description: s.source.describe() });
+            tables.push((s.leaf.clone(), batch));
         }
         let get_batch_ms = get_start.elapsed();
         let plan_start = Instant::now();
         let plan = replace_streaming_leaves(self.plan.clone(), &tables)?;
         let mut qe = QueryExecution::new(&self.session, plan)?;
         let mut state_metrics: Vec<Arc<StateMetrics>> = Vec::new();
-        if self.stateful != Stateful::None {
-            let output = match (self.stateful, self.mode) {
-                (Stateful::Deduplication, _) => StateOutput::New,
-                (_, OutputMode::Complete) => StateOutput::All,
-                _ => StateOutput::Updated,
+        let watermarked = has_watermark(&qe.optimized);
+        let watermarks = BatchWatermarks { late_events_ms: self.batch_watermark_ms, eviction_ms: seq.batch_watermark_ms };
+        if self.stateful.any() {
+            let output = match self.mode {
+                OutputMode::Complete => StateOutput::All,
+                OutputMode::Update => StateOutput::Updated,
+                OutputMode::Append => StateOutput::Closed,
             };
-            let partitions = self.session.config().shuffle_partitions();
-            let planning = StatefulPlanning { store: self.state.clone(), batch_id, output, partitions };
-            let (physical, metrics) = plan_stateful_aggregates(qe.physical.clone(), &planning)?;
+            let specs = stateful_specs(&qe.optimized)?;
+            let planning = StatefulPlanning {
+                store: self.state.clone(),
+                batch_id,
+                output,
+                partitions: self.session.config().shuffle_partitions(),
+                watermarks: watermarked.then_some(watermarks),
+                aggregates: specs.aggregates,
+                deduplications: specs.deduplications,
+            };
+            let (physical, metrics) = plan_stateful_operators(qe.physical.clone(), &planning)?;
             qe.physical = physical;
             state_metrics = metrics;
         }
@@ -253,7 +314,9 @@ impl StreamExecution {
         self.sink.add_batch(batch_id, &rows, self.mode)?;
         let add_ms = add_start.elapsed();
         let commit_start = Instant::now();
-        commits.put(batch_id, &CommitMetadata { next_batch_watermark_ms: 0 }.to_text())?;
+        let event_times = observe_watermarks(&qe.physical, &mut self.tracker);
+        self.batch_watermark_ms = seq.batch_watermark_ms;
+        commits.put(batch_id, &CommitMetadata { next_batch_watermark_ms: self.tracker.current_ms() }.to_text())?;
         for (s, end) in self.sources.iter().zip(&seq.offsets) {
             if let Some(end) = end {
                 s.source.commit(end)?;
@@ -288,16 +351,25 @@ impl StreamExecution {
                 ("commitOffsets".to_string(), ms(commit_ms)),
                 ("triggerExecution".to_string(), ms(total)),
             ]),
-            event_time: BTreeMap::new(),
+            event_time: match (watermarked, event_times) {
+                (false, _) => BTreeMap::new(),
+                (true, None) => BTreeMap::from([("watermark".to_string(), iso_timestamp(seq.batch_watermark_ms))]),
+                (true, Some(t)) => BTreeMap::from([
+                    ("avg".to_string(), iso_timestamp(t.avg_ms as i64)),
+                    ("max".to_string(), iso_timestamp(t.max_ms)),
+                    ("min".to_string(), iso_timestamp(t.min_ms)),
+                    ("watermark".to_string(), iso_timestamp(seq.batch_watermark_ms)),
+                ]),
+            },
             state_operators: state_metrics
                 .iter()
                 .map(|m| StateOperatorProgress {
-                    operator_name: if self.stateful == Stateful::Deduplication { "dedupe" } else { "stateStoreSave" }.to_string(),
+                    operator_name: m.operator_name.to_string(),
                     num_rows_total: m.num_rows_total.load(Ordering::Relaxed) as i64,
                     num_rows_updated: m.num_rows_updated.load(Ordering::Relaxed) as i64,
-                    num_rows_removed: 0,
+                    num_rows_removed: m.num_rows_removed.load(Ordering::Relaxed) as i64,
                     memory_used_bytes: m.memory_used_bytes.load(Ordering::Relaxed) as i64,
-                    num_rows_dropped_by_watermark: 0,
+                    num_rows_dropped_by_watermark: m.num_rows_dropped_by_watermark.load(Ordering::Relaxed) as i64,
                     num_shuffle_partitions: partitions,
                     num_state_store_instances: partitions,
                 })
@@ -328,12 +400,12 @@ impl StreamExecution {
 }
 
 /// A source's batch table read into memory.
-fn materialize(session: &Session, table: Arc<dyn TableSource>) -> Result<Arc<dyn TableSource>> {
+fn materialize(session: &Session, table: Arc<dyn TableSource>) -> Result<Arc<MemTable>> {
     let schema = table.schema();
     let plan = ember_plan::LogicalPlanBuilder::scan("batch", table)?.build();
     let batches = QueryExecution::new(session, plan)?.collect(session)?;
     let parts = if batches.is_empty() { vec![vec![]] } else { batches.into_iter().map(|b| vec![b]).collect() };
-    Ok(Arc::new(ember_physical::operators::memory::MemTable::try_new(schema, parts)?))
+    Ok(Arc::new(MemTable::try_new(schema, parts)?))
 }
 
 /// The values of [`PINNED_CONF`] in effect (defaults included).

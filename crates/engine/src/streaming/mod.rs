@@ -5,6 +5,7 @@
 //! module holds the API, the sinks that need a `Session` and the micro-batch loop.
 
 mod checks;
+mod event_time;
 mod execution;
 pub(crate) mod listener;
 mod progress;

@@ -121,6 +121,7 @@ impl DataStreamWriter {
         let plan = self.df.logical_plan().clone();
         let mode = OutputMode::parse(self.output_mode.as_deref().unwrap_or("append"))?;
         let stateful = check_streaming_plan(&plan, mode)?;
+        let plan = super::event_time::distinct_as_deduplicate(plan)?;
         if let Trigger::ProcessingTime(t) = &self.trigger {
             super::interval_ms(t)?;
         }
@@ -221,6 +222,8 @@ impl DataStreamWriter {
             shared: shared.clone(),
             listeners: session.state.stream_listeners.clone(),
             previous_batch_start: None,
+            tracker: ember_streaming::watermark::WatermarkTracker::new(ember_streaming::watermark::MultipleWatermarkPolicy::Min),
+            batch_watermark_ms: 0,
         };
         let started = super::listener::QueryStartedEvent {
             id: shared.id.clone(),

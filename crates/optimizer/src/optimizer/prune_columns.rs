@@ -153,6 +153,17 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
         }
         LogicalPlan::SubqueryAlias(s) => pass_through(plan, &s.input, required),
         LogicalPlan::Distinct(d) => pass_through(plan, &d.input, (0..n).collect()),
+        LogicalPlan::EventTimeWatermark(w) => {
+            // The event-time column stays: its maximum moves the watermark.
+            let mut req = required;
+            req.extend(refs([&w.event_time], w.input.schema())?);
+            pass_through(plan, &w.input, req)
+        }
+        LogicalPlan::Deduplicate(d) => {
+            let mut req = required;
+            req.extend(d.key_indices()?);
+            pass_through(plan, &d.input, req)
+        }
         LogicalPlan::Aggregate(a) => {
             // Grouping columns always stay; a global aggregate keeps one aggregate.
             let required = if a.group_exprs.is_empty() { effective(&a.schema, required) } else { required };

@@ -1,5 +1,7 @@
 //! Physical operators, one per file.
 
+pub mod deduplicate;
+pub mod event_time;
 pub mod exchange;
 pub mod expand;
 pub mod filter;
