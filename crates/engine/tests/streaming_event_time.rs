@@ -204,3 +204,109 @@ fn deduplication_within_watermark_keeps_a_key_for_the_delay_after_its_first_row(
         vec![(2, 2, 0, 0), (2, 0, 0, 0), (1, 0, 1, 0), (0, 1, 2, 0), (1, 1, 0, 1), (1, 0, 0, 0)]
     );
 }
+
+#[test]
+fn a_restarted_query_keeps_its_watermark_and_state() {
+    let s = session();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let checkpoint = dir.path().join("cp");
+    let all = data();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let start = |files: &[Vec<(&str, u32)>]| {
+        write_files(&input, files);
+        let events = s.read_stream().format("json").schema("k STRING, ts TIMESTAMP").option("maxFilesPerTrigger", "1").load(input.to_str().unwrap()).unwrap();
+        let sink = seen.clone();
+        let q = events
+            .with_watermark("ts", "10 seconds")
+            .unwrap()
+            .group_by(["ts"])
+            .count()
+            .unwrap()
+            .write_stream()
+            .output_mode("append")
+            .option("checkpointLocation", checkpoint.to_str().unwrap())
+            .trigger(Trigger::AvailableNow)
+            .foreach_batch(move |df, id| {
+                let mut rows: Vec<String> = api_support::rows(&df.collect()?).into_iter().map(|r| r.replace('\t', " ")).collect();
+                rows.sort();
+                sink.lock().unwrap().push((id, rows));
+                Ok(())
+            })
+            .start()
+            .unwrap();
+        q.await_termination().unwrap();
+    };
+    start(&all[..2]);
+    // the second run sees all four files; the first two were taken already
+    start(&all);
+    let got = seen.lock().unwrap().clone();
+    // As Spark: the first run ends with a batch without data that emits what the
+    // watermark (10:00:15) closed; the second run drops 10:00:05 and 10:00:14 as late
+    // against the restored watermark and emits 10:00:25 from the restored state.
+    let ts = |s: &str| format!("2024-01-01 10:00:{s} 1");
+    let expected: Vec<(i64, Vec<String>)> = vec![
+        (0, vec![]),
+        (1, vec![ts("00")]),
+        (2, vec![ts("03"), ts("07"), ts("12"), ts("15")]),
+        (3, vec![]),
+        (4, vec![ts("20"), ts("21"), ts("25")]),
+    ];
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn deduplication_then_aggregation_in_update_mode() {
+    // Spark allows a deduplication under an aggregation outside append mode.
+    let r = run(&data(), "update", |df| df.with_watermark("ts", "10 seconds")?.drop_duplicates(["k", "ts"])?.group_by(["k"]).count());
+    let v = |rows: &[&str]| rows.iter().map(|r| r.to_string()).collect::<Vec<_>>();
+    assert_eq!(r.rows(), vec![v(&["a 2", "b 1"]), v(&["a 4", "b 2"]), v(&["a 6", "b 3"]), v(&["a 8"])]);
+    assert_eq!(r.progress[3].state_operators.len(), 2);
+}
+
+#[test]
+fn event_time_misuse_gives_sparks_errors() {
+    let s = session();
+    let dir = tempfile::tempdir().unwrap();
+    let stream = s.read_stream().format("json").schema("k STRING, ts TIMESTAMP, n INT").load(dir.path().to_str().unwrap()).unwrap();
+    let class = |r: ember::Result<DataFrame>| r.err().map(|e| e.class()).unwrap_or_default();
+    assert_eq!(class(stream.with_watermark("k", "10 seconds")), "EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE");
+    assert_eq!(class(stream.with_watermark("n", "10 seconds")), "EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE");
+    assert_eq!(class(stream.with_watermark("ts", "ten seconds")), "CANNOT_PARSE_INTERVAL");
+    assert!(stream.with_watermark("ts", "-10 seconds").unwrap_err().message().contains("should not be negative"));
+    assert!(class(stream.with_watermark("zz", "10 seconds")).starts_with("UNRESOLVED_COLUMN"));
+    assert_eq!(class(stream.drop_duplicates(["zz"])), "UNRESOLVED_COLUMN_AMONG_FIELD_NAMES");
+    // a month counts 31 days
+    let marked = stream.with_watermark("ts", "1 day 2 hours").unwrap();
+    let field = marked.schema().field_with_name("ts").unwrap().clone();
+    assert_eq!(field.metadata().get("spark.watermarkDelayMs").map(String::as_str), Some("93600000"));
+
+    let batch = s.sql("SELECT 'a' AS k, TIMESTAMP'2024-01-01 00:00:00' AS ts").unwrap();
+    assert_eq!(class(batch.drop_duplicates_within_watermark(["k"])), "_LEGACY_ERROR_TEMP_3102");
+    assert_eq!(api_support::rows(&batch.with_watermark("ts", "1 second").unwrap().collect().unwrap()).len(), 1);
+
+    let start = |df: DataFrame, mode: &str| df.write_stream().format("memory").query_name("q").output_mode(mode).start().err().map(|e| (e.class(), e.message())).unwrap_or_default();
+    let (c, m) = start(stream.drop_duplicates_within_watermark(["k"]).unwrap(), "append");
+    assert_eq!(c, "_LEGACY_ERROR_TEMP_3102");
+    assert!(m.contains("dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark"), "{m}");
+    let keyed_without_time = stream.with_watermark("ts", "1 second").unwrap().group_by(["k"]).count().unwrap();
+    assert_eq!(start(keyed_without_time, "append").0, "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION");
+    assert_eq!(start(stream.drop_duplicates(["k"]).unwrap(), "complete").0, "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION");
+}
+
+#[test]
+fn batch_drop_duplicates_keeps_one_row_per_key() {
+    let s = session();
+    let df = s.sql("SELECT * FROM VALUES ('a', 1), ('b', 2), ('a', 3), (NULL, 4), (NULL, 5), ('c', 6) AS t(k, v)").unwrap();
+    let mut keys: Vec<String> = api_support::rows(&df.drop_duplicates(["k"]).unwrap().select(["k"]).unwrap().collect().unwrap());
+    keys.sort();
+    assert_eq!(keys, ["NULL", "a", "b", "c"]);
+    // every column (as distinct()) when none is named
+    let all = df.drop_duplicates(Vec::<&str>::new()).unwrap().count().unwrap();
+    assert_eq!(all, 6);
+    let empty = s.sql("SELECT * FROM VALUES ('a', 1) AS t(k, v) WHERE v > 5").unwrap();
+    assert_eq!(empty.drop_duplicates(["k"]).unwrap().count().unwrap(), 0);
+    // the kept row of a key is one of its rows
+    let rows = api_support::rows(&df.drop_duplicates(["k"]).unwrap().collect().unwrap());
+    assert!(rows.iter().any(|r| r == "a\t1" || r == "a\t3"), "{rows:?}");
+}

@@ -284,6 +284,9 @@ mod tests {
         let names: Vec<String> = std::fs::read_dir(dir.path().join("state/0/1")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert!(names.contains(&"20.snapshot".to_string()) && !names.contains(&"10.snapshot".to_string()) && !names.contains(&"9.delta".to_string()), "{names:?}");
         assert_eq!(fresh.load(0, 1, 5, 1, &schema).unwrap_err().class(), "CANNOT_LOAD_STATE_STORE.CANNOT_READ_MISSING_SNAPSHOT_FILE");
+        // A removal in a delta drops the key from every later load.
+        store.commit(0, 1, 26, &schema, vec![batch(&[(0, 24), (2, 23)])], &[], &[batch(&[(1, 25)])]).unwrap();
+        assert_eq!(StateStore::new(dir.path().join("state"), 5).load(0, 1, 26, 1, &schema).unwrap().iter().map(|b| b.num_rows()).sum::<usize>(), 2);
         let other: SchemaRef = Arc::new(Schema::new(vec![Field::new("k", DataType::Utf8, true), Field::new("n", DataType::Int64, true)]));
         assert_eq!(StateStore::new(dir.path().join("state"), 5).load(0, 1, 25, 1, &other).unwrap_err().class(), "STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE");
     }

@@ -370,6 +370,30 @@ mod tests {
     }
 
     #[test]
+    fn keeps_deduplication_keys_and_the_event_time_column() {
+        use arrow::datatypes::{DataType, Field, TimeUnit};
+        let src = source(
+            vec![
+                Field::new("a", DataType::Int32, true),
+                Field::new("ts", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), true),
+                Field::new("c", DataType::Utf8, true),
+                Field::new("d", DataType::Utf8, true),
+            ],
+            ember_plan::FilterPushdown::Unsupported,
+        );
+        let scan = Arc::new(LogicalPlanBuilder::scan("e", src).unwrap().build());
+        let watermark = LogicalPlan::EventTimeWatermark(ember_plan::EventTimeWatermark::try_new(col("ts"), 10_000, scan).unwrap());
+        let dedup = LogicalPlan::Deduplicate(ember_plan::Deduplicate::try_new(vec![col("c")], false, Arc::new(watermark)).unwrap());
+        let plan = LogicalPlanBuilder::from(dedup).project(vec![col("a")]).unwrap().build();
+        insta::assert_snapshot!(run(PruneColumns, plan), @r"
+        Project [a]
+        +- Deduplicate [c]
+           +- EventTimeWatermark ts, 10 seconds
+              +- Relation e[a,ts,c] test
+        ");
+    }
+
+    #[test]
     fn count_keeps_the_narrowest_column() {
         let plan = LogicalPlanBuilder::from(scan_u()).aggregate(vec![], vec![count(lit(1))]).unwrap().build();
         insta::assert_snapshot!(run(PruneColumns, plan), @r"
