@@ -1,6 +1,8 @@
 //! A streaming pipeline killed with SIGKILL at arbitrary moments and restarted from
 //! its checkpoint, many times: the parquet sink ends up with every input row exactly
-//! once and the running count per key is exact. The test runs itself as the child
+//! once, the running count per key is exact, and a deduplication under a watermark
+//! (whose state survives the kills) writes every id once although the input repeats
+//! rows within and across files. The test runs itself as the child
 //! process (`EMBER_STREAM_CRASH_CHILD` names the working directory).
 
 mod api_support;
@@ -16,7 +18,19 @@ const CHILD: &str = "EMBER_STREAM_CRASH_CHILD";
 const FINISH: &str = "EMBER_STREAM_CRASH_FINISH";
 
 fn start_queries(s: &Session, dir: &Path, trigger: Trigger) -> Vec<ember::streaming::StreamingQuery> {
-    let input = || s.read_stream().schema("id BIGINT, k STRING").option("maxFilesPerTrigger", "2").json(dir.join("in").to_str().unwrap()).unwrap();
+    let input = || s.read_stream().schema("id BIGINT, k STRING, ts TIMESTAMP").option("maxFilesPerTrigger", "2").json(dir.join("in").to_str().unwrap()).unwrap();
+    let dedup = input()
+        .with_watermark("ts", "1 hour")
+        .unwrap()
+        .drop_duplicates(["id", "ts"])
+        .unwrap()
+        .write_stream()
+        .format("parquet")
+        .option("path", dir.join("dedup").to_str().unwrap())
+        .option("checkpointLocation", dir.join("cp_dedup").to_str().unwrap())
+        .trigger(trigger.clone())
+        .start()
+        .unwrap();
     let copy = input()
         .write_stream()
         .format("parquet")
@@ -44,7 +58,7 @@ fn start_queries(s: &Session, dir: &Path, trigger: Trigger) -> Vec<ember::stream
         })
         .start()
         .unwrap();
-    vec![copy, counts]
+    vec![copy, counts, dedup]
 }
 
 fn run_child(dir: PathBuf) {
@@ -102,14 +116,30 @@ fn killed_pipeline_resumes_exactly_once() {
     let mut next_id = 0i64;
     let mut expected_counts = std::collections::BTreeMap::<String, i64>::new();
     let mut file_no = 0;
+    let mut last_line: Option<(String, String)> = None;
+    let mut copies = 0i64;
     let rounds = env("EMBER_STREAM_CRASH_ROUNDS", 12);
     for round in 0..rounds {
         for _ in 0..1 + rng.next(3) {
             let mut lines = Vec::new();
+            // A row repeated from the previous file (a duplicate across batches).
+            if let Some((l, k)) = last_line.take().filter(|_| rng.next(2) == 0) {
+                *expected_counts.entry(k).or_default() += 1;
+                lines.push(l);
+                copies += 1;
+            }
             for _ in 0..1 + rng.next(5) {
                 let k = format!("k{}", rng.next(4));
+                let ts = format!("2024-01-01T{:02}:{:02}:{:02}", next_id / 3600, next_id / 60 % 60, next_id % 60);
+                let line = format!(r#"{{"id":{next_id},"k":"{k}","ts":"{ts}"}}"#);
                 *expected_counts.entry(k.clone()).or_default() += 1;
-                lines.push(format!(r#"{{"id":{next_id},"k":"{k}"}}"#));
+                lines.push(line.clone());
+                if rng.next(3) == 0 {
+                    *expected_counts.entry(k.clone()).or_default() += 1;
+                    lines.push(line.clone());
+                    copies += 1;
+                }
+                last_line = Some((line, k));
                 next_id += 1;
             }
             let staging = dir.join(format!(".f{file_no}.json"));
@@ -134,6 +164,13 @@ fn killed_pipeline_resumes_exactly_once() {
     let copied = s.read().parquet(dir.join("out").to_str().unwrap()).unwrap();
     let mut ids: Vec<i64> = api_support::rows(&copied.select([col("id")]).unwrap().collect().unwrap()).iter().map(|r| r.parse().unwrap()).collect();
     ids.sort();
+    let mut dedup_ids: Vec<i64> = Vec::new();
+    let deduped = s.read().parquet(dir.join("dedup").to_str().unwrap()).unwrap();
+    dedup_ids.extend(api_support::rows(&deduped.select([col("id")]).unwrap().collect().unwrap()).iter().map(|r| r.parse::<i64>().unwrap()));
+    dedup_ids.sort();
+    assert_eq!(dedup_ids, (0..next_id).collect::<Vec<_>>(), "every id once after deduplication");
+    assert_eq!(ids.len() as i64, next_id + copies, "every input line exactly once in the copy");
+    ids.dedup();
     assert_eq!(ids, (0..next_id).collect::<Vec<_>>(), "every input row exactly once in the sink");
     let counts = std::fs::read_to_string(dir.join("counts.txt")).unwrap();
     let expected = expected_counts.iter().map(|(k, n)| format!("{k}\t{n}")).collect::<Vec<_>>().join("\n");
