@@ -18,6 +18,7 @@ pub mod stateful_aggregate;
 pub mod stateful_deduplicate;
 pub mod stateful_specs;
 pub mod stream_batch;
+pub mod stream_stream_join;
 pub mod streaming_relation;
 pub mod watermark;
 

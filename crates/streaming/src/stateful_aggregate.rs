@@ -25,12 +25,15 @@ use ember_physical::operators::deduplicate::DeduplicateExec;
 use ember_physical::operators::event_time::event_time_micros;
 use ember_physical::operators::exchange::ExchangeExec;
 use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec};
+use ember_physical::operators::hash_join::HashJoinExec;
+use ember_physical::operators::nested_loop_join::NestedLoopJoinExec;
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 
 use crate::state_store::StateStore;
 use crate::stateful_deduplicate::{DedupSpec, StateLocation, StreamingDeduplicateExec};
 use crate::stream_batch::executes_stream_batch;
+use crate::stream_stream_join::{JoinSpec, JoinState, StreamingSymmetricHashJoinExec};
 use crate::watermark::BatchWatermarks;
 
 /// Which groups a stateful aggregate passes on after a batch (the output mode).
@@ -273,6 +276,8 @@ pub struct StatefulPlanning {
     pub aggregates: Vec<Option<usize>>,
     /// Per streaming deduplication.
     pub deduplications: Vec<DedupSpec>,
+    /// Per join of two streams.
+    pub joins: Vec<JoinSpec>,
 }
 
 /// Puts a `StatefulAggregateExec` under every `Final` aggregate over the stream and
@@ -283,7 +288,7 @@ pub fn plan_stateful_operators(
     plan: Arc<dyn ExecutionPlan>,
     planning: &StatefulPlanning,
 ) -> Result<(Arc<dyn ExecutionPlan>, Vec<Arc<StateMetrics>>)> {
-    let mut walk = Walk { planning, metrics: Vec::new(), aggregates: 0, deduplications: 0 };
+    let mut walk = Walk { planning, metrics: Vec::new(), aggregates: 0, deduplications: 0, joins: 0, next_operator: 0 };
     let plan = walk.rewrite(plan)?;
     Ok((plan, walk.metrics))
 }
@@ -311,9 +316,53 @@ struct Walk<'a> {
     metrics: Vec<Arc<StateMetrics>>,
     aggregates: usize,
     deduplications: usize,
+    joins: usize,
+    next_operator: usize,
+}
+
+/// A join child without the exchange the batch planner put on top of it (the
+/// stateful join partitions both sides itself).
+fn without_exchange(plan: &Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
+    match plan.as_any().downcast_ref::<ExchangeExec>() {
+        Some(e) => e.input().clone(),
+        None => plan.clone(),
+    }
 }
 
 impl Walk<'_> {
+    /// The next state-store operator id.
+    fn operator(&mut self) -> usize {
+        self.next_operator += 1;
+        self.next_operator - 1
+    }
+
+    /// A stream-stream join's stateful replacement (`None` when `plan` is not one).
+    fn stream_join(&mut self, plan: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        let parts = if let Some(h) = plan.as_any().downcast_ref::<HashJoinExec>() {
+            (h.left().clone(), h.right().clone(), h.on().to_vec(), h.filter().cloned(), h.join_type())
+        } else if let Some(n) = plan.as_any().downcast_ref::<NestedLoopJoinExec>() {
+            (n.left().clone(), n.right().clone(), vec![], n.filter().cloned(), n.join_type())
+        } else {
+            return Ok(None);
+        };
+        let (left, right, on, filter, join_type) = parts;
+        if !executes_stream_batch(&left) || !executes_stream_batch(&right) {
+            return Ok(None);
+        }
+        let left = self.rewrite(without_exchange(&left))?;
+        let right = self.rewrite(without_exchange(&right))?;
+        let partitions = self.planning.partitions;
+        let left = strict_distribution(left, on.iter().map(|(l, _)| l.clone()).collect(), partitions);
+        let right = strict_distribution(right, on.iter().map(|(_, r)| r.clone()).collect(), partitions);
+        let spec = self.planning.joins.get(self.joins).copied().unwrap_or_default();
+        self.joins += 1;
+        let state = JoinState { store: self.planning.store.clone(), left_operator: self.operator(), right_operator: self.operator(), version: self.planning.batch_id + 1 };
+        let m = Arc::new(StateMetrics::new("symmetricHashJoin"));
+        self.metrics.push(m.clone());
+        let join = StreamingSymmetricHashJoinExec::try_new(left, right, on, filter, join_type, spec, state, self.planning.watermarks, m)?;
+        Ok(Some(Arc::new(join)))
+    }
+
     fn rewrite(&mut self, plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn ExecutionPlan>> {
         let streaming = executes_stream_batch(&plan);
         if let (true, Some(agg)) = (streaming, plan.as_any().downcast_ref::<HashAggregateExec>()) {
@@ -334,7 +383,7 @@ impl Walk<'_> {
                         input,
                         merge_template: template,
                         store: self.planning.store.clone(),
-                        operator_id: self.metrics.len(),
+                        operator_id: self.operator(),
                         version: self.planning.batch_id + 1,
                         output: self.planning.output,
                         event_time_key,
@@ -358,16 +407,20 @@ impl Walk<'_> {
             let spec = self.planning.deduplications.get(self.deduplications).cloned().unwrap_or_default();
             self.deduplications += 1;
             let m = Arc::new(StateMetrics::new("dedupe"));
+            let operator_id = self.operator();
             let exec = StreamingDeduplicateExec::new(
                 input,
                 dedup.keys().to_vec(),
                 spec,
-                StateLocation { store: self.planning.store.clone(), operator_id: self.metrics.len(), version: self.planning.batch_id + 1 },
+                StateLocation { store: self.planning.store.clone(), operator_id, version: self.planning.batch_id + 1 },
                 self.planning.watermarks,
                 m.clone(),
             );
             self.metrics.push(m);
             return Ok(Arc::new(exec));
+        }
+        if let Some(join) = self.stream_join(&plan)? {
+            return Ok(join);
         }
         let children = plan.children().into_iter().cloned().collect::<Vec<_>>();
         if children.is_empty() {

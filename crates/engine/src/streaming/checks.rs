@@ -13,11 +13,13 @@ use super::OutputMode;
 pub(crate) struct Stateful {
     pub aggregation: bool,
     pub deduplication: bool,
+    /// A join of two streams.
+    pub join: bool,
 }
 
 impl Stateful {
     pub fn any(&self) -> bool {
-        self.aggregation || self.deduplication
+        self.aggregation || self.deduplication || self.join
     }
 }
 
@@ -36,6 +38,7 @@ struct Found {
     /// Aggregations whose grouping keys include a watermarked event time.
     aggregations_on_event_time: usize,
     dedups: usize,
+    joins: usize,
 }
 
 /// Checks `plan` for `mode`; says which stateful operators it has.
@@ -54,7 +57,7 @@ pub(crate) fn check_streaming_plan(plan: &LogicalPlan, mode: OutputMode) -> Resu
     if mode == OutputMode::Complete && found.aggregations == 0 {
         return Err(output_mode_error(mode, "no streaming aggregations"));
     }
-    Ok(Stateful { aggregation: found.aggregations > 0, deduplication: found.dedups > 0 })
+    Ok(Stateful { aggregation: found.aggregations > 0, deduplication: found.dedups > 0, join: found.joins > 0 })
 }
 
 /// Does some grouping key of `a` carry a watermark (an event-time column or a window of one)?
@@ -116,10 +119,12 @@ fn walk(plan: &LogicalPlan, mode: OutputMode, found: &mut Found) -> Result<()> {
             }
             LogicalPlan::Join(j) => {
                 let (l, r) = (is_streaming(&j.left), is_streaming(&j.right));
-                if l && r {
-                    return Err(Error::unsupported("joins between two streaming DataFrames (stream-stream joins)"));
-                }
                 let allowed = match j.join_type {
+                    _ if l && r => {
+                        check_stream_stream_join(j)?;
+                        found.joins += 1;
+                        true
+                    }
                     JoinType::Inner | JoinType::Cross => true,
                     JoinType::LeftOuter | JoinType::LeftSemi | JoinType::LeftAnti => l,
                     JoinType::RightOuter => r,
@@ -152,4 +157,25 @@ fn join_name(t: JoinType) -> &'static str {
         JoinType::LeftAnti => "LeftAnti",
         _ => "Inner",
     }
+}
+
+/// What Spark refuses in a join of two streams: an anti join, and outer or semi joins
+/// whose preserved side's state could never be evicted (no watermark in the join keys,
+/// nor a watermark with a range condition bounding that side's event time).
+fn check_stream_stream_join(j: &ember_plan::Join) -> Result<()> {
+    let spec = ember_streaming::stateful_specs::join_spec(j);
+    let bounded = match j.join_type {
+        JoinType::LeftAnti => return Err(unsupported("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported")),
+        JoinType::LeftOuter | JoinType::LeftSemi => spec.left_bound.is_some(),
+        JoinType::RightOuter => spec.right_bound.is_some(),
+        JoinType::FullOuter => spec.left_bound.is_some() && spec.right_bound.is_some(),
+        _ => true,
+    };
+    if bounded {
+        return Ok(());
+    }
+    Err(unsupported(&format!(
+        "Stream-stream {} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition",
+        join_name(j.join_type)
+    )))
 }

@@ -122,7 +122,7 @@ impl StreamExecution {
     /// deduplication, under a watermark)?
     fn runs_no_data_batches(&self) -> bool {
         let enabled = self.session.config().get("spark.sql.streaming.noDataMicroBatches.enabled").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
-        enabled && has_watermark(&self.plan) && (self.stateful.deduplication || (self.stateful.aggregation && self.mode != OutputMode::Complete))
+        enabled && has_watermark(&self.plan) && (self.stateful.deduplication || self.stateful.join || (self.stateful.aggregation && self.mode != OutputMode::Complete))
     }
 
     fn stopped(&self) -> bool {
@@ -301,6 +301,7 @@ impl StreamExecution {
                 watermarks: watermarked.then_some(watermarks),
                 aggregates: specs.aggregates,
                 deduplications: specs.deduplications,
+                joins: specs.joins,
             };
             let (physical, metrics) = plan_stateful_operators(qe.physical.clone(), &planning)?;
             qe.physical = physical;

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod generate;
 pub mod hash_aggregate;
 pub mod hash_join;
+pub mod join_pairs;
 pub mod limit;
 pub mod memory;
 pub mod nested_loop_join;

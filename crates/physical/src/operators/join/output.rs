@@ -48,7 +48,7 @@ pub(crate) fn right_preserved(join_type: JoinType) -> bool {
 }
 
 /// `left ++ right` with the null-supplying side(s) nullable; semi/anti: left only.
-pub(crate) fn join_schema(left: &Schema, right: &Schema, join_type: JoinType) -> SchemaRef {
+pub fn join_schema(left: &Schema, right: &Schema, join_type: JoinType) -> SchemaRef {
     let nullable = |f: &Arc<Field>, null_supplied: bool| {
         if null_supplied {
             Arc::new(f.as_ref().clone().with_nullable(true))
@@ -87,7 +87,7 @@ fn with_rows(schema: SchemaRef, columns: Vec<ArrayRef>, rows: usize) -> Result<R
 }
 
 /// Rows `left[li[k]] ++ right[ri[k]]` (or left only for semi/anti schemas).
-pub(crate) fn pair_batch(
+pub fn pair_batch(
     schema: &SchemaRef,
     left: &RecordBatch,
     li: &UInt32Array,
@@ -102,7 +102,7 @@ pub(crate) fn pair_batch(
 }
 
 /// Left rows with NULLs for the right side (if the schema has right columns).
-pub(crate) fn left_only_batch(schema: &SchemaRef, left: &RecordBatch, li: &UInt32Array) -> Result<RecordBatch> {
+pub fn left_only_batch(schema: &SchemaRef, left: &RecordBatch, li: &UInt32Array) -> Result<RecordBatch> {
     let mut columns = take_columns(left, li)?;
     for f in schema.fields().iter().skip(left.num_columns()) {
         columns.push(new_null_array(f.data_type(), li.len()));
@@ -111,7 +111,7 @@ pub(crate) fn left_only_batch(schema: &SchemaRef, left: &RecordBatch, li: &UInt3
 }
 
 /// Right rows with NULLs for the left side.
-pub(crate) fn right_only_batch(schema: &SchemaRef, right: &RecordBatch, ri: &UInt32Array) -> Result<RecordBatch> {
+pub fn right_only_batch(schema: &SchemaRef, right: &RecordBatch, ri: &UInt32Array) -> Result<RecordBatch> {
     let left_count = schema.fields().len() - right.num_columns();
     let mut columns: Vec<ArrayRef> = schema.fields().iter().take(left_count).map(|f| new_null_array(f.data_type(), ri.len())).collect();
     columns.extend(take_columns(right, ri)?);
