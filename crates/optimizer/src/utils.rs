@@ -144,6 +144,7 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
         LogicalPlan::SubqueryAlias(s) => max_rows(&s.input),
         LogicalPlan::Distinct(d) => max_rows(&d.input),
         LogicalPlan::Deduplicate(d) => max_rows(&d.input),
+        LogicalPlan::FlatMapGroupsWithState(_) => None,
         LogicalPlan::EventTimeWatermark(w) => max_rows(&w.input),
         LogicalPlan::Aggregate(a) if a.group_exprs.is_empty() => Some(1),
         LogicalPlan::Aggregate(a) => max_rows(&a.input),

@@ -22,6 +22,7 @@ use crate::operators::hash_aggregate::{AggregateExpr, AggregateMode, HashAggrega
 use crate::operators::limit::{GlobalLimitExec, LocalLimitExec};
 use crate::operators::deduplicate::DeduplicateExec;
 use crate::operators::event_time::EventTimeWatermarkExec;
+use crate::operators::map_groups::MapGroupsExec;
 use crate::operators::memory::{EmptyExec, MemoryExec};
 use crate::operators::projection::ProjectionExec;
 use crate::operators::sample::{SampleExec, Sampler};
@@ -125,6 +126,13 @@ impl PhysicalPlanner {
                 self.plan_aggregate(&groups, &[], d.input.schema(), d.input.schema(), input)?
             }
             LogicalPlan::Deduplicate(d) => Arc::new(DeduplicateExec::new(self.plan(&d.input)?, d.key_indices()?)),
+            LogicalPlan::FlatMapGroupsWithState(g) => Arc::new(MapGroupsExec::new(
+                self.plan(&g.input)?,
+                g.key_indices()?,
+                g.func.clone(),
+                g.timeout,
+                g.schema.arrow_schema().clone(),
+            )),
             LogicalPlan::EventTimeWatermark(w) => {
                 let column = match w.column() {
                     Some(c) => w.input.schema().index_of(c)?,

@@ -98,6 +98,7 @@ impl LogicalPlan {
                 format!("EventTimeWatermark {}, {}", qualified(&w.event_time), crate::event_time::delay_text(w.delay_ms))
             }
             LogicalPlan::Deduplicate(d) => format!("{} [{}]", self.name(), list(&d.keys)),
+            LogicalPlan::FlatMapGroupsWithState(g) => format!("FlatMapGroupsWithState [{}], {:?}", list(&g.keys), g.timeout),
         }
     }
 

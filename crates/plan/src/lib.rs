@@ -35,6 +35,7 @@ pub mod expr_schema;
 pub mod extract_interval_days;
 pub mod format;
 pub mod function;
+pub mod group_state;
 pub mod grouping_sets;
 pub mod interval;
 pub mod interval_parse;

@@ -20,6 +20,7 @@ use crate::window_plan::Window;
 
 pub use crate::join_plan::{join_condition_not_boolean, Join, JoinType};
 pub use crate::event_time::{Deduplicate, EventTimeWatermark};
+pub use crate::group_state::FlatMapGroupsWithState;
 pub use crate::expand::Expand;
 pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
@@ -47,6 +48,7 @@ pub enum LogicalPlan {
     SetOperation(SetOperation),
     EventTimeWatermark(EventTimeWatermark),
     Deduplicate(Deduplicate),
+    FlatMapGroupsWithState(FlatMapGroupsWithState),
 }
 
 /// Evaluates expressions for every input row.
@@ -566,6 +568,7 @@ impl LogicalPlan {
             LogicalPlan::SetOperation(s) => &s.schema,
             LogicalPlan::EventTimeWatermark(w) => &w.schema,
             LogicalPlan::Deduplicate(d) => d.input.schema(),
+            LogicalPlan::FlatMapGroupsWithState(g) => &g.schema,
         }
     }
 
@@ -589,6 +592,7 @@ impl LogicalPlan {
             LogicalPlan::SetOperation(s) => vec![&s.left, &s.right],
             LogicalPlan::EventTimeWatermark(w) => vec![&w.input],
             LogicalPlan::Deduplicate(d) => vec![&d.input],
+            LogicalPlan::FlatMapGroupsWithState(g) => vec![&g.input],
             LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) => vec![],
         }
     }
@@ -609,6 +613,7 @@ impl LogicalPlan {
             LogicalPlan::Sample(s) => s.expressions(),
             LogicalPlan::EventTimeWatermark(w) => vec![&w.event_time],
             LogicalPlan::Deduplicate(d) => d.keys.iter().collect(),
+            LogicalPlan::FlatMapGroupsWithState(g) => g.keys.iter().collect(),
             _ => vec![],
         }
     }
@@ -688,6 +693,7 @@ impl LogicalPlan {
             }
             LogicalPlan::EventTimeWatermark(w) => LogicalPlan::EventTimeWatermark(EventTimeWatermark::try_new(take_one(&mut exprs)?, w.delay_ms, input()?)?),
             LogicalPlan::Deduplicate(d) => LogicalPlan::Deduplicate(Deduplicate::try_new(exprs, d.within_watermark, input()?)?),
+            LogicalPlan::FlatMapGroupsWithState(g) => LogicalPlan::FlatMapGroupsWithState(FlatMapGroupsWithState { keys: exprs, input: input()?, ..g.clone() }),
         })
     }
 
@@ -740,6 +746,7 @@ impl LogicalPlan {
             LogicalPlan::EventTimeWatermark(_) => "EventTimeWatermark",
             LogicalPlan::Deduplicate(d) if d.within_watermark => "DeduplicateWithinWatermark",
             LogicalPlan::Deduplicate(_) => "Deduplicate",
+            LogicalPlan::FlatMapGroupsWithState(_) => "FlatMapGroupsWithState",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod source;
 pub mod state_store;
 pub mod stateful_aggregate;
 pub mod stateful_deduplicate;
+pub mod stateful_map_groups;
 pub mod stateful_specs;
 pub mod stream_batch;
 pub mod stream_stream_join;

@@ -26,12 +26,14 @@ use ember_physical::operators::event_time::event_time_micros;
 use ember_physical::operators::exchange::ExchangeExec;
 use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec};
 use ember_physical::operators::hash_join::HashJoinExec;
+use ember_physical::operators::map_groups::MapGroupsExec;
 use ember_physical::operators::nested_loop_join::NestedLoopJoinExec;
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 
 use crate::state_store::StateStore;
 use crate::stateful_deduplicate::{DedupSpec, StateLocation, StreamingDeduplicateExec};
+use crate::stateful_map_groups::StatefulMapGroupsExec;
 use crate::stream_batch::executes_stream_batch;
 use crate::stream_stream_join::{JoinSpec, JoinState, StreamingSymmetricHashJoinExec};
 use crate::watermark::BatchWatermarks;
@@ -278,6 +280,10 @@ pub struct StatefulPlanning {
     pub deduplications: Vec<DedupSpec>,
     /// Per join of two streams.
     pub joins: Vec<JoinSpec>,
+    /// Per `flat_map_groups_with_state`: the input's watermarked event-time column.
+    pub map_groups: Vec<Option<usize>>,
+    /// The batch's processing time (ms), for processing-time timeouts.
+    pub batch_timestamp_ms: i64,
 }
 
 /// Puts a `StatefulAggregateExec` under every `Final` aggregate over the stream and
@@ -288,7 +294,7 @@ pub fn plan_stateful_operators(
     plan: Arc<dyn ExecutionPlan>,
     planning: &StatefulPlanning,
 ) -> Result<(Arc<dyn ExecutionPlan>, Vec<Arc<StateMetrics>>)> {
-    let mut walk = Walk { planning, metrics: Vec::new(), aggregates: 0, deduplications: 0, joins: 0, next_operator: 0 };
+    let mut walk = Walk { planning, metrics: Vec::new(), aggregates: 0, deduplications: 0, joins: 0, map_groups: 0, next_operator: 0 };
     let plan = walk.rewrite(plan)?;
     Ok((plan, walk.metrics))
 }
@@ -317,6 +323,7 @@ struct Walk<'a> {
     aggregates: usize,
     deduplications: usize,
     joins: usize,
+    map_groups: usize,
     next_operator: usize,
 }
 
@@ -414,6 +421,27 @@ impl Walk<'_> {
                 spec,
                 StateLocation { store: self.planning.store.clone(), operator_id, version: self.planning.batch_id + 1 },
                 self.planning.watermarks,
+                m.clone(),
+            );
+            self.metrics.push(m);
+            return Ok(Arc::new(exec));
+        }
+        if let (true, Some(g)) = (streaming, plan.as_any().downcast_ref::<MapGroupsExec>()) {
+            let input = strict_distribution(self.rewrite(g.input().clone())?, g.key_exprs(), self.planning.partitions);
+            let event_time = self.planning.map_groups.get(self.map_groups).copied().flatten();
+            self.map_groups += 1;
+            let m = Arc::new(StateMetrics::new("flatMapGroupsWithState"));
+            let operator_id = self.operator();
+            let exec = StatefulMapGroupsExec::new(
+                input,
+                g.keys().to_vec(),
+                g.func().clone(),
+                g.timeout(),
+                g.schema(),
+                event_time,
+                StateLocation { store: self.planning.store.clone(), operator_id, version: self.planning.batch_id + 1 },
+                self.planning.watermarks,
+                self.planning.batch_timestamp_ms,
                 m.clone(),
             );
             self.metrics.push(m);

@@ -21,6 +21,8 @@ pub struct StatefulSpecs {
     pub deduplications: Vec<DedupSpec>,
     /// Per join of two streams.
     pub joins: Vec<JoinSpec>,
+    /// Per `flat_map_groups_with_state`: the input's watermarked event-time column.
+    pub map_groups: Vec<Option<usize>>,
 }
 
 /// Does `plan` define a watermark?
@@ -59,6 +61,7 @@ fn collect(plan: &LogicalPlan, out: &mut StatefulSpecs) -> Result<()> {
             out.deduplications.push(spec);
         }
         LogicalPlan::Join(j) if reads_stream_batch(&j.left) && reads_stream_batch(&j.right) => out.joins.push(join_spec(j)),
+        LogicalPlan::FlatMapGroupsWithState(g) if reads_stream_batch(&g.input) => out.map_groups.push(watermarked(g.input.schema())),
         _ => {}
     }
     Ok(())

@@ -15,11 +15,14 @@ pub(crate) struct Stateful {
     pub deduplication: bool,
     /// A join of two streams.
     pub join: bool,
+    /// `flat_map_groups_with_state`, and whether it times out on processing time.
+    pub map_groups: bool,
+    pub processing_time_timeouts: bool,
 }
 
 impl Stateful {
     pub fn any(&self) -> bool {
-        self.aggregation || self.deduplication || self.join
+        self.aggregation || self.deduplication || self.join || self.map_groups
     }
 }
 
@@ -39,6 +42,8 @@ struct Found {
     aggregations_on_event_time: usize,
     dedups: usize,
     joins: usize,
+    map_groups: usize,
+    processing_time_timeouts: bool,
 }
 
 /// Checks `plan` for `mode`; says which stateful operators it has.
@@ -57,7 +62,13 @@ pub(crate) fn check_streaming_plan(plan: &LogicalPlan, mode: OutputMode) -> Resu
     if mode == OutputMode::Complete && found.aggregations == 0 {
         return Err(output_mode_error(mode, "no streaming aggregations"));
     }
-    Ok(Stateful { aggregation: found.aggregations > 0, deduplication: found.dedups > 0, join: found.joins > 0 })
+    Ok(Stateful {
+        aggregation: found.aggregations > 0,
+        deduplication: found.dedups > 0,
+        join: found.joins > 0,
+        map_groups: found.map_groups > 0,
+        processing_time_timeouts: found.processing_time_timeouts,
+    })
 }
 
 /// Does some grouping key of `a` carry a watermark (an event-time column or a window of one)?
@@ -82,6 +93,10 @@ fn walk(plan: &LogicalPlan, mode: OutputMode, found: &mut Found) -> Result<()> {
                 }
             }
             LogicalPlan::Distinct(_) => found.dedups += 1,
+            LogicalPlan::FlatMapGroupsWithState(g) => {
+                found.map_groups += 1;
+                found.processing_time_timeouts |= g.timeout == ember_plan::group_state::GroupStateTimeout::ProcessingTimeTimeout;
+            }
             LogicalPlan::Deduplicate(d) => {
                 if d.within_watermark && !d.input.schema().fields().iter().any(|f| ember_plan::event_time::watermark_delay_ms(&f.field).is_some()) {
                     return Err(unsupported("dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark"));

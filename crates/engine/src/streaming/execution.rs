@@ -122,7 +122,7 @@ impl StreamExecution {
     /// deduplication, under a watermark)?
     fn runs_no_data_batches(&self) -> bool {
         let enabled = self.session.config().get("spark.sql.streaming.noDataMicroBatches.enabled").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
-        enabled && has_watermark(&self.plan) && (self.stateful.deduplication || self.stateful.join || (self.stateful.aggregation && self.mode != OutputMode::Complete))
+        enabled && has_watermark(&self.plan) && (self.stateful.deduplication || self.stateful.join || self.stateful.map_groups || (self.stateful.aggregation && self.mode != OutputMode::Complete))
     }
 
     fn stopped(&self) -> bool {
@@ -201,7 +201,10 @@ impl StreamExecution {
             let latest_ms = latest_start.elapsed();
             let has_data = ends.iter().zip(&committed).any(|(e, s)| e != s);
             // A batch moved the watermark: one without new data emits and evicts what it closed.
-            let no_data_batch = !has_data && next_batch > 0 && self.runs_no_data_batches() && self.tracker.current_ms() > self.batch_watermark_ms;
+            let watermark_moved = self.runs_no_data_batches() && self.tracker.current_ms() > self.batch_watermark_ms;
+            // Processing-time timeouts fire on a batch every trigger interval, data or not.
+            let timeouts_due = self.stateful.processing_time_timeouts && matches!(self.trigger, Trigger::ProcessingTime(_));
+            let no_data_batch = !has_data && next_batch > 0 && (watermark_moved || timeouts_due);
             if has_data || no_data_batch {
                 let conf = pinned_conf(&self.session.config());
                 let seq = OffsetSeq { offsets: ends.clone(), batch_watermark_ms: self.tracker.current_ms(), batch_timestamp_ms: now_ms(), conf };
@@ -302,6 +305,8 @@ impl StreamExecution {
                 aggregates: specs.aggregates,
                 deduplications: specs.deduplications,
                 joins: specs.joins,
+                map_groups: specs.map_groups,
+                batch_timestamp_ms: seq.batch_timestamp_ms,
             };
             let (physical, metrics) = plan_stateful_operators(qe.physical.clone(), &planning)?;
             qe.physical = physical;

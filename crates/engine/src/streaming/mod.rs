@@ -6,6 +6,7 @@
 
 mod checks;
 mod event_time;
+mod group_state;
 mod execution;
 pub(crate) mod listener;
 mod progress;
@@ -18,6 +19,7 @@ mod writer;
 use ember_common::{Error, Result};
 
 pub use ember_streaming::memory_source::MemoryStream;
+pub use group_state::{GroupState, GroupStateTimeout};
 pub use listener::{QueryIdleEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener};
 pub use progress::{SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgress};
 pub use query::{StreamingQuery, StreamingQueryManager};

@@ -159,6 +159,14 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
             req.extend(refs([&w.event_time], w.input.schema())?);
             pass_through(plan, &w.input, req)
         }
+        // The function sees whole input rows and makes its own.
+        LogicalPlan::FlatMapGroupsWithState(g) => {
+            let child = prune(&g.input, (0..g.input.schema().len()).collect())?;
+            if !child.changed {
+                return Ok(Pruned::unchanged(plan));
+            }
+            Ok(Pruned::new(plan.with_new_inputs(vec![child.plan])?, (0..n).collect()))
+        }
         LogicalPlan::Deduplicate(d) => {
             let mut req = required;
             req.extend(d.key_indices()?);

@@ -10,6 +10,7 @@ pub mod hash_aggregate;
 pub mod hash_join;
 pub mod join_pairs;
 pub mod limit;
+pub mod map_groups;
 pub mod memory;
 pub mod nested_loop_join;
 pub mod projection;
