@@ -159,12 +159,20 @@ impl Expr {
             Some(t) => t.annotate(field),
             None => field,
         };
-        // A column reference keeps the event-time mark of the column it reads.
+        // A column reference keeps the event-time mark of the column it reads, and a time
+        // window of an event-time column is event time too (Spark's TimeWindowing).
         Ok(match self.unalias() {
             Expr::Column(c) => match schema.field_of(c) {
                 Ok(from) => crate::event_time::with_watermark_of(field, &from.field),
                 Err(_) => field,
             },
+            e if crate::event_time::is_window_struct(field.data_type()) => {
+                let marked = e.column_refs().into_iter().filter_map(|c| schema.field_of(&c).ok()).find(|f| crate::event_time::watermark_delay_ms(&f.field).is_some());
+                match marked {
+                    Some(from) => crate::event_time::with_watermark_of(field, &from.field),
+                    None => field,
+                }
+            }
             _ => field,
         })
     }
