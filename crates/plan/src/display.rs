@@ -94,6 +94,7 @@ impl LogicalPlan {
                 format!("Expand [{rows}], [{cols}]")
             }
             LogicalPlan::SetOperation(s) => format!("{} {}", self.name(), s.all),
+            LogicalPlan::UpdateSessions(u) => u.to_string(),
         }
     }
 

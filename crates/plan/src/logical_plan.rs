@@ -22,6 +22,7 @@ pub use crate::join_plan::{join_condition_not_boolean, Join, JoinType};
 pub use crate::expand::Expand;
 pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
+pub use crate::update_sessions::UpdateSessions;
 
 /// A node of a logical plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,7 @@ pub enum LogicalPlan {
     Window(Window),
     Expand(Expand),
     SetOperation(SetOperation),
+    UpdateSessions(UpdateSessions),
 }
 
 /// Evaluates expressions for every input row.
@@ -561,6 +563,7 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => &w.schema,
             LogicalPlan::Expand(e) => &e.schema,
             LogicalPlan::SetOperation(s) => &s.schema,
+            LogicalPlan::UpdateSessions(u) => u.input.schema(),
         }
     }
 
@@ -582,6 +585,7 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Expand(e) => vec![&e.input],
             LogicalPlan::SetOperation(s) => vec![&s.left, &s.right],
+            LogicalPlan::UpdateSessions(u) => vec![&u.input],
             LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) => vec![],
         }
     }
@@ -600,6 +604,7 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => w.window_exprs.iter().collect(),
             LogicalPlan::Expand(e) => e.projections.iter().flatten().collect(),
             LogicalPlan::Sample(s) => s.expressions(),
+            LogicalPlan::UpdateSessions(u) => u.expressions(),
             _ => vec![],
         }
     }
@@ -677,6 +682,7 @@ impl LogicalPlan {
                 let left = input()?;
                 LogicalPlan::SetOperation(SetOperation::try_new(s.kind, s.all, left, input()?)?)
             }
+            LogicalPlan::UpdateSessions(u) => LogicalPlan::UpdateSessions(UpdateSessions::try_new(input()?, exprs, u.session.clone())?),
         })
     }
 
@@ -726,6 +732,7 @@ impl LogicalPlan {
                 SetOpKind::Intersect => "Intersect",
                 SetOpKind::Except => "Except",
             },
+            LogicalPlan::UpdateSessions(_) => "UpdateSessions",
         }
     }
 
