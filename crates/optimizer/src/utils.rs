@@ -158,6 +158,7 @@ pub fn max_rows(plan: &LogicalPlan) -> Option<usize> {
         LogicalPlan::Expand(e) => max_rows(&e.input).map(|n| n.saturating_mul(e.projections.len())),
         LogicalPlan::SetOperation(s) if !s.all || s.kind == ember_plan::SetOpKind::Except => max_rows(&s.left),
         LogicalPlan::SetOperation(_) => None,
+        LogicalPlan::UpdateSessions(u) => max_rows(&u.input),
     }
 }
 

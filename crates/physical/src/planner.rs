@@ -4,6 +4,7 @@
 //! loop join) in `planner/join.rs`.
 
 mod join;
+mod sessions;
 mod window;
 
 use std::sync::Arc;
@@ -163,6 +164,7 @@ impl PhysicalPlanner {
             LogicalPlan::SetOperation(s) => {
                 return Err(Error::internal(format!("{} must be rewritten into joins before physical planning", s.kind)));
             }
+            LogicalPlan::UpdateSessions(u) => self.plan_update_sessions(u)?,
         })
     }
 

@@ -99,6 +99,7 @@ impl LogicalPlan {
             }
             LogicalPlan::Deduplicate(d) => format!("{} [{}]", self.name(), list(&d.keys)),
             LogicalPlan::FlatMapGroupsWithState(g) => format!("FlatMapGroupsWithState [{}], {:?}", list(&g.keys), g.timeout),
+            LogicalPlan::UpdateSessions(u) => u.to_string(),
         }
     }
 

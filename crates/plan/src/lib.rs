@@ -22,6 +22,7 @@
 //! ```
 
 pub mod builder;
+pub mod calendar_interval;
 pub mod catalog;
 pub mod coercion;
 pub mod datetime;
@@ -54,6 +55,9 @@ pub mod statistics;
 pub mod subquery_plans;
 pub mod table_name;
 pub mod table_source;
+pub mod time_window;
+pub mod update_sessions;
+pub mod session_window;
 pub mod window;
 pub mod window_frame;
 pub mod join_plan;

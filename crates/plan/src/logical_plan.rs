@@ -24,6 +24,7 @@ pub use crate::group_state::FlatMapGroupsWithState;
 pub use crate::expand::Expand;
 pub use crate::sample::{Sample, SampleMethod};
 pub use crate::set_operation::{SetOpKind, SetOperation};
+pub use crate::update_sessions::UpdateSessions;
 
 /// A node of a logical plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,7 @@ pub enum LogicalPlan {
     EventTimeWatermark(EventTimeWatermark),
     Deduplicate(Deduplicate),
     FlatMapGroupsWithState(FlatMapGroupsWithState),
+    UpdateSessions(UpdateSessions),
 }
 
 /// Evaluates expressions for every input row.
@@ -569,6 +571,7 @@ impl LogicalPlan {
             LogicalPlan::EventTimeWatermark(w) => &w.schema,
             LogicalPlan::Deduplicate(d) => d.input.schema(),
             LogicalPlan::FlatMapGroupsWithState(g) => &g.schema,
+            LogicalPlan::UpdateSessions(u) => u.input.schema(),
         }
     }
 
@@ -593,6 +596,7 @@ impl LogicalPlan {
             LogicalPlan::EventTimeWatermark(w) => vec![&w.input],
             LogicalPlan::Deduplicate(d) => vec![&d.input],
             LogicalPlan::FlatMapGroupsWithState(g) => vec![&g.input],
+            LogicalPlan::UpdateSessions(u) => vec![&u.input],
             LogicalPlan::Values(_) | LogicalPlan::TableScan(_) | LogicalPlan::EmptyRelation(_) => vec![],
         }
     }
@@ -614,6 +618,7 @@ impl LogicalPlan {
             LogicalPlan::EventTimeWatermark(w) => vec![&w.event_time],
             LogicalPlan::Deduplicate(d) => d.keys.iter().collect(),
             LogicalPlan::FlatMapGroupsWithState(g) => g.keys.iter().collect(),
+            LogicalPlan::UpdateSessions(u) => u.expressions(),
             _ => vec![],
         }
     }
@@ -694,6 +699,7 @@ impl LogicalPlan {
             LogicalPlan::EventTimeWatermark(w) => LogicalPlan::EventTimeWatermark(EventTimeWatermark::try_new(take_one(&mut exprs)?, w.delay_ms, input()?)?),
             LogicalPlan::Deduplicate(d) => LogicalPlan::Deduplicate(Deduplicate::try_new(exprs, d.within_watermark, input()?)?),
             LogicalPlan::FlatMapGroupsWithState(g) => LogicalPlan::FlatMapGroupsWithState(FlatMapGroupsWithState { keys: exprs, input: input()?, ..g.clone() }),
+            LogicalPlan::UpdateSessions(u) => LogicalPlan::UpdateSessions(UpdateSessions::try_new(input()?, exprs, u.session.clone())?),
         })
     }
 
@@ -747,6 +753,7 @@ impl LogicalPlan {
             LogicalPlan::Deduplicate(d) if d.within_watermark => "DeduplicateWithinWatermark",
             LogicalPlan::Deduplicate(_) => "Deduplicate",
             LogicalPlan::FlatMapGroupsWithState(_) => "FlatMapGroupsWithState",
+            LogicalPlan::UpdateSessions(_) => "UpdateSessions",
         }
     }
 

@@ -59,7 +59,6 @@ mod tests_statement;
 mod tests_syntax;
 
 pub use binder::Binder;
-pub use interval::parse_calendar_interval;
 pub use function_rewrites::binder_function_names;
 pub use split::{split_statements, StatementText};
 pub use statement::lowercase_keys;

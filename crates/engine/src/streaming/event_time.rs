@@ -12,7 +12,7 @@ use crate::dataframe::DataFrame;
 /// A watermark delay (`10 seconds`, `1 day 2 hours`) in milliseconds, a month counting
 /// 31 days as in Spark.
 pub(crate) fn delay_ms(delay: &str) -> Result<i64> {
-    let (months, days, micros) = ember_sql::parse_calendar_interval(delay)?;
+    let (months, days, micros) = ember_plan::calendar_interval::parse_calendar_interval(delay)?;
     let ms = i64::from(months) * 31 * 86_400_000 + i64::from(days) * 86_400_000 + micros / 1000;
     if ms < 0 || months < 0 || days < 0 || micros < 0 {
         return Err(Error::invalid_argument(format!("requirement failed: delay threshold ({delay}) should not be negative.")));

@@ -76,6 +76,7 @@ pub mod typed_fn;
 pub mod url;
 pub mod utf8;
 pub mod vector_fns;
+pub mod window_time;
 pub mod utils;
 
 use std::sync::Arc;
@@ -285,6 +286,9 @@ fn datetime_functions() -> Vec<Arc<dyn ScalarFunctionImpl>> {
         Arc::new(interval_make::make_interval()),
         Arc::new(try_fn::TryFunction::new("try_make_interval", interval_make::make_interval())),
         Arc::new(datetime_names::monthname()),
+        Arc::new(ember_plan::time_window::TimeWindowFunction::default()),
+        ember_plan::session_window::session_window(),
+        Arc::new(window_time::WindowTime),
     ]);
     fns
 }

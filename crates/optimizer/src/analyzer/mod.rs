@@ -4,6 +4,7 @@
 
 pub mod check_analysis;
 pub mod coerce_expr;
+pub mod resolve_time_windows;
 pub mod type_coercion;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use ember_plan::LogicalPlan;
 use crate::executor::{Batch, RuleExecutor, Strategy};
 use crate::rule::RuleContext;
 use check_analysis::CheckAnalysis;
+use resolve_time_windows::ResolveTimeWindows;
 use type_coercion::TypeCoercion;
 
 /// Makes a bound plan ready for optimization: explicit casts, then validation.
@@ -35,6 +37,8 @@ impl Analyzer {
                 // Coercion is a single bottom-up pass: each node is coerced after its
                 // inputs, and coercing again changes nothing.
                 Batch::new("Type Coercion", Strategy::Once, vec![Arc::new(TypeCoercion)]),
+                // After coercion, which has cast the windows' time columns to timestamps.
+                Batch::new("Resolve Time Windows", Strategy::Once, vec![Arc::new(ResolveTimeWindows)]),
                 // Last: validates what the batches above produced.
                 Batch::new("Check Analysis", Strategy::Once, vec![Arc::new(CheckAnalysis)]),
             ]),

@@ -212,6 +212,12 @@ fn prune(plan: &Arc<LogicalPlan>, required: Vec<usize>) -> Result<Pruned> {
             Ok(Pruned::new(LogicalPlan::Expand(ember_plan::Expand::try_new(child.plan, projections, names)?), required))
         }
         LogicalPlan::SetOperation(_) => Ok(Pruned::unchanged(plan)),
+        LogicalPlan::UpdateSessions(u) => {
+            let mut req = required;
+            let session = Expr::Column(u.session.clone());
+            req.extend(refs(u.keys.iter().chain([&session]), u.input.schema())?);
+            pass_through(plan, &u.input, req)
+        }
         LogicalPlan::Generate(g) => {
             let n_in = g.input.schema().len();
             let mut req: Vec<usize> = required.iter().copied().filter(|&i| i < n_in).collect();

@@ -19,4 +19,5 @@ pub mod sample;
 pub mod sort;
 pub mod sort_preserving_merge;
 pub mod union;
+pub mod updating_sessions;
 pub mod window;
