@@ -157,6 +157,51 @@ fn append_aggregation_on_event_time_emits_closed_groups_once() {
 }
 
 #[test]
+fn window_aggregation_in_append_and_update_modes() {
+    let by_window = |df: DataFrame| -> ember::Result<DataFrame> {
+        df.with_watermark("ts", "10 seconds")?
+            .group_by([ember::functions::window(ember::col("ts"), "10 seconds", None, None), ember::col("k")])
+            .count()?
+            .select_expr(&["window.start", "window.end", "k", "count"])
+    };
+    let w = |start: u32, end: u32, k: &str, n: i64| format!("2024-01-01 10:00:{start:02} 2024-01-01 10:00:{end:02} {k} {n}");
+    let append = run(&data(), "append", by_window);
+    assert_eq!(append.rows(), vec![vec![], vec![], vec![w(0, 10, "a", 4)], vec![w(10, 20, "b", 3), w(20, 30, "a", 3)]]);
+    assert_eq!(append.state().iter().map(|s| (s.0, s.1, s.2, s.3)).collect::<Vec<_>>(), vec![(2, 2, 0, 0), (3, 3, 0, 0), (3, 3, 1, 0), (1, 1, 2, 0)]);
+    let update = run(&data(), "update", by_window);
+    assert_eq!(
+        update.rows(),
+        vec![
+            vec![w(0, 10, "a", 2), w(10, 20, "b", 1)],
+            vec![w(0, 10, "a", 3), w(10, 20, "b", 2), w(20, 30, "a", 1)],
+            vec![w(0, 10, "a", 4), w(10, 20, "b", 3), w(40, 50, "a", 1)],
+            vec![w(20, 30, "a", 3)],
+        ]
+    );
+}
+
+#[test]
+fn session_windows_merge_across_batches_and_close_with_the_watermark() {
+    let by_session = |df: DataFrame| -> ember::Result<DataFrame> {
+        df.with_watermark("ts", "10 seconds")?
+            .group_by([ember::functions::session_window(ember::col("ts"), ember::lit("5 seconds")), ember::col("k")])
+            .count()?
+            .select_expr(&["session_window.start", "session_window.end", "k", "count"])
+    };
+    let w = |start: u32, end: u32, k: &str, n: i64| format!("2024-01-01 10:00:{start:02} 2024-01-01 10:00:{end:02} {k} {n}");
+    let append = run(&data(), "append", by_session);
+    // a's sessions [0,5) and [7,12) of batch 0 merge with [3,8) and [5,10) of later batches
+    assert_eq!(append.rows(), vec![vec![], vec![], vec![w(0, 12, "a", 4)], vec![w(12, 20, "b", 3), w(20, 30, "a", 3)]]);
+    assert_eq!(append.state().iter().map(|s| s.0).collect::<Vec<_>>(), vec![3, 3, 3, 1]);
+    let s = session();
+    let dir = tempfile::tempdir().unwrap();
+    let stream = s.read_stream().format("json").schema("k STRING, ts TIMESTAMP").load(dir.path().to_str().unwrap()).unwrap();
+    let e = by_session(stream).unwrap().write_stream().format("memory").query_name("s").output_mode("update").start().unwrap_err();
+    assert_eq!(e.class(), "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION");
+    assert!(e.message().contains("session window streaming aggregations"), "{}", e.message());
+}
+
+#[test]
 fn update_aggregation_drops_rows_at_the_previous_watermark_and_evicts() {
     let files = vec![vec![("a", 12)], vec![("a", 13)], vec![("a", 2), ("b", 3)]];
     let r = run(&files, "update", |df| df.with_watermark("ts", "10 seconds")?.group_by(["k", "ts"]).count());

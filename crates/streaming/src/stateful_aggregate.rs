@@ -28,12 +28,14 @@ use ember_physical::operators::hash_aggregate::{AggregateMode, HashAggregateExec
 use ember_physical::operators::hash_join::HashJoinExec;
 use ember_physical::operators::map_groups::MapGroupsExec;
 use ember_physical::operators::nested_loop_join::NestedLoopJoinExec;
+use ember_physical::operators::updating_sessions::merge_sessions_of;
 use ember_physical::operators::memory::MemoryExec;
 use ember_physical::{BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 
 use crate::state_store::StateStore;
 use crate::stateful_deduplicate::{DedupSpec, StateLocation, StreamingDeduplicateExec};
 use crate::stateful_map_groups::StatefulMapGroupsExec;
+use crate::stateful_specs::AggregateSpec;
 use crate::stream_batch::executes_stream_batch;
 use crate::stream_stream_join::{JoinSpec, JoinState, StreamingSymmetricHashJoinExec};
 use crate::watermark::BatchWatermarks;
@@ -95,6 +97,12 @@ pub fn split_by_event_time(rows: &[RecordBatch], column: usize, micros: i64) -> 
     Ok((after, closed))
 }
 
+/// The `start` fields of a session-window struct column.
+fn session_starts(column: &ArrayRef) -> Result<ArrayRef> {
+    use arrow::array::AsArray;
+    Ok(column.as_struct_opt().ok_or_else(|| Error::internal("a session window that is not a struct"))?.column(0).clone())
+}
+
 fn count(rows: &[RecordBatch]) -> usize {
     rows.iter().map(|b| b.num_rows()).sum()
 }
@@ -112,6 +120,8 @@ pub struct StatefulAggregateExec {
     output: StateOutput,
     /// The grouping key that carries the event time, when there is one.
     event_time_key: Option<usize>,
+    /// That key is a session window (merged with the stored sessions of its group).
+    session: bool,
     watermarks: Option<BatchWatermarks>,
     metrics: Arc<StateMetrics>,
 }
@@ -145,6 +155,29 @@ impl StatefulAggregateExec {
         let previous = self.store.load(self.operator_id, partition, self.version - 1, keys, &schema)?;
         let mut all = previous.as_ref().clone();
         all.extend(new_rows.iter().cloned());
+        // Session windows: stored and new sessions of a group merge when they overlap;
+        // the stored rows whose session grew leave the state under their old key.
+        let mut superseded = Vec::new();
+        if let (true, Some(k)) = (self.session, self.event_time_key) {
+            if !all.is_empty() {
+                let combined = arrow::compute::concat_batches(&schema, &all)?;
+                let others: Vec<usize> = (0..keys).filter(|&i| i != k).collect();
+                let merged = merge_sessions_of(&combined, &others, k)?;
+                let old = count(&previous);
+                let old_rows = combined.slice(0, old);
+                let moved: BooleanArray = {
+                    let before = event_time_micros(old_rows.column(k))?;
+                    let after = merged.slice(0, old);
+                    let starts_before = event_time_micros(&session_starts(old_rows.column(k))?)?;
+                    let starts_after = event_time_micros(&session_starts(after.column(k))?)?;
+                    let ends_after = event_time_micros(after.column(k))?;
+                    (0..old).map(|i| Some(before.value(i) != ends_after.value(i) || starts_before.value(i) != starts_after.value(i))).collect()
+                };
+                superseded = vec![arrow::compute::filter_record_batch(&old_rows, &moved)?];
+                new_rows = vec![merged.slice(old, merged.num_rows() - old)];
+                all = vec![merged];
+            }
+        }
         let merged = if all.is_empty() {
             vec![]
         } else {
@@ -174,7 +207,9 @@ impl StatefulAggregateExec {
         let total = count(&state);
         let bytes: usize = state.iter().map(|b| b.get_array_memory_size()).sum();
         let changed = if closed.is_empty() { updated.clone() } else { filter_by_keys(&updated, keys, &closed, false)? };
-        self.store.commit(self.operator_id, partition, self.version, &schema, state.clone(), &changed, &closed)?;
+        let mut removed = closed.clone();
+        removed.extend(superseded);
+        self.store.commit(self.operator_id, partition, self.version, &schema, state.clone(), &changed, &removed)?;
         self.metrics.record(total, count(&updated), count(&closed), dropped, bytes);
         Ok(match self.output {
             StateOutput::All => state,
@@ -238,6 +273,7 @@ impl ExecutionPlan for StatefulAggregateExec {
             version: self.version,
             output: self.output,
             event_time_key: self.event_time_key,
+            session: self.session,
             watermarks: self.watermarks,
             metrics: self.metrics.clone(),
         }))
@@ -274,8 +310,8 @@ pub struct StatefulPlanning {
     pub partitions: usize,
     /// `None` when the query has no watermark.
     pub watermarks: Option<BatchWatermarks>,
-    /// Per streaming aggregation: the grouping key carrying the event time.
-    pub aggregates: Vec<Option<usize>>,
+    /// Per streaming aggregation: its event-time key.
+    pub aggregates: Vec<AggregateSpec>,
     /// Per streaming deduplication.
     pub deduplications: Vec<DedupSpec>,
     /// Per join of two streams.
@@ -375,7 +411,16 @@ impl Walk<'_> {
         if let (true, Some(agg)) = (streaming, plan.as_any().downcast_ref::<HashAggregateExec>()) {
             match agg.mode() {
                 AggregateMode::Final => {
-                    let keys = agg.group_exprs().iter().map(|(e, _)| e.clone()).collect();
+                    let spec = self.planning.aggregates.get(self.aggregates).copied().unwrap_or_default();
+                    // Sessions of a key merge across batches: their state is placed by
+                    // the other keys only.
+                    let keys = agg
+                        .group_exprs()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !(spec.session && spec.event_time_key == Some(*i)))
+                        .map(|(_, (e, _))| e.clone())
+                        .collect();
                     let input = strict_distribution(self.rewrite(agg.input().clone())?, keys, self.planning.partitions);
                     let template = Arc::new(HashAggregateExec::try_new(
                         AggregateMode::Final,
@@ -383,7 +428,6 @@ impl Walk<'_> {
                         agg.aggr_exprs().to_vec(),
                         input.clone(),
                     )?);
-                    let event_time_key = self.planning.aggregates.get(self.aggregates).copied().flatten();
                     self.aggregates += 1;
                     let m = Arc::new(StateMetrics::new("stateStoreSave"));
                     let stateful = Arc::new(StatefulAggregateExec {
@@ -393,7 +437,8 @@ impl Walk<'_> {
                         operator_id: self.operator(),
                         version: self.planning.batch_id + 1,
                         output: self.planning.output,
-                        event_time_key,
+                        event_time_key: spec.event_time_key,
+                        session: spec.session,
                         watermarks: self.planning.watermarks,
                         metrics: m.clone(),
                     });

@@ -13,11 +13,19 @@ use crate::stateful_deduplicate::DedupSpec;
 use crate::stream_stream_join::{JoinSpec, StateBound};
 use crate::stream_batch::reads_stream_batch;
 
+/// What one streaming aggregation keys its event time on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AggregateSpec {
+    /// The grouping key carrying the event time.
+    pub event_time_key: Option<usize>,
+    /// That key is a session window: stored sessions merge with new ones.
+    pub session: bool,
+}
+
 /// The stateful operators of a plan over the stream, in post-order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatefulSpecs {
-    /// Per aggregation: the grouping key carrying the event time.
-    pub aggregates: Vec<Option<usize>>,
+    pub aggregates: Vec<AggregateSpec>,
     pub deduplications: Vec<DedupSpec>,
     /// Per join of two streams.
     pub joins: Vec<JoinSpec>,
@@ -47,7 +55,9 @@ fn collect(plan: &LogicalPlan, out: &mut StatefulSpecs) -> Result<()> {
                 let f = &a.schema.field(i).field;
                 watermark_delay_ms(f).is_some() && (matches!(f.data_type(), arrow::datatypes::DataType::Timestamp(..)) || is_window_struct(f.data_type()))
             });
-            out.aggregates.push(key);
+            // A session window merges with the sessions the state keeps.
+            let session = key.is_some_and(|k| matches!(a.input.as_ref(), LogicalPlan::UpdateSessions(u) if u.session.name == a.schema.field(k).name()));
+            out.aggregates.push(AggregateSpec { event_time_key: key, session });
         }
         LogicalPlan::Deduplicate(d) if reads_stream_batch(&d.input) => {
             let schema = d.input.schema();

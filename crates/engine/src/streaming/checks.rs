@@ -71,6 +71,12 @@ pub(crate) fn check_streaming_plan(plan: &LogicalPlan, mode: OutputMode) -> Resu
     })
 }
 
+/// Is `a` grouped by a session window (before or after the analyzer resolves it)?
+fn groups_on_session_window(a: &ember_plan::Aggregate) -> bool {
+    matches!(a.input.as_ref(), LogicalPlan::UpdateSessions(_))
+        || a.group_exprs.iter().any(|g| g.exists(|e| matches!(e, Expr::ScalarFunction(f) if f.func.name() == "session_window")))
+}
+
 /// Does some grouping key of `a` carry a watermark (an event-time column or a window of one)?
 fn groups_on_event_time(a: &ember_plan::Aggregate) -> bool {
     (0..a.group_exprs.len()).any(|i| ember_plan::event_time::watermark_delay_ms(&a.schema.field(i).field).is_some())
@@ -86,6 +92,9 @@ fn walk(plan: &LogicalPlan, mode: OutputMode, found: &mut Found) -> Result<()> {
                     return Err(unsupported(
                         "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.",
                     ));
+                }
+                if mode == OutputMode::Update && groups_on_session_window(a) {
+                    return Err(output_mode_error(mode, "session window streaming aggregations"));
                 }
                 found.aggregations += 1;
                 if groups_on_event_time(a) {

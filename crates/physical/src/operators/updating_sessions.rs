@@ -45,6 +45,43 @@ pub fn merge_sorted_sessions(sessions: &[Option<(i64, i64)>], out: &mut Vec<Opti
     }
 }
 
+/// `batch` with the session column (`session`) replaced by the merged session of its
+/// key (the columns `keys`), rows in their original order; the rows need no sorting
+/// (the streaming aggregation merges stored sessions with a batch's).
+pub fn merge_sessions_of(batch: &RecordBatch, keys: &[usize], session: usize) -> Result<RecordBatch> {
+    let n = batch.num_rows();
+    let column = batch.column(session);
+    let s = column.as_struct_opt().ok_or_else(|| Error::internal("sessions of a non-struct column"))?;
+    let starts = s.column(0).as_primitive::<TimestampMicrosecondType>();
+    let ends = s.column(1).as_primitive::<TimestampMicrosecondType>();
+    let own: Vec<Option<(i64, i64)>> = (0..n).map(|i| (s.is_valid(i) && starts.is_valid(i) && ends.is_valid(i)).then(|| (starts.value(i), ends.value(i)))).collect();
+    let key_cols: Vec<ArrayRef> = keys.iter().map(|&k| normalize_floats(batch.column(k).clone())).collect();
+    let converter = arrow_row::RowConverter::new(key_cols.iter().map(|c| arrow_row::SortField::new(c.data_type().clone())).collect())?;
+    let rows = converter.convert_columns(&key_cols)?;
+    let mut order: Vec<usize> = (0..n).collect();
+    // By key, then by session start (rows without a session last).
+    order.sort_by(|&a, &b| rows.row(a).cmp(&rows.row(b)).then_with(|| own[a].map(|x| x.0).unwrap_or(i64::MAX).cmp(&own[b].map(|x| x.0).unwrap_or(i64::MAX))));
+    let mut merged_sorted = Vec::with_capacity(n);
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && rows.row(order[end]) == rows.row(order[start]) {
+            end += 1;
+        }
+        let run: Vec<Option<(i64, i64)>> = order[start..end].iter().map(|&i| own[i]).collect();
+        merge_sorted_sessions(&run, &mut merged_sorted);
+        start = end;
+    }
+    let mut merged = vec![None; n];
+    for (pos, &row) in order.iter().enumerate() {
+        merged[row] = merged_sorted[pos];
+    }
+    let time_type = s.column(0).data_type().clone();
+    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+    columns[session] = window_array(&time_type, merged.into_iter());
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
 /// Merges sessions per group key. See the module docs.
 #[derive(Debug)]
 pub struct UpdatingSessionsExec {
