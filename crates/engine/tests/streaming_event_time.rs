@@ -181,6 +181,28 @@ fn window_aggregation_in_append_and_update_modes() {
 }
 
 #[test]
+fn sliding_window_aggregation_in_append_mode() {
+    let sliding = |df: DataFrame| -> ember::Result<DataFrame> {
+        df.with_watermark("ts", "10 seconds")?
+            .group_by([ember::functions::window(ember::col("ts"), "10 seconds", Some("5 seconds"), None), ember::col("k")])
+            .count()?
+            .select_expr(&["window.start", "window.end", "k", "count"])
+    };
+    let w = |start: &str, end: &str, k: &str, n: i64| format!("2024-01-01 {start} 2024-01-01 {end} {k} {n}");
+    let r = run(&data(), "append", sliding);
+    assert_eq!(
+        r.rows(),
+        vec![
+            vec![],
+            vec![],
+            vec![w("09:59:55", "10:00:05", "a", 2), w("10:00:00", "10:00:10", "a", 4), w("10:00:05", "10:00:15", "a", 2), w("10:00:05", "10:00:15", "b", 2)],
+            vec![w("10:00:10", "10:00:20", "b", 3), w("10:00:15", "10:00:25", "a", 2), w("10:00:15", "10:00:25", "b", 1), w("10:00:20", "10:00:30", "a", 3)],
+        ]
+    );
+    assert_eq!(r.state().iter().map(|s| (s.0, s.1, s.2)).collect::<Vec<_>>(), vec![(5, 5, 0), (8, 6, 0), (6, 6, 4), (3, 2, 4)]);
+}
+
+#[test]
 fn session_windows_merge_across_batches_and_close_with_the_watermark() {
     let by_session = |df: DataFrame| -> ember::Result<DataFrame> {
         df.with_watermark("ts", "10 seconds")?

@@ -39,6 +39,8 @@ impl Expand {
         let width = names.len();
         let mut types = vec![DataType::Null; width];
         let mut nullable = vec![false; width];
+        // An event-time mark (window of a watermarked column) survives the expansion.
+        let mut marks: Vec<Option<Field>> = vec![None; width];
         for p in &projections {
             if p.len() != width {
                 return Err(Error::internal(format!("Expand projection of {} expressions for {width} columns", p.len())));
@@ -51,9 +53,23 @@ impl Expand {
                     return Err(Error::internal(format!("Expand column {i}: {} vs {}", f.data_type(), types[i])));
                 }
                 nullable[i] |= f.is_nullable();
+                if marks[i].is_none() && crate::event_time::watermark_delay_ms(&f).is_some() {
+                    marks[i] = Some(f);
+                }
             }
         }
-        let fields = names.into_iter().enumerate().map(|(i, (q, n))| PlanField::new(q, Field::new(n, types[i].clone(), nullable[i]))).collect();
+        let fields = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, (q, n))| {
+                let field = Field::new(n, types[i].clone(), nullable[i]);
+                let field = match &marks[i] {
+                    Some(m) => crate::event_time::with_watermark_of(field, m),
+                    None => field,
+                };
+                PlanField::new(q, field)
+            })
+            .collect();
         Ok(Expand { input, projections, schema: PlanSchema::new(fields) })
     }
 
