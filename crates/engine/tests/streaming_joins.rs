@@ -188,3 +188,26 @@ fn joins_spark_refuses() {
     assert!(err("FULL OUTER", "lk = rk AND rt >= lt").message().contains("Stream-stream FullOuter join"));
     assert!(err("LEFT ANTI", RANGE).message().contains("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported"));
 }
+
+#[test]
+fn a_window_in_the_join_keys_bounds_both_states() {
+    let got = run(|s, l, r| {
+        l.with_watermark("lt", "30 seconds")?.create_or_replace_temp_view("l0")?;
+        r.with_watermark("rt", "20 seconds")?.create_or_replace_temp_view("r0")?;
+        s.sql("SELECT lk, window(lt, '1 minute') AS w FROM l0")?.create_or_replace_temp_view("l")?;
+        s.sql("SELECT rk, window(rt, '1 minute') AS w2 FROM r0")?.create_or_replace_temp_view("r")?;
+        s.sql("SELECT lk, w.start AS ls, rk, w2.start AS rs FROM l LEFT OUTER JOIN r ON lk = rk AND w = w2")
+    })
+    .unwrap();
+    assert_eq!(
+        got,
+        expect(&[
+            &["a 10:00:00 a 10:00:00"],
+            &["a 10:01:00 a 10:01:00"],
+            &["b 10:00:00 b 10:00:00", "c 10:00:00 NULL NULL"],
+            &["a 10:05:00 a 10:05:00"],
+            &[],
+            &[],
+        ])
+    );
+}
