@@ -206,7 +206,7 @@ fn sliding_window_aggregation_in_append_mode() {
 fn session_windows_merge_across_batches_and_close_with_the_watermark() {
     let by_session = |df: DataFrame| -> ember::Result<DataFrame> {
         df.with_watermark("ts", "10 seconds")?
-            .group_by([ember::functions::session_window(ember::col("ts"), ember::lit("5 seconds")), ember::col("k")])
+            .group_by([ember::functions::session_window(ember::col("ts"), "5 seconds"), ember::col("k")])
             .count()?
             .select_expr(&["session_window.start", "session_window.end", "k", "count"])
     };

@@ -22,11 +22,41 @@ pub fn window(time: impl Into<Column>, window_duration: &str, slide_duration: Op
     call_function("window", args)
 }
 
+/// A session gap: a duration string (`"5 minutes"`, a literal as in PySpark's
+/// `session_window(ts, "5 minutes")`) or a column giving each row's gap.
+pub trait SessionGap {
+    fn into_gap(self) -> Column;
+}
+
+impl SessionGap for &str {
+    fn into_gap(self) -> Column {
+        lit(self)
+    }
+}
+
+impl SessionGap for String {
+    fn into_gap(self) -> Column {
+        lit(self.as_str())
+    }
+}
+
+impl SessionGap for Column {
+    fn into_gap(self) -> Column {
+        self
+    }
+}
+
 /// The session window of `time` (a `session_window` column `struct<start, end>`): each
-/// row's session lasts `gap` (an interval string, e.g. `lit("5 minutes")`, or a string
-/// column giving each row's gap); sessions of one group key merge in an aggregation.
-pub fn session_window(time: impl Into<Column>, gap: impl Into<Column>) -> Column {
-    call_function("session_window", vec![time.into(), gap.into()])
+/// row's session lasts `gap` (`"5 minutes"`, or a string column giving each row's
+/// gap); sessions of one group key merge in an aggregation.
+///
+/// ```
+/// use ember::functions::{col, session_window};
+/// let fixed = session_window(col("ts"), "5 minutes");
+/// let per_row = session_window(col("ts"), col("gap"));
+/// ```
+pub fn session_window(time: impl Into<Column>, gap: impl SessionGap) -> Column {
+    call_function("session_window", vec![time.into(), gap.into_gap()])
 }
 
 /// The time of a window: its end minus one microsecond.
