@@ -10,16 +10,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use ember::streaming::Trigger;
-use ember::{DataFrame, Session};
+use ember::DataFrame;
 
-fn session() -> Session {
-    Session::builder()
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("ember.executor.threads", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .build()
-        .unwrap()
-}
+use api_support::streaming_session as session;
 
 /// The files of the runs: `(key, second of 2024-01-01 10:00)` per row, one file each,
 /// oldest first.

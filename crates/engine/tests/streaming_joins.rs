@@ -12,14 +12,7 @@ use std::sync::{Arc, Mutex};
 use ember::streaming::Trigger;
 use ember::{DataFrame, Session};
 
-fn session() -> Session {
-    Session::builder()
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("ember.executor.threads", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .build()
-        .unwrap()
-}
+use api_support::streaming_session as session;
 
 type Files = Vec<Vec<(&'static str, u32)>>;
 

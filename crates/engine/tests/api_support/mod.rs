@@ -11,6 +11,17 @@ pub fn session() -> Session {
     Session::builder().config("spark.sql.shuffle.partitions", "3").config("ember.executor.threads", "2").build().unwrap()
 }
 
+/// The settings the streaming tests share with the PySpark runs they were checked
+/// against: two shuffle partitions, UTC.
+pub fn streaming_session() -> Session {
+    Session::builder()
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("ember.executor.threads", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .build()
+        .unwrap()
+}
+
 /// Rows as golden lines, in order.
 pub fn rows(batches: &[RecordBatch]) -> Vec<String> {
     ember::format::golden_rows(batches, "UTC")
