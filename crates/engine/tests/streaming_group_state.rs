@@ -133,3 +133,42 @@ fn timeouts_need_their_mode_and_batch_queries_run_each_group_once() {
     assert!(bad.collect().is_err());
     assert!(df.group_by([col("k")]).flat_map_groups_with_state("k STRING, n BIGINT BIGINT", GroupStateTimeout::NoTimeout, |key, _r, _s: &mut GroupState<i64>| output(key, 1)).is_err());
 }
+
+#[test]
+fn processing_time_timeouts_fire_on_a_later_trigger_without_data() {
+    let s = session();
+    let input = MemoryStream::new(events_schema());
+    let idle = s
+        .read_stream()
+        .memory(&input)
+        .unwrap()
+        .group_by([col("k")])
+        .flat_map_groups_with_state("k STRING, n BIGINT", GroupStateTimeout::ProcessingTimeTimeout, |key, rows, state: &mut GroupState<i64>| {
+            if state.has_timed_out() {
+                let n = state.get().copied().unwrap_or(0);
+                state.remove();
+                return output(key, n);
+            }
+            state.update(state.get().copied().unwrap_or(0) + rows.num_rows() as i64);
+            state.set_timeout_duration("300 milliseconds")?;
+            Ok(vec![])
+        })
+        .unwrap();
+    let q = idle
+        .write_stream()
+        .format("memory")
+        .query_name("idle")
+        .output_mode(OutputMode::Update)
+        .trigger(ember::streaming::Trigger::ProcessingTime("100 milliseconds".into()))
+        .start()
+        .unwrap();
+    input.add_batch(events(&[("a", 1), ("a", 2)])).unwrap();
+    q.process_all_available().unwrap();
+    // No new rows: a later trigger runs a batch without data that times `a` out.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sorted_rows(&s, "SELECT * FROM idle").is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(sorted_rows(&s, "SELECT * FROM idle"), ["a\t2"]);
+    q.stop().unwrap();
+}

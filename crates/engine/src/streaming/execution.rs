@@ -214,6 +214,14 @@ impl StreamExecution {
                 self.run_batch(next_batch, &committed, &seq, &offsets, &commits, latest_ms)?;
                 committed = ends;
                 next_batch += 1;
+                if !has_data {
+                    // A batch without new data still leaves the sources drained
+                    // (`process_all_available` counts it as idle, as Spark's noNewData).
+                    self.shared.update(|s| {
+                        s.idle_checks += 1;
+                        s.data_available = false;
+                    });
+                }
                 if self.trigger == Trigger::Once {
                     return Ok(());
                 }
