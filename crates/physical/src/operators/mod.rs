@@ -2,6 +2,7 @@
 
 pub mod exchange;
 pub mod expand;
+pub(crate) mod external_sort;
 pub mod filter;
 pub mod generate;
 pub mod hash_aggregate;
@@ -14,5 +15,6 @@ pub mod range;
 pub mod sample;
 pub mod sort;
 pub mod sort_preserving_merge;
+pub(crate) mod sorted_merge;
 pub mod union;
 pub mod window;
