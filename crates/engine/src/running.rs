@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use ember_common::Config;
-use ember_physical::{CancelToken, MemoryPool, TaskContext};
+use ember_physical::{CancelToken, MemoryPool, SpillManager, SpillMetrics, TaskContext};
 
 use crate::session::Session;
 
@@ -46,7 +46,13 @@ impl Session {
     pub(crate) fn task_context(&self, config: Arc<Config>) -> TaskContext {
         let token = self.query.clone().unwrap_or_else(|| self.new_query_token());
         self.state.memory.set_limit(config.memory_limit());
-        TaskContext::with_resources(config, token, self.state.memory.clone())
+        let spill = SpillManager::with_metrics(config.spill_dir(), self.state.spilled.clone());
+        TaskContext { spill: Arc::new(spill), ..TaskContext::with_resources(config, token, self.state.memory.clone()) }
+    }
+
+    /// What this session's queries have spilled to disk so far (files, rows, bytes).
+    pub fn spill_metrics(&self) -> &Arc<SpillMetrics> {
+        &self.state.spilled
     }
 
     /// The memory pool this session's queries reserve from: what they hold now

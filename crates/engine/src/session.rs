@@ -30,6 +30,8 @@ pub(crate) struct SessionState {
     pub queries: ember_physical::QueryRegistry,
     /// The memory budget the running queries share (`ember.memory.limit`).
     pub memory: Arc<ember_physical::MemoryPool>,
+    /// What the session's queries spilled, in total.
+    pub spilled: Arc<ember_physical::SpillMetrics>,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -100,6 +102,7 @@ impl Session {
                 stream_listeners: Default::default(),
                 queries: Default::default(),
                 memory,
+                spilled: Default::default(),
             }),
             query: None,
         })

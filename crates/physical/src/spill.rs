@@ -57,7 +57,12 @@ pub struct SpillManager {
 
 impl SpillManager {
     pub fn new(base: Option<PathBuf>) -> Self {
-        SpillManager { base, dir: Mutex::new(None), metrics: Arc::default() }
+        Self::with_metrics(base, Arc::default())
+    }
+
+    /// A manager that adds what it spills to `metrics` (a session's running totals).
+    pub fn with_metrics(base: Option<PathBuf>, metrics: Arc<SpillMetrics>) -> Self {
+        SpillManager { base, dir: Mutex::new(None), metrics }
     }
 
     pub fn metrics(&self) -> &Arc<SpillMetrics> {
