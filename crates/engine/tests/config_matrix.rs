@@ -39,9 +39,10 @@ const CONFIGS: &[(&str, &[(&str, &str)])] = &[
 const TINY_MEMORY: &str = "24 KiB memory limit, batches of 7 rows";
 
 /// Statements allowed to fail under [`TINY_MEMORY`] because an operator that cannot spill
-/// yet (a hash join's build side, a DISTINCT aggregate) needs more than 24 KiB; today a
-/// join build over a 2,000-row table and a count(DISTINCT) over 200,000 values.
-const MAX_REFUSED: usize = 2;
+/// yet (a hash join's build side, a DISTINCT aggregate) needs more than 24 KiB; today two
+/// joins building on a 2,000-row table (join/runtime_filter.sql) and a count(DISTINCT)
+/// over 200,000 values (window/queries.sql).
+const MAX_REFUSED: usize = 3;
 
 /// Whether `outcome` is a refusal by an operator that cannot spill.
 fn refused_without_spilling(outcome: &Outcome) -> bool {
