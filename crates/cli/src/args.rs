@@ -24,6 +24,11 @@ pub struct Args {
     #[arg(long = "conf", value_name = "KEY=VALUE")]
     pub conf: Vec<String>,
 
+    /// The session's memory budget, e.g. `2g` or `512m` (`ember.memory.limit`); sorts and
+    /// aggregates spill to disk beyond it.
+    #[arg(long = "memory-limit", value_name = "BYTES")]
+    pub memory_limit: Option<String>,
+
     /// Print the elapsed time of each statement to stderr.
     #[arg(long)]
     pub time: bool,
@@ -71,6 +76,8 @@ mod tests {
         assert_eq!(a.command.as_deref(), Some("SELECT 1"));
         assert_eq!(a.format, OutputFormat::Csv);
         assert_eq!(a.conf, vec!["a=1", "b=2"]);
+        let a = Args::try_parse_from(["ember", "--memory-limit", "2g"]).unwrap();
+        assert_eq!(a.memory_limit.as_deref(), Some("2g"));
         assert!(Args::try_parse_from(["ember", "--format", "xml"]).is_err());
         assert!(Args::try_parse_from(["ember", "-c", "x", "-f", "y"]).is_err());
     }

@@ -30,6 +30,9 @@ pub fn main_with(args: Args) -> i32 {
             }
         }
     }
+    if let Some(limit) = &args.memory_limit {
+        conf.push((ember_common::config::keys::MEMORY_LIMIT.to_string(), limit.clone()));
+    }
     let session = match backend::build_session(&conf) {
         Ok(s) => s,
         Err(e) => {

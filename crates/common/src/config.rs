@@ -22,6 +22,8 @@ pub mod keys {
     pub const PARTITION_TYPE_INFERENCE: &str = "spark.sql.sources.partitionColumnTypeInference.enabled";
     pub const PARTITION_OVERWRITE_MODE: &str = "spark.sql.sources.partitionOverwriteMode";
     pub const QUERY_TIMEOUT: &str = "ember.query.timeout";
+    pub const MEMORY_LIMIT: &str = "ember.memory.limit";
+    pub const SPILL_DIR: &str = "ember.spill.dir";
     /// Debug builds only: `RangeExec` panics on its first batch (tests of panic handling).
     pub const DEBUG_PANIC_IN_RANGE: &str = "ember.debug.panicInRange";
 }
@@ -63,9 +65,11 @@ pub const ENTRIES: &[ConfEntry] = &[
     entry(keys::DEBUG_PANIC_IN_RANGE, ConfType::Bool, "false", "Debug builds only, for tests: range() panics on its first batch, to check that a panicking task fails its query with INTERNAL_ERROR and the session lives on."),
     entry(keys::BATCH_SIZE, ConfType::PositiveInt, "8192", "Rows per batch the operators pass between each other."),
     entry(keys::EXECUTOR_THREADS, ConfType::PositiveInt, "<number of cores>", "Threads running a query's tasks."),
+    entry(keys::MEMORY_LIMIT, ConfType::Bytes, "<60% of physical memory>", "The most memory a session's running queries hold in sorts, aggregates, joins and windows, e.g. 2g; sorts and aggregates spill to ember.spill.dir beyond it, others fail with UNABLE_TO_ACQUIRE_MEMORY. 0 or -1 means no limit."),
     entry(keys::RUNTIME_FILTER_CREATION_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated key set a runtime filter is built from."),
     entry(keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION, ConfType::Bool, "true", "Whether a small filtered join input reduces the other input before an aggregate (Spark 4 removed its own, spark.sql.optimizer.runtimeFilter.semiJoinReduction.enabled)."),
     entry(keys::QUERY_TIMEOUT, ConfType::Duration, "0", "Statements running longer than this are cancelled (OPERATION_CANCELED), e.g. 30s or 5min; 0 means no limit."),
+    entry(keys::SPILL_DIR, ConfType::Text, "<system temp dir>", "The directory under which queries write spill files (compressed Arrow IPC), each query in a directory of its own that is deleted when it ends."),
     entry(keys::ANSI_ENABLED, ConfType::Bool, "true", "When true, Spark SQL's ANSI mode: overflow, invalid casts and division by zero are errors; when false they give NULL."),
     entry(keys::BROADCAST_THRESHOLD, ConfType::Bytes, "10MB", "The largest estimated size of a join input that is broadcast to every task instead of shuffled; -1 disables broadcast joins."),
     entry(keys::CASE_SENSITIVE, ConfType::Bool, "false", "Whether column and table names are case sensitive."),
@@ -181,6 +185,8 @@ impl Config {
             keys::RUNTIME_FILTER_SEMI_JOIN_REDUCTION => self.runtime_filter_semi_join_reduction().to_string(),
             keys::RUNTIME_FILTER_CREATION_THRESHOLD => self.runtime_filter_creation_threshold().to_string(),
             keys::QUERY_TIMEOUT => "0".into(),
+            keys::MEMORY_LIMIT => self.memory_limit().to_string(),
+            keys::SPILL_DIR => std::env::temp_dir().display().to_string(),
             _ => return None,
         })
     }
@@ -230,9 +236,33 @@ impl Config {
         self.get(keys::QUERY_TIMEOUT).and_then(parse_duration).filter(|d| !d.is_zero())
     }
 
+    /// The session's memory budget in bytes (`ember.memory.limit`): by default 60% of
+    /// the machine's physical memory (4 GiB where that cannot be read); 0 or negative
+    /// means no limit.
+    pub fn memory_limit(&self) -> usize {
+        match self.get(keys::MEMORY_LIMIT).and_then(parse_bytes) {
+            Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
+            Some(_) => usize::MAX,
+            None => physical_memory().unwrap_or(4 << 30) / 10 * 6,
+        }
+    }
+
+    /// Where spill files go (`ember.spill.dir`); `None` for the system temp dir.
+    pub fn spill_dir(&self) -> Option<std::path::PathBuf> {
+        self.get(keys::SPILL_DIR).filter(|d| !d.is_empty()).map(std::path::PathBuf::from)
+    }
+
     pub fn max_partition_bytes(&self) -> u64 {
         self.get(keys::MAX_PARTITION_BYTES).and_then(parse_bytes).map(|v| v.max(1) as u64).unwrap_or(128 << 20)
     }
+}
+
+/// The machine's physical memory in bytes, if it can be read (Linux `/proc/meminfo`).
+pub fn physical_memory() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// Parses Spark's boolean spellings.
@@ -307,6 +337,12 @@ mod tests {
         assert_eq!(c.get("spark.some.unknown"), Some("kept"));
         assert_eq!(parse_bytes("10m"), Some(10 << 20));
         assert_eq!(parse_bytes("-1"), Some(-1));
+        assert!(c.memory_limit() > 0 && c.memory_limit() < usize::MAX);
+        c.set(keys::MEMORY_LIMIT, "2g").unwrap();
+        assert_eq!(c.memory_limit(), 2 << 30);
+        c.set(keys::MEMORY_LIMIT, "0").unwrap();
+        assert_eq!(c.memory_limit(), usize::MAX);
+        assert_eq!(c.set(keys::MEMORY_LIMIT, "lots").unwrap_err().class(), "INVALID_CONF_VALUE.TYPE_MISMATCH");
     }
 
     #[test]

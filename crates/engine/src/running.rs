@@ -2,12 +2,12 @@
 //! with one [`CancelToken`] (with `ember.query.timeout`'s deadline), registered in the
 //! session so `session.cancel_all()` reaches it; everything the action runs on the
 //! way (scalar subqueries, caches, writes) uses the same token through
-//! `TaskContext`.
+//! `TaskContext`, as do the session's memory pool and the query's spill files.
 
 use std::sync::Arc;
 
 use ember_common::Config;
-use ember_physical::{CancelToken, TaskContext};
+use ember_physical::{CancelToken, MemoryPool, SpillManager, SpillMetrics, TaskContext};
 
 use crate::session::Session;
 
@@ -41,9 +41,23 @@ impl Session {
     }
 
     /// The context the tasks of a query run with, cancelled with the running
-    /// statement (or with a token of its own outside one).
+    /// statement (or with a token of its own outside one), reserving memory from the
+    /// session's pool under the query's `ember.memory.limit`.
     pub(crate) fn task_context(&self, config: Arc<Config>) -> TaskContext {
         let token = self.query.clone().unwrap_or_else(|| self.new_query_token());
-        TaskContext::with_cancel(config, token)
+        self.state.memory.set_limit(config.memory_limit());
+        let spill = SpillManager::with_metrics(config.spill_dir(), self.state.spilled.clone());
+        TaskContext { spill: Arc::new(spill), ..TaskContext::with_resources(config, token, self.state.memory.clone()) }
+    }
+
+    /// What this session's queries have spilled to disk so far (files, rows, bytes).
+    pub fn spill_metrics(&self) -> &Arc<SpillMetrics> {
+        &self.state.spilled
+    }
+
+    /// The memory pool this session's queries reserve from: what they hold now
+    /// (`reserved()`) and at most (`peak()`).
+    pub fn memory_pool(&self) -> &Arc<MemoryPool> {
+        &self.state.memory
     }
 }

@@ -28,6 +28,10 @@ pub(crate) struct SessionState {
     pub stream_listeners: crate::streaming::listener::Listeners,
     /// Cancellation tokens of the running queries (`cancel_all`).
     pub queries: ember_physical::QueryRegistry,
+    /// The memory budget the running queries share (`ember.memory.limit`).
+    pub memory: Arc<ember_physical::MemoryPool>,
+    /// What the session's queries spilled, in total.
+    pub spilled: Arc<ember_physical::SpillMetrics>,
 }
 
 /// An Ember session. Cheap to clone: clones share state.
@@ -85,6 +89,7 @@ impl Session {
 
     fn with_config(config: Config, current_database: String) -> Result<Session> {
         let scheduler = Scheduler::new(config.executor_threads())?;
+        let memory = ember_physical::MemoryPool::new(config.memory_limit());
         Ok(Session {
             state: Arc::new(SessionState {
                 config: RwLock::new(config),
@@ -96,6 +101,8 @@ impl Session {
                 streams: RwLock::new(Vec::new()),
                 stream_listeners: Default::default(),
                 queries: Default::default(),
+                memory,
+                spilled: Default::default(),
             }),
             query: None,
         })

@@ -12,6 +12,8 @@ use ember_plan::FunctionContext;
 
 use crate::cancel::{cancellable, CancelToken};
 use crate::expressions::PhysicalExprRef;
+use crate::memory_pool::{MemoryPool, MemoryReservation};
+use crate::spill::SpillManager;
 
 /// The batches one partition of an operator produces.
 pub type BatchIter = Box<dyn Iterator<Item = Result<RecordBatch>> + Send>;
@@ -55,28 +57,45 @@ pub enum Distribution {
 }
 
 /// What a task knows while it runs: the session settings of its query and the
-/// query's resources (its cancellation token; memory reservations will join it).
+/// query's resources: its cancellation token, the session's memory pool operators
+/// reserve from, and the query's spill files.
 #[derive(Debug, Clone)]
 pub struct TaskContext {
     pub config: Arc<Config>,
     pub functions: FunctionContext,
     pub cancel: CancelToken,
+    pub memory: Arc<MemoryPool>,
+    pub spill: Arc<SpillManager>,
 }
 
 impl TaskContext {
-    /// The context of a query that cannot be cancelled except through `ctx.cancel`.
+    /// The context of a query that cannot be cancelled except through `ctx.cancel`,
+    /// with a memory pool of its own (`ember.memory.limit`).
     pub fn new(config: Arc<Config>) -> Self {
         Self::with_cancel(config, CancelToken::default())
     }
 
-    /// The context of a query cancelled through `cancel`.
+    /// The context of a query cancelled through `cancel`, with a memory pool of its own.
     pub fn with_cancel(config: Arc<Config>, cancel: CancelToken) -> Self {
+        let pool = MemoryPool::new(config.memory_limit());
+        Self::with_resources(config, cancel, pool)
+    }
+
+    /// The context of a query cancelled through `cancel` that reserves memory from
+    /// `memory` (the session's pool); it spills under `ember.spill.dir`.
+    pub fn with_resources(config: Arc<Config>, cancel: CancelToken, memory: Arc<MemoryPool>) -> Self {
         let functions = FunctionContext {
             ansi: config.ansi_enabled(),
             time_zone: Arc::from(config.time_zone().as_str()),
             ..FunctionContext::default()
         };
-        TaskContext { config, functions, cancel }
+        let spill = Arc::new(SpillManager::new(config.spill_dir()));
+        TaskContext { config, functions, cancel, memory, spill }
+    }
+
+    /// A reservation from the query's pool for the operator `name`.
+    pub fn reserve(&self, name: impl Into<String>, spillable: bool) -> MemoryReservation {
+        self.memory.register(name, spillable)
     }
 
     /// Runs partition `partition` of `plan` with a cancellation check before every
@@ -96,7 +115,7 @@ impl TaskContext {
     /// This context for the task computing `partition`: functions see the partition and
     /// keep their per-task state apart (`rand`, `monotonically_increasing_id`).
     pub fn for_partition(&self, partition: usize) -> TaskContext {
-        TaskContext { config: self.config.clone(), functions: self.functions.for_partition(partition), cancel: self.cancel.clone() }
+        TaskContext { functions: self.functions.for_partition(partition), ..self.clone() }
     }
 
     pub fn batch_size(&self) -> usize {

@@ -11,15 +11,21 @@
 //!   [`ScanPlanner`]s registered by the session.
 //! - [`ensure_requirements`]: inserts `ExchangeExec` where a child's partitioning does
 //!   not meet its parent's required distribution.
+//! - [`MemoryPool`] / [`MemoryReservation`]: the session's memory budget; operators
+//!   reserve before they buffer. [`SpillManager`]: the query's spill files.
 
 pub mod cancel;
 pub mod ensure_requirements;
 pub mod execution_plan;
 pub mod expressions;
+pub mod memory_pool;
 pub mod operators;
 pub mod planner;
 pub mod scan_planner;
+pub mod spill;
 
 pub use cancel::{CancelToken, QueryRegistry};
+pub use memory_pool::{MemoryPool, MemoryReservation};
+pub use spill::{SpillManager, SpillMetrics};
 pub use execution_plan::{collect_partitions_serial, display_plan, BatchIter, Distribution, ExecutionPlan, Partitioning, TaskContext};
 pub use scan_planner::ScanPlanner;

@@ -3,6 +3,8 @@
 
 #[path = "aggregate/group_values.rs"]
 pub(crate) mod group_values;
+#[path = "aggregate/spill.rs"]
+mod spill;
 #[path = "aggregate/stream.rs"]
 mod stream;
 
@@ -206,7 +208,7 @@ impl ExecutionPlan for HashAggregateExec {
 
     fn execute(&self, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
         let input = ctx.execute(&self.input, partition)?;
-        Ok(Box::new(stream::AggregateStream::new(self.spec.clone(), input, ctx.clone())))
+        Ok(Box::new(stream::AggregateStream::new(self.spec.clone(), input, ctx.clone(), partition)))
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -158,7 +158,8 @@ impl HashJoinExec {
     fn build_table(&self, partition: usize, ctx: &TaskContext) -> Result<Arc<JoinTable>> {
         let child = self.build_child();
         let input = ctx.execute(child, partition)?;
-        Ok(Arc::new(JoinTable::build(input, &child.schema(), &self.spec.build_on, &self.spec.key_types, ctx)?))
+        let reservation = ctx.reserve(format!("HashJoinExec build[partition {partition}]"), false);
+        Ok(Arc::new(JoinTable::build(input, &child.schema(), &self.spec.build_on, &self.spec.key_types, ctx, reservation)?))
     }
 
     /// Builds the broadcast table once; later tasks reuse it.

@@ -1,5 +1,6 @@
-//! `SortExec`: sorts each partition on its keys (arrow-row encoded), or keeps only the
-//! first `fetch` rows (top-K) without holding the whole input.
+//! `SortExec`: sorts each partition on its keys (arrow-row encoded), spilling sorted
+//! runs under memory pressure (`external_sort`), or keeps only the first `fetch` rows
+//! (top-K) without holding the whole input.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use ember_common::{Error, Result};
 
 use crate::execution_plan::{BatchIter, ExecutionPlan, Partitioning, TaskContext};
 use crate::expressions::{evaluate_to_array, PhysicalSortExpr};
+use crate::operators::external_sort::{slices, ExternalSorter};
 use crate::operators::hash_join::keys::normalize_floats;
 
 /// Encodes sort keys so that byte order is the requested order (shared with
@@ -142,26 +144,21 @@ impl ExecutionPlan for SortExec {
             return Ok(Box::new(std::iter::empty()));
         }
         let input = ctx.execute(&self.input, partition)?;
-        let (schema, fetch, ctx) = (self.input.schema(), self.fetch, ctx.clone());
-        let mut sorted = None;
-        let mut offset = 0;
+        let (exprs, schema, fetch, ctx) = (self.exprs.clone(), self.input.schema(), self.fetch, ctx.clone());
         let mut input = Some(input);
+        let mut output: BatchIter = Box::new(std::iter::empty());
         Ok(Box::new(std::iter::from_fn(move || {
             if let Some(input) = input.take() {
-                match sort_partition(&keys, &schema, input, fetch, &ctx) {
-                    Ok(b) => sorted = Some(b),
+                let sorted = match fetch {
+                    Some(_) => top_k(&keys, &schema, input, fetch, &ctx).map(|b| Box::new(slices(b, ctx.batch_size()).map(Ok)) as BatchIter),
+                    None => sort_all(&exprs, &schema, input, partition, &ctx),
+                };
+                match sorted {
+                    Ok(s) => output = s,
                     Err(e) => return Some(Err(e)),
                 }
             }
-            let batch: &RecordBatch = sorted.as_ref()?;
-            if offset >= batch.num_rows() {
-                sorted = None;
-                return None;
-            }
-            let len = ctx.batch_size().max(1).min(batch.num_rows() - offset);
-            let out = batch.slice(offset, len);
-            offset += len;
-            Some(Ok(out))
+            output.next()
         })))
     }
 
@@ -170,9 +167,19 @@ impl ExecutionPlan for SortExec {
     }
 }
 
-/// Reads the whole partition; with `fetch`, re-sorts and truncates whenever the buffer
-/// holds enough rows, so memory stays near `2 * max(fetch, batch_size)` rows.
-fn sort_partition(keys: &SortKeys, schema: &SchemaRef, input: BatchIter, fetch: Option<usize>, ctx: &TaskContext) -> Result<RecordBatch> {
+/// Sorts the whole partition, spilling sorted runs when the memory pool refuses more.
+fn sort_all(exprs: &[PhysicalSortExpr], schema: &SchemaRef, input: BatchIter, partition: usize, ctx: &TaskContext) -> Result<BatchIter> {
+    let mut sorter = ExternalSorter::try_new(exprs, schema.clone(), format!("SortExec[partition {partition}]"), ctx)?;
+    for batch in input {
+        sorter.push(batch?)?;
+    }
+    sorter.finish()
+}
+
+/// The first `fetch` rows: re-sorts and truncates whenever the buffer holds enough
+/// rows, so memory stays near `2 * max(fetch, batch_size)` rows (not reserved: bounded
+/// by the query's LIMIT).
+fn top_k(keys: &SortKeys, schema: &SchemaRef, input: BatchIter, fetch: Option<usize>, ctx: &TaskContext) -> Result<RecordBatch> {
     let mut buffered: Vec<RecordBatch> = Vec::new();
     let mut buffered_rows = 0;
     let limit = fetch.map(|k| k.saturating_add(k.max(ctx.batch_size())));
@@ -259,6 +266,38 @@ mod tests {
         let one = vec![int_batch(&[("a", vec![Some(7)]), ("b", vec![None])])];
         assert_eq!(sort(vec![one.clone()], vec![key(0, false, true)], Some(5), 2)[0], ["7, NULL"]);
         assert_eq!(sort(vec![one], vec![key(1, false, true)], None, 2)[0], ["7, NULL"]);
+    }
+
+    /// `n` rows in batches of 7: `a` cycles through 97 values with NULLs, `b` numbers rows.
+    fn many_batches(n: i64) -> Vec<RecordBatch> {
+        (0..n)
+            .step_by(7)
+            .map(|start| {
+                let ids = start..(start + 7).min(n);
+                let a = ids.clone().map(|i| if i % 13 == 0 { None } else { Some((i * 31) % 97) }).collect();
+                int_batch(&[("a", a), ("b", ids.map(Some).collect())])
+            })
+            .collect()
+    }
+
+    fn run_sort(parts: Vec<Vec<RecordBatch>>, keys: Vec<PhysicalSortExpr>, ctx: &TaskContext) -> Vec<Vec<String>> {
+        let schema = data()[0].schema();
+        let exec: Arc<dyn ExecutionPlan> = Arc::new(SortExec::new(keys, TestMemoryExec::arc(schema, parts.clone()), None));
+        (0..parts.len()).map(|p| rows(&exec.execute(p, ctx).unwrap().collect::<Result<Vec<_>>>().unwrap())).collect()
+    }
+
+    #[test]
+    fn spills_sorted_runs_and_merges_them_like_the_in_memory_sort() {
+        for (n, desc) in [(5000, false), (3000, true), (1, false), (0, false)] {
+            let parts = vec![many_batches(n), vec![], many_batches(n / 2)];
+            let keys = vec![key(0, desc, !desc)];
+            let unlimited = run_sort(parts.clone(), keys.clone(), &ctx_with_batch_size(64));
+            // 16 KiB: a few batches per run, so well over MAX_FAN_IN runs for 5000 rows.
+            let ctx = ctx_with_memory_limit(64, "16k");
+            assert_eq!(run_sort(parts, keys, &ctx), unlimited, "{n} rows");
+            assert_eq!(ctx.spill.metrics().files() > 0, n > 100, "{n} rows");
+            assert_eq!(ctx.memory.reserved(), 0);
+        }
     }
 
     #[test]

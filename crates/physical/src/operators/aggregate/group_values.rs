@@ -46,6 +46,12 @@ impl GroupValues {
         }
     }
 
+    /// Approximate heap size in bytes.
+    pub(crate) fn size(&self) -> usize {
+        let ints = self.ints.as_ref().map_or(0, |i| i.values.capacity() * std::mem::size_of::<i64>());
+        self.rows.size() + self.map.capacity() * std::mem::size_of::<(u64, usize)>() + ints
+    }
+
     fn intern_ints(&mut self, col: &ArrayRef, out: &mut Vec<usize>) -> Result<()> {
         use arrow::array::{Array, AsArray};
         use arrow::datatypes::Int64Type;

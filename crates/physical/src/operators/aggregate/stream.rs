@@ -1,5 +1,9 @@
 //! One partition of a hash aggregate: consumes the whole input into the group table
 //! and the accumulators, then emits the groups in batches of at most `batch_size`.
+//! The table's memory is reserved from the pool as it grows; when refused, a partial
+//! aggregate hands its groups on early (the final aggregate merges them), and a final
+//! one spills its groups' partial states, hash-partitioned, and re-aggregates each
+//! spill partition at the end (see `spill.rs`).
 
 use std::sync::Arc;
 
@@ -10,7 +14,9 @@ use ember_common::{Error, Result};
 use ember_plan::GroupsAccumulator;
 
 use super::group_values::GroupValues;
-use super::{AggregateExpr, AggregateSpec};
+use super::spill::{merge_spec, state_schema, SpilledGroups, MAX_SPILL_LEVEL};
+use super::{AggregateExpr, AggregateMode, AggregateSpec};
+use crate::operators::external_sort::slices;
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::evaluate_to_array;
 use crate::operators::hash_join::keys::evaluate_keys;
@@ -19,13 +25,80 @@ pub(super) struct AggregateStream {
     spec: Arc<AggregateSpec>,
     input: Option<BatchIter>,
     ctx: TaskContext,
-    output: Option<RecordBatch>,
-    offset: usize,
+    /// What the operator is called in the memory pool.
+    name: String,
+    /// 0 for the operator's own input, `n` when re-aggregating a spill partition of
+    /// level `n - 1`.
+    level: u32,
+    /// Rows ready to hand out.
+    output: BatchIter,
 }
 
 impl AggregateStream {
-    pub(super) fn new(spec: Arc<AggregateSpec>, input: BatchIter, ctx: TaskContext) -> Self {
-        AggregateStream { spec, input: Some(input), ctx, output: None, offset: 0 }
+    pub(super) fn new(spec: Arc<AggregateSpec>, input: BatchIter, ctx: TaskContext, partition: usize) -> Self {
+        let name = format!("HashAggregateExec({})[partition {partition}]", spec.mode);
+        Self::at_level(spec, input, ctx, name, 0)
+    }
+
+    fn at_level(spec: Arc<AggregateSpec>, input: BatchIter, ctx: TaskContext, name: String, level: u32) -> Self {
+        AggregateStream { spec, input: Some(input), ctx, name, level, output: Box::new(std::iter::empty()) }
+    }
+
+    /// Consumes input until it ends, or until a partial aggregate runs short of memory
+    /// and hands out its groups early; returns what is ready.
+    fn fill(&mut self) -> Result<BatchIter> {
+        let Some(input) = self.input.as_mut() else { return Ok(Box::new(std::iter::empty())) };
+        let spec = &self.spec;
+        let grouped = !spec.group_exprs.is_empty();
+        let has_distinct = spec.aggr_exprs.iter().any(|a| a.distinct);
+        // Partial states can be emitted early; merged or raw-row groups without DISTINCT
+        // can be spilled as partial states. DISTINCT sets and global aggregates cannot.
+        let spillable = grouped && !has_distinct;
+        let mut reservation = self.ctx.reserve(self.name.clone(), spillable);
+        let mut agg = Aggregation::new(spec.clone(), self.ctx.clone())?;
+        let mut spilled: Option<SpilledGroups> = None;
+        for batch in input.by_ref() {
+            agg.push(&batch?)?;
+            if reservation.try_resize(agg.size()).is_ok() {
+                continue;
+            }
+            if !spillable || self.level >= MAX_SPILL_LEVEL {
+                // The last level re-aggregates one spill partition: it must fit.
+                reservation.free();
+                reservation.try_grow_after_spill(agg.size())?;
+                continue;
+            }
+            let full = std::mem::replace(&mut agg, Aggregation::new(spec.clone(), self.ctx.clone())?);
+            reservation.free();
+            if spec.mode == AggregateMode::Partial {
+                // The final aggregate merges groups emitted more than once.
+                let out = full.finish(false)?;
+                return Ok(Box::new(slices(out, self.ctx.batch_size()).map(Ok)));
+            }
+            let groups = match &mut spilled {
+                Some(g) => g,
+                None => spilled.insert(SpilledGroups::try_new(spec, self.level, &self.ctx)?),
+            };
+            groups.write(&full.finish(true)?)?;
+        }
+        self.input = None;
+        let Some(mut groups) = spilled else {
+            let out = agg.finish(false)?;
+            return Ok(Box::new(slices(out, self.ctx.batch_size()).map(move |b| {
+                let _held = &reservation;
+                Ok(b)
+            })));
+        };
+        groups.write(&agg.finish(true)?)?;
+        drop(reservation);
+        let (merge, ctx, name, level) = (merge_spec(spec), self.ctx.clone(), self.name.clone(), self.level + 1);
+        let parts = groups.finish()?;
+        Ok(Box::new(parts.into_iter().flat_map(move |file| -> BatchIter {
+            match file.read() {
+                Ok(states) => Box::new(AggregateStream::at_level(merge.clone(), states, ctx.clone(), name.clone(), level)),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        })))
     }
 }
 
@@ -33,28 +106,26 @@ impl Iterator for AggregateStream {
     type Item = Result<RecordBatch>;
 
     fn next(&mut self) -> Option<Result<RecordBatch>> {
-        if let Some(input) = self.input.take() {
-            match aggregate_all(&self.spec, input, &self.ctx) {
-                Ok(b) => self.output = Some(b),
-                Err(e) => return Some(Err(e)),
+        loop {
+            if let Some(b) = self.output.next() {
+                return Some(b);
+            }
+            self.input.as_ref()?;
+            match self.fill() {
+                Ok(out) => self.output = out,
+                Err(e) => {
+                    self.input = None;
+                    return Some(Err(e));
+                }
             }
         }
-        let out = self.output.as_ref()?;
-        if self.offset >= out.num_rows() {
-            self.output = None;
-            return None;
-        }
-        let len = self.ctx.batch_size().max(1).min(out.num_rows() - self.offset);
-        let batch = out.slice(self.offset, len);
-        self.offset += len;
-        Some(Ok(batch))
     }
 }
 
 /// The group table and one accumulator (plus DISTINCT set) per aggregate.
-struct Aggregation<'a> {
-    spec: &'a AggregateSpec,
-    ctx: &'a TaskContext,
+struct Aggregation {
+    spec: Arc<AggregateSpec>,
+    ctx: TaskContext,
     groups: Option<GroupValues>,
     group_exprs: Vec<crate::expressions::PhysicalExprRef>,
     accs: Vec<Box<dyn GroupsAccumulator>>,
@@ -62,16 +133,8 @@ struct Aggregation<'a> {
     group_indices: Vec<usize>,
 }
 
-fn aggregate_all(spec: &AggregateSpec, input: BatchIter, ctx: &TaskContext) -> Result<RecordBatch> {
-    let mut agg = Aggregation::new(spec, ctx)?;
-    for batch in input {
-        agg.push(&batch?)?;
-    }
-    agg.finish()
-}
-
-impl<'a> Aggregation<'a> {
-    fn new(spec: &'a AggregateSpec, ctx: &'a TaskContext) -> Result<Self> {
+impl Aggregation {
+    fn new(spec: Arc<AggregateSpec>, ctx: TaskContext) -> Result<Self> {
         let groups = if spec.group_exprs.is_empty() { None } else { Some(GroupValues::new(spec.group_types.clone())?) };
         let mut accs = Vec::with_capacity(spec.aggr_exprs.len());
         let mut distinct = Vec::with_capacity(spec.aggr_exprs.len());
@@ -92,6 +155,14 @@ impl<'a> Aggregation<'a> {
             agg.prime_single_group()?;
         }
         Ok(agg)
+    }
+
+    /// Approximate heap size of the groups, accumulators and DISTINCT sets.
+    fn size(&self) -> usize {
+        let groups = self.groups.as_ref().map_or(0, GroupValues::size);
+        let accs: usize = self.accs.iter().map(|a| a.size()).sum();
+        let distinct: usize = self.distinct.iter().flatten().map(GroupValues::size).sum();
+        groups + accs + distinct + self.group_indices.capacity() * std::mem::size_of::<usize>()
     }
 
     fn num_groups(&self) -> usize {
@@ -119,7 +190,7 @@ impl<'a> Aggregation<'a> {
         }
         match &mut self.groups {
             Some(groups) => {
-                let keys = evaluate_keys(&self.group_exprs, &self.spec.group_types, batch, self.ctx)?;
+                let keys = evaluate_keys(&self.group_exprs, &self.spec.group_types, batch, &self.ctx)?;
                 groups.intern(&keys, &mut self.group_indices)?;
             }
             None => {
@@ -140,9 +211,9 @@ impl<'a> Aggregation<'a> {
                 self.accs[i].merge_batch(states, &self.group_indices, total)?;
                 continue;
             }
-            let args = a.args.iter().map(|e| evaluate_to_array(e.as_ref(), batch, self.ctx)).collect::<Result<Vec<_>>>()?;
+            let args = a.args.iter().map(|e| evaluate_to_array(e.as_ref(), batch, &self.ctx)).collect::<Result<Vec<_>>>()?;
             let mut filter = match &a.filter {
-                Some(f) => Some(as_boolean(evaluate_to_array(f.as_ref(), batch, self.ctx)?)?),
+                Some(f) => Some(as_boolean(evaluate_to_array(f.as_ref(), batch, &self.ctx)?)?),
                 None => None,
             };
             if let Some(set) = &mut self.distinct[i] {
@@ -153,19 +224,22 @@ impl<'a> Aggregation<'a> {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<RecordBatch> {
+    /// The groups with their final values, or (`as_states`, or in a mode that outputs
+    /// states) with their partial states.
+    fn finish(mut self, as_states: bool) -> Result<RecordBatch> {
         let mut columns = match &self.groups {
             Some(g) => g.emit()?,
             None => Vec::new(),
         };
+        let states = as_states || self.spec.mode.outputs_states();
         for acc in &mut self.accs {
-            if self.spec.mode.outputs_states() {
+            if states {
                 columns.extend(acc.state()?);
             } else {
                 columns.push(acc.evaluate()?);
             }
         }
-        let schema = self.spec.schema.clone();
+        let schema = if states { state_schema(&self.spec)? } else { self.spec.schema.clone() };
         if columns.len() != schema.fields().len() {
             return Err(Error::internal("aggregate produced a different number of columns than its schema"));
         }

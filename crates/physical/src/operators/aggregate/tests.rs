@@ -244,3 +244,65 @@ fn partial_merge_combines_states_and_final_reads_them() {
     let final_ = HashAggregateExec::try_new(AggregateMode::Final, keys, aggs, final_in).unwrap();
     assert_eq!(sorted_rows(&run(Arc::new(final_), &TaskContext::default())), ["1, 11, 2", "2, NULL, 0", "NULL, 4, 1"]);
 }
+
+/// `n` rows of `k, v` in batches of 10: `groups` keys (one of them NULL), `v` = row.
+fn many_groups(n: i64, groups: i64) -> Vec<RecordBatch> {
+    (0..n)
+        .step_by(10)
+        .map(|start| kv(&(start..(start + 10).min(n)).map(|i| ((i % groups != 7).then_some(i % groups), Some(i))).collect::<Vec<_>>()))
+        .collect()
+}
+
+fn partial_then_final(parts: Vec<Vec<RecordBatch>>, ctx: &TaskContext) -> Vec<String> {
+    let keys = vec![(col("k", 0), "k".to_string())];
+    let aggs = vec![sum(1, "sum(v)"), count(1, "count(v)")];
+    let partial: Arc<dyn ExecutionPlan> =
+        Arc::new(HashAggregateExec::try_new(AggregateMode::Partial, keys.clone(), aggs.clone(), input(parts)).unwrap());
+    let shuffled = exchange(&partial, 3);
+    let final_ = HashAggregateExec::try_new(AggregateMode::Final, keys, aggs, shuffled).unwrap();
+    sorted_rows(&run(Arc::new(final_), ctx))
+}
+
+#[test]
+fn final_aggregate_spills_partitions_and_merges_them() {
+    for (n, groups) in [(20_000, 5_000), (3_000, 3_000), (1, 1), (0, 1), (500, 1)] {
+        let parts = vec![many_groups(n, groups), vec![], many_groups(n / 3, groups)];
+        let unlimited = partial_then_final(parts.clone(), &ctx_with_batch_size(100));
+        let ctx = ctx_with_memory_limit(100, "32k");
+        assert_eq!(partial_then_final(parts, &ctx), unlimited, "{n} rows in {groups} groups");
+        assert_eq!(ctx.spill.metrics().files() > 0, groups > 1000, "{n} rows in {groups} groups");
+        assert_eq!(ctx.memory.reserved(), 0);
+    }
+}
+
+#[test]
+fn single_mode_spills_and_partial_mode_emits_early() {
+    let parts = vec![many_groups(12_000, 4_000)];
+    let keys = vec![(col("k", 0), "k".to_string())];
+    let single = |ctx: &TaskContext| {
+        let exec = HashAggregateExec::try_new(AggregateMode::Single, keys.clone(), vec![sum(1, "s")], input(parts.clone())).unwrap();
+        sorted_rows(&run(Arc::new(exec), ctx))
+    };
+    let ctx = ctx_with_memory_limit(100, "32k");
+    assert_eq!(single(&ctx), single(&TaskContext::default()));
+    assert!(ctx.spill.metrics().files() > 0);
+
+    let partial = HashAggregateExec::try_new(AggregateMode::Partial, keys, vec![count(1, "c")], input(parts)).unwrap();
+    let ctx = ctx_with_memory_limit(100, "32k");
+    let out = run(Arc::new(partial), &ctx);
+    // Groups are handed on more than once (the final aggregate merges them), nothing spills.
+    assert!(out.iter().map(|b| b.num_rows()).sum::<usize>() > 4_000);
+    assert_eq!(ctx.spill.metrics().files(), 0);
+}
+
+#[test]
+fn distinct_aggregate_that_does_not_fit_fails_with_unable_to_acquire_memory() {
+    let mut distinct = count(1, "c");
+    distinct.distinct = true;
+    let exec = HashAggregateExec::try_new(AggregateMode::Single, vec![], vec![distinct], input(vec![many_groups(50_000, 10)])).unwrap();
+    let plan: Arc<dyn ExecutionPlan> = Arc::new(exec);
+    let e = collect_partitions_serial(&plan, &ctx_with_memory_limit(100, "64k")).unwrap_err();
+    assert_eq!(e.class(), "UNABLE_TO_ACQUIRE_MEMORY");
+    assert!(e.to_string().contains("HashAggregateExec(Single)[partition 0]"), "{e}");
+    assert_eq!(rows(&run(plan, &TaskContext::default())), ["50000"]);
+}

@@ -16,6 +16,7 @@ use super::keys::{evaluate_keys, hash_int, keys_valid, KeyEncoder};
 use super::output::row_count_u32;
 use crate::execution_plan::{BatchIter, TaskContext};
 use crate::expressions::PhysicalExprRef;
+use crate::memory_pool::MemoryReservation;
 
 /// End of a chain in [`JoinTable::next_match`], and "no match" in probe results.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -43,6 +44,8 @@ pub(crate) struct JoinTable {
     /// `next[i]`: the next build row with the same key as row `i`, or [`NONE`]. Empty
     /// when every key is unique.
     next: Vec<u32>,
+    /// The table's memory in the pool, held while the table lives.
+    _reservation: MemoryReservation,
 }
 
 impl JoinTable {
@@ -54,8 +57,15 @@ impl JoinTable {
         on: &[PhysicalExprRef],
         key_types: &[DataType],
         ctx: &TaskContext,
+        mut reservation: MemoryReservation,
     ) -> Result<Self> {
-        let batches = input.collect::<Result<Vec<_>>>()?;
+        // The build side cannot spill (no grace join yet): it reserves without spilling.
+        let mut batches = Vec::new();
+        for b in input {
+            let b = b?;
+            reservation.try_grow(b.get_array_memory_size())?;
+            batches.push(b);
+        }
         let batch = arrow::compute::concat_batches(schema, &batches)?;
         drop(batches);
         let n = row_count_u32(batch.num_rows())?;
@@ -101,7 +111,13 @@ impl JoinTable {
         if unique {
             next = Vec::new();
         }
-        Ok(JoinTable { batch, index, next })
+        let index_size = match &index {
+            Index::Direct { heads, .. } => heads.capacity() * 4,
+            Index::Int { ints, map } => ints.capacity() * 8 + map.capacity() * 16,
+            Index::Rows { keys, map, .. } => keys.size() + map.capacity() * 16,
+        };
+        reservation.try_resize(batch.get_array_memory_size() + index_size + next.capacity() * 4)?;
+        Ok(JoinTable { batch, index, next, _reservation: reservation })
     }
 
     pub(crate) fn num_rows(&self) -> usize {
@@ -230,7 +246,7 @@ mod tests {
         ];
         let ctx = ctx_with_batch_size(4);
         let input: BatchIter = Box::new(batches.into_iter().map(Ok));
-        let table = JoinTable::build(input, &schema, &[col("k", 0)], &[t], &ctx).unwrap();
+        let table = JoinTable::build(input, &schema, &[col("k", 0)], &[t], &ctx, ctx.reserve("test", false)).unwrap();
         let kind = match table.index {
             Index::Direct { .. } => "direct",
             Index::Int { .. } => "int",

@@ -134,8 +134,14 @@ pub fn int_batch(cols: &[(&str, Vec<Option<i64>>)]) -> RecordBatch {
 }
 
 pub fn ctx_with_batch_size(n: usize) -> TaskContext {
+    ctx_with_memory_limit(n, "0")
+}
+
+/// A context with batches of `n` rows and `ember.memory.limit` at `limit` (`0`: none).
+pub fn ctx_with_memory_limit(n: usize, limit: &str) -> TaskContext {
     let mut c = Config::default();
     c.set(ember_common::config::keys::BATCH_SIZE, &n.to_string()).unwrap();
+    c.set(ember_common::config::keys::MEMORY_LIMIT, limit).unwrap();
     TaskContext::new(Arc::new(c))
 }
 
