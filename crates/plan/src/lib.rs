@@ -55,6 +55,7 @@ pub mod table_source;
 pub mod window;
 pub mod window_frame;
 pub mod join_plan;
+pub mod lateral_join;
 pub mod window_plan;
 
 pub use builder::LogicalPlanBuilder;

@@ -69,6 +69,7 @@ pub(crate) fn split_tokens(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>
 
 fn parser(tokens: &[TokenWithSpan]) -> Parser<'static> {
     let tokens = crate::sample::move_derived_samples(crate::lateral_view::with_explicit_aliases(tokens));
+    let tokens = crate::pipe::parenthesize_set_operands(tokens);
     Parser::new(&DIALECT).with_tokens_with_locations(crate::star_except::strip_except_qualifiers(tokens))
 }
 
