@@ -35,6 +35,7 @@ mod interval;
 mod lambda;
 mod literal;
 mod named_args;
+mod params;
 mod parser;
 mod pipe;
 mod pivot;
@@ -63,6 +64,7 @@ mod tests_statement;
 mod tests_syntax;
 
 pub use binder::Binder;
+pub use params::QueryArgs;
 pub use function_rewrites::binder_function_names;
 pub use split::{split_statements, StatementText};
 pub use statement::lowercase_keys;

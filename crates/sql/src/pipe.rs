@@ -186,6 +186,9 @@ pub(crate) fn parenthesize_set_operands(tokens: Vec<TokenWithSpan>) -> Vec<Token
         if tokens.get(i).is_some_and(|q| is_kw(q, &["ALL", "DISTINCT"])) {
             out.push(tokens[i].clone());
             i += 1;
+        } else {
+            // A bare set operator is DISTINCT, which sqlparser wants spelled out here.
+            out.push(TokenWithSpan::new(Token::make_keyword("DISTINCT"), t.span));
         }
         if tokens.get(i).is_none_or(|q| q.token == Token::LParen) {
             continue;
