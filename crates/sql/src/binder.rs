@@ -63,7 +63,8 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_sql_inner(&self, sql: &str) -> Result<Statement> {
-        let parts = split_tokens(crate::params::number_positional(tokenize(sql)?));
+        let tokens = crate::params::number_positional(tokenize(sql)?);
+        let parts = split_tokens(crate::identifier_clause::expand(tokens, self.args.as_ref())?);
         match parts.as_slice() {
             [] => Err(other("PARSE_EMPTY_STATEMENT", "42617", "Syntax error, unexpected empty statement.")),
             [one] => self.bind_statement(sql, one),

@@ -31,6 +31,7 @@ mod like_quantifier;
 mod function;
 mod function_rewrites;
 mod generators;
+mod identifier_clause;
 mod interval;
 mod lambda;
 mod literal;
