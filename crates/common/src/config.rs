@@ -25,6 +25,7 @@ pub mod keys {
     pub const MEMORY_LIMIT: &str = "ember.memory.limit";
     pub const SPILL_DIR: &str = "ember.spill.dir";
     /// Debug builds only: `RangeExec` panics on its first batch (tests of panic handling).
+    pub const CTE_RECURSION_LEVEL_LIMIT: &str = "spark.sql.cteRecursionLevelLimit";
     pub const DEBUG_PANIC_IN_RANGE: &str = "ember.debug.panicInRange";
 }
 
@@ -76,6 +77,7 @@ pub const ENTRIES: &[ConfEntry] = &[
     entry(keys::MAX_PARTITION_BYTES, ConfType::Bytes, "128MB", "The most bytes of files packed into one partition when reading."),
     entry(keys::SESSION_TIME_ZONE, ConfType::TimeZone, "UTC", "The session time zone: a region id such as America/Los_Angeles or an offset such as +08:00."),
     entry(keys::SHUFFLE_PARTITIONS, ConfType::PositiveInt, "<number of cores>", "The number of partitions of shuffles (joins and aggregations)."),
+    entry(keys::CTE_RECURSION_LEVEL_LIMIT, ConfType::PositiveInt, "100", "The most steps of a recursive CTE that may produce rows (RECURSION_LEVEL_LIMIT_EXCEEDED beyond)."),
     entry(keys::PARTITION_TYPE_INFERENCE, ConfType::Bool, "true", "Whether the types of partition columns of file sources are inferred (else they are strings)."),
     entry(keys::PARTITION_OVERWRITE_MODE, ConfType::Choice(&["STATIC", "DYNAMIC"]), "STATIC", "Whether INSERT OVERWRITE of a partitioned table replaces every partition (STATIC) or only those it writes (DYNAMIC)."),
     ConfEntry { key: keys::WAREHOUSE_DIR, kind: ConfType::Text, default: "spark-warehouse", doc: "The directory of databases and managed tables.", is_static: true },

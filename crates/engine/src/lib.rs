@@ -50,7 +50,7 @@ pub use dataframe::{DataFrame, GroupedData};
 pub use dataframe_pivot::PivotedData;
 pub use ember_common::{Error, ErrorKind, Result};
 pub use ember_physical::CancelToken;
-pub use ember_sql::{split_statements, StatementText};
+pub use ember_sql::{split_statements, QueryArgs, StatementText};
 pub use reader::DataFrameReader;
 pub use session::{Session, SessionBuilder};
 pub use stream::RecordBatchStream;

@@ -193,6 +193,19 @@ impl Session {
         ember_common::catch_panic(|| session.execute_statement(statement)).map_err(|e| e.with_sql(sql))
     }
 
+    /// Runs `sql` with its parameter markers bound to `args`: `:name` markers to
+    /// [`QueryArgs::Named`](ember_sql::QueryArgs) values, `?` markers to
+    /// `QueryArgs::Positional` ones in order (PySpark's `spark.sql(query, args)`).
+    pub fn sql_with_args(&self, sql: &str, args: ember_sql::QueryArgs) -> Result<DataFrame> {
+        let statement = ember_common::catch_panic(|| {
+            let config = self.config();
+            let view = CatalogView::new(self);
+            Binder::new(&view, self.state.functions, &config).with_args(args.clone()).bind_sql(sql)
+        })?;
+        let session = self.for_query();
+        ember_common::catch_panic(|| session.execute_statement(statement)).map_err(|e| e.with_sql(sql))
+    }
+
     pub(crate) fn bind(&self, sql: &str) -> Result<Statement> {
         let config = self.config();
         let view = CatalogView::new(self);

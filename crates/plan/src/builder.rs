@@ -195,6 +195,11 @@ fn resolve_all(exprs: Vec<Expr>, schema: &PlanSchema) -> Result<Vec<Expr>> {
 pub fn name_expr(e: Expr) -> Expr {
     match e {
         Expr::Column(_) | Expr::Alias(_) => e,
+        // A column of an enclosing query keeps its name (`LATERAL (SELECT t.a)` gives `a`).
+        Expr::OuterReference(o) => {
+            let name = o.column.name.clone();
+            Expr::OuterReference(o).alias(name)
+        }
         other => {
             let name = other.to_string();
             other.alias(name)

@@ -33,6 +33,13 @@ pub trait CatalogLookup {
         Ok(None)
     }
 
+    /// Runs `plan` now and returns a plan scanning its rows (a table named `name`) and
+    /// the row count; `None` where the catalog cannot run queries. Recursive CTEs
+    /// evaluate their steps this way.
+    fn materialize(&self, _plan: LogicalPlan, _name: &str) -> Result<Option<(LogicalPlan, usize)>> {
+        Ok(None)
+    }
+
     /// True if `name` resolves to a temporary view (which a persistent view may not read).
     fn is_temporary(&self, _name: &TableName) -> bool {
         false

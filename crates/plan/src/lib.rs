@@ -61,6 +61,7 @@ pub mod session_window;
 pub mod window;
 pub mod window_frame;
 pub mod join_plan;
+pub mod lateral_join;
 pub mod window_plan;
 
 pub use builder::LogicalPlanBuilder;

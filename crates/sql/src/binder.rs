@@ -31,6 +31,8 @@ pub struct Binder<'a> {
     pub(crate) temp_refs: RefCell<Vec<String>>,
     /// The parameters of the lambdas being bound, innermost last.
     pub(crate) lambda_scope: RefCell<Vec<Vec<ember_plan::expr::LambdaVariable>>>,
+    /// The values of the statement's parameter markers (`:name`, `?`).
+    pub(crate) args: Option<crate::params::QueryArgs>,
 }
 
 impl<'a> Binder<'a> {
@@ -45,7 +47,14 @@ impl<'a> Binder<'a> {
             named_windows: RefCell::new(Vec::new()),
             temp_refs: RefCell::new(Vec::new()),
             lambda_scope: RefCell::new(Vec::new()),
+            args: None,
         }
+    }
+
+    /// Binds parameter markers to `args`.
+    pub fn with_args(mut self, args: crate::params::QueryArgs) -> Self {
+        self.args = Some(args);
+        self
     }
 
     /// Parses and binds exactly one statement. Errors carry a span into `sql` and the SQL text.
@@ -54,7 +63,8 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_sql_inner(&self, sql: &str) -> Result<Statement> {
-        let parts = split_tokens(tokenize(sql)?);
+        let tokens = crate::params::number_positional(tokenize(sql)?);
+        let parts = split_tokens(crate::identifier_clause::expand(tokens, self.args.as_ref())?);
         match parts.as_slice() {
             [] => Err(other("PARSE_EMPTY_STATEMENT", "42617", "Syntax error, unexpected empty statement.")),
             [one] => self.bind_statement(sql, one),

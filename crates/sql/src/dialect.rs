@@ -78,6 +78,14 @@ impl Dialect for EmberDialect {
     fn supports_interval_options(&self) -> bool {
         true
     }
+    /// `FROM t |> WHERE … |> SELECT …`
+    fn supports_pipe_operator(&self) -> bool {
+        true
+    }
+    /// `FROM t SELECT a` and a bare `FROM t` (pipe syntax starts with one).
+    fn supports_from_first_select(&self) -> bool {
+        true
+    }
     fn supports_bang_not_operator(&self) -> bool {
         true
     }

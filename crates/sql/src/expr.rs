@@ -317,7 +317,7 @@ impl Binder<'_> {
             Value::SingleQuotedByteStringLiteral(s) | Value::DoubleQuotedByteStringLiteral(s) => {
                 ScalarValue::Binary(Some(s.as_bytes().to_vec()))
             }
-            Value::Placeholder(p) => return Err(unsupported(format!("the parameter marker {p}"))),
+            Value::Placeholder(p) => crate::params::marker_value(self.args.as_ref(), p)?,
             other => match other.clone().into_string() {
                 Some(s) => ScalarValue::Utf8(Some(s)),
                 None => return Err(unsupported(format!("the literal {other}"))),

@@ -60,6 +60,13 @@ impl Binder<'_> {
         if let Some(e) = crate::lambda::first_lambda(list) {
             return Err(crate::lambda::non_higher_order(&name)).at(span_of(e));
         }
+        let named;
+        let list = if crate::named_args::has_named(list) {
+            named = crate::named_args::positional(&name, list).at(name_span)?;
+            named.as_slice()
+        } else {
+            list
+        };
         let mut args = Vec::with_capacity(list.len());
         let mut star = false;
         let (name, list) = match Self::datetime_unit_call(&name, list)? {

@@ -69,6 +69,7 @@ pub(crate) fn split_tokens(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>
 
 fn parser(tokens: &[TokenWithSpan]) -> Parser<'static> {
     let tokens = crate::sample::move_derived_samples(crate::lateral_view::with_explicit_aliases(tokens));
+    let tokens = crate::pivot::wrap_values_before_pivot(crate::pipe::parenthesize_set_operands(tokens));
     Parser::new(&DIALECT).with_tokens_with_locations(crate::star_except::strip_except_qualifiers(tokens))
 }
 
@@ -86,6 +87,20 @@ fn expect_end(p: &Parser, tokens: &[TokenWithSpan]) -> Result<()> {
 /// (Spark parses `FROM` as a column there, then names the mistake), anything else a
 /// syntax error at the offending token.
 fn parse_failure(err: sqlparser::parser::ParserError, tokens: &[TokenWithSpan]) -> Error {
+    // `LATERAL t`: LATERAL takes a subquery or a table function only.
+    let lateral = (0..tokens.len()).find(|&i| {
+        is_word(&tokens[i], "LATERAL")
+            && tokens.get(i + 1).is_some_and(|t| matches!(t.token, Token::Word(_)) && !is_word(t, "VIEW"))
+            && tokens.get(i + 2).is_none_or(|t| t.token != Token::LParen)
+    });
+    if let Some(w) = lateral.map(|i| &tokens[i..]) {
+        return crate::errors::other(
+            "INVALID_SQL_SYNTAX.LATERAL_WITHOUT_SUBQUERY_OR_TABLE_VALUED_FUNC",
+            "42000",
+            "Invalid SQL syntax: LATERAL can only be used with subquery and table-valued functions.",
+        )
+        .with_span(to_span(w[0].span));
+    }
     let trailing = tokens.windows(2).find(|w| w[0].token == Token::Comma && is_word(&w[1], "FROM"));
     match trailing {
         Some(w) => crate::errors::other(

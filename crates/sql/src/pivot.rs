@@ -140,3 +140,84 @@ fn one<'a>(v: Vec<&'a ast::Ident>, e: &ast::Expr) -> Result<&'a ast::Ident> {
         _ => Err(syntax_error(format!("Syntax error at or near '{e}'."))).at(span_of(e)),
     }
 }
+
+/// `FROM VALUES (…) AS t(cols) PIVOT (…)` as `FROM (SELECT * FROM VALUES (…) AS t(cols)) t
+/// PIVOT (…)`: sqlparser reads no PIVOT or UNPIVOT after an inline VALUES table.
+pub(crate) fn wrap_values_before_pivot(tokens: Vec<sqlparser::tokenizer::TokenWithSpan>) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::{Token, TokenWithSpan};
+    let is = |t: &TokenWithSpan, k: &str| crate::parser::is_word(t, k);
+    // The index of the `(` matching the `)` at `close`.
+    let open_of = |close: usize| -> Option<usize> {
+        let mut depth = 0i32;
+        for i in (0..=close).rev() {
+            match tokens[i].token {
+                Token::RParen => depth += 1,
+                Token::LParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    };
+    let mut wraps: Vec<(usize, usize, TokenWithSpan)> = Vec::new();
+    for p in 1..tokens.len() {
+        if !(is(&tokens[p], "PIVOT") || is(&tokens[p], "UNPIVOT")) {
+            continue;
+        }
+        let mut i = p - 1;
+        if tokens[i].token == Token::RParen {
+            let Some(o) = open_of(i) else { continue };
+            let Some(before) = o.checked_sub(1) else { continue };
+            i = before;
+        }
+        let alias_at = i;
+        if !matches!(tokens[alias_at].token, Token::Word(_)) || alias_at == 0 {
+            continue;
+        }
+        let mut j = alias_at - 1;
+        if is(&tokens[j], "AS") {
+            let Some(b) = j.checked_sub(1) else { continue };
+            j = b;
+        }
+        // Rows: `(…)` groups separated by commas, after VALUES.
+        let mut start = None;
+        while tokens[j].token == Token::RParen {
+            let Some(o) = open_of(j) else { break };
+            let Some(b) = o.checked_sub(1) else { break };
+            if is(&tokens[b], "VALUES") {
+                start = Some(b);
+                break;
+            }
+            if tokens[b].token != Token::Comma || b == 0 {
+                break;
+            }
+            j = b - 1;
+        }
+        if let Some(s) = start {
+            wraps.push((s, p, tokens[alias_at].clone()));
+        }
+    }
+    if wraps.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 5 * wraps.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if let Some((s, _, _)) = wraps.iter().find(|(s, _, _)| *s == i) {
+            let sp = tokens[*s].span;
+            out.push(TokenWithSpan::new(Token::LParen, sp));
+            out.push(TokenWithSpan::new(Token::make_keyword("SELECT"), sp));
+            out.push(TokenWithSpan::new(Token::Mul, sp));
+            out.push(TokenWithSpan::new(Token::make_keyword("FROM"), sp));
+        }
+        if let Some((_, _, alias)) = wraps.iter().find(|(_, p, _)| *p == i) {
+            out.push(TokenWithSpan::new(Token::RParen, alias.span));
+            out.push(alias.clone());
+        }
+        out.push(t.clone());
+    }
+    out
+}

@@ -13,10 +13,13 @@ impl Binder<'_> {
     pub(crate) fn bind_query(&self, q: &ast::Query, outer: &Scope) -> Result<LogicalPlan> {
         let mut scope = Scope::child(outer);
         if let Some(with) = &q.with {
-            if with.recursive {
-                return Err(unsupported("WITH RECURSIVE")).at(span_of(with));
-            }
             for cte in &with.cte_tables {
+                if with.recursive {
+                    if let Some(plan) = self.bind_recursive_cte(cte, &scope, limit_over(q, &cte.alias.name.value))? {
+                        scope.add(&cte.alias.name.value, plan);
+                        continue;
+                    }
+                }
                 let mut plan = self.bind_query(&cte.query, &scope)?;
                 if !cte.alias.columns.is_empty() {
                     let names: Vec<String> = cte.alias.columns.iter().map(|c| c.name.value.clone()).collect();
@@ -25,13 +28,16 @@ impl Binder<'_> {
                 scope.add(&cte.alias.name.value, plan);
             }
         }
-        if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() || q.settings.is_some() || q.format_clause.is_some() || !q.pipe_operators.is_empty() {
+        if q.fetch.is_some() || !q.locks.is_empty() || q.for_clause.is_some() || q.settings.is_some() || q.format_clause.is_some() {
             return Err(unsupported("this query clause")).at(span_of(q));
         }
         self.cte_stack.borrow_mut().push(scope.visible());
         let out = self.bind_query_body(q, &scope);
         self.cte_stack.borrow_mut().pop();
-        out
+        if q.pipe_operators.is_empty() {
+            return out;
+        }
+        self.bind_pipe_operators(out?, &q.pipe_operators, &scope)
     }
 
     fn bind_query_body(&self, q: &ast::Query, scope: &Scope) -> Result<LogicalPlan> {
@@ -55,12 +61,19 @@ impl Binder<'_> {
         }
     }
 
-    fn bind_set_expr(&self, body: &SetExpr, scope: &Scope) -> Result<LogicalPlan> {
+    pub(crate) fn bind_set_expr(&self, body: &SetExpr, scope: &Scope) -> Result<LogicalPlan> {
         let span = span_of(body);
         match body {
             SetExpr::Select(s) => self.bind_select(s, &[], scope),
             SetExpr::Query(q) => self.bind_query(q, scope),
             SetExpr::Values(v) => self.bind_values(v, None),
+            // `TABLE t` is `SELECT * FROM t`.
+            SetExpr::Table(t) => {
+                let name = [t.schema_name.as_deref(), t.table_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(".");
+                let tokens = crate::parser::tokenize(&format!("SELECT * FROM {name}"))?;
+                let q = crate::parser::parse_query(&tokens).at(span)?;
+                self.bind_query(&q, scope).at(span)
+            }
             SetExpr::SetOperation { left, op, set_quantifier, right } => {
                 let l = self.bind_set_expr(left, scope)?;
                 let r = self.bind_set_expr(right, scope)?;
@@ -183,6 +196,21 @@ impl Binder<'_> {
         }
         usize::try_from(n).map_err(|_| ember_common::Error::internal("limit does not fit in usize"))
     }
+}
+
+/// `k` of `SELECT … FROM name LIMIT k` (no filter, grouping, DISTINCT or ORDER BY), the
+/// limit Spark pushes into a recursive CTE's loop.
+fn limit_over(q: &ast::Query, name: &str) -> Option<usize> {
+    let SetExpr::Select(s) = q.body.as_ref() else { return None };
+    let [twj] = s.from.as_slice() else { return None };
+    let reads = matches!(&twj.relation, ast::TableFactor::Table { name: n, args: None, .. } if n.0.len() == 1 && n.to_string().eq_ignore_ascii_case(name));
+    let plain = twj.joins.is_empty() && s.selection.is_none() && s.having.is_none() && s.distinct.is_none() && q.order_by.is_none();
+    let plain = plain && matches!(&s.group_by, ast::GroupByExpr::Expressions(e, m) if e.is_empty() && m.is_empty());
+    let Some(LimitClause::LimitOffset { limit: Some(e), offset: None, .. }) = &q.limit_clause else { return None };
+    if !(reads && plain) {
+        return None;
+    }
+    ordinal(e).and_then(|k| usize::try_from(k).ok())
 }
 
 /// `ORDER BY 2` / `GROUP BY 2`: a bare integer literal is a position in the select list.

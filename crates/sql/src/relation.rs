@@ -40,18 +40,33 @@ impl Binder<'_> {
     pub(crate) fn bind_from(&self, from: &[TableWithJoins], scope: &Scope) -> Result<LogicalPlanBuilder> {
         let mut plan: Option<LogicalPlanBuilder> = None;
         for twj in from {
-            let right = self.bind_table_with_joins(twj, scope)?;
             plan = Some(match plan {
-                None => right,
-                Some(left) => left.join(right.build(), JoinType::Cross, None).at(span_of(twj))?,
+                Some(left) if crate::lateral::is_lateral(&twj.relation) => {
+                    let joined = self.bind_lateral_join(left.build(), &twj.relation, None, scope)?;
+                    self.bind_joins(LogicalPlanBuilder::from(joined), &twj.joins, scope)?
+                }
+                None => self.bind_table_with_joins(twj, scope)?,
+                Some(left) => {
+                    let right = self.bind_table_with_joins(twj, scope)?;
+                    left.join(right.build(), JoinType::Cross, None).at(span_of(twj))?
+                }
             });
         }
         Ok(plan.unwrap_or_else(LogicalPlanBuilder::one_row))
     }
 
     fn bind_table_with_joins(&self, twj: &TableWithJoins, scope: &Scope) -> Result<LogicalPlanBuilder> {
-        let mut left = LogicalPlanBuilder::from(self.bind_table_factor(&twj.relation, scope)?);
-        for join in &twj.joins {
+        let left = LogicalPlanBuilder::from(self.bind_table_factor(&twj.relation, scope)?);
+        self.bind_joins(left, &twj.joins, scope)
+    }
+
+    fn bind_joins(&self, mut left: LogicalPlanBuilder, joins: &[ast::Join], scope: &Scope) -> Result<LogicalPlanBuilder> {
+        for join in joins {
+            if crate::lateral::is_lateral(&join.relation) {
+                let plan = self.bind_lateral_join(left.build(), &join.relation, Some(&join.join_operator), scope)?;
+                left = LogicalPlanBuilder::from(plan);
+                continue;
+            }
             let right = self.bind_table_factor(&join.relation, scope)?;
             left = self.bind_join(left, right, &join.join_operator).at(span_of(join))?;
         }
@@ -119,6 +134,8 @@ impl Binder<'_> {
                 let plan = self.resolve_table(name, scope).at(span_of(name))?;
                 let default_alias = match &plan {
                     Resolved::File(_) => None,
+                    // A pipe operator's input keeps its own qualifiers.
+                    Resolved::Table(_) if object_name(name) == crate::pipe::PIPE_INPUT => None,
                     Resolved::Table(_) => Some(object_name(name).to_ascii_lowercase()),
                 };
                 let plan = match plan {
@@ -130,10 +147,8 @@ impl Binder<'_> {
                 };
                 self.apply_alias(plan, alias.as_ref(), default_alias).at(span)
             }
-            TableFactor::Derived { lateral, subquery, alias, sample } => {
-                if *lateral {
-                    return Err(unsupported("LATERAL subqueries")).at(span);
-                }
+            // `LATERAL`: the caller pushed the join's left side as the outer scope.
+            TableFactor::Derived { subquery, alias, sample, .. } => {
                 // `(VALUES …) AS t(a, b)` names the columns directly.
                 if let (ast::SetExpr::Values(v), Some(a)) = (subquery.body.as_ref(), alias) {
                     if subquery.with.is_none() && subquery.order_by.is_none() && subquery.limit_clause.is_none() && !a.columns.is_empty() {
@@ -174,6 +189,11 @@ impl Binder<'_> {
             return Ok(plan);
         }
         let fname = object_name(name).to_ascii_lowercase();
+        if fname == "range" {
+            if let Some(e) = crate::named_args::range_named_error(args) {
+                return Err(e).at(span_of(name));
+            }
+        }
         let empty = PlanSchema::empty();
         let mut values = Vec::with_capacity(args.len());
         for a in args {

@@ -44,7 +44,15 @@ impl Binder<'_> {
             }
             input = input.filter(pred).at(span_of(w))?;
         }
-        let (input, items) = self.bind_select_items(input, &s.projection)?;
+        // `FROM t` alone (the start of a pipe query) selects every column.
+        let star;
+        let projection = if s.projection.is_empty() && matches!(s.flavor, ast::SelectFlavor::FromFirstNoSelect) {
+            star = [SelectItem::Wildcard(ast::WildcardAdditionalOptions::default())];
+            &star[..]
+        } else {
+            &s.projection[..]
+        };
+        let (input, items) = self.bind_select_items(input, projection)?;
         let select_span = s.projection.first().map(span_of).unwrap_or_default();
         let in_schema = input.schema().clone();
         let select_exprs: Vec<Expr> = items.iter().map(|i| i.expr.clone()).collect();

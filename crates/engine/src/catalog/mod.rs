@@ -105,6 +105,15 @@ impl CatalogLookup for CatalogView<'_> {
         Ok(Some(evaluator.evaluate(&coerced)?))
     }
 
+    fn materialize(&self, plan: LogicalPlan, name: &str) -> Result<Option<(LogicalPlan, usize)>> {
+        let schema = Arc::new(plan.schema().to_arrow_with_names());
+        let batches = crate::query::QueryExecution::new(self.session, plan)?.collect(self.session)?;
+        let rows = batches.iter().map(|b| b.num_rows()).sum();
+        let batches = batches.into_iter().map(|b| b.with_schema(schema.clone())).collect::<std::result::Result<Vec<_>, _>>()?;
+        let table = ember_physical::operators::memory::MemTable::try_new(schema, vec![batches])?;
+        Ok(Some((LogicalPlanBuilder::scan(name, Arc::new(table))?.build(), rows)))
+    }
+
     fn table_function(&self, name: &str, args: &[Expr]) -> Result<Option<LogicalPlan>> {
         if name != "range" {
             return Ok(None);

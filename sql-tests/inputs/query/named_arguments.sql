@@ -1,0 +1,21 @@
+-- Named function arguments, f(name => value), with Spark's errors for bad names.
+SELECT mask('AbCD123-@$#', lowerChar => 'q', upperChar => 'Q', otherChar => 'o', digitChar => 'd');
+SELECT mask('AbCD123', upperChar => 'Q');
+SELECT mask(str => 'AbCD123', digitChar => NULL);
+SELECT mask('AbCD123', 'Q', digitChar => 'x');
+SELECT mask(NULL, upperChar => 'Q');
+SELECT mask(str => 'abc', UPPERCHAR => 'Q');
+SELECT * FROM explode(collection => array(1, 2));
+SELECT * FROM explode(collection => array());
+SELECT explode(collection => map('a', 1));
+SELECT mask('AbCD123', upperChar => 'Q', 'x');
+SELECT mask('AbCD123', upperChar => 'Q', upperChar => 'x');
+SELECT mask('AbCD123', str => 'x');
+SELECT mask('AbCD123', upperchr => 'Q');
+SELECT mask(upperChar => 'Q');
+SELECT upper(str => 'a');
+SELECT abs(a => 1);
+SELECT * FROM range(start => 1, end => 4);
+SELECT * FROM range(end => 3);
+SELECT * FROM range(1, 10, step => 3);
+SELECT mask('a', upperChar =>);
