@@ -294,8 +294,15 @@ impl ScalarFunctionImpl for TimeWindowFunction {
     }
 
     fn invoke(&self, args: &[ColumnarValue], num_rows: usize, _ctx: &FunctionContext) -> Result<ColumnarValue> {
-        let spec = self.spec.ok_or_else(|| Error::internal("window evaluated before its durations were read"))?;
-        window_at(&spec, &args[0], 0, num_rows)
+        match self.spec {
+            Some(spec) => window_at(&spec, &args[0], 0, num_rows),
+            // no rows to window: nothing to read the durations for
+            None if num_rows == 0 => {
+                let t = time_type_of(&args[0].data_type());
+                Ok(ColumnarValue::Array(window_array(&t, std::iter::empty())))
+            }
+            None => Err(Error::internal("window evaluated before its durations were read")),
+        }
     }
 
     fn display_call(&self, _args: &[String]) -> Option<String> {
