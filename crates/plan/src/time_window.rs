@@ -15,7 +15,7 @@ use arrow::buffer::NullBuffer;
 use arrow::datatypes::{DataType, Field, Fields, TimeUnit, TimestampMicrosecondType};
 use ember_common::interval_type::MICROS_PER_DAY;
 use ember_common::types::catalog_string;
-use ember_common::{Error, Result};
+use ember_common::{Error, Result, TreeNode};
 
 use crate::expr::ScalarFunction;
 use crate::expr_schema::unexpected_type_of;
@@ -27,6 +27,22 @@ use crate::Expr;
 pub const WINDOW_COLUMN: &str = "window";
 /// The name of the column a `session_window(…)` call becomes.
 pub const SESSION_COLUMN: &str = "session_window";
+
+/// True for a call of `window` or `session_window` as the user wrote it (before the
+/// analyzer expands it).
+pub fn is_time_window_call(e: &Expr) -> bool {
+    matches!(e, Expr::ScalarFunction(f) if matches!(f.func.name(), "window" | "session_window"))
+}
+
+/// True when `e` holds a `window` or `session_window` call.
+pub fn contains_time_window(e: &Expr) -> bool {
+    let mut found = false;
+    let _ = e.apply(&mut |x: &Expr| {
+        found |= is_time_window_call(x);
+        Ok(if found { ember_common::TreeNodeRecursion::Stop } else { ember_common::TreeNodeRecursion::Continue })
+    });
+    found
+}
 
 /// `struct<start: T, end: T>` for a `TIMESTAMP` or `TIMESTAMP_NTZ` time column `T`.
 pub fn window_struct_type(time_type: &DataType) -> DataType {
@@ -277,8 +293,15 @@ impl ScalarFunctionImpl for TimeWindowFunction {
     }
 
     fn invoke(&self, args: &[ColumnarValue], num_rows: usize, _ctx: &FunctionContext) -> Result<ColumnarValue> {
-        let spec = self.spec.ok_or_else(|| Error::internal("window evaluated before its durations were read"))?;
-        window_at(&spec, &args[0], 0, num_rows)
+        match self.spec {
+            Some(spec) => window_at(&spec, &args[0], 0, num_rows),
+            // no rows to window: nothing to read the durations for
+            None if num_rows == 0 => {
+                let t = time_type_of(&args[0].data_type());
+                Ok(ColumnarValue::Array(window_array(&t, std::iter::empty())))
+            }
+            None => Err(Error::internal("window evaluated before its durations were read")),
+        }
     }
 
     fn display_call(&self, _args: &[String]) -> Option<String> {

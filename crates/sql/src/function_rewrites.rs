@@ -114,8 +114,9 @@ impl Binder<'_> {
                     None => ember_common::types::catalog_string(&x.data_type(scope.schema)?),
                 };
                 // The type is known now, but an aggregate or window argument must stay in
-                // the tree: `SELECT typeof(count(*)) FROM t` is an aggregation (one row).
-                let value = if x.contains_aggregate() || x.contains_window() {
+                // the tree: `SELECT typeof(count(*)) FROM t` is an aggregation (one row);
+                // so must a time window, which drops the rows without one.
+                let value = if x.contains_aggregate() || x.contains_window() || ember_plan::time_window::contains_time_window(&x) {
                     self.call_scalar("nvl2", vec![x, ember_plan::lit(type_name.clone()), ember_plan::lit(type_name)])?
                 } else {
                     ember_plan::lit(type_name)

@@ -6,7 +6,7 @@
 use ember_common::{Error, ErrorKind, Result, Span};
 use ember_plan::builder::{expand_wildcards, AggregatePlanner};
 use ember_plan::grouping_sets::{cube, plan_grouping_sets, rollup, GroupingItem, GroupingSets};
-use ember_plan::{Column, Expr, Generate, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use ember_plan::{Column, Expr, Generate, LogicalPlan, LogicalPlanBuilder, PlanSchema, SortExpr};
 use sqlparser::ast::{self, GroupByExpr, OrderByExpr, SelectItem, SelectItemQualifiedWildcardKind, WildcardAdditionalOptions};
 
 use crate::binder::{Binder, Scope};
@@ -52,7 +52,12 @@ impl Binder<'_> {
         } else {
             &s.projection[..]
         };
-        let (input, items) = self.bind_select_items(input, projection)?;
+        // Spark's select list may name the column a GROUP BY window makes (`window.start`).
+        let group_windows = match &s.group_by {
+            GroupByExpr::Expressions(v, _) => self.group_by_windows(v, input.schema()),
+            _ => Vec::new(),
+        };
+        let (input, items) = self.bind_select_items(input, projection, &group_windows)?;
         let select_span = s.projection.first().map(span_of).unwrap_or_default();
         let in_schema = input.schema().clone();
         let select_exprs: Vec<Expr> = items.iter().map(|i| i.expr.clone()).collect();
@@ -162,13 +167,30 @@ impl Binder<'_> {
         finish(base, proj, keys, distinct, qualify, select_span)
     }
 
+    /// The `window(…)` / `session_window(…)` calls of GROUP BY, each aliased by the name
+    /// of the column it becomes, for the select list to refer to (Spark's analyzer adds
+    /// that column below the aggregate before it resolves the select list).
+    fn group_by_windows(&self, group_by: &[ast::Expr], schema: &PlanSchema) -> Vec<Expr> {
+        group_by
+            .iter()
+            .filter(|g| matches!(g, ast::Expr::Function(f) if matches!(crate::relation::object_name(&f.name).to_ascii_lowercase().as_str(), "window" | "session_window")))
+            .filter_map(|g| self.bind_expr(g, &ExprScope::new(schema)).ok())
+            .filter(ember_plan::time_window::is_time_window_call)
+            .map(|w| {
+                let name = w.output_name();
+                w.alias(name)
+            })
+            .collect()
+    }
+
     /// Binds the select list over `input`; `posexplode(x) AS (p, c)` adds a `Generate`.
-    fn bind_select_items(&self, mut input: LogicalPlanBuilder, projection: &[SelectItem]) -> Result<(LogicalPlanBuilder, Vec<Item>)> {
+    /// Names missing from the input may name one of `windows` (see [`Self::group_by_windows`]).
+    fn bind_select_items(&self, mut input: LogicalPlanBuilder, projection: &[SelectItem], windows: &[Expr]) -> Result<(LogicalPlanBuilder, Vec<Item>)> {
         let mut items = Vec::with_capacity(projection.len());
         for it in projection {
             let span = span_of(it);
             let schema = input.schema().clone();
-            let scope = ExprScope::new(&schema);
+            let scope = ExprScope::with_aliases(&schema, windows);
             match it {
                 SelectItem::UnnamedExpr(e) => {
                     items.push(Item { expr: crate::field_access::name_dotted_item(e, self.bind_expr(e, &scope)?), span })

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use ember_common::{Error, Result, Transformed, TreeNode, TreeNodeRecursion};
 use ember_plan::expr::ScalarFunction;
 use ember_plan::session_window::SessionWindowFunction;
-use ember_plan::time_window::{TimeWindowSpec, WindowAtFunction, SESSION_COLUMN, WINDOW_COLUMN};
+use ember_plan::time_window::{is_time_window_call, TimeWindowSpec, WindowAtFunction, SESSION_COLUMN, WINDOW_COLUMN};
 use ember_plan::{Column, Expand, Expr, Filter, LogicalPlan, Projection, UpdateSessions};
 
 use crate::rule::{Rule, RuleContext};
@@ -43,17 +43,12 @@ impl Rule for ResolveTimeWindows {
     }
 }
 
-/// True for a call of `window` or `session_window` as the user wrote it.
-fn is_window_call(e: &Expr) -> bool {
-    matches!(e, Expr::ScalarFunction(f) if matches!(f.func.name(), "window" | "session_window"))
-}
-
 fn resolve_node(node: LogicalPlan) -> Result<Transformed<LogicalPlan>> {
     let mut calls: Vec<ScalarFunction> = Vec::new();
     for e in node.expressions() {
         e.apply(&mut |x: &Expr| {
             if let Expr::ScalarFunction(f) = x {
-                if is_window_call(x) && !calls.contains(f) {
+                if is_time_window_call(x) && !calls.contains(f) {
                     calls.push(f.clone());
                 }
             }
